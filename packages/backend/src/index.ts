@@ -1,0 +1,22 @@
+/*
+ * The Backstage backend of this repository: catalog, guest sign-in, permissions and the
+ * Defender for APIs plugin. Development defaults live in app-config.yaml.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('./permissionPolicy'));
+
+backend.add(import('@defender-apis/plugin-defender-apis-backend'));
+
+backend.start();

@@ -1,0 +1,10 @@
+/**
+ * Types, annotation parsing, status derivation and permissions shared by the
+ * Defender for APIs plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './annotations';
+export * from './status';
+export * from './permissions';

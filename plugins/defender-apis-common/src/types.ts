@@ -1,0 +1,160 @@
+/**
+ * The posture of one catalog API as Defender for APIs sees it. This is the JSON the backend
+ * serves and the frontend renders; the fields named in DESIGN.md are a fixed contract.
+ */
+
+/**
+ * The one derived state of an API, in the order of precedence used by {@link derivePostureStatus}.
+ *
+ * @public
+ */
+export type PostureStatus =
+  | 'protected'
+  | 'atRisk'
+  | 'awaitingData'
+  | 'onboarding'
+  | 'notOnboarded'
+  | 'planDisabled'
+  | 'notApplicable'
+  | 'unmapped'
+  | 'error';
+
+/** Every posture status, for validation and exhaustive tables. @public */
+export const POSTURE_STATUSES: readonly PostureStatus[] = [
+  'protected',
+  'atRisk',
+  'awaitingData',
+  'onboarding',
+  'notOnboarded',
+  'planDisabled',
+  'notApplicable',
+  'unmapped',
+  'error',
+];
+
+/** Why an entity could not be mapped to an APIM API. @public */
+export type MappingIssue =
+  | 'missingAnnotation'
+  | 'malformedAnnotation'
+  | 'unknownService'
+  | 'apiNotFound';
+
+/** Why Defender for APIs does not apply to an API. @public */
+export type NotApplicableCause =
+  | 'apiType'
+  | 'revision'
+  | 'workspace'
+  | 'consumptionTier';
+
+/** The APIM API an entity maps to. @public */
+export interface ApiManagementApiInfo {
+  /** ARM id of the APIM API, in the casing the annotation or Azure gave. */
+  resourceId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  serviceName: string;
+  apiId: string;
+  /** Set for APIs that live in an APIM workspace. */
+  workspace?: string;
+  displayName?: string;
+  /** APIM `apiType`; absent means `http`. */
+  apiType?: string;
+  /** Link to the API in the Azure portal. */
+  portalUrl: string;
+}
+
+/** Defender for APIs plan state of the API's subscription. @public */
+export interface PlanInfo {
+  enabled: boolean;
+  subPlan?: string;
+  subscriptionId?: string;
+}
+
+/** Endpoint counts of an onboarded API collection. @public */
+export interface EndpointCounts {
+  total: number;
+  unauthenticated: number;
+  /** No traffic in the last 30 days. */
+  inactive: number;
+  external: number;
+  sensitiveDataExposed: number;
+}
+
+/** Alert severities as Defender for Cloud names them, lower-cased. @public */
+export type AlertSeverity = 'high' | 'medium' | 'low' | 'informational';
+
+/** One security alert mapped to the API. @public */
+export interface PostureAlert {
+  id: string;
+  alertType: string;
+  displayName: string;
+  severity: AlertSeverity;
+  status: string;
+  /** ISO time the alert was generated. */
+  timeGenerated?: string;
+  /** Link to the alert in the Azure portal. */
+  url?: string;
+}
+
+/** Alerts mapped to the API. @public */
+export interface PostureAlerts {
+  /** Number of active alerts. */
+  active: number;
+  bySeverity: Record<AlertSeverity, number>;
+  /** Active alerts, most recent first. */
+  items: PostureAlert[];
+}
+
+/** One open (unhealthy) recommendation on the API or one of its operations. @public */
+export interface PostureRecommendation {
+  /** Assessment key, e.g. `91af2040-7874-4659-abf0-578e1f8d07dc`. */
+  key: string;
+  displayName: string;
+  /** Resource the assessment is on (the API or one of its operations). */
+  resourceId: string;
+  severity?: string;
+  url?: string;
+}
+
+/** The onboarding operation the backend runs or last ran for the API. @public */
+export interface OnboardingState {
+  state: 'queued' | 'running' | 'succeeded' | 'failed';
+  requestedBy?: string;
+  requestedAt?: string;
+  finishedAt?: string;
+  /** Azure's message when the operation failed. */
+  error?: string;
+}
+
+/** Posture of one catalog API entity. @public */
+export interface ApiPosture {
+  entityRef: string;
+  status: PostureStatus;
+  /** Human sentence, present for every status but `protected`. */
+  reason?: string;
+  /** Set for `unmapped`. */
+  mappingIssue?: MappingIssue;
+  /** Set for `notApplicable`. */
+  notApplicableCause?: NotApplicableCause;
+  api?: ApiManagementApiInfo;
+  plan?: PlanInfo;
+  endpoints?: EndpointCounts;
+  sensitivityLabel?: string;
+  alerts: PostureAlerts;
+  recommendations: PostureRecommendation[];
+  onboarding?: OnboardingState;
+  /** ISO time the data was read from Azure. */
+  refreshedAt?: string;
+  /** True when the last refresh of this data failed; `staleReason` says why. */
+  stale: boolean;
+  staleReason?: string;
+}
+
+/** An empty alert summary. @public */
+export function emptyAlerts(): PostureAlerts {
+  return {
+    active: 0,
+    bySeverity: { high: 0, medium: 0, low: 0, informational: 0 },
+    items: [],
+  };
+}

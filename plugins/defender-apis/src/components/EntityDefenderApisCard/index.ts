@@ -1,0 +1,1 @@
+export { EntityDefenderApisCard } from './EntityDefenderApisCard';

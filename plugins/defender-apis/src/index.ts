@@ -1,0 +1,8 @@
+/**
+ * Frontend plugin for Microsoft Defender for APIs in Backstage.
+ *
+ * @packageDocumentation
+ */
+export { defenderApisPlugin, EntityDefenderApisCard } from './plugin';
+export { isDefenderApisAvailable } from './components/EntityDefenderApisCard/isDefenderApisAvailable';
+export * from './api';
