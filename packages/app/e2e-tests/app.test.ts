@@ -1,27 +1,17 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
+import { expect, test } from '@playwright/test';
 
-import { test, expect } from '@playwright/test';
+test('the app signs the guest in and lists the sample APIs', async ({ page }) => {
+  await page.goto('/catalog?filters[kind]=api');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  if (await enter.isVisible().catch(() => false)) await enter.click();
+  await expect(page.getByText('Contoso Catalog')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Checkout API' })).toBeVisible();
+});
 
-test('App should render the welcome page', async ({ page }) => {
-  await page.goto('/');
-
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
-
-  await expect(page.getByText('My Company Catalog')).toBeVisible();
+test('an API entity page renders with the Defender for APIs card', async ({ page }) => {
+  await page.goto('/catalog/default/api/checkout-api');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  if (await enter.isVisible().catch(() => false)) await enter.click();
+  await expect(page.getByRole('heading', { name: 'Checkout API' }).first()).toBeVisible();
+  await expect(page.getByText('Defender for APIs').first()).toBeVisible();
 });

@@ -31,18 +31,16 @@ export class FieldReader {
     this.problems.push(`${this.fieldPath(key)}: ${message}`);
   }
 
-  has(key: string): boolean {
-    return this.value[key] !== undefined;
-  }
-
   string(key: string): string;
-  string(key: string, optional: 'optional'): string | undefined;
-  string(key: string, optional?: 'optional'): string | undefined {
+  string(key: string, mode: 'allowEmpty'): string;
+  string(key: string, mode: 'optional'): string | undefined;
+  string(key: string, mode?: 'optional' | 'allowEmpty'): string | undefined {
     const v = this.value[key];
-    if (v === undefined && optional) return undefined;
-    if (typeof v !== 'string' || v.trim() === '') {
-      this.problem(key, `expected a non-empty string, got ${describe(v)}`);
-      return optional ? undefined : '';
+    if (v === undefined && mode === 'optional') return undefined;
+    if (typeof v !== 'string' || (mode !== 'allowEmpty' && v.trim() === '')) {
+      const expected = mode === 'allowEmpty' ? 'a string' : 'a non-empty string';
+      this.problem(key, `expected ${expected}, got ${describe(v)}`);
+      return mode === 'optional' ? undefined : '';
     }
     return v;
   }

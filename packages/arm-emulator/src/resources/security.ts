@@ -1,0 +1,146 @@
+import {
+  ScenarioAlert,
+  ScenarioAssessment,
+  ScenarioPricing,
+  ScenarioSubscription,
+} from '../scenario/types';
+import { CollectionEntry } from '../state/model';
+
+/*
+ * Microsoft.Security resources, shaped like the azure-rest-api-specs examples:
+ * apiCollections 2023-11-15, pricings (observed `Api` plan), alerts 2022-01-01,
+ * assessments 2021-06-01.
+ */
+
+/**
+ * An apiCollection. While onboarding is in progress it carries only `provisioningState`,
+ * like the 201 answer of the onboarding example; `sensitivityLabel` is left out when none.
+ */
+export function renderCollection(collection: CollectionEntry): object {
+  const { api } = collection;
+  const base = {
+    name: api.scenario.name,
+    type: 'Microsoft.Security/apiCollections',
+    id: api.collectionId,
+  };
+  if (collection.provisioningState === 'InProgress') {
+    return { ...base, properties: { provisioningState: 'InProgress' } };
+  }
+  const svc = api.service.scenario;
+  const counts = collection.counts;
+  return {
+    ...base,
+    properties: {
+      baseUrl:
+        counts.baseUrl ??
+        `https://${svc.name.toLowerCase()}.azure-api.net${api.scenario.path ? `/${api.scenario.path}` : ''}`,
+      discoveredVia: api.service.id,
+      displayName: api.scenario.displayName,
+      numberOfApiEndpoints: counts.numberOfApiEndpoints,
+      numberOfApiEndpointsWithSensitiveDataExposed:
+        counts.numberOfApiEndpointsWithSensitiveDataExposed,
+      numberOfExternalApiEndpoints: counts.numberOfExternalApiEndpoints,
+      numberOfInactiveApiEndpoints: counts.numberOfInactiveApiEndpoints,
+      numberOfUnauthenticatedApiEndpoints: counts.numberOfUnauthenticatedApiEndpoints,
+      provisioningState: 'Succeeded',
+      ...(counts.sensitivityLabel ? { sensitivityLabel: counts.sensitivityLabel } : {}),
+    },
+  };
+}
+
+/** `Microsoft.Security/pricings/{name}` at subscription scope. */
+export function renderPricing(subscriptionId: string, pricing: ScenarioPricing): object {
+  const standard = pricing.pricingTier === 'Standard';
+  return {
+    id: `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings/${pricing.name}`,
+    name: pricing.name,
+    type: 'Microsoft.Security/pricings',
+    properties: {
+      ...(standard && pricing.enablementTime ? { enablementTime: pricing.enablementTime } : {}),
+      ...(pricing.subPlan ? { subPlan: pricing.subPlan } : {}),
+      ...(standard ? {} : { resourcesCoverageStatus: 'NotCovered' }),
+      pricingTier: pricing.pricingTier,
+      freeTrialRemainingTime: pricing.freeTrialRemainingTime ?? (standard ? 'PT0S' : 'P30D'),
+    },
+  };
+}
+
+/** A security alert; `minutesAgo` counts back from `now` (the scenario load time). */
+export function renderAlert(
+  subscription: ScenarioSubscription,
+  alert: ScenarioAlert,
+  now: Date,
+): object {
+  const firstService = subscription.services[0];
+  const resourceGroup = alert.resourceGroup ?? firstService?.resourceGroup ?? 'default';
+  const location = alert.location ?? firstService?.location ?? 'westeurope';
+  const generated = alert.timeGeneratedUtc
+    ? new Date(alert.timeGeneratedUtc)
+    : new Date(now.getTime() - (alert.minutesAgo ?? 0) * 60_000);
+  const sub = subscription.subscriptionId;
+  const minute = 60_000;
+  return {
+    id: `/subscriptions/${sub}/resourceGroups/${resourceGroup}/providers/Microsoft.Security/locations/${location}/alerts/${alert.name}`,
+    name: alert.name,
+    type: 'Microsoft.Security/Locations/alerts',
+    properties: {
+      version: '2022-01-01',
+      alertType: alert.alertType,
+      systemAlertId: alert.name,
+      productComponentName: 'Apis',
+      alertDisplayName: alert.alertDisplayName,
+      description: alert.description ?? alert.alertDisplayName,
+      severity: alert.severity,
+      intent: alert.intent ?? 'Unknown',
+      startTimeUtc: iso(new Date(generated.getTime() - 10 * minute)),
+      endTimeUtc: iso(new Date(generated.getTime() - minute)),
+      resourceIdentifiers: (alert.azureResourceIds ?? []).map(azureResourceId => ({
+        azureResourceId,
+        type: 'AzureResource',
+      })),
+      remediationSteps: alert.remediationSteps ?? [],
+      vendorName: 'Microsoft',
+      status: alert.status,
+      extendedLinks: [],
+      alertUri: `https://portal.azure.com/#blade/Microsoft_Azure_Security/AlertBlade/alertId/${alert.name}/subscriptionId/${sub}/resourceGroup/${resourceGroup}/referencedFrom/alertDeepLink/location/${location}`,
+      timeGeneratedUtc: iso(generated),
+      productName: 'Microsoft Defender for Cloud',
+      processingEndTimeUtc: iso(new Date(generated.getTime() + 1000)),
+      entities: [],
+      isIncident: false,
+      correlationKey: Buffer.from(`${sub}/${alert.name}`).toString('base64'),
+      extendedProperties: {},
+      ...(alert.compromisedEntity ? { compromisedEntity: alert.compromisedEntity } : {}),
+      techniques: [],
+      subTechniques: [],
+    },
+  };
+}
+
+/**
+ * An assessment. `resourceDetails` uses the PascalCase keys (`Source`, `Id`) the live service
+ * sends; the 2021-06-01 spec example spells them in camelCase.
+ */
+export function renderAssessment(subscriptionId: string, assessment: ScenarioAssessment): object {
+  return {
+    id: `${assessment.resourceId}/providers/Microsoft.Security/assessments/${assessment.name}`,
+    name: assessment.name,
+    type: 'Microsoft.Security/assessments',
+    properties: {
+      resourceDetails: { Source: 'Azure', Id: assessment.resourceId },
+      displayName: assessment.displayName,
+      status: {
+        code: assessment.status.code,
+        ...(assessment.status.cause ? { cause: assessment.status.cause } : {}),
+        ...(assessment.status.description ? { description: assessment.status.description } : {}),
+      },
+      links: {
+        azurePortal: `portal.azure.com/#blade/Microsoft_Azure_Security/AssessmentBlade/assessmentKey/${assessment.name}/subscriptionIds/${subscriptionId}/showSecurityCenterCommandBar~/false`,
+      },
+    },
+  };
+}
+
+function iso(date: Date): string {
+  return date.toISOString();
+}

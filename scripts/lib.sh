@@ -1,0 +1,71 @@
+# Shared shell helpers for scripts/start.sh and scripts/test.sh. Source, don't run.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+YARN_RELEASE="$(ls "$REPO_ROOT"/.yarn/releases/yarn-*.cjs | head -n 1)"
+export EMULATOR_CA_FILE="$REPO_ROOT/.cache/arm-emulator/ca.pem"
+
+log() { printf '\033[1m[%s]\033[0m %s\n' "$(basename "$0")" "$*"; }
+
+# Yarn comes from the committed release, so a machine with only Node and npm needs nothing else.
+yarn() { node "$YARN_RELEASE" "$@"; }
+
+require_node() {
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  if [ "$major" -lt 20 ]; then
+    log "Node 20 or newer is required, found $(node -v 2>/dev/null || echo none)."
+    exit 1
+  fi
+}
+
+# Debian packages, installed only when missing (root or sudo needed then).
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
+  log "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# Waits until a URL answers (any HTTP status), or fails after $2 seconds.
+wait_for_url() {
+  local url="$1" timeout="${2:-120}" waited=0
+  until curl -sk -o /dev/null "$url"; do
+    sleep 1
+    waited=$((waited + 1))
+    if [ "$waited" -ge "$timeout" ]; then
+      log "Timed out after ${timeout}s waiting for $url"
+      return 1
+    fi
+  done
+}
+
+# Starts a command in its own process group, so stop_group can end it with all its children.
+# Usage: start_group NAME LOGFILE cmd args...   (the group id lands in $GROUP_PIDS)
+GROUP_PIDS=()
+start_group() {
+  local name="$1" logfile="$2"
+  shift 2
+  setsid "$@" >"$logfile" 2>&1 < /dev/null &
+  GROUP_PIDS+=("$!")
+  log "Started $name (pid $!, log $logfile)"
+}
+
+stop_groups() {
+  local pid
+  for pid in "${GROUP_PIDS[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || true
+  done
+  for pid in "${GROUP_PIDS[@]}"; do
+    for _ in $(seq 1 50); do
+      kill -0 -- "-$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  GROUP_PIDS=()
+}
