@@ -1,12 +1,60 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the Defender for APIs plugins. */
   defenderApis?: {
     azure?: {
       /**
-       * Azure Resource Manager endpoint. Defaults to https://management.azure.com; the ARM
-       * emulator's URL in development.
+       * Azure Resource Manager endpoint. Default https://management.azure.com; in development
+       * the ARM emulator's URL (https://localhost:8443).
        */
       resourceManagerEndpoint?: string;
+      /** How the backend authenticates to Azure. Default: DefaultAzureCredential. */
+      credential?: {
+        /**
+         * `default`: DefaultAzureCredential (workload identity, managed identity, Azure CLI);
+         * `clientSecret`: a service principal; `managedIdentity`: a managed identity;
+         * `emulator`: a fixed development token, refused unless the endpoint is on localhost.
+         */
+        type?: 'default' | 'clientSecret' | 'managedIdentity' | 'emulator';
+        /** Tenant of the service principal (clientSecret), or default tenant for `default`. */
+        tenantId?: string;
+        /** Client id of the service principal, or of a user-assigned managed identity. */
+        clientId?: string;
+        /**
+         * Secret of the service principal (clientSecret).
+         * @visibility secret
+         */
+        clientSecret?: string;
+      };
+      /** Time limit of one request to Azure, including the SDK's retries. Default 60 seconds. */
+      requestTimeout?: HumanDuration;
+    };
+    apiManagement?: {
+      /** The API Management services whose APIs catalog entities may map to. */
+      services?: Array<{
+        /** APIM service name. */
+        name: string;
+        /** Subscription id (a GUID) of the service. */
+        subscriptionId: string;
+        /** Resource group of the service. */
+        resourceGroup: string;
+        /** Tenant of the subscription, when it is not the credential's home tenant. */
+        tenantId?: string;
+      }>;
+    };
+    refresh?: {
+      /** How often posture is read from Azure. Default 30 minutes. */
+      frequency?: HumanDuration;
+      /** Time limit of one refresh. Default 10 minutes. */
+      timeout?: HumanDuration;
+    };
+    onboarding?: {
+      /**
+       * Onboarding operations that may run at once per APIM service. Default 1: Microsoft
+       * warns that onboarding many APIs at once can overload an APIM instance.
+       */
+      maxConcurrentPerService?: number;
     };
   };
 }

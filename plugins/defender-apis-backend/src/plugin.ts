@@ -1,7 +1,13 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { defenderApisPermissions } from '@defender-apis/plugin-defender-apis-common';
+import { DefaultDefenderAzureClient } from './azure/DefenderAzureClient';
+import { readDefenderApisConfig } from './config';
+import { DefenderApisStore } from './database/DefenderApisStore';
+import { OnboardingService } from './onboarding/OnboardingService';
+import { OnboardAccess } from './posture/OnboardAccess';
+import { PostureRefresher } from './posture/PostureRefresher';
+import { PostureService } from './posture/PostureService';
 import { createRouter } from './service/router';
 
 /**
@@ -15,11 +21,69 @@ export const defenderApisPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
-        httpRouter: coreServices.httpRouter,
+        config: coreServices.rootConfig,
         logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        auditor: coreServices.auditor,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        userInfo: coreServices.userInfo,
+        catalog: catalogServiceRef,
       },
-      async init({ httpRouter, logger }) {
-        httpRouter.use(await createRouter({ logger }));
+      async init(deps) {
+        const { config, logger, scheduler, httpRouter, catalog } = deps;
+        const settings = readDefenderApisConfig(config);
+        deps.permissionsRegistry.addPermissions(defenderApisPermissions);
+
+        const store = await DefenderApisStore.create(deps.database);
+        const azure = DefaultDefenderAzureClient.fromConfig(settings);
+        const refresher = new PostureRefresher({ services: settings.services, azure, store, logger });
+        const postures = new PostureService({ auth: deps.auth, catalog, store, refresher });
+        const access = new OnboardAccess({
+          auth: deps.auth,
+          permissions: deps.permissions,
+          userInfo: deps.userInfo,
+          permissionFrameworkEnabled: config.getOptionalBoolean('permission.enabled') ?? false,
+        });
+        const onboarding = new OnboardingService({
+          auth: deps.auth,
+          auditor: deps.auditor,
+          logger,
+          catalog,
+          azure,
+          store,
+          postures,
+          refresher,
+          access,
+          maxConcurrentPerService: settings.maxConcurrentOnboardingsPerService,
+        });
+
+        // One replica at a time refreshes the whole catalog (scope global).
+        await scheduler.scheduleTask({
+          id: 'defender-apis-refresh',
+          scope: 'global',
+          frequency: settings.refreshFrequency,
+          timeout: settings.refreshTimeout,
+          initialDelay: { seconds: 5 },
+          fn: async () => {
+            const summary = await postures.refreshAll();
+            logger.info('Refreshed Defender for APIs posture', { ...summary });
+          },
+        });
+        // Every replica picks up queued onboardings, including those left by a stopped one.
+        await scheduler.scheduleTask({
+          id: 'defender-apis-onboarding-queue',
+          scope: 'local',
+          frequency: { seconds: 30 },
+          timeout: { minutes: 1 },
+          fn: async () => onboarding.drain(),
+        });
+
+        httpRouter.use(await createRouter({ httpAuth: deps.httpAuth, postures, onboarding, access }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -114,6 +114,8 @@ export interface PostureRecommendation {
   resourceId: string;
   severity?: string;
   url?: string;
+  /** How many resources (the API and its operations) the assessment is unhealthy on. */
+  affectedResources?: number;
 }
 
 /** The onboarding operation the backend runs or last ran for the API. @public */
@@ -124,6 +126,19 @@ export interface OnboardingState {
   finishedAt?: string;
   /** Azure's message when the operation failed. */
   error?: string;
+}
+
+/**
+ * What the caller may do with the API, decided by the backend for the user who asked.
+ * Present on answers to a user's request for one entity's posture.
+ *
+ * @public
+ */
+export interface PostureAccess {
+  /** Whether the caller may onboard this API (owners, or whom the permission policy allows). */
+  canOnboard: boolean;
+  /** Entity refs of the API's owners, to tell others whom to ask. */
+  owners: string[];
 }
 
 /** Posture of one catalog API entity. @public */
@@ -148,6 +163,8 @@ export interface ApiPosture {
   /** True when the last refresh of this data failed; `staleReason` says why. */
   stale: boolean;
   staleReason?: string;
+  /** Caller-specific; see {@link PostureAccess}. */
+  access?: PostureAccess;
 }
 
 /** An empty alert summary. @public */

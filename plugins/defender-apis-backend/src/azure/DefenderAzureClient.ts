@@ -1,0 +1,223 @@
+import { TokenCredential } from '@azure/core-auth';
+import { ApiManagementClient } from '@azure/arm-apimanagement';
+import {
+  AzureResourceDetails,
+  AzureResourceIdentifier,
+  SecurityCenter,
+} from '@azure/arm-security';
+import { durationToMilliseconds } from '@backstage/types';
+import { ConfiguredService, DefenderApisConfig } from '../config';
+import { ApiCollection, ApiCollectionsOperations } from './apiCollections';
+import { createCredential } from './credentials';
+
+/** An APIM API as listed by its service. */
+export interface ApimApi {
+  id: string;
+  name: string;
+  displayName?: string;
+  /** Absent means `http`. */
+  apiType?: string;
+  isCurrent?: boolean;
+}
+
+/** A Defender for APIs alert (type `API_…`) of a subscription. */
+export interface AzureAlert {
+  id: string;
+  alertType: string;
+  displayName: string;
+  severity: string;
+  status: string;
+  timeGenerated?: string;
+  url?: string;
+  compromisedEntity?: string;
+  /** `azureResourceId`s of the alert's resource identifiers. */
+  resourceIds: string[];
+}
+
+/** A security assessment on an APIM resource of a subscription. */
+export interface AzureAssessment {
+  key: string;
+  displayName: string;
+  resourceId: string;
+  statusCode: string;
+  severity?: string;
+  url?: string;
+}
+
+/** Everything read per subscription in one refresh: four list calls, whatever the API count. */
+export interface SubscriptionSnapshot {
+  subscriptionId: string;
+  plan: { enabled: boolean; subPlan?: string };
+  collections: ApiCollection[];
+  alerts: AzureAlert[];
+  assessments: AzureAssessment[];
+}
+
+/** Everything read per APIM service in one refresh: the service and its API list. */
+export interface ServiceSnapshot {
+  service: ConfiguredService;
+  skuName?: string;
+  apis: ApimApi[];
+}
+
+/** The APIM API to onboard. */
+export interface OnboardTarget {
+  subscriptionId: string;
+  resourceGroup: string;
+  serviceName: string;
+  apiId: string;
+  tenantId?: string;
+}
+
+/** The Azure reads and writes the plugin makes. */
+export interface DefenderAzureApi {
+  readSubscription(subscriptionId: string, tenantId?: string): Promise<SubscriptionSnapshot>;
+  readService(service: ConfiguredService): Promise<ServiceSnapshot>;
+  /** Onboards the API and resolves once ARM reports the operation finished. */
+  onboard(target: OnboardTarget): Promise<ApiCollection>;
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) result.push(item);
+  return result;
+}
+
+/**
+ * {@link DefenderAzureApi} with the Azure SDKs: one `SecurityCenter` and one
+ * `ApiManagementClient` per subscription, sharing one credential per tenant.
+ */
+export class DefaultDefenderAzureClient implements DefenderAzureApi {
+  private readonly credentials = new Map<string, TokenCredential>();
+  private readonly securityClients = new Map<string, SecurityCenter>();
+  private readonly apimClients = new Map<string, ApiManagementClient>();
+
+  static fromConfig(config: DefenderApisConfig): DefaultDefenderAzureClient {
+    return new DefaultDefenderAzureClient(config);
+  }
+
+  private constructor(private readonly config: DefenderApisConfig) {}
+
+  async readSubscription(subscriptionId: string, tenantId?: string): Promise<SubscriptionSnapshot> {
+    const client = this.security(subscriptionId, tenantId);
+    const options = this.callOptions();
+    const [pricing, collections, alerts, assessments] = await Promise.all([
+      client.pricings.get('Api', options),
+      new ApiCollectionsOperations(client).listBySubscription(options),
+      collect(client.alerts.list(options)),
+      collect(client.assessments.list(`subscriptions/${subscriptionId}`, options)),
+    ]);
+    return {
+      subscriptionId,
+      plan: {
+        enabled: pricing.pricingTier?.toLowerCase() === 'standard',
+        ...(pricing.subPlan ? { subPlan: pricing.subPlan } : {}),
+      },
+      collections,
+      alerts: alerts
+        .filter(a => a.alertType?.startsWith('API_'))
+        .map(a => ({
+          id: a.id ?? a.name ?? '',
+          alertType: a.alertType ?? '',
+          displayName: a.alertDisplayName ?? a.alertType ?? 'Alert',
+          severity: a.severity ?? 'Informational',
+          status: a.status ?? 'Active',
+          timeGenerated: a.timeGeneratedUtc?.toISOString(),
+          url: a.alertUri,
+          compromisedEntity: a.compromisedEntity,
+          resourceIds: (a.resourceIdentifiers ?? []).flatMap(r => {
+            const id = (r as AzureResourceIdentifier).azureResourceId;
+            return r.type === 'AzureResource' && id ? [id] : [];
+          }),
+        })),
+      assessments: assessments.flatMap(a => {
+        const resourceId =
+          a.resourceDetails?.source === 'Azure'
+            ? (a.resourceDetails as AzureResourceDetails).id
+            : undefined;
+        // Only assessments on APIM resources can concern an API; drop the rest early.
+        if (!resourceId || !/\/microsoft\.apimanagement\/service\//i.test(resourceId)) return [];
+        return [
+          {
+            key: a.name ?? '',
+            displayName: a.displayName ?? a.name ?? '',
+            resourceId,
+            statusCode: a.status?.code ?? 'Unknown',
+            severity: a.metadata?.severity,
+            url: a.links?.azurePortalUri,
+          },
+        ];
+      }),
+    };
+  }
+
+  async readService(service: ConfiguredService): Promise<ServiceSnapshot> {
+    const client = this.apim(service.subscriptionId, service.tenantId);
+    const options = this.callOptions();
+    const [apimService, apis] = await Promise.all([
+      client.apiManagementService.get(service.resourceGroup, service.name, options),
+      collect(client.api.listByService(service.resourceGroup, service.name, options)),
+    ]);
+    return {
+      service,
+      skuName: apimService.sku?.name,
+      apis: apis.map(api => ({
+        id: api.id ?? '',
+        name: api.name ?? '',
+        displayName: api.displayName,
+        apiType: api.apiType,
+        isCurrent: api.isCurrent,
+      })),
+    };
+  }
+
+  async onboard(target: OnboardTarget): Promise<ApiCollection> {
+    const client = this.security(target.subscriptionId, target.tenantId);
+    const poller = await new ApiCollectionsOperations(client).beginOnboard({
+      resourceGroupName: target.resourceGroup,
+      serviceName: target.serviceName,
+      apiId: target.apiId,
+    });
+    return poller.pollUntilDone();
+  }
+
+  private callOptions() {
+    return {
+      abortSignal: AbortSignal.timeout(durationToMilliseconds(this.config.requestTimeout)),
+    };
+  }
+
+  private credential(tenantId?: string): TokenCredential {
+    const key = tenantId ?? '';
+    let credential = this.credentials.get(key);
+    if (!credential) {
+      credential = createCredential(this.config.credential, tenantId);
+      this.credentials.set(key, credential);
+    }
+    return credential;
+  }
+
+  private security(subscriptionId: string, tenantId?: string): SecurityCenter {
+    const key = subscriptionId.toLowerCase();
+    let client = this.securityClients.get(key);
+    if (!client) {
+      client = new SecurityCenter(this.credential(tenantId), subscriptionId, {
+        endpoint: this.config.resourceManagerEndpoint,
+      });
+      this.securityClients.set(key, client);
+    }
+    return client;
+  }
+
+  private apim(subscriptionId: string, tenantId?: string): ApiManagementClient {
+    const key = subscriptionId.toLowerCase();
+    let client = this.apimClients.get(key);
+    if (!client) {
+      client = new ApiManagementClient(this.credential(tenantId), subscriptionId, {
+        endpoint: this.config.resourceManagerEndpoint,
+      });
+      this.apimClients.set(key, client);
+    }
+    return client;
+  }
+}

@@ -1,0 +1,138 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { HumanDuration } from '@backstage/types';
+import { ApiManagementServiceConfig } from '@defender-apis/plugin-defender-apis-common';
+
+/** Credential settings, see config.d.ts. */
+export type CredentialConfig =
+  | { type: 'default'; tenantId?: string; clientId?: string }
+  | { type: 'clientSecret'; tenantId: string; clientId: string; clientSecret: string }
+  | { type: 'managedIdentity'; clientId?: string }
+  | { type: 'emulator' };
+
+/** A configured APIM service, with the tenant of its subscription if not the default. */
+export interface ConfiguredService extends ApiManagementServiceConfig {
+  tenantId?: string;
+}
+
+/** The plugin's configuration, validated and with defaults applied. */
+export interface DefenderApisConfig {
+  resourceManagerEndpoint: string;
+  credential: CredentialConfig;
+  requestTimeout: HumanDuration;
+  services: ConfiguredService[];
+  refreshFrequency: HumanDuration;
+  refreshTimeout: HumanDuration;
+  maxConcurrentOnboardingsPerService: number;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+function invalid(key: string, expected: string, found: unknown): Error {
+  return new Error(
+    `Invalid configuration at defenderApis.${key}: expected ${expected}, found ${JSON.stringify(found)}`,
+  );
+}
+
+/** True when the URL points at this machine, the only place the emulator credential may be used. */
+export function isLocalEndpoint(endpoint: string): boolean {
+  return LOCAL_HOSTS.has(new URL(endpoint).hostname);
+}
+
+function readEndpoint(config: Config): string {
+  const key = 'azure.resourceManagerEndpoint';
+  const value =
+    config.getOptionalString(`defenderApis.${key}`) ?? 'https://management.azure.com';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid(key, 'an https URL', value);
+  }
+  if (url.protocol !== 'https:') throw invalid(key, 'an https URL', value);
+  return value.replace(/\/+$/, '');
+}
+
+function readCredential(config: Config, endpoint: string): CredentialConfig {
+  const c = config.getOptionalConfig('defenderApis.azure.credential');
+  const type = c?.getOptionalString('type') ?? 'default';
+  switch (type) {
+    case 'default':
+      return {
+        type,
+        tenantId: c?.getOptionalString('tenantId'),
+        clientId: c?.getOptionalString('clientId'),
+      };
+    case 'clientSecret':
+      return {
+        type,
+        tenantId: c!.getString('tenantId'),
+        clientId: c!.getString('clientId'),
+        clientSecret: c!.getString('clientSecret'),
+      };
+    case 'managedIdentity':
+      return { type, clientId: c?.getOptionalString('clientId') };
+    case 'emulator':
+      if (!isLocalEndpoint(endpoint)) {
+        throw invalid(
+          'azure.credential.type',
+          'a real credential (default, clientSecret or managedIdentity) for a non-local endpoint; "emulator" is only allowed with a localhost resourceManagerEndpoint',
+          `emulator with ${endpoint}`,
+        );
+      }
+      return { type };
+    default:
+      throw invalid(
+        'azure.credential.type',
+        'one of default, clientSecret, managedIdentity, emulator',
+        type,
+      );
+  }
+}
+
+function readServices(config: Config): ConfiguredService[] {
+  const entries = config.getOptionalConfigArray('defenderApis.apiManagement.services') ?? [];
+  return entries.map((entry, index) => {
+    const key = `apiManagement.services[${index}]`;
+    const subscriptionId = entry.getString('subscriptionId');
+    if (!GUID.test(subscriptionId)) {
+      throw invalid(`${key}.subscriptionId`, 'a subscription id (a GUID)', subscriptionId);
+    }
+    const tenantId = entry.getOptionalString('tenantId');
+    if (tenantId !== undefined && !GUID.test(tenantId)) {
+      throw invalid(`${key}.tenantId`, 'a tenant id (a GUID)', tenantId);
+    }
+    return {
+      name: entry.getString('name'),
+      subscriptionId,
+      resourceGroup: entry.getString('resourceGroup'),
+      ...(tenantId ? { tenantId } : {}),
+    };
+  });
+}
+
+function readDuration(config: Config, key: string, fallback: HumanDuration): HumanDuration {
+  const path = `defenderApis.${key}`;
+  return config.has(path) ? readDurationFromConfig(config, { key: path }) : fallback;
+}
+
+/**
+ * Reads and validates the `defenderApis` configuration. Throws at start-up with a message
+ * naming the bad key, what was expected and what was found.
+ */
+export function readDefenderApisConfig(config: Config): DefenderApisConfig {
+  const resourceManagerEndpoint = readEndpoint(config);
+  const max = config.getOptionalNumber('defenderApis.onboarding.maxConcurrentPerService') ?? 1;
+  if (!Number.isInteger(max) || max < 1) {
+    throw invalid('onboarding.maxConcurrentPerService', 'a whole number of at least 1', max);
+  }
+  return {
+    resourceManagerEndpoint,
+    credential: readCredential(config, resourceManagerEndpoint),
+    requestTimeout: readDuration(config, 'azure.requestTimeout', { seconds: 60 }),
+    services: readServices(config),
+    refreshFrequency: readDuration(config, 'refresh.frequency', { minutes: 30 }),
+    refreshTimeout: readDuration(config, 'refresh.timeout', { minutes: 10 }),
+    maxConcurrentOnboardingsPerService: max,
+  };
+}

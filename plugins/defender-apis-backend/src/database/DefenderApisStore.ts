@@ -1,0 +1,206 @@
+import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import { OnboardingState } from '@defender-apis/plugin-defender-apis-common';
+import { Knex } from 'knex';
+import { OnboardTarget } from '../azure/DefenderAzureClient';
+import { StoredPosture } from '../posture/buildPosture';
+
+const POSTURE = 'defender_apis_posture';
+const ONBOARDING = 'defender_apis_onboarding';
+const LEASE_MS = 10 * 60 * 1000;
+
+/** One onboarding operation as stored. */
+export interface OnboardingRow {
+  apiKey: string;
+  serviceKey: string;
+  entityRef: string;
+  target: OnboardTarget;
+  state: OnboardingState['state'];
+  requestedBy?: string;
+  requestedAt: string;
+  finishedAt?: string;
+  error?: string;
+}
+
+interface RawOnboardingRow {
+  api_key: string;
+  service_key: string;
+  entity_ref: string;
+  target: string;
+  state: string;
+  requested_by: string | null;
+  requested_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+function fromRaw(row: RawOnboardingRow): OnboardingRow {
+  return {
+    apiKey: row.api_key,
+    serviceKey: row.service_key,
+    entityRef: row.entity_ref,
+    target: JSON.parse(row.target),
+    state: row.state as OnboardingRow['state'],
+    ...(row.requested_by ? { requestedBy: row.requested_by } : {}),
+    requestedAt: row.requested_at,
+    ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
+    ...(row.error ? { error: row.error } : {}),
+  };
+}
+
+/** The onboarding state as the posture JSON shows it. */
+export function toOnboardingState(row: OnboardingRow): OnboardingState {
+  return {
+    state: row.state,
+    ...(row.requestedBy ? { requestedBy: row.requestedBy } : {}),
+    requestedAt: row.requestedAt,
+    ...(row.finishedAt ? { finishedAt: row.finishedAt } : {}),
+    ...(row.error ? { error: row.error } : {}),
+  };
+}
+
+/** The plugin's database: posture facts per entity and onboarding operations per API. */
+export class DefenderApisStore {
+  static async create(database: DatabaseService): Promise<DefenderApisStore> {
+    const knex = await database.getClient();
+    if (!database.migrations?.skip) {
+      await knex.migrate.latest({
+        directory: resolvePackagePath('@defender-apis/plugin-defender-apis-backend', 'migrations'),
+      });
+    }
+    return new DefenderApisStore(knex);
+  }
+
+  private constructor(private readonly knex: Knex) {}
+
+  async getPosture(entityRef: string): Promise<StoredPosture | undefined> {
+    const row = await this.knex(POSTURE).where({ entity_ref: entityRef }).first();
+    return row ? JSON.parse(row.data) : undefined;
+  }
+
+  async getPostures(entityRefs?: string[]): Promise<StoredPosture[]> {
+    const query = this.knex(POSTURE).select('data').orderBy('entity_ref');
+    if (entityRefs) {
+      const rows: { data: string }[] = [];
+      // Chunked: SQLite limits the number of bound parameters.
+      for (let i = 0; i < entityRefs.length; i += 500) {
+        rows.push(...(await query.clone().whereIn('entity_ref', entityRefs.slice(i, i + 500))));
+      }
+      return rows.map(r => JSON.parse(r.data));
+    }
+    return (await query).map((r: { data: string }) => JSON.parse(r.data));
+  }
+
+  /** Writes postures in one transaction: a refresh lands whole or not at all. */
+  async putPostures(postures: StoredPosture[]): Promise<void> {
+    if (postures.length === 0) return;
+    const now = new Date();
+    await this.knex.transaction(async tx => {
+      for (let i = 0; i < postures.length; i += 200) {
+        await tx(POSTURE)
+          .insert(
+            postures.slice(i, i + 200).map(p => ({
+              entity_ref: p.entityRef,
+              data: JSON.stringify(p),
+              refreshed_at: p.refreshedAt ?? null,
+              updated_at: now,
+            })),
+          )
+          .onConflict('entity_ref')
+          .merge(['data', 'refreshed_at', 'updated_at']);
+      }
+    });
+  }
+
+  /** Removes postures of entities that left the catalog. */
+  async deletePosturesExcept(entityRefs: string[]): Promise<number> {
+    const keep = new Set(entityRefs);
+    const stored: { entity_ref: string }[] = await this.knex(POSTURE).select('entity_ref');
+    const gone = stored.map(r => r.entity_ref).filter(ref => !keep.has(ref));
+    for (let i = 0; i < gone.length; i += 500) {
+      await this.knex(POSTURE).whereIn('entity_ref', gone.slice(i, i + 500)).delete();
+    }
+    return gone.length;
+  }
+
+  async getOnboarding(apiKey: string): Promise<OnboardingRow | undefined> {
+    const row = await this.knex(ONBOARDING).where({ api_key: apiKey }).first();
+    return row ? fromRaw(row) : undefined;
+  }
+
+  async getOnboardings(apiKeys: string[]): Promise<Map<string, OnboardingRow>> {
+    const result = new Map<string, OnboardingRow>();
+    for (let i = 0; i < apiKeys.length; i += 500) {
+      const rows: RawOnboardingRow[] = await this.knex(ONBOARDING).whereIn('api_key', apiKeys.slice(i, i + 500));
+      for (const row of rows) result.set(row.api_key, fromRaw(row));
+    }
+    return result;
+  }
+
+  /**
+   * Queues an onboarding unless one is already queued or running for the API. Atomic in the
+   * database, so concurrent requests on any number of replicas claim it exactly once.
+   * Returns true when this call queued it.
+   */
+  async claimOnboarding(row: Omit<OnboardingRow, 'state'>): Promise<boolean> {
+    const values = {
+      api_key: row.apiKey,
+      service_key: row.serviceKey,
+      entity_ref: row.entityRef,
+      target: JSON.stringify(row.target),
+      state: 'queued',
+      requested_by: row.requestedBy ?? null,
+      requested_at: row.requestedAt,
+      finished_at: null,
+      lease_until: null,
+      error: null,
+    };
+    const inserted = await this.knex(ONBOARDING)
+      .insert(values)
+      .onConflict('api_key')
+      .ignore()
+      .returning('api_key');
+    if (inserted.length === 1) return true;
+    const updated = await this.knex(ONBOARDING)
+      .where({ api_key: row.apiKey })
+      .whereIn('state', ['succeeded', 'failed'])
+      .update(values);
+    return updated === 1;
+  }
+
+  /**
+   * Takes the oldest queued operation (or a running one whose owner stopped renewing it) of
+   * a service that has fewer than `maxRunning` operations running, and marks it running.
+   */
+  async takeNextOnboarding(maxRunning: number): Promise<OnboardingRow | undefined> {
+    const now = Date.now();
+    const candidates: RawOnboardingRow[] = await this.knex(ONBOARDING)
+      .where('state', 'queued')
+      .orWhere(q => q.where('state', 'running').andWhere('lease_until', '<', now))
+      .orderBy('requested_at')
+      .limit(50);
+    for (const candidate of candidates) {
+      const running = await this.knex(ONBOARDING)
+        .where({ service_key: candidate.service_key, state: 'running' })
+        .andWhere('lease_until', '>=', now)
+        .count({ n: '*' })
+        .first();
+      if (Number(running?.n ?? 0) >= maxRunning) continue;
+      const taken = await this.knex(ONBOARDING)
+        .where({ api_key: candidate.api_key, state: candidate.state })
+        .update({ state: 'running', lease_until: now + LEASE_MS });
+      if (taken === 1) return fromRaw({ ...candidate, state: 'running' });
+    }
+    return undefined;
+  }
+
+  async finishOnboarding(apiKey: string, outcome: { state: 'succeeded' | 'failed'; error?: string }): Promise<void> {
+    await this.knex(ONBOARDING)
+      .where({ api_key: apiKey, state: 'running' })
+      .update({
+        state: outcome.state,
+        error: outcome.error ?? null,
+        finished_at: new Date().toISOString(),
+        lease_until: null,
+      });
+  }
+}

@@ -1,0 +1,173 @@
+import {
+  AuditorService,
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
+import { Request } from 'express';
+import { DefenderAzureApi } from '../azure/DefenderAzureClient';
+import { describeAzureError } from '../azure/describeAzureError';
+import { DefenderApisStore, OnboardingRow } from '../database/DefenderApisStore';
+import { serviceKey } from '../posture/mapping';
+import { OnboardAccess } from '../posture/OnboardAccess';
+import { PostureRefresher } from '../posture/PostureRefresher';
+import { PostureService } from '../posture/PostureService';
+
+/** Result of an onboarding request: whether it started now, and the posture to show. */
+export interface OnboardingRequestResult {
+  started: boolean;
+  posture: ApiPosture;
+}
+
+/**
+ * Onboards APIs on their owners' request. The database row is the claim: double clicks,
+ * concurrent requests and other replicas make exactly one PUT. At most
+ * `maxConcurrentPerService` operations run at once per APIM service, as Microsoft warns that
+ * onboarding load can hurt an APIM instance; the rest wait in the queue.
+ */
+export class OnboardingService {
+  private draining = false;
+  private drainAgain = false;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly options: {
+      auth: AuthService;
+      auditor: AuditorService;
+      logger: LoggerService;
+      catalog: CatalogService;
+      azure: DefenderAzureApi;
+      store: DefenderApisStore;
+      postures: PostureService;
+      refresher: PostureRefresher;
+      access: OnboardAccess;
+      maxConcurrentPerService: number;
+    },
+  ) {}
+
+  async request(
+    entity: Entity,
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+    request: Request,
+  ): Promise<OnboardingRequestResult> {
+    const { auditor, access, postures, store } = this.options;
+    const entityRef = stringifyEntityRef(entity);
+    const event = await auditor.createEvent({
+      eventId: 'api-onboard',
+      severityLevel: 'medium',
+      request,
+      meta: { entityRef },
+    });
+    try {
+      if (!(await access.canOnboard(entity, credentials))) {
+        throw new NotAllowedError(`Only the owners of ${entityRef} may onboard it to Defender for APIs`);
+      }
+      const posture = await postures.getPosture(entity);
+      switch (posture.status) {
+        case 'unmapped':
+          throw new InputError(`${entityRef} is not mapped to an API Management API: ${posture.reason}`);
+        case 'notApplicable':
+        case 'planDisabled':
+          throw new ConflictError(`${entityRef} cannot be onboarded: ${posture.reason}`);
+        case 'error':
+          throw new ServiceUnavailableError(`The state of ${entityRef} in Azure is unknown, try again later: ${posture.reason}`);
+        case 'notOnboarded':
+          break;
+        default: // already onboarded, or onboarding
+          await event.success({ meta: { outcome: posture.status } });
+          return { started: false, posture };
+      }
+      const api = posture.api!;
+      const claimed = await store.claimOnboarding({
+        apiKey: api.resourceId.toLowerCase(),
+        serviceKey: serviceKey(api),
+        entityRef,
+        target: {
+          subscriptionId: api.subscriptionId,
+          resourceGroup: api.resourceGroup,
+          serviceName: api.serviceName,
+          apiId: api.apiId,
+        },
+        requestedBy: credentials.principal.userEntityRef,
+        requestedAt: new Date().toISOString(),
+      });
+      await event.success({ meta: { outcome: claimed ? 'queued' : 'alreadyQueued', apiResourceId: api.resourceId } });
+      this.drain();
+      return { started: claimed, posture: await postures.getPosture(entity) };
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  /** Starts queued operations while services have capacity; safe to call any time. */
+  drain(): void {
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = true;
+    void (async () => {
+      try {
+        do {
+          this.drainAgain = false;
+          for (;;) {
+            const row = await this.options.store.takeNextOnboarding(this.options.maxConcurrentPerService);
+            if (!row) break;
+            const run = this.run(row).finally(() => {
+              this.running.delete(run);
+              this.drain();
+            });
+            this.running.add(run);
+          }
+        } while (this.drainAgain);
+      } catch (error) {
+        this.options.logger.error('Could not read the onboarding queue', error as Error);
+      } finally {
+        this.draining = false;
+      }
+    })();
+  }
+
+  /** Waits for the operations this process runs; for shutdown and tests. */
+  async settle(): Promise<void> {
+    while (this.running.size > 0 || this.draining) {
+      await Promise.all([...this.running]);
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
+  }
+
+  private async run(row: OnboardingRow): Promise<void> {
+    const { azure, store, logger, auditor } = this.options;
+    const meta = { entityRef: row.entityRef, apiResourceId: row.apiKey, requestedBy: row.requestedBy ?? null };
+    const event = await auditor.createEvent({ eventId: 'api-onboard-operation', severityLevel: 'medium', meta });
+    logger.info('Onboarding API to Defender for APIs', meta);
+    try {
+      await azure.onboard(row.target);
+      await store.finishOnboarding(row.apiKey, { state: 'succeeded' });
+      await event.success();
+      logger.info('Onboarded API to Defender for APIs', meta);
+    } catch (error) {
+      const message = describeAzureError(error, `the onboarding of ${row.target.apiId}`);
+      await store.finishOnboarding(row.apiKey, { state: 'failed', error: message });
+      await event.fail({ error: new Error(message) });
+      logger.warn('Onboarding to Defender for APIs failed', { ...meta, error: message });
+    }
+    await this.refreshEntity(row.entityRef);
+  }
+
+  /** Reads the entity's posture again so the card shows the real state after the operation. */
+  private async refreshEntity(entityRef: string): Promise<void> {
+    try {
+      const credentials = await this.options.auth.getOwnServiceCredentials();
+      const entity = await this.options.catalog.getEntityByRef(entityRef, { credentials });
+      if (entity) await this.options.refresher.refresh([entity]);
+    } catch (error) {
+      this.options.logger.warn('Could not refresh posture after onboarding', { entityRef, error: String(error) });
+    }
+  }
+}

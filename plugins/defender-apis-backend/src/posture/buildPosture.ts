@@ -1,0 +1,234 @@
+import {
+  AlertSeverity,
+  apiCollectionResourceId,
+  ApiManagementApiInfo,
+  apiManagementApiResourceId,
+  ApiPosture,
+  derivePostureStatus,
+  emptyAlerts,
+  EndpointCounts,
+  MappingIssue,
+  NotApplicableCause,
+  OnboardingState,
+  PlanInfo,
+  PostureAlerts,
+  PostureRecommendation,
+  sameResourceId,
+} from '@defender-apis/plugin-defender-apis-common';
+import { ApiCollection } from '../azure/apiCollections';
+import { AzureAlert, AzureAssessment, ServiceSnapshot, SubscriptionSnapshot } from '../azure/DefenderAzureClient';
+import { MappedEntity } from './mapping';
+
+/**
+ * What the store keeps per entity: the facts read from the catalog and Azure. The status is
+ * derived when the posture is served, so the onboarding state is always current.
+ */
+export interface StoredPosture {
+  entityRef: string;
+  owners: string[];
+  api?: ApiManagementApiInfo;
+  mappingIssue?: { issue: MappingIssue; reason: string };
+  notApplicable?: { cause: NotApplicableCause; reason: string };
+  /** Azure could not be read and nothing was known before. */
+  readError?: string;
+  plan?: PlanInfo;
+  collection?: { provisioningState?: string; endpoints: EndpointCounts; sensitivityLabel?: string };
+  alerts: PostureAlerts;
+  recommendations: PostureRecommendation[];
+  refreshedAt?: string;
+  stale: boolean;
+  staleReason?: string;
+}
+
+const NON_REST_TYPES: Record<string, string> = {
+  soap: 'SOAP',
+  graphql: 'GraphQL',
+  websocket: 'WebSocket',
+  grpc: 'gRPC',
+  odata: 'OData',
+};
+const ALERTS_SHOWN = 10;
+
+function portalUrl(resourceId: string): string {
+  return `https://portal.azure.com/#resource${resourceId}`;
+}
+
+function toSeverity(severity: string): AlertSeverity {
+  const s = severity.toLowerCase();
+  return s === 'high' || s === 'medium' || s === 'low' ? s : 'informational';
+}
+
+function endpointsOf(c: ApiCollection): EndpointCounts {
+  return {
+    total: c.numberOfApiEndpoints ?? 0,
+    unauthenticated: c.numberOfUnauthenticatedApiEndpoints ?? 0,
+    inactive: c.numberOfInactiveApiEndpoints ?? 0,
+    external: c.numberOfExternalApiEndpoints ?? 0,
+    sensitiveDataExposed: c.numberOfApiEndpointsWithSensitiveDataExposed ?? 0,
+  };
+}
+
+function isUnder(resourceId: string, apiId: string): boolean {
+  return sameResourceId(resourceId, apiId) || resourceId.toLowerCase().startsWith(`${apiId.toLowerCase()}/`);
+}
+
+/** Alerts on the API: by resource id of the API (or below it) or its collection, else by compromised entity. */
+export function alertsForApi(
+  alerts: AzureAlert[],
+  api: { resourceId: string; collectionId: string; apiId: string; displayName?: string },
+): PostureAlerts {
+  const names = [api.apiId, api.displayName].filter(Boolean).map(n => n!.toLowerCase());
+  const mapped = alerts.filter(alert => {
+    const apimIds = alert.resourceIds.filter(id => /\/microsoft\.apimanagement\/service\//i.test(id));
+    if (apimIds.length > 0) {
+      return apimIds.some(id => isUnder(id, api.resourceId) || sameResourceId(id, api.collectionId));
+    }
+    return alert.compromisedEntity !== undefined && names.includes(alert.compromisedEntity.toLowerCase());
+  });
+  const active = mapped
+    .filter(a => a.status.toLowerCase() === 'active')
+    .sort((a, b) => (b.timeGenerated ?? '').localeCompare(a.timeGenerated ?? ''));
+  const summary = emptyAlerts();
+  for (const alert of active) summary.bySeverity[toSeverity(alert.severity)] += 1;
+  summary.active = active.length;
+  summary.items = active.slice(0, ALERTS_SHOWN).map(a => ({
+    id: a.id,
+    alertType: a.alertType,
+    displayName: a.displayName,
+    severity: toSeverity(a.severity),
+    status: a.status,
+    ...(a.timeGenerated ? { timeGenerated: a.timeGenerated } : {}),
+    ...(a.url ? { url: a.url } : {}),
+  }));
+  return summary;
+}
+
+/** Unhealthy assessments on the API or its operations, one per assessment key. */
+export function recommendationsForApi(assessments: AzureAssessment[], apiResourceId: string): PostureRecommendation[] {
+  const byKey = new Map<string, PostureRecommendation>();
+  for (const a of assessments) {
+    if (a.statusCode.toLowerCase() !== 'unhealthy' || !isUnder(a.resourceId, apiResourceId)) continue;
+    const existing = byKey.get(a.key.toLowerCase());
+    if (existing) {
+      existing.affectedResources = (existing.affectedResources ?? 1) + 1;
+      continue;
+    }
+    byKey.set(a.key.toLowerCase(), {
+      key: a.key,
+      displayName: a.displayName,
+      resourceId: a.resourceId,
+      affectedResources: 1,
+      ...(a.severity ? { severity: a.severity } : {}),
+      ...(a.url ? { url: a.url } : {}),
+    });
+  }
+  return [...byKey.values()];
+}
+
+/** The facts of one mapped entity from the snapshots of its subscription and service. */
+export function buildStoredPosture(
+  entity: MappedEntity,
+  subscription: SubscriptionSnapshot | undefined,
+  service: ServiceSnapshot | undefined,
+  refreshedAt: string,
+): StoredPosture {
+  const stored: StoredPosture = {
+    entityRef: entity.entityRef,
+    owners: entity.owners,
+    alerts: emptyAlerts(),
+    recommendations: [],
+    refreshedAt,
+    stale: false,
+  };
+  if (entity.mappingIssue || !entity.target) {
+    return { ...stored, ...(entity.mappingIssue ? { mappingIssue: entity.mappingIssue } : {}) };
+  }
+  const { ref } = entity.target;
+  const resourceId = apiManagementApiResourceId(ref);
+  const apim = service?.apis.find(a => sameResourceId(a.id, resourceId) || (!ref.workspace && a.name.toLowerCase() === ref.apiId.toLowerCase()));
+  stored.api = {
+    resourceId,
+    subscriptionId: ref.subscriptionId,
+    resourceGroup: ref.resourceGroup,
+    serviceName: ref.serviceName,
+    apiId: ref.apiId,
+    ...(ref.workspace ? { workspace: ref.workspace } : {}),
+    ...(apim?.displayName ? { displayName: apim.displayName } : {}),
+    ...(apim?.apiType ? { apiType: apim.apiType } : {}),
+    portalUrl: portalUrl(resourceId),
+  };
+  if (entity.notApplicable) return { ...stored, notApplicable: entity.notApplicable };
+  if (!subscription || !service) return stored;
+
+  if (!apim) {
+    return {
+      ...stored,
+      mappingIssue: {
+        issue: 'apiNotFound',
+        reason: `API Management service "${ref.serviceName}" has no API "${ref.apiId}".`,
+      },
+    };
+  }
+  const nonRest = apim.apiType ? NON_REST_TYPES[apim.apiType.toLowerCase()] : undefined;
+  const notApplicable =
+    (nonRest && { cause: 'apiType' as const, reason: `This is a ${nonRest} API; Defender for APIs protects REST APIs only.` }) ||
+    (apim.isCurrent === false && {
+      cause: 'revision' as const,
+      reason: `This is a non-current revision of the API; Defender for APIs protects the current revision only.`,
+    }) ||
+    (service.skuName?.toLowerCase() === 'consumption' && {
+      cause: 'consumptionTier' as const,
+      reason: `API Management service "${ref.serviceName}" is on the Consumption tier, which Defender for APIs does not support.`,
+    }) ||
+    undefined;
+  if (notApplicable) return { ...stored, notApplicable };
+
+  stored.plan = { ...subscription.plan, subscriptionId: ref.subscriptionId };
+  const collectionId = apiCollectionResourceId(ref);
+  const collection = subscription.collections.find(c => c.id && sameResourceId(c.id, collectionId));
+  if (collection) {
+    stored.collection = {
+      provisioningState: collection.provisioningState,
+      endpoints: endpointsOf(collection),
+      ...(collection.sensitivityLabel ? { sensitivityLabel: collection.sensitivityLabel } : {}),
+    };
+  }
+  stored.alerts = alertsForApi(subscription.alerts, {
+    resourceId,
+    collectionId,
+    apiId: ref.apiId,
+    displayName: apim.displayName,
+  });
+  stored.recommendations = recommendationsForApi(subscription.assessments, resourceId);
+  return stored;
+}
+
+/** The posture served to callers: stored facts, the onboarding state, and the derived status. */
+export function composePosture(stored: StoredPosture, onboarding?: OnboardingState): ApiPosture {
+  const { status, reason } = derivePostureStatus({
+    mappingIssue: stored.mappingIssue,
+    notApplicable: stored.notApplicable,
+    readError: stored.readError,
+    plan: stored.plan,
+    onboarding,
+    collection: stored.collection,
+    alerts: stored.alerts,
+  });
+  return {
+    entityRef: stored.entityRef,
+    status,
+    ...(reason ? { reason } : {}),
+    ...(stored.mappingIssue ? { mappingIssue: stored.mappingIssue.issue } : {}),
+    ...(stored.notApplicable ? { notApplicableCause: stored.notApplicable.cause } : {}),
+    ...(stored.api ? { api: stored.api } : {}),
+    ...(stored.plan ? { plan: stored.plan } : {}),
+    ...(stored.collection ? { endpoints: stored.collection.endpoints } : {}),
+    ...(stored.collection?.sensitivityLabel ? { sensitivityLabel: stored.collection.sensitivityLabel } : {}),
+    alerts: stored.alerts,
+    recommendations: stored.recommendations,
+    ...(onboarding ? { onboarding } : {}),
+    ...(stored.refreshedAt ? { refreshedAt: stored.refreshedAt } : {}),
+    stale: stored.stale,
+    ...(stored.staleReason ? { staleReason: stored.staleReason } : {}),
+  };
+}
