@@ -1,0 +1,45 @@
+import { ConfigReader } from '@backstage/config';
+import { readDefenderApisConfig } from './config';
+
+const read = (defenderApis: object) => readDefenderApisConfig(new ConfigReader({ defenderApis }));
+const service = { name: 'apim', subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg' };
+
+describe('readDefenderApisConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(readDefenderApisConfig(new ConfigReader({}))).toEqual({
+      resourceManagerEndpoint: 'https://management.azure.com',
+      credential: { type: 'default' },
+      requestTimeout: { seconds: 60 },
+      services: [],
+      refreshFrequency: { minutes: 30 },
+      refreshTimeout: { minutes: 10 },
+      maxConcurrentOnboardingsPerService: 1,
+    });
+  });
+
+  it('normalises the endpoint and reads services, credential and schedule', () => {
+    const config = read({
+      azure: { resourceManagerEndpoint: 'https://localhost:8443/', credential: { type: 'emulator' } },
+      apiManagement: { services: [service] },
+      refresh: { frequency: { minutes: 5 } },
+      onboarding: { maxConcurrentPerService: 3 },
+    });
+    expect(config.resourceManagerEndpoint).toBe('https://localhost:8443');
+    expect(config.credential).toEqual({ type: 'emulator' });
+    expect(config.services).toEqual([service]);
+    expect(config.refreshFrequency).toEqual({ minutes: 5 });
+    expect(config.maxConcurrentOnboardingsPerService).toBe(3);
+  });
+
+  it.each([
+    [{ azure: { resourceManagerEndpoint: 'http://management.azure.com' } }, 'defenderApis.azure.resourceManagerEndpoint: expected an https URL'],
+    [{ azure: { credential: { type: 'emulator' } } }, 'defenderApis.azure.credential.type: expected a real credential'],
+    [{ azure: { credential: { type: 'password' } } }, 'expected one of default, clientSecret, managedIdentity, emulator, found "password"'],
+    [{ azure: { credential: { type: 'clientSecret', tenantId: 't' } } }, "defenderApis.azure.credential.clientId"],
+    [{ apiManagement: { services: [{ ...service, subscriptionId: 'prod' }] } }, 'defenderApis.apiManagement.services[0].subscriptionId: expected a subscription id (a GUID), found "prod"'],
+    [{ apiManagement: { services: [{ name: 'x', subscriptionId: service.subscriptionId }] } }, 'resourceGroup'],
+    [{ onboarding: { maxConcurrentPerService: 0 } }, 'defenderApis.onboarding.maxConcurrentPerService: expected a whole number of at least 1, found 0'],
+  ])('fails start-up naming the key for %j', (value, message) => {
+    expect(() => read(value)).toThrow(message);
+  });
+});
