@@ -1,4 +1,4 @@
-import { FieldReader } from './fieldReader';
+import { FieldReader } from '../util/fieldReader';
 import {
   ALERT_SEVERITIES,
   ALERT_STATUSES,
@@ -60,6 +60,8 @@ export function parseScenario(value: unknown, source = 'scenario'): Scenario {
   if (problems.length > 0) throw new ScenarioValidationError(source, problems);
   return scenario;
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function readSubscription(r: FieldReader): ScenarioSubscription {
   r.rejectUnknownKeys([
@@ -337,4 +339,3 @@ function checkUniqueness(scenario: Scenario, problems: string[]): void {
   });
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
