@@ -42,6 +42,8 @@ function countByStatus(): Record<PostureStatus, number> {
  * the catalog with the caller's credentials, so callers see only what the catalog shows them.
  */
 export class PostureService {
+  private readonly firstReads = new Map<string, Promise<StoredPosture | undefined>>();
+
   constructor(
     private readonly options: {
       auth: AuthService;
@@ -64,10 +66,41 @@ export class PostureService {
     const stored = new Map((await this.options.store.getPostures(refs)).map(p => [p.entityRef, p]));
     const missing = entities.filter((_, i) => !stored.has(refs[i]));
     if (missing.length > 0) {
-      const { postures } = await this.options.refresher.refresh(missing);
-      for (const [ref, posture] of postures) stored.set(ref, posture);
+      for (const [ref, posture] of await this.readFirstTime(missing)) stored.set(ref, posture);
     }
     return refs.map(ref => stored.get(ref)!);
+  }
+
+  /**
+   * Reads entities never read before. Concurrent first views of one entity (a page opened
+   * by many at once, double clicks) share one read instead of each asking Azure.
+   */
+  private async readFirstTime(entities: Entity[]): Promise<Map<string, StoredPosture>> {
+    const pending = new Map<string, Promise<StoredPosture | undefined>>();
+    const toRead: Entity[] = [];
+    for (const entity of entities) {
+      const ref = stringifyEntityRef(entity);
+      const running = this.firstReads.get(ref);
+      if (running) pending.set(ref, running);
+      else toRead.push(entity);
+    }
+    if (toRead.length > 0) {
+      const batch = this.options.refresher.refresh(toRead).then(r => r.postures);
+      for (const entity of toRead) {
+        const ref = stringifyEntityRef(entity);
+        const one = batch.then(postures => postures.get(ref));
+        pending.set(ref, one);
+        this.firstReads.set(ref, one);
+        // Forget the read once it is stored, whatever its outcome; the store answers from then on.
+        one.catch(() => undefined).finally(() => this.firstReads.delete(ref));
+      }
+    }
+    const result = new Map<string, StoredPosture>();
+    for (const [ref, promise] of pending) {
+      const posture = await promise;
+      if (posture) result.set(ref, posture);
+    }
+    return result;
   }
 
   /** Posture of stored facts with the current onboarding state of each API. */

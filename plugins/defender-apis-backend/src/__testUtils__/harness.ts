@@ -1,0 +1,168 @@
+/**
+ * Starts the whole plugin in a test backend against the ARM emulator over HTTPS. Only what is
+ * outside the plugin is stubbed: the catalog's contents, the user's group memberships and,
+ * where a test says so, the permission policy's decision.
+ */
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ArmEmulator, Scenario, startArmEmulator } from '@defender-apis/arm-emulator';
+import { JsonObject } from '@backstage/types';
+import request from 'supertest';
+import { defenderApisPlugin } from '../plugin';
+
+export const SUB_A = '11111111-1111-1111-1111-111111111111';
+export const SUB_B = '22222222-2222-2222-2222-222222222222';
+export const PAYMENTS = { name: 'contoso-payments-apim', subscriptionId: SUB_A, resourceGroup: 'rg-payments' };
+export const EDGE = { name: 'contoso-edge-apim', subscriptionId: SUB_A, resourceGroup: 'rg-edge' };
+export const RETAIL = { name: 'contoso-retail-apim', subscriptionId: SUB_B, resourceGroup: 'rg-retail' };
+
+/** Users and the groups they belong to, as the catalog's org data would say. */
+export const MEMBERSHIPS: Record<string, string[]> = {
+  'user:default/paula': ['group:default/team-payments'],
+  'user:default/carl': ['group:default/team-checkout'],
+  'user:default/priya': ['group:default/team-platform'],
+};
+
+export function fullId(service: { name: string; subscriptionId: string; resourceGroup: string }, apiId: string) {
+  return `/subscriptions/${service.subscriptionId}/resourceGroups/${service.resourceGroup}/providers/Microsoft.ApiManagement/service/${service.name}/apis/${apiId}`;
+}
+
+/** A `kind: API` entity as the catalog serves it, with its ownedBy relation. */
+export function apiEntity(name: string, annotation: string | undefined, owner = 'group:default/team-payments'): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'API',
+    metadata: {
+      name,
+      namespace: 'default',
+      ...(annotation !== undefined ? { annotations: { 'azure.com/api-management-api': annotation } } : {}),
+    },
+    spec: { type: 'openapi', lifecycle: 'production', owner, definition: '{}' },
+    relations: [{ type: 'ownedBy', targetRef: owner }],
+  };
+}
+
+/** The sample catalog's APIs (examples/apis.yaml), for the demo scenario. */
+export function demoEntities(): Entity[] {
+  const p = (api: string) => `contoso-payments-apim/${api}`;
+  return [
+    apiEntity('payments-api', fullId(PAYMENTS, 'payments-api')),
+    apiEntity('checkout-api', p('checkout-api'), 'group:default/team-checkout'),
+    apiEntity('refunds-api', p('refunds-api')),
+    apiEntity('ledger-api', fullId(PAYMENTS, 'ledger-api')),
+    apiEntity('invoices-api', p('invoices-api'), 'group:default/team-checkout'),
+    apiEntity('wallet-api', p('wallet-api')),
+    apiEntity('fx-rates-api', fullId(PAYMENTS, 'fx-rates-api'), 'group:default/team-checkout'),
+    apiEntity('notifications-api', p('notifications-api')),
+    apiEntity('payments-api-rev2', fullId(PAYMENTS, 'payments-api;rev=2')),
+    apiEntity('legacy-soap-api', p('legacy-soap-api'), 'group:default/team-retail'),
+    apiEntity('catalog-graphql-api', p('catalog-graphql-api'), 'group:default/team-retail'),
+    apiEntity('partner-api', fullId(PAYMENTS, 'partner-api').replace('/apis/', '/workspaces/partners/apis/'), 'group:default/team-platform'),
+    apiEntity('edge-api', 'contoso-edge-apim/edge-api', 'group:default/team-platform'),
+    apiEntity('orders-api', fullId(RETAIL, 'orders-api'), 'group:default/team-retail'),
+    apiEntity('inventory-api', 'contoso-retail-apim/inventory-api', 'group:default/team-retail'),
+    apiEntity('status-api', undefined, 'group:default/team-platform'),
+    apiEntity('broken-api', 'contoso-payments-apim/apis/broken', 'group:default/team-platform'),
+    apiEntity('ghost-api', 'ghost-apim/ghost-api', 'group:default/team-platform'),
+    apiEntity('missing-api', p('no-such-api'), 'group:default/team-platform'),
+  ];
+}
+
+export interface PluginHarness {
+  emulator: ArmEmulator;
+  request: ReturnType<typeof request>;
+  /** Runs the scheduled catalog-wide refresh, as the scheduler would. */
+  runScheduledRefresh(): Promise<void>;
+  /** ARM requests of a method whose path matches. */
+  armRequests(method: string, pathPart: string): ReturnType<ArmEmulator['requests']>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  scenario?: Scenario;
+  entities?: Entity[];
+  services?: Array<{ name: string; subscriptionId: string; resourceGroup: string }>;
+  config?: JsonObject;
+  /** A permission policy's decision for every request; absent: the framework is off. */
+  policyDecision?: (userEntityRef: string) => 'ALLOW' | 'DENY';
+  pageSize?: number;
+}
+
+/** Starts the emulator and a backend with the plugin. */
+export async function startHarness(options: HarnessOptions = {}): Promise<PluginHarness> {
+  const emulator = await startArmEmulator({
+    scenario: options.scenario,
+    lro: { pollsUntilDone: 1, retryAfterSeconds: 1 },
+    pageSize: options.pageSize ?? 5,
+  });
+  const scheduler = mockServices.scheduler.mock();
+  const permissionsEnabled = Boolean(options.policyDecision);
+  const features = [
+    defenderApisPlugin,
+    scheduler.factory,
+    // Requests without credentials stay unauthenticated, as in production.
+    mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+    catalogServiceMock.factory({ entities: options.entities ?? demoEntities() }),
+    mockServices.rootConfig.factory({
+      data: {
+        permission: { enabled: permissionsEnabled },
+        defenderApis: {
+          azure: { resourceManagerEndpoint: emulator.url, credential: { type: 'emulator' } },
+          apiManagement: { services: options.services ?? [PAYMENTS, EDGE, RETAIL] },
+          ...options.config,
+        },
+      },
+    }),
+    mockServices.userInfo.mock({
+      getUserInfo: async credentials => {
+        const userEntityRef = (credentials.principal as { userEntityRef: string }).userEntityRef;
+        return { userEntityRef, ownershipEntityRefs: [userEntityRef, ...(MEMBERSHIPS[userEntityRef] ?? [])] };
+      },
+    }).factory,
+  ];
+  if (options.policyDecision) {
+    const decide = options.policyDecision;
+    features.push(
+      mockServices.permissions.mock({
+        authorize: async (requests, { credentials }) =>
+          requests.map(() => ({
+            result: decide((credentials.principal as { userEntityRef: string }).userEntityRef) as any,
+          })),
+      }).factory,
+    );
+  }
+  const backend = await startTestBackend({ features });
+  return {
+    emulator,
+    request: request(backend.server),
+    async runScheduledRefresh() {
+      const task = scheduler.scheduleTask.mock.calls.find(([t]) => t.id === 'defender-apis-refresh');
+      if (!task) throw new Error('The refresh task was not scheduled');
+      await task[0].fn(new AbortController().signal);
+    },
+    armRequests(method, pathPart) {
+      return emulator.requests().filter(r => r.method === method && r.path.toLowerCase().includes(pathPart.toLowerCase()));
+    },
+    async stop() {
+      await backend.stop();
+      await emulator.close();
+    },
+  };
+}
+
+export const asUser = (name: string) => mockCredentials.user.header(`user:default/${name}`);
+export const asService = () => mockCredentials.service.header();
+
+/** Waits until `check` passes or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() - started > timeoutMs) throw error;
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+  }
+}
