@@ -83,7 +83,7 @@ describe('parseApiManagementAnnotation', () => {
     ['three segments', 'a/b/c', 'found 2'],
     [
       'extra slash in full id',
-      full('payments-api') + '/',
+      `${full('payments-api')}/`,
       'expected 10 path segments',
     ],
     [
@@ -112,7 +112,7 @@ describe('parseApiManagementAnnotation', () => {
       'contoso-payments-apim/zahlungs-äpi',
       'is not a valid API id',
     ],
-    ['very long', 'a/' + 'b'.repeat(2000), 'longer than 1024'],
+    ['very long', `a/${'b'.repeat(2000)}`, 'longer than 1024'],
     [
       'bad service name',
       '-svc/api',

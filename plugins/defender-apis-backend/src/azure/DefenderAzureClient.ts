@@ -3,6 +3,7 @@ import { ApiManagementClient } from '@azure/arm-apimanagement';
 import {
   AzureResourceDetails,
   AzureResourceIdentifier,
+  SecurityAssessmentResponse,
   SecurityCenter,
 } from '@azure/arm-security';
 import { durationToMilliseconds } from '@backstage/types';
@@ -77,6 +78,17 @@ export interface DefenderAzureApi {
   onboard(target: OnboardTarget): Promise<ApiCollection>;
 }
 
+/**
+ * The resource an assessment is on. ARM is known to answer `resourceDetails` as
+ * `{ Source, Id }` as well as `{ source, id }`, and the SDK's mapper only reads the latter, so
+ * fall back to the assessment's own id: `{resourceId}/providers/Microsoft.Security/assessments/{key}`.
+ */
+function assessedResourceId(a: SecurityAssessmentResponse): string | undefined {
+  const details = a.resourceDetails as AzureResourceDetails | undefined;
+  if (details?.source === 'Azure' && details.id) return details.id;
+  return a.id?.replace(/\/providers\/Microsoft\.Security\/assessments\/[^/]+$/i, '');
+}
+
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const result: T[] = [];
   for await (const item of items) result.push(item);
@@ -131,12 +143,10 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
           }),
         })),
       assessments: assessments.flatMap(a => {
-        const resourceId =
-          a.resourceDetails?.source === 'Azure'
-            ? (a.resourceDetails as AzureResourceDetails).id
-            : undefined;
+        const resourceId = assessedResourceId(a);
         // Only assessments on APIM resources can concern an API; drop the rest early.
         if (!resourceId || !/\/microsoft\.apimanagement\/service\//i.test(resourceId)) return [];
+        const url = a.links?.azurePortalUri;
         return [
           {
             key: a.name ?? '',
@@ -144,7 +154,7 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
             resourceId,
             statusCode: a.status?.code ?? 'Unknown',
             severity: a.metadata?.severity,
-            url: a.links?.azurePortalUri,
+            ...(url ? { url: url.startsWith('https://') ? url : `https://${url}` } : {}),
           },
         ];
       }),

@@ -79,7 +79,10 @@ export function alertsForApi(
 ): PostureAlerts {
   const names = [api.apiId, api.displayName].filter(Boolean).map(n => n!.toLowerCase());
   const mapped = alerts.filter(alert => {
-    const apimIds = alert.resourceIds.filter(id => /\/microsoft\.apimanagement\/service\//i.test(id));
+    // Only ids of an API (or below it) or of a collection identify the API; a service id does not.
+    const apimIds = alert.resourceIds.filter(id =>
+      /\/microsoft\.apimanagement\/service\/[^/]+\/(apis|providers\/microsoft\.security\/apicollections)\//i.test(id),
+    );
     if (apimIds.length > 0) {
       return apimIds.some(id => isUnder(id, api.resourceId) || sameResourceId(id, api.collectionId));
     }
