@@ -1,0 +1,78 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { emptyAlerts } from '@defender-apis/plugin-defender-apis-common';
+import { StoredPosture } from '../posture/buildPosture';
+import { DefenderApisStore, OnboardingRow } from './DefenderApisStore';
+
+jest.setTimeout(60_000);
+
+// No Docker here: PostgreSQL takes part when BACKSTAGE_TEST_DATABASE_POSTGRES<N>_CONNECTION_STRING
+// names a reachable server (scripts/test.sh starts Debian's and sets it).
+const POSTGRES_IDS: TestDatabaseId[] = ['POSTGRES_18', 'POSTGRES_17', 'POSTGRES_16', 'POSTGRES_15', 'POSTGRES_14', 'POSTGRES_13'];
+const databases = TestDatabases.create({ ids: [...POSTGRES_IDS, 'SQLITE_3'], disableDocker: true });
+if (!POSTGRES_IDS.some(id => databases.supports(id))) {
+  // eslint-disable-next-line no-console
+  console.warn(
+    'DefenderApisStore: PostgreSQL tests SKIPPED, no BACKSTAGE_TEST_DATABASE_POSTGRES<N>_CONNECTION_STRING is set; only SQLite runs',
+  );
+}
+
+async function createStore(id: TestDatabaseId): Promise<DefenderApisStore> {
+  const knex = await databases.init(id);
+  const database = { getClient: async () => knex } as DatabaseService;
+  return DefenderApisStore.create(database);
+}
+
+function posture(entityRef: string, extra: Partial<StoredPosture> = {}): StoredPosture {
+  return { entityRef, owners: ['group:default/team-payments'], alerts: emptyAlerts(), recommendations: [], stale: false, ...extra };
+}
+
+function onboarding(apiId: string, service = 'svc-a'): Omit<OnboardingRow, 'state'> {
+  return {
+    apiKey: `/subscriptions/s/resourcegroups/rg/providers/microsoft.apimanagement/service/${service}/apis/${apiId}`,
+    serviceKey: `s/rg/${service}`,
+    entityRef: `api:default/${apiId}`,
+    target: { subscriptionId: 's', resourceGroup: 'rg', serviceName: service, apiId },
+    requestedBy: 'user:default/paula',
+    requestedAt: new Date().toISOString(),
+  };
+}
+
+describe.each(databases.eachSupportedId())('DefenderApisStore on %s', databaseId => {
+  it('stores postures, overwrites them whole, and drops those of entities that left the catalog', async () => {
+    const store = await createStore(databaseId);
+    await store.putPostures([posture('api:default/a'), posture('api:default/b', { sensitivityLabel: 'x' } as any)]);
+    await store.putPostures([posture('api:default/a', { stale: true, staleReason: 'Azure said 503' })]);
+    expect(await store.getPosture('api:default/a')).toEqual(expect.objectContaining({ stale: true, staleReason: 'Azure said 503' }));
+    expect((await store.getPostures()).map(p => p.entityRef)).toEqual(['api:default/a', 'api:default/b']);
+    expect(await store.deletePosturesExcept(['api:default/b'])).toBe(1);
+    expect(await store.getPosture('api:default/a')).toBeUndefined();
+    expect(await store.getPostures(['api:default/a', 'api:default/b'])).toHaveLength(1);
+  });
+
+  it('lets exactly one of many concurrent claims queue an onboarding', async () => {
+    const store = await createStore(databaseId);
+    const claims = await Promise.all(Array.from({ length: 20 }, () => store.claimOnboarding(onboarding('wallet'))));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect((await store.getOnboarding(onboarding('wallet').apiKey))?.state).toBe('queued');
+  });
+
+  it('runs at most maxRunning operations per service, and queues a retry only after the last one ended', async () => {
+    const store = await createStore(databaseId);
+    await store.claimOnboarding(onboarding('one'));
+    await store.claimOnboarding(onboarding('two'));
+    await store.claimOnboarding(onboarding('other', 'svc-b'));
+
+    const first = await store.takeNextOnboarding(1);
+    const second = await store.takeNextOnboarding(1);
+    expect(first?.target.apiId).toBe('one');
+    expect(second?.target.apiId).toBe('other'); // svc-a is busy, svc-b is not
+    expect(await store.takeNextOnboarding(1)).toBeUndefined();
+
+    expect(await store.claimOnboarding(onboarding('one'))).toBe(false); // still running
+    await store.finishOnboarding(first!.apiKey, { state: 'failed', error: 'Azure said no' });
+    expect(await store.getOnboarding(first!.apiKey)).toEqual(expect.objectContaining({ state: 'failed', error: 'Azure said no' }));
+    expect((await store.takeNextOnboarding(1))?.target.apiId).toBe('two');
+    expect(await store.claimOnboarding(onboarding('one'))).toBe(true); // a retry after failure
+  });
+});
