@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export { defenderApisPlugin, EntityDefenderApisCard } from './plugin';
+export type { EntityDefenderApisCardProps } from './components/EntityDefenderApisCard';
 export { isDefenderApisAvailable } from './components/EntityDefenderApisCard/isDefenderApisAvailable';
 export * from './api';

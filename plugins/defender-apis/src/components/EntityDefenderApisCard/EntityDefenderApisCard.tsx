@@ -1,46 +1,140 @@
+import { ReactNode } from 'react';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
 import {
   InfoCard,
-  MissingAnnotationEmptyState,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import { ANNOTATION_API_MANAGEMENT_API } from '@defender-apis/plugin-defender-apis-common';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import {
+  ANNOTATION_API_MANAGEMENT_API,
+  ApiPosture,
+} from '@defender-apis/plugin-defender-apis-common';
 import Typography from '@material-ui/core/Typography';
-import useAsync from 'react-use/esm/useAsync';
-import { defenderApisApiRef } from '../../api';
+import Alert from '@material-ui/lab/Alert';
+import { DataFreshness } from './DataFreshness';
+import { errorMessage } from './format';
+import { OnboardingPanel } from './OnboardingPanel';
+import { PostureFacts } from './PostureFacts';
+import { PostureStatusHeadline } from './PostureStatusHeadline';
+import { useDefenderPosture } from './useDefenderPosture';
 
-/** Defender for APIs posture of the current API entity. */
-export const EntityDefenderApisCard = () => {
+const TITLE = 'Defender for APIs';
+const READ_MORE_URL =
+  'https://learn.microsoft.com/azure/defender-for-cloud/defender-for-apis-introduction';
+/** Shown under the missing-annotation state; the catalog component has no example slot. */
+const ANNOTATION_EXAMPLE = 'contoso-apim/petstore-api';
+
+/**
+ * Props of {@link EntityDefenderApisCard}.
+ *
+ * @public
+ */
+export interface EntityDefenderApisCardProps {
+  /** How often to read the posture again while onboarding runs, in milliseconds; default 3000. */
+  pollIntervalMs?: number;
+}
+
+const MissingAnnotation = () => (
+  <>
+    <MissingAnnotationEmptyState
+      annotation={ANNOTATION_API_MANAGEMENT_API}
+      readMoreUrl={READ_MORE_URL}
+    />
+    <Typography variant="body2">
+      Set it to the full ARM id of the API Management API or to{' '}
+      <code>{'{serviceName}/{apiId}'}</code>, for example{' '}
+      <code>
+        {ANNOTATION_API_MANAGEMENT_API}: {ANNOTATION_EXAMPLE}
+      </code>
+      .
+    </Typography>
+  </>
+);
+
+const PostureView = (props: {
+  posture: ApiPosture;
+  onboardPending: boolean;
+  onboardError?: Error;
+  pollError?: Error;
+  onOnboard: () => void;
+}) => {
+  const { posture } = props;
+  // Without a mapping there are no facts, only the reason (which names the annotation problem).
+  const showFacts = posture.status !== 'unmapped' && posture.status !== 'error';
+  return (
+    <>
+      <PostureStatusHeadline posture={posture} />
+      {showFacts ? <PostureFacts posture={posture} /> : null}
+      {props.pollError ? (
+        <Alert severity="warning">
+          Could not read the onboarding progress, trying again:{' '}
+          {errorMessage(props.pollError)}
+        </Alert>
+      ) : null}
+      <OnboardingPanel
+        posture={posture}
+        pending={props.onboardPending}
+        requestError={props.onboardError}
+        onOnboard={props.onOnboard}
+      />
+      <DataFreshness posture={posture} />
+    </>
+  );
+};
+
+/**
+ * Defender for APIs posture of the current API entity: status, endpoint risks, alerts,
+ * recommendations, and onboarding for owners. Every state renders inside one `InfoCard`.
+ *
+ * @public
+ */
+export const EntityDefenderApisCard = (props: EntityDefenderApisCardProps) => {
   const { entity } = useEntity();
-  const api = useApi(defenderApisApiRef);
-  const hasAnnotation = Boolean(
+  const annotated = Boolean(
     entity.metadata.annotations?.[ANNOTATION_API_MANAGEMENT_API],
   );
-  const { value, loading, error } = useAsync(
-    async () =>
-      hasAnnotation ? api.getPosture(getCompoundEntityRef(entity)) : undefined,
-    [api, entity, hasAnnotation],
+  const state = useDefenderPosture(
+    annotated ? getCompoundEntityRef(entity) : undefined,
+    { pollIntervalMs: props.pollIntervalMs },
   );
+  const { posture } = state;
 
-  let content: JSX.Element;
-  if (!hasAnnotation) {
-    content = (
-      <MissingAnnotationEmptyState annotation={ANNOTATION_API_MANAGEMENT_API} />
-    );
-  } else if (loading) {
+  let content: ReactNode;
+  if (!annotated) {
+    content = <MissingAnnotation />;
+  } else if (state.loading) {
     content = <Progress />;
-  } else if (error) {
-    content = <ResponseErrorPanel error={error} />;
-  } else {
+  } else if (state.error) {
+    content = <ResponseErrorPanel error={state.error} />;
+  } else if (posture) {
     content = (
-      <Typography variant="body1">
-        {value?.status}
-        {value?.reason ? ` — ${value.reason}` : ''}
-      </Typography>
+      <PostureView
+        posture={posture}
+        onboardPending={state.onboardPending}
+        onboardError={state.onboardError}
+        pollError={state.pollError}
+        onOnboard={() => {
+          void state.onboard();
+        }}
+      />
     );
   }
-  return <InfoCard title="Defender for APIs">{content}</InfoCard>;
+
+  const portalUrl = annotated ? posture?.api?.portalUrl : undefined;
+  return (
+    <InfoCard
+      title={TITLE}
+      deepLink={
+        portalUrl
+          ? { title: 'View API in Azure portal', link: portalUrl }
+          : undefined
+      }
+    >
+      {content}
+    </InfoCard>
+  );
 };

@@ -1,1 +1,2 @@
 export { EntityDefenderApisCard } from './EntityDefenderApisCard';
+export type { EntityDefenderApisCardProps } from './EntityDefenderApisCard';

@@ -1,0 +1,98 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_API_MANAGEMENT_API,
+  ApiPosture,
+  emptyAlerts,
+} from '@defender-apis/plugin-defender-apis-common';
+import { DefenderApisApi } from '../api';
+
+const SUB = '00000000-0000-0000-0000-000000000001';
+
+/** The API's ARM id in the fixtures. */
+export const API_RESOURCE_ID = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.ApiManagement/service/contoso-apim/apis/petstore-api`;
+
+/** An API entity, annotated unless `annotation` is null. */
+export function apiEntity(
+  annotation: string | null = 'contoso-apim/petstore-api',
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'API',
+    metadata: {
+      name: 'petstore',
+      namespace: 'default',
+      ...(annotation === null
+        ? {}
+        : { annotations: { [ANNOTATION_API_MANAGEMENT_API]: annotation } }),
+    },
+    spec: {
+      type: 'openapi',
+      lifecycle: 'production',
+      owner: 'group:default/team-payments',
+    },
+  };
+}
+
+/** Minutes before now, as ISO. */
+export function minutesAgo(minutes: number): string {
+  return new Date(Date.now() - minutes * 60_000).toISOString();
+}
+
+/** A protected, onboarded API; override fields per test. */
+export function posture(overrides: Partial<ApiPosture> = {}): ApiPosture {
+  return {
+    entityRef: 'api:default/petstore',
+    status: 'protected',
+    api: {
+      resourceId: API_RESOURCE_ID,
+      subscriptionId: SUB,
+      resourceGroup: 'rg-payments',
+      serviceName: 'contoso-apim',
+      apiId: 'petstore-api',
+      displayName: 'Petstore API',
+      portalUrl: `https://portal.azure.com/#resource${API_RESOURCE_ID}`,
+    },
+    plan: { enabled: true, subPlan: 'P1', subscriptionId: SUB },
+    endpoints: {
+      total: 14,
+      unauthenticated: 0,
+      inactive: 4,
+      external: 1,
+      sensitiveDataExposed: 3,
+    },
+    sensitivityLabel: 'Confidential',
+    alerts: emptyAlerts(),
+    recommendations: [],
+    refreshedAt: minutesAgo(12),
+    stale: false,
+    access: { canOnboard: true, owners: ['group:default/team-payments'] },
+    ...overrides,
+  };
+}
+
+/** A not-onboarded API: no collection, so no endpoint counts. */
+export function notOnboardedPosture(
+  overrides: Partial<ApiPosture> = {},
+): ApiPosture {
+  const {
+    endpoints: _endpoints,
+    sensitivityLabel: _label,
+    ...rest
+  } = posture();
+  return {
+    ...rest,
+    status: 'notOnboarded',
+    reason: 'This API is not onboarded to Defender for APIs.',
+    ...overrides,
+  };
+}
+
+/** A fake {@link DefenderApisApi} whose methods are jest mocks. */
+export function fakeDefenderApi(
+  answers: Partial<Record<keyof DefenderApisApi, jest.Mock>> = {},
+): jest.Mocked<DefenderApisApi> {
+  return {
+    getPosture: answers.getPosture ?? jest.fn(),
+    onboard: answers.onboard ?? jest.fn(),
+  } as jest.Mocked<DefenderApisApi>;
+}

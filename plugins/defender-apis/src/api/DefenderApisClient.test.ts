@@ -1,0 +1,124 @@
+import { ResponseError } from '@backstage/errors';
+import { DefenderApisClient } from './DefenderApisClient';
+
+const BASE_URL = 'http://backstage.test/api/defender-apis';
+
+function jsonResponse(
+  body: unknown,
+  status = 200,
+  statusText = 'OK',
+): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    statusText,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+function setup(response: Response) {
+  const fetch = jest.fn(async (_url: string, _init?: RequestInit) => response);
+  const getBaseUrl = jest.fn(async (_pluginId: string) => BASE_URL);
+  const client = new DefenderApisClient({
+    discoveryApi: { getBaseUrl },
+    fetchApi: { fetch: fetch as unknown as typeof globalThis.fetch },
+  });
+  return { client, fetch, getBaseUrl };
+}
+
+const petstore = { kind: 'API', namespace: 'default', name: 'petstore' };
+
+describe('DefenderApisClient', () => {
+  it('reads a posture with GET from the plugin base URL', async () => {
+    const body = { entityRef: 'api:default/petstore', status: 'protected' };
+    const { client, fetch, getBaseUrl } = setup(jsonResponse(body));
+
+    await expect(client.getPosture(petstore)).resolves.toEqual(body);
+    expect(getBaseUrl).toHaveBeenCalledWith('defender-apis');
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/posture/API/default/petstore`,
+      {
+        method: 'GET',
+      },
+    );
+  });
+
+  it('encodes every path segment so a name cannot change the route', async () => {
+    const { client, fetch } = setup(jsonResponse({}));
+
+    await client.getPosture({
+      kind: 'API',
+      namespace: 'a/../b',
+      name: 'x?y#z',
+    });
+    expect(fetch.mock.calls[0][0]).toBe(
+      `${BASE_URL}/posture/API/a%2F..%2Fb/x%3Fy%23z`,
+    );
+  });
+
+  it('onboards with POST to the onboard route and returns the posture', async () => {
+    const body = { entityRef: 'api:default/petstore', status: 'onboarding' };
+    const { client, fetch } = setup(jsonResponse(body, 202, 'Accepted'));
+
+    await expect(client.onboard(petstore)).resolves.toEqual(body);
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/posture/API/default/petstore/onboard`,
+      {
+        method: 'POST',
+      },
+    );
+  });
+
+  it.each([
+    [
+      403,
+      'Forbidden',
+      'NotAllowedError',
+      'Only the owners of api:default/petstore may onboard it',
+    ],
+    [
+      409,
+      'Conflict',
+      'ConflictError',
+      'api:default/petstore cannot be onboarded: plan off',
+    ],
+    [500, 'Internal Server Error', 'Error', 'boom'],
+  ])(
+    'throws a ResponseError carrying the backend error on %i',
+    async (status, statusText, name, message) => {
+      const { client } = setup(
+        jsonResponse(
+          { error: { name, message }, response: { statusCode: status } },
+          status,
+          statusText,
+        ),
+      );
+
+      const error = await client.onboard(petstore).catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(status);
+      expect(error.cause.name).toBe(name);
+      expect(error.cause.message).toBe(message);
+    },
+  );
+
+  it('throws a ResponseError for a 404 on read', async () => {
+    const { client } = setup(
+      jsonResponse(
+        {
+          error: {
+            name: 'NotFoundError',
+            message: 'No entity api:default/petstore',
+          },
+          response: { statusCode: 404 },
+        },
+        404,
+        'Not Found',
+      ),
+    );
+
+    await expect(client.getPosture(petstore)).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 404,
+    });
+  });
+});

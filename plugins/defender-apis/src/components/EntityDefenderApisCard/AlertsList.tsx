@@ -1,0 +1,54 @@
+import { Link } from '@backstage/core-components';
+import { PostureAlert } from '@defender-apis/plugin-defender-apis-common';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import { formatRelativeTime } from './format';
+
+/** How many of the most recent alerts the card lists. */
+export const ALERTS_LISTED = 3;
+
+const SEVERITY_LABEL: Record<PostureAlert['severity'], string> = {
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+  informational: 'Informational',
+};
+
+/** The most recent active alerts, each linked to Defender for Cloud. */
+export const AlertsList = (props: {
+  alerts: PostureAlert[];
+  limit?: number;
+}) => {
+  const { alerts, limit = ALERTS_LISTED } = props;
+  if (alerts.length === 0) return null;
+  return (
+    <List dense disablePadding aria-label="Latest alerts">
+      {alerts.slice(0, limit).map(alert => {
+        const title = alert.url ? (
+          <Link to={alert.url}>{alert.displayName}</Link>
+        ) : (
+          alert.displayName
+        );
+        const when = alert.timeGenerated ? (
+          <time dateTime={alert.timeGenerated} title={alert.timeGenerated}>
+            {formatRelativeTime(alert.timeGenerated)}
+          </time>
+        ) : undefined;
+        return (
+          <ListItem key={alert.id} disableGutters>
+            <ListItemText
+              primary={title}
+              secondary={
+                <>
+                  {SEVERITY_LABEL[alert.severity]}
+                  {when ? <> · {when}</> : null}
+                </>
+              }
+            />
+          </ListItem>
+        );
+      })}
+    </List>
+  );
+};

@@ -1,0 +1,670 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { ResponseError } from '@backstage/errors';
+import { Entity } from '@backstage/catalog-model';
+import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
+import { DefenderApisApi, defenderApisApiRef } from '../../api';
+import {
+  apiEntity,
+  fakeDefenderApi,
+  minutesAgo,
+  notOnboardedPosture,
+  posture,
+} from '../../__testUtils__/postures';
+import { EntityDefenderApisCard } from './EntityDefenderApisCard';
+
+async function renderCard(api: DefenderApisApi, entity: Entity = apiEntity()) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[defenderApisApiRef, api]]}>
+      <EntityProvider entity={entity}>
+        <EntityDefenderApisCard pollIntervalMs={10} />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+function answering(value: ApiPosture) {
+  return fakeDefenderApi({ getPosture: jest.fn().mockResolvedValue(value) });
+}
+
+const headline = () => screen.getByTestId('posture-headline');
+
+describe('EntityDefenderApisCard', () => {
+  it('shows progress inside the card while the posture loads', async () => {
+    const api = fakeDefenderApi({
+      getPosture: jest.fn(() => new Promise<ApiPosture>(() => {})),
+    });
+    await renderCard(api);
+
+    expect(screen.getByText('Defender for APIs')).toBeInTheDocument();
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+    expect(api.getPosture).toHaveBeenCalledWith({
+      kind: 'API',
+      namespace: 'default',
+      name: 'petstore',
+    });
+  });
+
+  it('shows the missing annotation state with an example and reads nothing', async () => {
+    const api = fakeDefenderApi();
+    await renderCard(api, apiEntity(null));
+
+    expect(screen.getByText('Defender for APIs')).toBeInTheDocument();
+    expect(screen.getByText(/missing annotation/i)).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/azure\.com\/api-management-api/).length,
+    ).toBeGreaterThan(0);
+    expect(
+      screen.getByText(
+        'azure.com/api-management-api: contoso-apim/petstore-api',
+      ),
+    ).toBeInTheDocument();
+    expect(api.getPosture).not.toHaveBeenCalled();
+  });
+
+  it('shows a backend error in a ResponseErrorPanel', async () => {
+    const error = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: {
+            name: 'NotFoundError',
+            message: 'No entity api:default/petstore',
+          },
+          response: { statusCode: 404 },
+        }),
+        {
+          status: 404,
+          statusText: 'Not Found',
+          headers: { 'content-type': 'application/json' },
+        },
+      ),
+    );
+    await renderCard(
+      fakeDefenderApi({ getPosture: jest.fn().mockRejectedValue(error) }),
+    );
+
+    expect(
+      await screen.findByText(/Request failed with 404 Not Found/),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('posture-headline')).not.toBeInTheDocument();
+  });
+
+  it('shows a protected API at a glance with its facts, freshness and portal link', async () => {
+    await renderCard(answering(posture()));
+
+    await screen.findByTestId('posture-headline');
+    expect(within(headline()).getByLabelText('Status ok')).toBeInTheDocument();
+    expect(headline()).toHaveTextContent('Protected');
+    expect(screen.getByText('Onboarded')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'On (plan P1) on subscription 00000000-0000-0000-0000-000000000001',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('0 of 14 endpoints unauthenticated'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        '3 endpoints exposing sensitive data · label "Confidential"',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('4 unused (30 days) · 1 external'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('No active alerts')).toBeInTheDocument();
+    expect(screen.getByText('None open')).toBeInTheDocument();
+    expect(screen.getByText('12 minutes ago')).toBeInTheDocument();
+    expect(screen.queryByTestId('posture-stale')).not.toBeInTheDocument();
+    expect(
+      screen.getByText('View API in Azure portal').closest('a'),
+    ).toHaveAttribute(
+      'href',
+      expect.stringContaining(
+        'https://portal.azure.com/#resource/subscriptions/',
+      ),
+    );
+    expect(
+      screen.queryByRole('button', { name: 'Onboard' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows an API at risk with alerts by severity, the latest three linked, and recommendations', async () => {
+    const alert = (
+      n: number,
+      severity: 'high' | 'medium',
+      minutes: number,
+    ) => ({
+      id: `alert-${n}`,
+      alertType: 'API_AccessFromSuspiciousIP',
+      displayName: `Suspicious IP ${n}`,
+      severity,
+      status: 'Active',
+      timeGenerated: minutesAgo(minutes),
+      url: `https://portal.azure.com/#alert-${n}`,
+    });
+    await renderCard(
+      answering(
+        posture({
+          status: 'atRisk',
+          reason: '1 active high-severity alert; 2 endpoints unauthenticated.',
+          endpoints: {
+            total: 14,
+            unauthenticated: 2,
+            inactive: 4,
+            external: 1,
+            sensitiveDataExposed: 0,
+          },
+          sensitivityLabel: undefined,
+          alerts: {
+            active: 4,
+            bySeverity: { high: 1, medium: 3, low: 0, informational: 0 },
+            items: [
+              alert(1, 'high', 120),
+              alert(2, 'medium', 180),
+              alert(3, 'medium', 240),
+              alert(4, 'medium', 300),
+            ],
+          },
+          recommendations: [
+            {
+              key: '91af2040-7874-4659-abf0-578e1f8d07dc',
+              displayName: 'API endpoints should be authenticated',
+              resourceId: '/x',
+              severity: 'High',
+              url: 'https://portal.azure.com/#recommendation',
+              affectedResources: 2,
+            },
+          ],
+        }),
+      ),
+    );
+
+    await screen.findByTestId('posture-headline');
+    expect(
+      within(headline()).getByLabelText('Status error'),
+    ).toBeInTheDocument();
+    expect(headline()).toHaveTextContent(
+      'At risk — 1 active high-severity alert; 2 endpoints unauthenticated.',
+    );
+    expect(
+      screen.getByText('2 of 14 endpoints unauthenticated'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('0 endpoints exposing sensitive data'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('4 active alerts: 1 high · 3 medium'),
+    ).toBeInTheDocument();
+
+    const alerts = within(screen.getByRole('list', { name: 'Latest alerts' }));
+    expect(alerts.getAllByRole('listitem')).toHaveLength(3);
+    expect(
+      alerts.getByRole('link', { name: /^Suspicious IP 1\b/ }),
+    ).toHaveAttribute('href', 'https://portal.azure.com/#alert-1');
+    expect(alerts.getByText('2 hours ago')).toBeInTheDocument();
+    expect(alerts.queryByText('Suspicious IP 4')).not.toBeInTheDocument();
+
+    const recommendations = within(
+      screen.getByRole('list', { name: 'Open recommendations' }),
+    );
+    expect(
+      recommendations.getByRole('link', {
+        name: /^API endpoints should be authenticated/,
+      }),
+    ).toHaveAttribute('href', 'https://portal.azure.com/#recommendation');
+    expect(
+      recommendations.getByText('High severity · 2 affected resources'),
+    ).toBeInTheDocument();
+  });
+
+  it('uses a warning light for an API at risk without high-severity alerts', async () => {
+    await renderCard(
+      answering(
+        posture({
+          status: 'atRisk',
+          reason: '2 endpoints unauthenticated.',
+          endpoints: {
+            total: 14,
+            unauthenticated: 2,
+            inactive: 0,
+            external: 0,
+            sensitiveDataExposed: 0,
+          },
+        }),
+      ),
+    );
+
+    await screen.findByTestId('posture-headline');
+    expect(
+      within(headline()).getByLabelText('Status warning'),
+    ).toBeInTheDocument();
+  });
+
+  it('marks stale data with the reason', async () => {
+    await renderCard(
+      answering(
+        posture({
+          stale: true,
+          staleReason: 'Azure answered 503 Service Unavailable',
+        }),
+      ),
+    );
+
+    expect(await screen.findByTestId('posture-stale')).toHaveTextContent(
+      'Stale data: the last refresh from Azure failed (Azure answered 503 Service Unavailable)',
+    );
+  });
+
+  it('shows awaiting data without zero counts that would look healthy', async () => {
+    await renderCard(
+      answering(
+        posture({
+          status: 'awaitingData',
+          reason:
+            'Onboarded; Defender for APIs has not reported endpoints yet (first insights take 30 to 50 minutes).',
+          endpoints: {
+            total: 0,
+            unauthenticated: 0,
+            inactive: 0,
+            external: 0,
+            sensitiveDataExposed: 0,
+          },
+        }),
+      ),
+    );
+
+    await screen.findByTestId('posture-headline');
+    expect(
+      within(headline()).getByLabelText('Status pending'),
+    ).toBeInTheDocument();
+    expect(headline()).toHaveTextContent('Awaiting data');
+    expect(screen.getByText(/Onboarded · awaiting data/)).toBeInTheDocument();
+    expect(
+      screen.queryByText(/endpoints unauthenticated/),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows onboarding in progress without an onboard button', async () => {
+    await renderCard(
+      answering(
+        notOnboardedPosture({
+          status: 'onboarding',
+          reason: 'Onboarding to Defender for APIs is in progress.',
+          onboarding: { state: 'running' },
+        }),
+      ),
+    );
+
+    await screen.findByTestId('posture-headline');
+    expect(
+      within(headline()).getByLabelText('Status pending'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/Onboarding in progress/)).toBeInTheDocument();
+    expect(
+      screen.getByRole('progressbar', { name: 'Onboarding progress' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Onboard' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says who can turn the plan on when it is off', async () => {
+    await renderCard(
+      answering(
+        notOnboardedPosture({
+          status: 'planDisabled',
+          reason: 'The Defender for APIs plan is off on this subscription.',
+          plan: { enabled: false },
+        }),
+      ),
+    );
+
+    await screen.findByTestId('posture-headline');
+    expect(headline()).toHaveTextContent('Plan off');
+    expect(
+      screen.getByText(
+        /^Off on subscription 00000000-0000-0000-0000-000000000001\./,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /subscription owner or security admin can turn on the Defender for APIs plan in Microsoft Defender for Cloud > Environment settings/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Onboard' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows not applicable with the reason, never as unprotected', async () => {
+    const reason = 'GraphQL APIs are not supported by Defender for APIs.';
+    await renderCard(
+      answering(
+        notOnboardedPosture({
+          status: 'notApplicable',
+          reason,
+          notApplicableCause: 'apiType',
+        }),
+      ),
+    );
+
+    await screen.findByTestId('posture-headline');
+    expect(
+      within(headline()).getByLabelText('Status aborted'),
+    ).toBeInTheDocument();
+    expect(headline()).toHaveTextContent(`Not applicable — ${reason}`);
+    expect(screen.getByText(`Not applicable: ${reason}`)).toBeInTheDocument();
+    expect(screen.queryByText('Unprotected')).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Onboard' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows a malformed annotation with the reason and no facts or portal link', async () => {
+    const reason =
+      'Annotation azure.com/api-management-api must be "…" or "{serviceName}/{apiId}", but is "a/b/c": expected a full ARM id.';
+    await renderCard(
+      answering({
+        entityRef: 'api:default/petstore',
+        status: 'unmapped',
+        mappingIssue: 'malformedAnnotation',
+        reason,
+        alerts: posture().alerts,
+        recommendations: [],
+        stale: false,
+      }),
+      apiEntity('a/b/c'),
+    );
+
+    await screen.findByTestId('posture-headline');
+    expect(
+      within(headline()).getByLabelText('Status error'),
+    ).toBeInTheDocument();
+    expect(headline()).toHaveTextContent(`Not mapped — ${reason}`);
+    expect(screen.queryByText('Onboarding')).not.toBeInTheDocument();
+    expect(
+      screen.queryByText('View API in Azure portal'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows an Azure read error with its reason', async () => {
+    await renderCard(
+      answering(
+        notOnboardedPosture({
+          status: 'error',
+          reason: 'Azure could not be read: 403 AuthorizationFailed',
+          plan: undefined,
+        }),
+      ),
+    );
+
+    await screen.findByTestId('posture-headline');
+    expect(
+      within(headline()).getByLabelText('Status error'),
+    ).toBeInTheDocument();
+    expect(headline()).toHaveTextContent(
+      'Unknown — Azure could not be read: 403 AuthorizationFailed',
+    );
+  });
+
+  describe('onboarding', () => {
+    it('lets an owner onboard after confirming, then shows progress until the new state', async () => {
+      const onboarding = notOnboardedPosture({
+        status: 'onboarding',
+        reason: 'Onboarding to Defender for APIs is in progress.',
+        onboarding: { state: 'running' },
+        access: undefined, // the onboard answer carries no access
+      });
+      const done = posture({
+        status: 'awaitingData',
+        reason: 'Onboarded; Defender for APIs has not reported endpoints yet.',
+        endpoints: {
+          total: 0,
+          unauthenticated: 0,
+          inactive: 0,
+          external: 0,
+          sensitiveDataExposed: 0,
+        },
+      });
+      const api = fakeDefenderApi({
+        getPosture: jest
+          .fn()
+          .mockResolvedValueOnce(notOnboardedPosture())
+          .mockResolvedValueOnce(onboarding)
+          .mockResolvedValue(done),
+        onboard: jest.fn().mockResolvedValue(onboarding),
+      });
+      await renderCard(api);
+
+      const button = await screen.findByRole('button', { name: 'Onboard' });
+      expect(headline()).toHaveTextContent('Unprotected');
+      expect(button).toBeEnabled();
+      await userEvent.click(button);
+
+      const dialog = await screen.findByRole('dialog');
+      expect(dialog).toHaveTextContent('Microsoft.Security/apiCollections');
+      expect(dialog).toHaveTextContent('contoso-apim');
+      expect(dialog).toHaveTextContent(/billing follows the API's traffic/i);
+      expect(dialog).toHaveTextContent('up to about 50 minutes');
+      expect(api.onboard).not.toHaveBeenCalled();
+
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Onboard' }),
+      );
+
+      expect(api.onboard).toHaveBeenCalledWith({
+        kind: 'API',
+        namespace: 'default',
+        name: 'petstore',
+      });
+      expect(
+        await screen.findByText(/Onboarding in progress/),
+      ).toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: 'Onboard' }),
+      ).not.toBeInTheDocument();
+
+      await waitFor(() =>
+        expect(headline()).toHaveTextContent('Awaiting data'),
+      );
+      // First read, one poll still onboarding, one poll done; then polling stops.
+      expect(api.getPosture).toHaveBeenCalledTimes(3);
+      await new Promise(resolve => setTimeout(resolve, 50));
+      expect(api.getPosture).toHaveBeenCalledTimes(3);
+    });
+
+    it('does nothing when the owner cancels the dialog', async () => {
+      const api = fakeDefenderApi({
+        getPosture: jest.fn().mockResolvedValue(notOnboardedPosture()),
+        onboard: jest.fn(),
+      });
+      await renderCard(api);
+
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Onboard' }),
+      );
+      await userEvent.click(
+        within(await screen.findByRole('dialog')).getByRole('button', {
+          name: 'Cancel',
+        }),
+      );
+
+      await waitFor(() =>
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      );
+      expect(api.onboard).not.toHaveBeenCalled();
+    });
+
+    it('disables the button for others and names the owners in a tooltip', async () => {
+      await renderCard(
+        answering(
+          notOnboardedPosture({
+            access: {
+              canOnboard: false,
+              owners: ['group:default/team-payments', 'user:default/jane'],
+            },
+          }),
+        ),
+      );
+
+      const button = await screen.findByRole('button', { name: 'Onboard' });
+      expect(button).toBeDisabled();
+      await userEvent.hover(screen.getByTestId('onboard-button-wrapper'));
+      expect(await screen.findByRole('tooltip')).toHaveTextContent(
+        'Only owners (team-payments, jane) can onboard this API',
+      );
+    });
+
+    it('shows why a previous onboarding failed and offers to retry', async () => {
+      await renderCard(
+        answering(
+          notOnboardedPosture({
+            reason:
+              'This API is not onboarded to Defender for APIs. The last onboarding failed: quota exceeded',
+            onboarding: {
+              state: 'failed',
+              error: 'Azure answered 409: quota exceeded',
+            },
+          }),
+        ),
+      );
+
+      expect(
+        await screen.findByText(
+          'The last onboarding failed: Azure answered 409: quota exceeded',
+        ),
+      ).toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Onboard' })).toBeEnabled();
+    });
+
+    it("shows the backend's message when the onboard request is refused", async () => {
+      const refusal = await ResponseError.fromResponse(
+        new Response(
+          JSON.stringify({
+            error: {
+              name: 'NotAllowedError',
+              message: 'Only the owners of api:default/petstore may onboard it',
+            },
+            response: { statusCode: 403 },
+          }),
+          {
+            status: 403,
+            statusText: 'Forbidden',
+            headers: { 'content-type': 'application/json' },
+          },
+        ),
+      );
+      const api = fakeDefenderApi({
+        getPosture: jest.fn().mockResolvedValue(notOnboardedPosture()),
+        onboard: jest.fn().mockRejectedValue(refusal),
+      });
+      await renderCard(api);
+
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Onboard' }),
+      );
+      await userEvent.click(
+        within(await screen.findByRole('dialog')).getByRole('button', {
+          name: 'Onboard',
+        }),
+      );
+
+      expect(
+        await screen.findByText(
+          'Onboarding could not be started: Only the owners of api:default/petstore may onboard it',
+        ),
+      ).toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Onboard' })).toBeEnabled();
+    });
+
+    it('shows the failure when onboarding ends in failed', async () => {
+      const running = notOnboardedPosture({
+        status: 'onboarding',
+        reason: 'Onboarding to Defender for APIs is in progress.',
+        onboarding: { state: 'running' },
+      });
+      const failed = notOnboardedPosture({
+        reason:
+          'This API is not onboarded to Defender for APIs. The last onboarding failed: denied',
+        onboarding: {
+          state: 'failed',
+          error: 'AuthorizationFailed: the client may not write apiCollections',
+        },
+      });
+      await renderCard(
+        fakeDefenderApi({
+          getPosture: jest
+            .fn()
+            .mockResolvedValueOnce(running)
+            .mockResolvedValue(failed),
+        }),
+      );
+
+      expect(
+        await screen.findByText(
+          'The last onboarding failed: AuthorizationFailed: the client may not write apiCollections',
+        ),
+      ).toBeInTheDocument();
+      expect(headline()).toHaveTextContent('Unprotected');
+    });
+
+    it('keeps polling and says so when a progress read fails', async () => {
+      const running = notOnboardedPosture({
+        status: 'onboarding',
+        reason: 'Onboarding to Defender for APIs is in progress.',
+        onboarding: { state: 'running' },
+      });
+      let finish: (value: ApiPosture) => void = () => {};
+      const api = fakeDefenderApi({
+        getPosture: jest
+          .fn()
+          .mockResolvedValueOnce(running)
+          .mockRejectedValueOnce(new Error('network down'))
+          .mockReturnValueOnce(
+            new Promise<ApiPosture>(resolve => {
+              finish = resolve;
+            }),
+          ),
+      });
+      await renderCard(api);
+
+      expect(
+        await screen.findByText(
+          'Could not read the onboarding progress, trying again: network down',
+        ),
+      ).toBeInTheDocument();
+      await waitFor(() => expect(api.getPosture).toHaveBeenCalledTimes(3));
+
+      finish(posture());
+      await waitFor(() => expect(headline()).toHaveTextContent('Protected'));
+      expect(
+        screen.queryByText(/Could not read the onboarding progress/),
+      ).not.toBeInTheDocument();
+    });
+
+    it('offers the equivalent Bicep with a copy button', async () => {
+      await renderCard(answering(notOnboardedPosture()));
+
+      const toggle = await screen.findByRole('button', { name: 'Show Bicep' });
+      expect(
+        screen.queryByRole('button', { name: 'Copy Bicep' }),
+      ).not.toBeInTheDocument();
+      await userEvent.click(toggle);
+
+      expect(
+        await screen.findByRole('button', { name: 'Copy Bicep' }),
+      ).toBeInTheDocument();
+      expect(
+        await screen.findByText(
+          /resource apiCollection 'Microsoft.Security\/apiCollections@2023-11-15'/,
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByRole('button', { name: 'Hide Bicep' }),
+      ).toHaveAttribute('aria-expanded', 'true');
+    });
+  });
+});

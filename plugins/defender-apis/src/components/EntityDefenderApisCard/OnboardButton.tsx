@@ -1,0 +1,65 @@
+import { useState } from 'react';
+import { PostureAccess } from '@defender-apis/plugin-defender-apis-common';
+import Button from '@material-ui/core/Button';
+import Tooltip from '@material-ui/core/Tooltip';
+import { humanizeOwnerRef } from './format';
+import { OnboardDialog } from './OnboardDialog';
+
+/** Why the button is off for this caller, naming whom to ask. */
+export function notAllowedText(access?: PostureAccess): string {
+  const owners = (access?.owners ?? []).map(humanizeOwnerRef);
+  return owners.length > 0
+    ? `Only owners (${owners.join(', ')}) can onboard this API`
+    : 'Only the owners of this API can onboard it';
+}
+
+/**
+ * Onboard button with its confirmation dialog. Enabled when the backend said the caller may
+ * onboard; that is only a reflection, the backend checks again on the request.
+ */
+export const OnboardButton = (props: {
+  access?: PostureAccess;
+  apiName: string;
+  serviceName?: string;
+  /** True while a request is in flight, so a double click makes one request. */
+  busy?: boolean;
+  onConfirm: () => void;
+}) => {
+  const { access, apiName, serviceName, busy = false, onConfirm } = props;
+  const [open, setOpen] = useState(false);
+  const allowed = access?.canOnboard === true;
+
+  const button = (
+    <Button
+      variant="contained"
+      color="primary"
+      disabled={!allowed || busy}
+      onClick={() => setOpen(true)}
+    >
+      Onboard
+    </Button>
+  );
+
+  return (
+    <>
+      {allowed ? (
+        button
+      ) : (
+        <Tooltip title={notAllowedText(access)}>
+          {/* A disabled button fires no mouse events; the span lets the tooltip open. */}
+          <span data-testid="onboard-button-wrapper">{button}</span>
+        </Tooltip>
+      )}
+      <OnboardDialog
+        open={open}
+        apiName={apiName}
+        serviceName={serviceName}
+        onCancel={() => setOpen(false)}
+        onConfirm={() => {
+          setOpen(false);
+          onConfirm();
+        }}
+      />
+    </>
+  );
+};

@@ -1,0 +1,53 @@
+import { ComponentType, PropsWithChildren } from 'react';
+import {
+  StatusAborted,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+} from '@backstage/core-components';
+import {
+  ApiPosture,
+  PostureStatus,
+} from '@defender-apis/plugin-defender-apis-common';
+import Typography from '@material-ui/core/Typography';
+
+type StatusIcon = ComponentType<PropsWithChildren<{}>>;
+
+/** Label and status light per posture status; a Record so a new status fails to compile here. */
+const PRESENTATION: Record<PostureStatus, { label: string; Icon: StatusIcon }> =
+  {
+    protected: { label: 'Protected', Icon: StatusOK },
+    atRisk: { label: 'At risk', Icon: StatusWarning },
+    awaitingData: { label: 'Awaiting data', Icon: StatusPending },
+    onboarding: { label: 'Onboarding', Icon: StatusPending },
+    notOnboarded: { label: 'Unprotected', Icon: StatusWarning },
+    planDisabled: { label: 'Plan off', Icon: StatusWarning },
+    notApplicable: { label: 'Not applicable', Icon: StatusAborted },
+    unmapped: { label: 'Not mapped', Icon: StatusError },
+    error: { label: 'Unknown', Icon: StatusError },
+  };
+
+/** The backend gives no reason for `protected`; say what it means. */
+const PROTECTED_REASON =
+  'Defender for APIs protects this API and reports no active alerts or unauthenticated endpoints.';
+
+/** The posture's status with a status light and its reason sentence. */
+export const PostureStatusHeadline = (props: { posture: ApiPosture }) => {
+  const { status, reason } = props.posture;
+  const { label, Icon } = PRESENTATION[status];
+  // High-severity alerts make "at risk" an error rather than a warning.
+  const Light =
+    status === 'atRisk' && props.posture.alerts.bySeverity.high > 0
+      ? StatusError
+      : Icon;
+  return (
+    <Typography variant="body1" component="div" data-testid="posture-headline">
+      <Light>
+        <strong>{label}</strong>
+      </Light>
+      {' — '}
+      {reason ?? (status === 'protected' ? PROTECTED_REASON : '')}
+    </Typography>
+  );
+};

@@ -1,0 +1,75 @@
+import { ResponseError } from '@backstage/errors';
+import {
+  errorMessage,
+  formatRelativeTime,
+  humanizeOwnerRef,
+  plural,
+} from './format';
+
+describe('humanizeOwnerRef', () => {
+  it('drops the kind and the default namespace', () => {
+    expect(humanizeOwnerRef('group:default/team-payments')).toBe(
+      'team-payments',
+    );
+    expect(humanizeOwnerRef('user:default/jane')).toBe('jane');
+  });
+
+  it('keeps a namespace other than default', () => {
+    expect(humanizeOwnerRef('group:ops/team-x')).toBe('ops/team-x');
+  });
+
+  it('returns an unparseable value as given', () => {
+    expect(humanizeOwnerRef('group:')).toBe('group:');
+  });
+});
+
+describe('formatRelativeTime', () => {
+  const now = Date.parse('2024-05-01T12:00:00Z');
+
+  it('says how long ago in the largest whole unit', () => {
+    expect(formatRelativeTime('2024-05-01T11:48:00Z', now)).toBe(
+      '12 minutes ago',
+    );
+    expect(formatRelativeTime('2024-05-01T10:00:00Z', now)).toBe('2 hours ago');
+    expect(formatRelativeTime('2024-04-30T12:00:00Z', now)).toBe('yesterday');
+    expect(formatRelativeTime('2024-05-01T11:59:30Z', now)).toBe('just now');
+  });
+
+  it('returns an unparseable time as given', () => {
+    expect(formatRelativeTime('not a time', now)).toBe('not a time');
+  });
+});
+
+describe('plural', () => {
+  it('adds an s except for one', () => {
+    expect(plural(1, 'endpoint')).toBe('1 endpoint');
+    expect(plural(0, 'endpoint')).toBe('0 endpoints');
+    expect(plural(3, 'endpoint')).toBe('3 endpoints');
+  });
+});
+
+describe('errorMessage', () => {
+  it("prefers the backend's message carried by a ResponseError", async () => {
+    const error = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: {
+            name: 'NotAllowedError',
+            message: 'Only the owners may onboard it',
+          },
+          response: { statusCode: 403 },
+        }),
+        {
+          status: 403,
+          statusText: 'Forbidden',
+          headers: { 'content-type': 'application/json' },
+        },
+      ),
+    );
+    expect(errorMessage(error)).toBe('Only the owners may onboard it');
+  });
+
+  it('falls back to the error message', () => {
+    expect(errorMessage(new Error('network down'))).toBe('network down');
+  });
+});

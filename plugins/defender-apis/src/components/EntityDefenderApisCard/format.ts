@@ -1,0 +1,75 @@
+/**
+ * Small pure formatters shared by the card's parts, kept apart so they are tested without
+ * rendering.
+ */
+import { parseEntityRef } from '@backstage/catalog-model';
+
+/** `1 endpoint`, `2 endpoints`. */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * An owner ref as people say it: `group:default/team-payments` becomes `team-payments`; a
+ * namespace other than `default` is kept (`group:ops/team-x` becomes `ops/team-x`).
+ */
+export function humanizeOwnerRef(ref: string): string {
+  try {
+    const { namespace, name } = parseEntityRef(ref, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
+    return namespace === 'default' ? name : `${namespace}/${name}`;
+  } catch {
+    // Not a parseable ref: show what the backend sent rather than nothing.
+    return ref;
+  }
+}
+
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/**
+ * `12 minutes ago`, `yesterday`, `just now`; an unparseable time is returned as given.
+ *
+ * @param iso - an ISO 8601 time
+ * @param now - the current time in milliseconds, for tests
+ */
+export function formatRelativeTime(
+  iso: string,
+  now: number = Date.now(),
+): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const seconds = Math.round((time - now) / 1000);
+  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) {
+      return format.format(Math.trunc(seconds / size), unit);
+    }
+  }
+  return 'just now';
+}
+
+/**
+ * The message to show for a failed request: the backend's own message (carried as the
+ * `cause` of a `ResponseError`) says more than "Request failed with 403 Forbidden".
+ */
+export function errorMessage(error: Error): string {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error && cause.message) return cause.message;
+  if (
+    typeof cause === 'object' &&
+    cause !== null &&
+    typeof (cause as { message?: unknown }).message === 'string'
+  ) {
+    return (cause as { message: string }).message;
+  }
+  return error.message;
+}
