@@ -9,7 +9,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ArmEmulator, Scenario, startArmEmulator } from '@defender-apis/arm-emulator';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { defenderApisPlugin } from '../plugin';
+import { recordingRootLogger } from './recordingLogger';
 
 export const SUB_A = '11111111-1111-1111-1111-111111111111';
 export const SUB_B = '22222222-2222-2222-2222-222222222222';
@@ -70,6 +72,7 @@ export function demoEntities(): Entity[] {
 }
 
 export interface PluginHarness {
+  /** The emulator the plugin talks to; a test may replace it (e.g. after stopping it). */
   emulator: ArmEmulator;
   request: ReturnType<typeof request>;
   /** Runs the scheduled catalog-wide refresh, as the scheduler would. */
@@ -87,15 +90,26 @@ export interface HarnessOptions {
   /** A permission policy's decision for every request; absent: the framework is off. */
   policyDecision?: (userEntityRef: string) => 'ALLOW' | 'DENY';
   pageSize?: number;
+  /** Extra `defenderApis.azure` settings (e.g. `requestTimeout`, another credential). */
+  azure?: JsonObject;
+  /** A real `backend.database` config (file SQLite, PostgreSQL); default: in-memory SQLite mock. */
+  database?: JsonObject;
+  /** Talk to this emulator instead of starting one; it is left running on stop. */
+  emulator?: ArmEmulator;
+  /** Receives every log line of the backend, as JSON, to check what reaches logs. */
+  logLines?: string[];
 }
 
 /** Starts the emulator and a backend with the plugin. */
 export async function startHarness(options: HarnessOptions = {}): Promise<PluginHarness> {
-  const emulator = await startArmEmulator({
-    scenario: options.scenario,
-    lro: { pollsUntilDone: 1, retryAfterSeconds: 1 },
-    pageSize: options.pageSize ?? 5,
-  });
+  const ownEmulator = !options.emulator;
+  const emulator =
+    options.emulator ??
+    (await startArmEmulator({
+      scenario: options.scenario,
+      lro: { pollsUntilDone: 1, retryAfterSeconds: 1 },
+      pageSize: options.pageSize ?? 5,
+    }));
   const scheduler = mockServices.scheduler.mock();
   const permissionsEnabled = Boolean(options.policyDecision);
   const features = [
@@ -107,8 +121,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
     mockServices.rootConfig.factory({
       data: {
         permission: { enabled: permissionsEnabled },
+        ...(options.database ? { backend: { database: options.database } } : {}),
         defenderApis: {
-          azure: { resourceManagerEndpoint: emulator.url, credential: { type: 'emulator' } },
+          azure: { resourceManagerEndpoint: emulator.url, credential: { type: 'emulator' }, ...options.azure },
           apiManagement: { services: options.services ?? [PAYMENTS, EDGE, RETAIL] },
           ...options.config,
         },
@@ -121,6 +136,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
       },
     }).factory,
   ];
+  if (options.database) features.push(databaseServiceFactory);
+  if (options.logLines) features.push(recordingRootLogger(options.logLines));
   if (options.policyDecision) {
     const decide = options.policyDecision;
     features.push(
@@ -133,7 +150,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
     );
   }
   const backend = await startTestBackend({ features });
-  return {
+  const harness: PluginHarness = {
     emulator,
     request: request(backend.server),
     async runScheduledRefresh() {
@@ -142,13 +159,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
       await task[0].fn(new AbortController().signal);
     },
     armRequests(method, pathPart) {
-      return emulator.requests().filter(r => r.method === method && r.path.toLowerCase().includes(pathPart.toLowerCase()));
+      return harness.emulator.requests().filter(r => r.method === method && r.path.toLowerCase().includes(pathPart.toLowerCase()));
     },
     async stop() {
       await backend.stop();
-      await emulator.close();
+      if (ownEmulator) await harness.emulator.close();
     },
   };
+  return harness;
 }
 
 export const asUser = (name: string) => mockCredentials.user.header(`user:default/${name}`);
