@@ -71,7 +71,11 @@ describe('defender-apis backend against the ARM emulator', () => {
       ['API_AccessFromSuspiciousIP', 'API_ParameterEnumeration', 'API_SpikeInAPITraffic'],
     );
     expect(posture.recommendations).toEqual([
-      expect.objectContaining({ key: '91af2040-7874-4659-abf0-578e1f8d07dc', affectedResources: 2 }),
+      expect.objectContaining({
+        key: '91af2040-7874-4659-abf0-578e1f8d07dc',
+        affectedResources: 2,
+        url: expect.stringMatching(/^https:\/\/portal\.azure\.com\/.*assessmentKey\/91af2040-7874-4659-abf0-578e1f8d07dc\//),
+      }),
     ]);
     expect(posture.api).toEqual(expect.objectContaining({ apiId: 'checkout-api', serviceName: 'contoso-payments-apim', displayName: 'Checkout API' }));
     expect(posture.api?.portalUrl).toContain(posture.api?.resourceId);

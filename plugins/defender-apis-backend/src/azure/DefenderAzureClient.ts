@@ -89,6 +89,16 @@ function assessedResourceId(a: SecurityAssessmentResponse): string | undefined {
   return a.id?.replace(/\/providers\/Microsoft\.Security\/assessments\/[^/]+$/i, '');
 }
 
+/**
+ * Link to a recommendation in Defender for Cloud. ARM sends the portal link as
+ * `links.azurePortal` without a scheme, while the SDK's mapper reads `azurePortalUri`, so it is
+ * often lost; the assessment blade for the key and subscription is the same page.
+ */
+function assessmentPortalUrl(given: string | undefined, key: string, subscriptionId: string): string {
+  if (given) return given.startsWith('https://') ? given : `https://${given}`;
+  return `https://portal.azure.com/#blade/Microsoft_Azure_Security/AssessmentBlade/assessmentKey/${encodeURIComponent(key)}/subscriptionIds/${encodeURIComponent(subscriptionId)}`;
+}
+
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const result: T[] = [];
   for await (const item of items) result.push(item);
@@ -146,15 +156,15 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
         const resourceId = assessedResourceId(a);
         // Only assessments on APIM resources can concern an API; drop the rest early.
         if (!resourceId || !/\/microsoft\.apimanagement\/service\//i.test(resourceId)) return [];
-        const url = a.links?.azurePortalUri;
+        const key = a.name ?? '';
         return [
           {
-            key: a.name ?? '',
+            key,
             displayName: a.displayName ?? a.name ?? '',
             resourceId,
             statusCode: a.status?.code ?? 'Unknown',
             severity: a.metadata?.severity,
-            ...(url ? { url: url.startsWith('https://') ? url : `https://${url}` } : {}),
+            url: assessmentPortalUrl(a.links?.azurePortalUri, key, subscriptionId),
           },
         ];
       }),

@@ -19,7 +19,8 @@ const useStyles = makeStyles(theme => ({
     fontWeight: theme.typography.fontWeightMedium as number,
     color: theme.palette.text.secondary,
   },
-  value: { margin: 0, minWidth: 0 },
+  // Long alert and recommendation names wrap instead of running out of the card.
+  value: { margin: 0, minWidth: 0, overflowWrap: 'anywhere' },
 }));
 
 /** Plan-off guidance: who can turn the plan on, and where. */
