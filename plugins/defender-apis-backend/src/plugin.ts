@@ -32,6 +32,7 @@ export const defenderApisPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         userInfo: coreServices.userInfo,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -82,6 +83,8 @@ export const defenderApisPlugin = createBackendPlugin({
           timeout: { minutes: 1 },
           fn: async () => onboarding.drain(),
         });
+
+        deps.lifecycle.addShutdownHook(() => onboarding.shutdown());
 
         httpRouter.use(await createRouter({ httpAuth: deps.httpAuth, postures, onboarding, access }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

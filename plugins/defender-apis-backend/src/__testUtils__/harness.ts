@@ -77,6 +77,8 @@ export interface PluginHarness {
   request: ReturnType<typeof request>;
   /** Runs the scheduled catalog-wide refresh, as the scheduler would. */
   runScheduledRefresh(): Promise<void>;
+  /** Runs one scheduled task of the plugin by id, as the scheduler would. */
+  runScheduledTask(id: string): Promise<void>;
   /** ARM requests of a method whose path matches. */
   armRequests(method: string, pathPart: string): ReturnType<ArmEmulator['requests']>;
   stop(): Promise<void>;
@@ -153,9 +155,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
   const harness: PluginHarness = {
     emulator,
     request: request(backend.server),
-    async runScheduledRefresh() {
-      const task = scheduler.scheduleTask.mock.calls.find(([t]) => t.id === 'defender-apis-refresh');
-      if (!task) throw new Error('The refresh task was not scheduled');
+    runScheduledRefresh() {
+      return harness.runScheduledTask('defender-apis-refresh');
+    },
+    async runScheduledTask(id) {
+      const task = scheduler.scheduleTask.mock.calls.find(([t]) => t.id === id);
+      if (!task) throw new Error(`The task ${id} was not scheduled`);
       await task[0].fn(new AbortController().signal);
     },
     armRequests(method, pathPart) {

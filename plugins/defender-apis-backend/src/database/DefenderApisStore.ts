@@ -6,7 +6,11 @@ import { StoredPosture } from '../posture/buildPosture';
 
 const POSTURE = 'defender_apis_posture';
 const ONBOARDING = 'defender_apis_onboarding';
-const LEASE_MS = 10 * 60 * 1000;
+/**
+ * How long a running onboarding stays claimed without renewal. The replica running it renews
+ * the lease while it polls; a replica that was killed loses it, and another takes over.
+ */
+export const ONBOARDING_LEASE_MS = 2 * 60 * 1000;
 
 /** One onboarding operation as stored. */
 export interface OnboardingRow {
@@ -187,10 +191,30 @@ export class DefenderApisStore {
       if (Number(running?.n ?? 0) >= maxRunning) continue;
       const taken = await this.knex(ONBOARDING)
         .where({ api_key: candidate.api_key, state: candidate.state })
-        .update({ state: 'running', lease_until: now + LEASE_MS });
+        .update({ state: 'running', lease_until: now + ONBOARDING_LEASE_MS });
       if (taken === 1) return fromRaw({ ...candidate, state: 'running' });
     }
     return undefined;
+  }
+
+  /** Extends the lease of an operation this replica is running. */
+  async renewOnboardingLease(apiKey: string): Promise<void> {
+    await this.knex(ONBOARDING)
+      .where({ api_key: apiKey, state: 'running' })
+      .update({ lease_until: Date.now() + ONBOARDING_LEASE_MS });
+  }
+
+  /**
+   * Puts operations this replica was running back in the queue, for a clean shutdown: another
+   * replica (or this one after a restart) carries them out. A repeated onboarding PUT is safe,
+   * ARM answers it with the operation in progress or the finished resource.
+   */
+  async requeueOnboardings(apiKeys: string[]): Promise<void> {
+    if (apiKeys.length === 0) return;
+    await this.knex(ONBOARDING)
+      .whereIn('api_key', apiKeys)
+      .andWhere('state', 'running')
+      .update({ state: 'queued', lease_until: null });
   }
 
   async finishOnboarding(apiKey: string, outcome: { state: 'succeeded' | 'failed'; error?: string }): Promise<void> {

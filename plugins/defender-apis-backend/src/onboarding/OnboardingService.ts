@@ -11,7 +11,7 @@ import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
 import { Request } from 'express';
 import { DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { describeAzureError } from '../azure/describeAzureError';
-import { DefenderApisStore, OnboardingRow } from '../database/DefenderApisStore';
+import { DefenderApisStore, ONBOARDING_LEASE_MS, OnboardingRow } from '../database/DefenderApisStore';
 import { serviceKey } from '../posture/mapping';
 import { OnboardAccess } from '../posture/OnboardAccess';
 import { PostureRefresher } from '../posture/PostureRefresher';
@@ -33,6 +33,9 @@ export class OnboardingService {
   private draining = false;
   private drainAgain = false;
   private readonly running = new Set<Promise<void>>();
+  /** API keys of the operations this replica runs, to hand back on shutdown. */
+  private readonly runningKeys = new Set<string>();
+  private stopping = false;
 
   constructor(
     private readonly options: {
@@ -106,6 +109,7 @@ export class OnboardingService {
 
   /** Starts queued operations while services have capacity; safe to call any time. */
   drain(): void {
+    if (this.stopping) return;
     if (this.draining) {
       this.drainAgain = true;
       return;
@@ -141,17 +145,46 @@ export class OnboardingService {
     }
   }
 
+  /** On shutdown: takes no more work and hands running operations back to the queue. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    const keys = [...this.runningKeys];
+    await this.options.store.requeueOnboardings(keys);
+    if (keys.length > 0) {
+      this.options.logger.info('Handed running onboardings back to the queue on shutdown', { count: keys.length });
+    }
+  }
+
   private async run(row: OnboardingRow): Promise<void> {
+    this.runningKeys.add(row.apiKey);
+    const renewal = setInterval(() => {
+      this.options.store.renewOnboardingLease(row.apiKey).catch(error =>
+        this.options.logger.warn('Could not renew an onboarding lease', { apiResourceId: row.apiKey, error: String(error) }),
+      );
+    }, ONBOARDING_LEASE_MS / 4);
+    renewal.unref();
+    try {
+      await this.runClaimed(row);
+    } finally {
+      clearInterval(renewal);
+      this.runningKeys.delete(row.apiKey);
+    }
+  }
+
+  private async runClaimed(row: OnboardingRow): Promise<void> {
     const { azure, store, logger, auditor } = this.options;
     const meta = { entityRef: row.entityRef, apiResourceId: row.apiKey, requestedBy: row.requestedBy ?? null };
     const event = await auditor.createEvent({ eventId: 'api-onboard-operation', severityLevel: 'medium', meta });
     logger.info('Onboarding API to Defender for APIs', meta);
     try {
       await azure.onboard(row.target);
+      // Shut down meanwhile: the operation went back to the queue, its next runner records it.
+      if (this.stopping) return;
       await store.finishOnboarding(row.apiKey, { state: 'succeeded' });
       await event.success();
       logger.info('Onboarded API to Defender for APIs', meta);
     } catch (error) {
+      if (this.stopping) return;
       const message = describeAzureError(error, `the onboarding of ${row.target.apiId}`);
       await store.finishOnboarding(row.apiKey, { state: 'failed', error: message });
       await event.fail({ error: new Error(message) });
