@@ -17,6 +17,7 @@ export { ensureEmulatorCertificates, defaultCertDir } from './certificates';
 export type { EmulatorCertificates } from './certificates';
 export { demoScenario, loadScenarioFile } from './scenario/loadScenario';
 export { generateScenario } from './scenario/generateScenario';
+export { seededRandom } from './util/seededRandom';
 export type { GenerateScenarioOptions } from './scenario/generateScenario';
 export { parseScenario, ScenarioValidationError } from './scenario/parseScenario';
 export * from './scenario/types';

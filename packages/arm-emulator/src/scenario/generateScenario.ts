@@ -7,6 +7,7 @@ import {
   ScenarioAssessment,
   ScenarioSubscription,
 } from './types';
+import { seededRandom } from '../util/seededRandom';
 
 /**
  * Size and shape of a generated scenario.
@@ -63,7 +64,7 @@ export function generateScenario(options: GenerateScenarioOptions): Scenario {
   if (!(ratio >= 0 && ratio <= 1)) {
     throw new Error(`onboardedRatio must be between 0 and 1, got ${ratio}`);
   }
-  const random = mulberry32(apiCount * 7919 + serviceCount * 31 + subscriptionCount);
+  const random = seededRandom(apiCount * 7919 + serviceCount * 31 + subscriptionCount);
 
   const subscriptions: ScenarioSubscription[] = Array.from({ length: subscriptionCount }, (_, m) => ({
     subscriptionId: generatedGuid(m + 1),
@@ -156,16 +157,4 @@ function positiveInt(value: number, name: string, min: number): number {
     throw new Error(`${name} must be an integer >= ${min}, got ${value}`);
   }
   return value;
-}
-
-/** A small seeded PRNG, so that the same options always give the same scenario. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -4,7 +4,8 @@
  * where a test says so, the permission policy's decision.
  */
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ArmEmulator, Scenario, startArmEmulator } from '@defender-apis/arm-emulator';
 import { JsonObject } from '@backstage/types';
@@ -100,6 +101,34 @@ export interface HarnessOptions {
   emulator?: ArmEmulator;
   /** Receives every log line of the backend, as JSON, to check what reaches logs. */
   logLines?: string[];
+  /**
+   * Entities the catalog hides from some users, as a permission policy on catalog reads would:
+   * entity ref to the user entity refs that cannot see it. For those users the catalog answers
+   * as if the entity did not exist (by ref and in lists); service credentials see everything.
+   */
+  hiddenFrom?: Record<string, string[]>;
+}
+
+/** The catalog with the given entities, hiding some of them from some users. */
+function catalogFactory(entities: Entity[], hiddenFrom: Record<string, string[]> | undefined) {
+  if (!hiddenFrom) return catalogServiceMock.factory({ entities });
+  const catalog = catalogServiceMock({ entities });
+  const hidden = new Map(Object.entries(hiddenFrom).map(([ref, users]) => [ref.toLowerCase(), users.map(u => u.toLowerCase())]));
+  const visibleTo = (credentials: BackstageCredentials | undefined) => (entity: Entity) => {
+    const user = (credentials?.principal as { userEntityRef?: string } | undefined)?.userEntityRef?.toLowerCase();
+    return !user || !hidden.get(stringifyEntityRef(entity).toLowerCase())?.includes(user);
+  };
+  const credentialsOf = (options: unknown) => (options as { credentials?: BackstageCredentials } | undefined)?.credentials;
+  return catalogServiceMock.mock({
+    getEntityByRef: async (ref, options) => {
+      const entity = await catalog.getEntityByRef(ref);
+      return entity && visibleTo(credentialsOf(options))(entity) ? entity : undefined;
+    },
+    getEntities: async (req, options) => {
+      const { items } = await catalog.getEntities(req);
+      return { items: items.filter(visibleTo(credentialsOf(options))) };
+    },
+  }).factory;
 }
 
 /** Starts the emulator and a backend with the plugin. */
@@ -119,7 +148,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
     scheduler.factory,
     // Requests without credentials stay unauthenticated, as in production.
     mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
-    catalogServiceMock.factory({ entities: options.entities ?? demoEntities() }),
+    catalogFactory(options.entities ?? demoEntities(), options.hiddenFrom),
     mockServices.rootConfig.factory({
       data: {
         permission: { enabled: permissionsEnabled },

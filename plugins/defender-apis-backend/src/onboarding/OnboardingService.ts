@@ -57,7 +57,7 @@ export class OnboardingService {
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
     request: Request,
   ): Promise<OnboardingRequestResult> {
-    const { auditor, access, postures, store } = this.options;
+    const { auditor, access, postures, store, refresher } = this.options;
     const entityRef = stringifyEntityRef(entity);
     const event = await auditor.createEvent({
       eventId: 'api-onboard',
@@ -69,7 +69,15 @@ export class OnboardingService {
       if (!(await access.canOnboard(entity, credentials))) {
         throw new NotAllowedError(`Only the owners of ${entityRef} may onboard it to Defender for APIs`);
       }
-      const posture = await postures.getPosture(entity);
+      let posture = await postures.getPosture(entity);
+      const onboarded = posture.onboarding?.state === 'succeeded' ? posture.onboarding.finishedAt : undefined;
+      if (posture.status === 'notOnboarded' && onboarded && (!posture.refreshedAt || posture.refreshedAt < onboarded)) {
+        // Onboarded by an operation that finished after this entity's facts were read (another
+        // entity maps to the same API, or the read after the operation is still running): read
+        // again rather than onboard an onboarded API twice.
+        await refresher.refresh([entity]);
+        posture = await postures.getPosture(entity);
+      }
       switch (posture.status) {
         case 'unmapped':
           throw new InputError(`${entityRef} is not mapped to an API Management API: ${posture.reason}`);

@@ -1,6 +1,6 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { POSTURE_STATUSES, PostureStatus } from '@defender-apis/plugin-defender-apis-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -37,8 +37,9 @@ function entityRefFrom(params: Record<string, string>): string {
 
 function intParam(value: unknown, name: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n) || n < 0 || n > max) {
+  // Digits only: Number() would also take '', ' ', '0x10', '1e2' and '-0'.
+  const n = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n > max) {
     throw new InputError(`Invalid query parameter ${name}: expected a whole number from 0 to ${max}, found "${String(value)}"`);
   }
   return n;
@@ -79,7 +80,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const { owner, status } = req.query;
     if (owner !== undefined && typeof owner !== 'string') {
-      throw new InputError('Invalid query parameter owner: expected one entity ref');
+      throw new InputError(`Invalid query parameter owner: expected one entity ref, found "${String(owner)}"`);
     }
     if (status !== undefined && !POSTURE_STATUSES.includes(status as PostureStatus)) {
       throw new InputError(`Invalid query parameter status: expected one of ${POSTURE_STATUSES.join(', ')}, found "${String(status)}"`);
@@ -100,6 +101,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json(await postures.summary(credentials));
+  });
+
+  // Anything else (another path, or another method on a known path) in Backstage's error shape.
+  router.use((req, _res) => {
+    throw new NotFoundError(
+      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, POST /posture/:kind/:namespace/:name/onboard, GET /posture or GET /summary`,
+    );
   });
 
   return router;
