@@ -30,8 +30,9 @@ stage() { # stage NAME cmd...  (one check: passes when the command exits 0)
 tally() { # tally NAME EXITCODE LOGFILE
   local clean p f
   clean="$(sed -E 's/\x1b\[[0-9;]*m//g' "$3")"
-  p="$(grep -E '^Tests:' <<<"$clean" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' | tail -n 1)"
-  f="$(grep -E '^Tests:' <<<"$clean" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' | tail -n 1)"
+  # One "Tests:" line per jest run; a log may hold several runs, so add them up.
+  p="$(grep -E '^Tests:' <<<"$clean" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' | awk '{ s += $1 } END { if (NR) print s }')"
+  f="$(grep -E '^Tests:' <<<"$clean" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' | awk '{ s += $1 } END { if (NR) print s }')"
   if [ -z "$p$f" ]; then # Playwright's summary
     p="$(grep -oE '^\s*[0-9]+ passed' <<<"$clean" | grep -oE '[0-9]+' | tail -n 1)"
     f="$(grep -oE '^\s*[0-9]+ failed' <<<"$clean" | grep -oE '[0-9]+' | tail -n 1)"
@@ -71,6 +72,10 @@ stage "lint (yarn lint:all)" yarn lint:all
 log "unit and integration tests (yarn test:unit)"
 CI=true yarn test:unit 2>&1 | tee .cache/logs/unit.log
 tally "unit and integration tests" "${PIPESTATUS[0]}" .cache/logs/unit.log
+
+log "reliability tests (yarn test:reliability)"
+CI=true yarn test:reliability 2>&1 | tee .cache/logs/reliability.log
+tally "reliability tests" "${PIPESTATUS[0]}" .cache/logs/reliability.log
 
 log "end-to-end tests in Chromium (yarn test:e2e)"
 start_group "the product (scripts/start.sh)" .cache/logs/stack.log bash scripts/start.sh

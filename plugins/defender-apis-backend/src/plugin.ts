@@ -71,6 +71,7 @@ export const defenderApisPlugin = createBackendPlugin({
           timeout: settings.refreshTimeout,
           initialDelay: { seconds: 5 },
           fn: async () => {
+            logger.info('Refreshing Defender for APIs posture');
             const summary = await postures.refreshAll();
             logger.info('Refreshed Defender for APIs posture', { ...summary });
           },
