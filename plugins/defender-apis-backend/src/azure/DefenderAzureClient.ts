@@ -75,7 +75,7 @@ export interface DefenderAzureApi {
   readSubscription(subscriptionId: string, tenantId?: string): Promise<SubscriptionSnapshot>;
   readService(service: ConfiguredService): Promise<ServiceSnapshot>;
   /** Onboards the API and resolves once ARM reports the operation finished. */
-  onboard(target: OnboardTarget): Promise<ApiCollection>;
+  onboard(target: OnboardTarget, options?: { abortSignal?: AbortSignal }): Promise<ApiCollection>;
 }
 
 /**
@@ -191,14 +191,13 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
     };
   }
 
-  async onboard(target: OnboardTarget): Promise<ApiCollection> {
+  async onboard(target: OnboardTarget, options: { abortSignal?: AbortSignal } = {}): Promise<ApiCollection> {
     const client = this.security(target.subscriptionId, target.tenantId);
-    const poller = await new ApiCollectionsOperations(client).beginOnboard({
-      resourceGroupName: target.resourceGroup,
-      serviceName: target.serviceName,
-      apiId: target.apiId,
-    });
-    return poller.pollUntilDone();
+    const poller = await new ApiCollectionsOperations(client).beginOnboard(
+      { resourceGroupName: target.resourceGroup, serviceName: target.serviceName, apiId: target.apiId },
+      { abortSignal: options.abortSignal },
+    );
+    return poller.pollUntilDone({ abortSignal: options.abortSignal });
   }
 
   private callOptions() {

@@ -36,6 +36,8 @@ export class OnboardingService {
   /** API keys of the operations this replica runs, to hand back on shutdown. */
   private readonly runningKeys = new Set<string>();
   private stopping = false;
+  /** Ends the polling of running operations on shutdown; they go back to the queue. */
+  private readonly shutdownSignal = new AbortController();
 
   constructor(
     private readonly options: {
@@ -156,6 +158,7 @@ export class OnboardingService {
   /** On shutdown: takes no more work and hands running operations back to the queue. */
   async shutdown(): Promise<void> {
     this.stopping = true;
+    this.shutdownSignal.abort();
     const keys = [...this.runningKeys];
     await this.options.store.requeueOnboardings(keys);
     if (keys.length > 0) {
@@ -185,7 +188,7 @@ export class OnboardingService {
     const event = await auditor.createEvent({ eventId: 'api-onboard-operation', severityLevel: 'medium', meta });
     logger.info('Onboarding API to Defender for APIs', meta);
     try {
-      await azure.onboard(row.target);
+      await azure.onboard(row.target, { abortSignal: this.shutdownSignal.signal });
       // Shut down meanwhile: the operation went back to the queue, its next runner records it.
       if (this.stopping) return;
       await store.finishOnboarding(row.apiKey, { state: 'succeeded' });
