@@ -25,6 +25,7 @@ import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
 import { RequirePermission } from '@backstage/plugin-permission-react';
 import { catalogEntityCreatePermission } from '@backstage/plugin-catalog-common/alpha';
+import { DefenderApisGovernancePage } from '@defender-apis/plugin-defender-apis';
 
 const app = createApp({
   apis,
@@ -62,6 +63,7 @@ const routes = (
     />
     <Route path="/settings" element={<UserSettingsPage />} />
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
+    <Route path="/defender-apis" element={<DefenderApisGovernancePage />} />
   </FlatRoutes>
 );
 

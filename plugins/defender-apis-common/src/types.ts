@@ -167,6 +167,52 @@ export interface ApiPosture {
   access?: PostureAccess;
 }
 
+/**
+ * One page of `GET /posture`: the postures of the API entities the caller may see, after the
+ * `owner` and `status` filters, from `offset`, at most `limit` of them.
+ *
+ * @public
+ */
+export interface PostureList {
+  /** The postures of this page. */
+  items: ApiPosture[];
+  /** How many postures match the filters across all pages. */
+  totalItems: number;
+  /** Index of the first item of this page in the whole list. */
+  offset: number;
+  /** The page size the backend applied (at most 500). */
+  limit: number;
+}
+
+/**
+ * Counts of one group of APIs (all of them, or one owner's) by posture status.
+ *
+ * @public
+ */
+export interface PostureCounts {
+  /** How many APIs the group has. */
+  total: number;
+  /** How many APIs of the group are in each status; a status with none may be absent. */
+  byStatus: Partial<Record<PostureStatus, number>>;
+}
+
+/**
+ * The answer of `GET /summary`: catalog-wide counts by status, and the same per owner.
+ *
+ * @public
+ */
+export interface PostureSummary {
+  /** How many API entities the caller may see. */
+  total: number;
+  /** How many of them are in each status; every status is present. */
+  byStatus: Record<PostureStatus, number>;
+  /**
+   * Counts per owner entity ref (e.g. `group:default/team-payments`). An API with several
+   * owners counts once for each of them.
+   */
+  byOwner: Record<string, PostureCounts>;
+}
+
 /** An empty alert summary. @public */
 export function emptyAlerts(): PostureAlerts {
   return {

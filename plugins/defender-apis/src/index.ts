@@ -3,7 +3,11 @@
  *
  * @packageDocumentation
  */
-export { defenderApisPlugin, EntityDefenderApisCard } from './plugin';
+export {
+  defenderApisPlugin,
+  DefenderApisGovernancePage,
+  EntityDefenderApisCard,
+} from './plugin';
 export type { EntityDefenderApisCardProps } from './components/EntityDefenderApisCard';
 export { isDefenderApisAvailable } from './components/EntityDefenderApisCard/isDefenderApisAvailable';
 export * from './api';

@@ -2,10 +2,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { defenderApisApiRef, DefenderApisClient } from './api';
+import { rootRouteRef } from './routes';
 
 /**
  * The Defender for APIs frontend plugin (legacy frontend system).
@@ -21,6 +23,9 @@ export const defenderApisPlugin = createPlugin({
       factory: deps => new DefenderApisClient(deps),
     }),
   ],
+  routes: {
+    root: rootRouteRef,
+  },
 });
 
 /**
@@ -37,5 +42,23 @@ export const EntityDefenderApisCard = defenderApisPlugin.provide(
           m => m.EntityDefenderApisCard,
         ),
     },
+  }),
+);
+
+/**
+ * The governance page: every API of the catalog with its Defender for APIs posture, coverage
+ * overall and per owner, filters, sorting and CSV export. Mount it on a route of the app, e.g.
+ * `/defender-apis`.
+ *
+ * @public
+ */
+export const DefenderApisGovernancePage = defenderApisPlugin.provide(
+  createRoutableExtension({
+    name: 'DefenderApisGovernancePage',
+    component: () =>
+      import('./components/DefenderApisGovernancePage').then(
+        m => m.DefenderApisGovernancePage,
+      ),
+    mountPoint: rootRouteRef,
   }),
 );

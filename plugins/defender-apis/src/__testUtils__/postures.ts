@@ -3,6 +3,9 @@ import {
   ANNOTATION_API_MANAGEMENT_API,
   ApiPosture,
   emptyAlerts,
+  POSTURE_STATUSES,
+  PostureStatus,
+  PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
 import { DefenderApisApi } from '../api';
 
@@ -94,5 +97,29 @@ export function fakeDefenderApi(
   return {
     getPosture: answers.getPosture ?? jest.fn(),
     onboard: answers.onboard ?? jest.fn(),
+    listPostures: answers.listPostures ?? jest.fn(),
+    getSummary: answers.getSummary ?? jest.fn(),
   } as jest.Mocked<DefenderApisApi>;
+}
+
+/** Summary counts by status, every status present, zero unless given. */
+export function countsByStatus(
+  counts: Partial<Record<PostureStatus, number>> = {},
+): Record<PostureStatus, number> {
+  return Object.fromEntries(
+    POSTURE_STATUSES.map(status => [status, counts[status] ?? 0]),
+  ) as Record<PostureStatus, number>;
+}
+
+/** A summary whose total is the sum of the counts given. */
+export function summary(
+  counts: Partial<Record<PostureStatus, number>> = {},
+  byOwner: PostureSummary['byOwner'] = {},
+): PostureSummary {
+  const byStatus = countsByStatus(counts);
+  return {
+    total: Object.values(byStatus).reduce((sum, n) => sum + n, 0),
+    byStatus,
+    byOwner,
+  };
 }

@@ -68,6 +68,86 @@ describe('DefenderApisClient', () => {
     );
   });
 
+  it('lists postures without a query string when no query is given', async () => {
+    const body = { items: [], totalItems: 0, offset: 0, limit: 100 };
+    const { client, fetch } = setup(jsonResponse(body));
+
+    await expect(client.listPostures()).resolves.toEqual(body);
+    expect(fetch).toHaveBeenCalledWith(`${BASE_URL}/posture`, {
+      method: 'GET',
+    });
+  });
+
+  it('lists postures with filters and paging in the query string', async () => {
+    const { client, fetch } = setup(
+      jsonResponse({ items: [], totalItems: 0, offset: 500, limit: 500 }),
+    );
+
+    await client.listPostures({
+      owner: 'group:default/team-payments',
+      status: 'atRisk',
+      offset: 500,
+      limit: 500,
+    });
+    const url = new URL(fetch.mock.calls[0][0]);
+    expect(`${url.origin}${url.pathname}`).toBe(`${BASE_URL}/posture`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      owner: 'group:default/team-payments',
+      status: 'atRisk',
+      offset: '500',
+      limit: '500',
+    });
+  });
+
+  it('encodes query values so an owner cannot add parameters', async () => {
+    const { client, fetch } = setup(
+      jsonResponse({ items: [], totalItems: 0, offset: 0, limit: 100 }),
+    );
+
+    await client.listPostures({
+      owner: 'group:a&status=protected#x',
+      offset: 0,
+    });
+    const url = new URL(fetch.mock.calls[0][0]);
+    expect(url.searchParams.getAll('owner')).toEqual([
+      'group:a&status=protected#x',
+    ]);
+    expect(url.searchParams.has('status')).toBe(false);
+    expect(url.searchParams.get('offset')).toBe('0');
+    expect(url.hash).toBe('');
+  });
+
+  it('reads the summary with GET', async () => {
+    const body = { total: 0, byStatus: {}, byOwner: {} };
+    const { client, fetch } = setup(jsonResponse(body));
+
+    await expect(client.getSummary()).resolves.toEqual(body);
+    expect(fetch).toHaveBeenCalledWith(`${BASE_URL}/summary`, {
+      method: 'GET',
+    });
+  });
+
+  it('throws a ResponseError when the list is refused', async () => {
+    const { client } = setup(
+      jsonResponse(
+        {
+          error: {
+            name: 'InputError',
+            message: 'Invalid query parameter limit',
+          },
+          response: { statusCode: 400 },
+        },
+        400,
+        'Bad Request',
+      ),
+    );
+
+    await expect(client.listPostures({ limit: 9000 })).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 400,
+    });
+  });
+
   it.each([
     [
       403,

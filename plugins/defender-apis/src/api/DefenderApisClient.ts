@@ -1,8 +1,15 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
-import { DefenderApisApi } from './DefenderApisApi';
+import {
+  ApiPosture,
+  PostureList,
+  PostureSummary,
+} from '@defender-apis/plugin-defender-apis-common';
+import { DefenderApisApi, PostureListQuery } from './DefenderApisApi';
+
+/** Query parameters of a request; undefined values are left out. */
+type QueryParams = Record<string, string | number | undefined>;
 
 /**
  * {@link DefenderApisApi} over the backend's HTTP routes, authenticated by `fetchApi`.
@@ -19,7 +26,12 @@ export class DefenderApisClient implements DefenderApisApi {
   }
 
   getPosture(entity: CompoundEntityRef): Promise<ApiPosture> {
-    return this.request('GET', ['posture', entity.kind, entity.namespace, entity.name]);
+    return this.request('GET', [
+      'posture',
+      entity.kind,
+      entity.namespace,
+      entity.name,
+    ]);
   }
 
   onboard(entity: CompoundEntityRef): Promise<ApiPosture> {
@@ -32,11 +44,37 @@ export class DefenderApisClient implements DefenderApisApi {
     ]);
   }
 
-  /** The one place that builds URLs: every path segment is encoded. */
-  private async request<T>(method: string, segments: string[]): Promise<T> {
+  listPostures(query: PostureListQuery = {}): Promise<PostureList> {
+    return this.request('GET', ['posture'], {
+      owner: query.owner,
+      status: query.status,
+      offset: query.offset,
+      limit: query.limit,
+    });
+  }
+
+  getSummary(): Promise<PostureSummary> {
+    return this.request('GET', ['summary']);
+  }
+
+  /**
+   * The one place that builds URLs: every path segment is encoded, and query parameters go
+   * through `URLSearchParams`.
+   */
+  private async request<T>(
+    method: string,
+    segments: string[],
+    query: QueryParams = {},
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('defender-apis');
     const path = segments.map(s => encodeURIComponent(s)).join('/');
-    const response = await this.fetchApi.fetch(`${baseUrl}/${path}`, { method });
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) params.append(key, String(value));
+    }
+    const search = params.toString();
+    const url = `${baseUrl}/${path}${search ? `?${search}` : ''}`;
+    const response = await this.fetchApi.fetch(url, { method });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -1,3 +1,3 @@
 export { defenderApisApiRef } from './DefenderApisApi';
-export type { DefenderApisApi } from './DefenderApisApi';
+export type { DefenderApisApi, PostureListQuery } from './DefenderApisApi';
 export { DefenderApisClient } from './DefenderApisClient';

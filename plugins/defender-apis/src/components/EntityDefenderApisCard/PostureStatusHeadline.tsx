@@ -12,21 +12,36 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import Typography from '@material-ui/core/Typography';
 
-type StatusIcon = ComponentType<PropsWithChildren<{}>>;
+/** A status light of core-components (`StatusOK`, `StatusWarning`, ...). */
+export type StatusIcon = ComponentType<PropsWithChildren<{}>>;
 
-/** Label and status light per posture status; a Record so a new status fails to compile here. */
-const PRESENTATION: Record<PostureStatus, { label: string; Icon: StatusIcon }> =
-  {
-    protected: { label: 'Protected', Icon: StatusOK },
-    atRisk: { label: 'At risk', Icon: StatusWarning },
-    awaitingData: { label: 'Awaiting data', Icon: StatusPending },
-    onboarding: { label: 'Onboarding', Icon: StatusPending },
-    notOnboarded: { label: 'Unprotected', Icon: StatusWarning },
-    planDisabled: { label: 'Plan off', Icon: StatusWarning },
-    notApplicable: { label: 'Not applicable', Icon: StatusAborted },
-    unmapped: { label: 'Not mapped', Icon: StatusError },
-    error: { label: 'Unknown', Icon: StatusError },
-  };
+/**
+ * Label and status light per posture status, shared by the card and the governance page; a
+ * Record so a new status fails to compile here.
+ */
+export const STATUS_PRESENTATION: Record<
+  PostureStatus,
+  { label: string; Icon: StatusIcon }
+> = {
+  protected: { label: 'Protected', Icon: StatusOK },
+  atRisk: { label: 'At risk', Icon: StatusWarning },
+  awaitingData: { label: 'Awaiting data', Icon: StatusPending },
+  onboarding: { label: 'Onboarding', Icon: StatusPending },
+  notOnboarded: { label: 'Unprotected', Icon: StatusWarning },
+  planDisabled: { label: 'Plan off', Icon: StatusWarning },
+  notApplicable: { label: 'Not applicable', Icon: StatusAborted },
+  unmapped: { label: 'Not mapped', Icon: StatusError },
+  error: { label: 'Unknown', Icon: StatusError },
+};
+
+/** The status light of a posture: high-severity alerts make "at risk" an error rather than a warning. */
+export function statusLightOf(
+  posture: Pick<ApiPosture, 'status' | 'alerts'>,
+): StatusIcon {
+  return posture.status === 'atRisk' && posture.alerts.bySeverity.high > 0
+    ? StatusError
+    : STATUS_PRESENTATION[posture.status].Icon;
+}
 
 /** The backend gives no reason for `protected`; say what it means. */
 const PROTECTED_REASON =
@@ -35,12 +50,8 @@ const PROTECTED_REASON =
 /** The posture's status with a status light and its reason sentence. */
 export const PostureStatusHeadline = (props: { posture: ApiPosture }) => {
   const { status, reason } = props.posture;
-  const { label, Icon } = PRESENTATION[status];
-  // High-severity alerts make "at risk" an error rather than a warning.
-  const Light =
-    status === 'atRisk' && props.posture.alerts.bySeverity.high > 0
-      ? StatusError
-      : Icon;
+  const { label } = STATUS_PRESENTATION[status];
+  const Light = statusLightOf(props.posture);
   return (
     <Typography variant="body1" component="div" data-testid="posture-headline">
       <Light>

@@ -1,0 +1,105 @@
+import { minutesAgo, posture } from '../../__testUtils__/postures';
+import { csvField, csvFileName, posturesCsv, toCsv } from './csv';
+import { toPostureRow } from './rows';
+
+describe('csvField', () => {
+  it('leaves plain values as they are and absent values empty', () => {
+    expect(csvField('petstore')).toBe('petstore');
+    expect(csvField(14)).toBe('14');
+    expect(csvField(false)).toBe('false');
+    expect(csvField(undefined)).toBe('');
+  });
+
+  it('quotes a field with a comma, a quote or a line break and doubles quotes', () => {
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('line 1\nline 2')).toBe('"line 1\nline 2"');
+    expect(csvField('cr\r\nlf')).toBe('"cr\r\nlf"');
+  });
+
+  it('keeps text that looks like a formula from running in a spreadsheet', () => {
+    expect(csvField('=HYPERLINK("http://x")')).toBe(
+      '"\'=HYPERLINK(""http://x"")"',
+    );
+    expect(csvField('+1')).toBe("'+1");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField(-1)).toBe('-1');
+  });
+});
+
+describe('toCsv', () => {
+  it('writes a header and one CRLF-terminated line per row', () => {
+    expect(
+      toCsv(
+        ['Name', 'Count'],
+        [
+          ['a', 1],
+          ['b, c', undefined],
+        ],
+      ),
+    ).toBe('Name,Count\r\na,1\r\n"b, c",\r\n');
+  });
+});
+
+describe('posturesCsv', () => {
+  it('exports every fact of a row in full, one line per API', () => {
+    const refreshedAt = minutesAgo(5);
+    const row = toPostureRow(
+      posture({
+        status: 'atRisk',
+        reason: '1 active high-severity alert, "Suspicious IP"',
+        refreshedAt,
+        stale: true,
+        alerts: {
+          active: 2,
+          bySeverity: { high: 1, medium: 1, low: 0, informational: 0 },
+          items: [],
+        },
+      }),
+      {
+        title: 'Petstore, v2',
+        owners: ['group:default/team-payments', 'user:default/jane'],
+      },
+    );
+
+    const [header, line, end] = posturesCsv([row]).split('\r\n');
+    expect(header).toBe(
+      'Entity,Name,Status,Reason,Owners,Subscription,Resource group,APIM service,API id,Endpoints,Unauthenticated endpoints,Sensitive data endpoints,Active alerts,High-severity alerts,Open recommendations,Plan,Read at,Stale',
+    );
+    expect(line).toBe(
+      [
+        'api:default/petstore',
+        '"Petstore, v2"',
+        'At risk',
+        '"1 active high-severity alert, ""Suspicious IP"""',
+        'group:default/team-payments; user:default/jane',
+        '00000000-0000-0000-0000-000000000001',
+        'rg-payments',
+        'contoso-apim',
+        'petstore-api',
+        '14',
+        '0',
+        '3',
+        '2',
+        '1',
+        '0',
+        'On P1',
+        refreshedAt,
+        'true',
+      ].join(','),
+    );
+    expect(end).toBe('');
+  });
+
+  it('is only the header without rows', () => {
+    expect(posturesCsv([]).split('\r\n')).toHaveLength(2);
+  });
+});
+
+describe('csvFileName', () => {
+  it('names the file after the day', () => {
+    expect(csvFileName(new Date('2024-05-01T12:00:00Z'))).toBe(
+      'defender-apis-postures-2024-05-01.csv',
+    );
+  });
+});

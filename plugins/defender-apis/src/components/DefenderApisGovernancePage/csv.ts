@@ -1,0 +1,62 @@
+/**
+ * CSV export of the posture table, pure so it is tested without a browser. RFC 4180: comma
+ * separated, CRLF line ends, a field quoted when it holds a quote, comma or line break, quotes
+ * doubled.
+ */
+import { PostureRow } from './rows';
+
+/** A CSV cell; absent values are empty cells. */
+export type CsvValue = string | number | boolean | undefined;
+
+/** Spreadsheets run a cell that starts like a formula; such text is exported as text. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV field, quoted when needed. */
+export function csvField(value: CsvValue): string {
+  if (value === undefined) return '';
+  if (typeof value !== 'string') return String(value);
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A CSV document of a header line and rows, CRLF after every line. */
+export function toCsv(header: string[], rows: CsvValue[][]): string {
+  return [header, ...rows]
+    .map(line => `${line.map(csvField).join(',')}\r\n`)
+    .join('');
+}
+
+/** The exported columns: every fact the table shows, in full (refs, ISO times). */
+const COLUMNS: Array<[string, (row: PostureRow) => CsvValue]> = [
+  ['Entity', row => row.entityRef],
+  ['Name', row => row.name],
+  ['Status', row => row.statusLabel],
+  ['Reason', row => row.posture.reason],
+  ['Owners', row => row.owners.join('; ')],
+  ['Subscription', row => row.posture.api?.subscriptionId],
+  ['Resource group', row => row.posture.api?.resourceGroup],
+  ['APIM service', row => row.serviceName],
+  ['API id', row => row.apiId],
+  ['Endpoints', row => row.endpointsTotal],
+  ['Unauthenticated endpoints', row => row.unauthenticated],
+  ['Sensitive data endpoints', row => row.sensitiveDataExposed],
+  ['Active alerts', row => row.activeAlerts],
+  ['High-severity alerts', row => row.highAlerts],
+  ['Open recommendations', row => row.openRecommendations],
+  ['Plan', row => row.plan],
+  ['Read at', row => row.refreshedAt],
+  ['Stale', row => row.stale],
+];
+
+/** The CSV of posture rows, one line per API. */
+export function posturesCsv(rows: PostureRow[]): string {
+  return toCsv(
+    COLUMNS.map(([title]) => title),
+    rows.map(row => COLUMNS.map(([, value]) => value(row))),
+  );
+}
+
+/** `defender-apis-postures-2024-05-01.csv` */
+export function csvFileName(now: Date = new Date()): string {
+  return `defender-apis-postures-${now.toISOString().slice(0, 10)}.csv`;
+}

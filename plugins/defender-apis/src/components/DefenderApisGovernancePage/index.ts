@@ -1,0 +1,1 @@
+export { DefenderApisGovernancePage } from './DefenderApisGovernancePage';
