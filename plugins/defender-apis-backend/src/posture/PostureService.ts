@@ -2,7 +2,13 @@ import { BackstageCredentials, AuthService } from '@backstage/backend-plugin-api
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ApiPosture, POSTURE_STATUSES, PostureStatus } from '@defender-apis/plugin-defender-apis-common';
+import {
+  ApiPosture,
+  POSTURE_STATUSES,
+  PostureList,
+  PostureStatus,
+  PostureSummary,
+} from '@defender-apis/plugin-defender-apis-common';
 import { DefenderApisStore, toOnboardingState } from '../database/DefenderApisStore';
 import { composePosture, StoredPosture } from './buildPosture';
 import { PostureRefresher, RefreshSummary } from './PostureRefresher';
@@ -15,21 +21,6 @@ export interface PostureListQuery {
   status?: PostureStatus;
   offset: number;
   limit: number;
-}
-
-/** A page of the posture list. */
-export interface PostureList {
-  items: ApiPosture[];
-  totalItems: number;
-  offset: number;
-  limit: number;
-}
-
-/** Catalog-wide counts. */
-export interface PostureSummary {
-  total: number;
-  byStatus: Record<PostureStatus, number>;
-  byOwner: Record<string, { total: number; byStatus: Partial<Record<PostureStatus, number>> }>;
 }
 
 function countByStatus(): Record<PostureStatus, number> {
