@@ -116,6 +116,8 @@ const columns: TableColumn<PostureRow>[] = [
     title: 'API',
     field: 'name',
     highlight: true,
+    // Names break between words only; the narrow numeric columns give way instead.
+    cellStyle: { minWidth: 160, wordBreak: 'normal' },
     // The one searchable column: its search looks at every text the row shows.
     customFilterAndSearch: (search: string, row: PostureRow) =>
       rowMatchesSearch(row, search),
@@ -129,6 +131,7 @@ const columns: TableColumn<PostureRow>[] = [
   {
     title: 'Status',
     field: 'statusLabel',
+    cellStyle: { minWidth: 150 },
     searchable: false,
     customSort: (a, b) => a.statusRank - b.statusRank,
     render: row => <StatusCell row={row} />,

@@ -1,0 +1,54 @@
+import { expect, test } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/*
+ * The governance page in Chromium, through the running app, backend and ARM emulator, as the
+ * guest user: its counts agree with the backend's summary, the table filters by status, and
+ * the CSV export downloads the rows the table shows.
+ */
+
+const SCREENSHOTS = path.resolve(__dirname, '../../../docs/screenshots');
+
+test.use({ viewport: { width: 1400, height: 1600 } });
+
+test('the governance page shows every API with its posture, filters and exports them', async ({ page }) => {
+  await page.goto('/defender-apis');
+  await page.getByRole('button', { name: 'Enter' }).click({ timeout: 5_000 }).catch(() => undefined);
+  await expect(page.getByRole('heading', { name: 'Defender for APIs' }).first()).toBeVisible();
+
+  // The same counts as the backend's summary for this user.
+  const summary = await page.evaluate(async () => {
+    const auth = await fetch('http://localhost:7007/api/auth/guest/refresh', {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+      body: '{}',
+    }).then(r => r.json());
+    const res = await fetch('http://localhost:7007/api/defender-apis/summary', {
+      headers: { authorization: `Bearer ${auth.backstageIdentity.token}` },
+    });
+    return res.json();
+  });
+  expect(summary.total).toBeGreaterThan(10);
+  await expect(page.getByRole('group', { name: 'APIs' })).toContainText(String(summary.total));
+  await expect(page.getByRole('group', { name: 'At risk' })).toContainText(String(summary.byStatus.atRisk));
+  await expect(page.getByText(`APIs (${summary.total})`)).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Checkout API' })).toBeVisible();
+
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'governance-page.png'), fullPage: true });
+
+  await page.getByLabel('Status', { exact: true }).selectOption('atRisk');
+  await expect(page.getByText(`APIs (${summary.byStatus.atRisk})`)).toBeVisible();
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  const csv = fs.readFileSync((await download.path())!, 'utf8');
+  const lines = csv.trim().split(/\r?\n/);
+  expect(lines).toHaveLength(1 + summary.byStatus.atRisk);
+  expect(csv).toContain('api:default/checkout-api');
+  expect(csv).not.toContain('api:default/payments-api,');
+});
