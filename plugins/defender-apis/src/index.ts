@@ -9,5 +9,6 @@ export {
   EntityDefenderApisCard,
 } from './plugin';
 export type { EntityDefenderApisCardProps } from './components/EntityDefenderApisCard';
+export type { DefenderApisGovernancePageProps } from './components/DefenderApisGovernancePage';
 export { isDefenderApisAvailable } from './components/EntityDefenderApisCard/isDefenderApisAvailable';
 export * from './api';

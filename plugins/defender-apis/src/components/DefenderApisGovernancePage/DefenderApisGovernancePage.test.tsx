@@ -21,7 +21,10 @@ import {
   posture,
   summary,
 } from '../../__testUtils__/postures';
-import { DefenderApisGovernancePage } from './DefenderApisGovernancePage';
+import {
+  DefenderApisGovernancePage,
+  DefenderApisGovernancePageProps,
+} from './DefenderApisGovernancePage';
 
 const PAYMENTS = 'group:default/team-payments';
 const ORDERS = 'group:default/team-orders';
@@ -123,6 +126,7 @@ function backend(
 async function renderPage(
   defenderApi: DefenderApisApi = backend(),
   catalogApi: CatalogApi = catalogApiMock({ entities: ENTITIES }),
+  pageProps: DefenderApisGovernancePageProps = {},
 ) {
   return renderInTestApp(
     <TestApiProvider
@@ -131,7 +135,7 @@ async function renderPage(
         [catalogApiRef, catalogApi],
       ]}
     >
-      <DefenderApisGovernancePage />
+      <DefenderApisGovernancePage {...pageProps} />
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
@@ -442,5 +446,72 @@ describe('DefenderApisGovernancePage', () => {
     ).toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
     expect(screen.queryByRole('group', { name: 'Coverage' })).toBeNull();
+  });
+
+  it('onboards the unprotected APIs gradually, reports refusals, and reads postures again', async () => {
+    const unprotected = (name: string) =>
+      notOnboardedPosture({
+        entityRef: `api:default/${name}`,
+        api: api(name, name),
+      });
+    const { access: _a, ...wallet } = unprotected('wallet');
+    const { access: _b, ...fx } = unprotected('fx');
+    const defenderApi = backend([...POSTURES, wallet, fx]);
+    (defenderApi.onboard as jest.Mock)
+      .mockResolvedValueOnce({ ...wallet, status: 'onboarding' })
+      .mockRejectedValueOnce(
+        new Error('Only the owners of api:default/fx may onboard it'),
+      );
+    await renderPage(
+      defenderApi,
+      catalogApiMock({
+        entities: [
+          ...ENTITIES,
+          apiEntity('wallet', PAYMENTS),
+          apiEntity('fx', ORDERS),
+        ],
+      }),
+      { bulkOnboardPaceMs: 0 },
+    );
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Onboard unprotected (2)' }),
+    );
+    const dialog = screen.getByRole('dialog');
+    expect(dialog).toHaveTextContent('Onboard 2 APIs to Defender for APIs?');
+    expect(dialog).toHaveTextContent(/one request every 0 seconds/);
+    expect(defenderApi.onboard).not.toHaveBeenCalled();
+
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Onboard 2' }),
+    );
+    await within(dialog).findByText('2 of 2 requested');
+    expect(
+      (defenderApi.onboard as jest.Mock).mock.calls.map(([ref]) => ref.name),
+    ).toEqual(['wallet', 'fx']);
+    expect(within(dialog).getByText('Requested')).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(
+        'Refused: Only the owners of api:default/fx may onboard it',
+      ),
+    ).toBeInTheDocument();
+
+    const readsBefore = (defenderApi.listPostures as jest.Mock).mock.calls
+      .length;
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Close' }),
+    );
+    await waitFor(() =>
+      expect(
+        (defenderApi.listPostures as jest.Mock).mock.calls.length,
+      ).toBeGreaterThan(readsBefore),
+    );
+  });
+
+  it('offers no bulk onboarding when nothing shown is unprotected', async () => {
+    await renderPage();
+    expect(
+      await screen.findByRole('button', { name: 'Onboard unprotected (0)' }),
+    ).toBeDisabled();
   });
 });

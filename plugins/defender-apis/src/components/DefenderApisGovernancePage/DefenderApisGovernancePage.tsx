@@ -14,12 +14,26 @@ import { PosturesTable } from './PosturesTable';
 import { SummaryTiles } from './SummaryTiles';
 import { useGovernanceData } from './useGovernanceData';
 
+/**
+ * Props of {@link DefenderApisGovernancePage}.
+ *
+ * @public
+ */
+export interface DefenderApisGovernancePageProps {
+  /**
+   * Pause between the requests of a bulk onboarding, in milliseconds; default 3000. The
+   * backend also limits how many onboardings run at once per APIM service.
+   */
+  bulkOnboardPaceMs?: number;
+}
+
 const TITLE = 'Defender for APIs';
 const SUBTITLE = 'Posture of every API in the catalog';
 
 /** The page's body in its states: progress, error, empty, data. */
-const GovernanceContent = () => {
-  const { loading, error, summary, rows, catalogError } = useGovernanceData();
+const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
+  const { loading, error, summary, rows, catalogError, reload } =
+    useGovernanceData();
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!summary || (summary.total === 0 && rows.length === 0)) {
@@ -48,7 +62,11 @@ const GovernanceContent = () => {
         </Grid>
       ) : null}
       <Grid item xs={12}>
-        <PosturesTable rows={rows} />
+        <PosturesTable
+          rows={rows}
+          bulkOnboardPaceMs={props.bulkOnboardPaceMs}
+          onChanged={reload}
+        />
       </Grid>
     </Grid>
   );
@@ -60,11 +78,13 @@ const GovernanceContent = () => {
  *
  * @public
  */
-export const DefenderApisGovernancePage = () => (
+export const DefenderApisGovernancePage = (
+  props: DefenderApisGovernancePageProps = {},
+) => (
   <Page themeId="tool">
     <Header title={TITLE} subtitle={SUBTITLE} />
     <Content>
-      <GovernanceContent />
+      <GovernanceContent {...props} />
     </Content>
   </Page>
 );

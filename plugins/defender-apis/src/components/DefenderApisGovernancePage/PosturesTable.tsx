@@ -19,6 +19,7 @@ import {
   formatRelativeTime,
   humanizeOwnerRef,
 } from '../EntityDefenderApisCard/format';
+import { BulkOnboardDialog } from './BulkOnboardDialog';
 import { csvFileName, posturesCsv } from './csv';
 import { downloadText } from './download';
 import {
@@ -220,8 +221,15 @@ const columns: TableColumn<PostureRow>[] = [
  * Every API's posture: filter by status and owner above the table, search, sort and page in
  * it, and export the rows that pass the filters and the search as CSV.
  */
-export const PosturesTable = (props: { rows: PostureRow[] }) => {
+export const PosturesTable = (props: {
+  rows: PostureRow[];
+  /** Pause between the requests of a bulk onboarding. */
+  bulkOnboardPaceMs?: number;
+  /** Called after a bulk onboarding requested something, to read postures again. */
+  onChanged?: () => void;
+}) => {
   const { rows } = props;
+  const [bulkOpen, setBulkOpen] = useState(false);
   const classes = useStyles();
   const [status, setStatus] = useState<PostureStatus | typeof ALL>(ALL);
   const [owner, setOwner] = useState<string>(ALL);
@@ -252,6 +260,11 @@ export const PosturesTable = (props: { rows: PostureRow[] }) => {
   const onStateChange = useCallback(
     (state: TableState) => setSearch(state.search ?? ''),
     [],
+  );
+
+  // Bulk onboarding takes what the user sees: the filters and the search, unprotected only.
+  const onboardable = filterRows(filtered, { search }).filter(
+    row => row.status === 'notOnboarded',
   );
 
   const exportCsv = () => {
@@ -305,6 +318,15 @@ export const PosturesTable = (props: { rows: PostureRow[] }) => {
         <Button
           className={classes.export}
           variant="outlined"
+          color="primary"
+          disabled={onboardable.length === 0}
+          onClick={() => setBulkOpen(true)}
+          title="Onboards the unprotected APIs that pass the filters and the search, one at a time"
+        >
+          Onboard unprotected ({onboardable.length})
+        </Button>
+        <Button
+          variant="outlined"
           startIcon={<GetAppIcon />}
           onClick={exportCsv}
           title="Exports every API that passes the filters and the search, not only this page"
@@ -312,6 +334,15 @@ export const PosturesTable = (props: { rows: PostureRow[] }) => {
           Export CSV
         </Button>
       </Box>
+      <BulkOnboardDialog
+        open={bulkOpen}
+        rows={onboardable}
+        paceMs={props.bulkOnboardPaceMs}
+        onClose={changed => {
+          setBulkOpen(false);
+          if (changed) props.onChanged?.();
+        }}
+      />
       <Table<PostureRow>
         title={`APIs (${filtered.length})`}
         columns={columns}

@@ -1,1 +1,2 @@
 export { DefenderApisGovernancePage } from './DefenderApisGovernancePage';
+export type { DefenderApisGovernancePageProps } from './DefenderApisGovernancePage';

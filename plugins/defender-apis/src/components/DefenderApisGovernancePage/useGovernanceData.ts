@@ -1,4 +1,4 @@
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { PostureSummary } from '@defender-apis/plugin-defender-apis-common';
@@ -30,6 +30,8 @@ export interface GovernanceData {
   rows: PostureRow[];
   /** Reading owners and titles from the catalog failed; the rows lack them. */
   catalogError?: Error;
+  /** Reads everything again. */
+  reload: () => void;
 }
 
 /**
@@ -41,7 +43,7 @@ export function useGovernanceData(): GovernanceData {
   const defenderApi = useApi(defenderApisApiRef);
   const catalogApi = useApi(catalogApiRef);
 
-  const { value, loading, error } = useAsync(async () => {
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
     const [postures, summary] = await Promise.all([
       loadAllPostures(defenderApi),
       defenderApi.getSummary(),
@@ -68,5 +70,6 @@ export function useGovernanceData(): GovernanceData {
     summary: value?.summary,
     rows: value?.rows ?? [],
     catalogError: value?.catalogError,
+    reload: retry,
   };
 }

@@ -1,0 +1,139 @@
+import { useRef, useState } from 'react';
+import { useApi } from '@backstage/core-plugin-api';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import { defenderApisApiRef } from '../../api';
+import { BulkOnboardResult, onboardGradually } from './onboardGradually';
+import { PostureRow } from './rows';
+
+/** Default pause between two onboarding requests of a bulk onboarding. */
+export const BULK_ONBOARD_PACE_MS = 3000;
+
+type Phase = 'confirm' | 'running' | 'done';
+
+function resultText(result: BulkOnboardResult | undefined): string {
+  if (!result) return 'Waiting';
+  return result.outcome === 'requested'
+    ? 'Requested'
+    : `Refused: ${result.message}`;
+}
+
+/**
+ * Confirms and runs a gradual bulk onboarding of the given APIs: one request at a time,
+ * `paceMs` apart, with progress, a stop button and each API's outcome. The backend decides for
+ * each API whether the user may onboard it and queues the operations per APIM service.
+ */
+export const BulkOnboardDialog = (props: {
+  open: boolean;
+  rows: PostureRow[];
+  paceMs?: number;
+  onClose: (changed: boolean) => void;
+}) => {
+  const { open, rows, paceMs = BULK_ONBOARD_PACE_MS, onClose } = props;
+  const api = useApi(defenderApisApiRef);
+  const [phase, setPhase] = useState<Phase>('confirm');
+  const [results, setResults] = useState<BulkOnboardResult[]>([]);
+  const stop = useRef<AbortController>();
+
+  const start = async () => {
+    setPhase('running');
+    stop.current = new AbortController();
+    await onboardGradually(
+      rows.map(r => r.entityRef),
+      ref => api.onboard(ref),
+      { paceMs, signal: stop.current.signal, onProgress: setResults },
+    );
+    setPhase('done');
+  };
+
+  const close = () => {
+    stop.current?.abort();
+    const changed = results.some(r => r.outcome === 'requested');
+    setPhase('confirm');
+    setResults([]);
+    onClose(changed);
+  };
+
+  const byRef = new Map(results.map(r => [r.entityRef, r]));
+  const seconds = Math.round(paceMs / 1000);
+  return (
+    <Dialog
+      open={open}
+      onClose={phase === 'running' ? undefined : close}
+      aria-labelledby="defender-apis-bulk-title"
+      fullWidth
+    >
+      <DialogTitle id="defender-apis-bulk-title">
+        Onboard {rows.length} {rows.length === 1 ? 'API' : 'APIs'} to Defender
+        for APIs?
+      </DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          Each API gets a Microsoft.Security/apiCollections resource at its API
+          Management service. Billing follows each API&apos;s traffic on its
+          subscription&apos;s Defender for APIs plan, and first insights take up
+          to about 50 minutes.
+        </DialogContentText>
+        <DialogContentText>
+          Gradually, as Microsoft advises: one request every {seconds} seconds,
+          and the backend runs at most a configured number of onboardings at a
+          time per API Management service. APIs you may not onboard are
+          reported, not onboarded.
+        </DialogContentText>
+        {phase !== 'confirm' ? (
+          <>
+            <LinearProgress
+              variant="determinate"
+              value={(results.length / Math.max(rows.length, 1)) * 100}
+              aria-label="Bulk onboarding progress"
+            />
+            <DialogContentText>
+              {results.length} of {rows.length} requested
+              {phase === 'done' ? '' : '…'}
+            </DialogContentText>
+          </>
+        ) : null}
+        <List dense aria-label="APIs to onboard">
+          {rows.map(row => (
+            <ListItem key={row.entityRef} disableGutters>
+              <ListItemText
+                primary={row.name}
+                secondary={
+                  phase === 'confirm'
+                    ? row.serviceName
+                    : resultText(byRef.get(row.entityRef))
+                }
+              />
+            </ListItem>
+          ))}
+        </List>
+      </DialogContent>
+      <DialogActions>
+        {phase === 'confirm' ? (
+          <>
+            <Button onClick={close}>Cancel</Button>
+            <Button color="primary" variant="contained" onClick={start}>
+              Onboard {rows.length}
+            </Button>
+          </>
+        ) : null}
+        {phase === 'running' ? (
+          <Button onClick={() => stop.current?.abort()}>Stop</Button>
+        ) : null}
+        {phase === 'done' ? (
+          <Button color="primary" onClick={close}>
+            Close
+          </Button>
+        ) : null}
+      </DialogActions>
+    </Dialog>
+  );
+};
