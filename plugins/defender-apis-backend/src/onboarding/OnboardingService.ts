@@ -35,8 +35,7 @@ export class OnboardingService {
   private readonly running = new Set<Promise<void>>();
   /** API keys of the operations this replica runs, to hand back on shutdown. */
   private readonly runningKeys = new Set<string>();
-  private stopping = false;
-  /** Ends the polling of running operations on shutdown; they go back to the queue. */
+  /** Aborted on shutdown: ends the polling of running operations; they go back to the queue. */
   private readonly shutdownSignal = new AbortController();
 
   constructor(
@@ -119,7 +118,7 @@ export class OnboardingService {
 
   /** Starts queued operations while services have capacity; safe to call any time. */
   drain(): void {
-    if (this.stopping) return;
+    if (this.shutdownSignal.signal.aborted) return;
     if (this.draining) {
       this.drainAgain = true;
       return;
@@ -157,7 +156,6 @@ export class OnboardingService {
 
   /** On shutdown: takes no more work and hands running operations back to the queue. */
   async shutdown(): Promise<void> {
-    this.stopping = true;
     this.shutdownSignal.abort();
     const keys = [...this.runningKeys];
     await this.options.store.requeueOnboardings(keys);
@@ -190,12 +188,12 @@ export class OnboardingService {
     try {
       await azure.onboard(row.target, { abortSignal: this.shutdownSignal.signal });
       // Shut down meanwhile: the operation went back to the queue, its next runner records it.
-      if (this.stopping) return;
+      if (this.shutdownSignal.signal.aborted) return;
       await store.finishOnboarding(row.apiKey, { state: 'succeeded' });
       await event.success();
       logger.info('Onboarded API to Defender for APIs', meta);
     } catch (error) {
-      if (this.stopping) return;
+      if (this.shutdownSignal.signal.aborted) return;
       const message = describeAzureError(error, `the onboarding of ${row.target.apiId}`);
       await store.finishOnboarding(row.apiKey, { state: 'failed', error: message });
       await event.fail({ error: new Error(message) });

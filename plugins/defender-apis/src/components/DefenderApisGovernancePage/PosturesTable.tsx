@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { ReactNode, useCallback, useMemo, useState } from 'react';
 import { Table, TableColumn, TableState } from '@backstage/core-components';
 import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import {
@@ -217,6 +217,33 @@ const columns: TableColumn<PostureRow>[] = [
   },
 ];
 
+/** A native select above the table, as the status and owner filters use it. */
+const FilterSelect = (props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  children: ReactNode;
+}) => {
+  const classes = useStyles();
+  return (
+    <TextField
+      select
+      id={props.id}
+      label={props.label}
+      variant="outlined"
+      size="small"
+      className={classes.filter}
+      value={props.value}
+      onChange={e => props.onChange(e.target.value)}
+      SelectProps={{ native: true }}
+      InputLabelProps={{ shrink: true }}
+    >
+      {props.children}
+    </TextField>
+  );
+};
+
 /**
  * Every API's posture: filter by status and owner above the table, search, sort and page in
  * it, and export the rows that pass the filters and the search as CSV.
@@ -262,30 +289,23 @@ export const PosturesTable = (props: {
     [],
   );
 
-  // Bulk onboarding takes what the user sees: the filters and the search, unprotected only.
-  const onboardable = filterRows(filtered, { search }).filter(
-    row => row.status === 'notOnboarded',
+  // What the user sees: the filters and the search. Export and bulk onboarding both act on it.
+  const shown = useMemo(
+    () => filterRows(filtered, { search }),
+    [filtered, search],
   );
+  const onboardable = shown.filter(row => row.status === 'notOnboarded');
 
-  const exportCsv = () => {
-    const exported = filterRows(filtered, { search });
-    downloadText(csvFileName(), posturesCsv(exported));
-  };
+  const exportCsv = () => downloadText(csvFileName(), posturesCsv(shown));
 
   return (
     <>
       <Box className={classes.filters}>
-        <TextField
-          select
+        <FilterSelect
           id="defender-apis-status-filter"
           label="Status"
-          variant="outlined"
-          size="small"
-          className={classes.filter}
           value={status}
-          onChange={e => setStatus(e.target.value as PostureStatus | '')}
-          SelectProps={{ native: true }}
-          InputLabelProps={{ shrink: true }}
+          onChange={value => setStatus(value as PostureStatus | '')}
         >
           <option value={ALL}>All statuses ({rows.length})</option>
           {POSTURE_STATUSES.map(s => (
@@ -293,19 +313,13 @@ export const PosturesTable = (props: {
               {STATUS_PRESENTATION[s].label} ({statusCounts.get(s) ?? 0})
             </option>
           ))}
-        </TextField>
+        </FilterSelect>
         {owners.length > 0 ? (
-          <TextField
-            select
+          <FilterSelect
             id="defender-apis-owner-filter"
             label="Owner"
-            variant="outlined"
-            size="small"
-            className={classes.filter}
             value={owner}
-            onChange={e => setOwner(e.target.value)}
-            SelectProps={{ native: true }}
-            InputLabelProps={{ shrink: true }}
+            onChange={setOwner}
           >
             <option value={ALL}>All owners</option>
             {owners.map(o => (
@@ -313,7 +327,7 @@ export const PosturesTable = (props: {
                 {humanizeOwnerRef(o)}
               </option>
             ))}
-          </TextField>
+          </FilterSelect>
         ) : null}
         <Button
           className={classes.export}

@@ -3,6 +3,7 @@
  * rendering.
  */
 import { parseEntityRef } from '@backstage/catalog-model';
+import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 
 /** `1 endpoint`, `2 endpoints`. */
 export function plural(count: number, word: string): string {
@@ -15,11 +16,9 @@ export function plural(count: number, word: string): string {
  */
 export function humanizeOwnerRef(ref: string): string {
   try {
-    const { namespace, name } = parseEntityRef(ref, {
-      defaultKind: 'group',
-      defaultNamespace: 'default',
-    });
-    return namespace === 'default' ? name : `${namespace}/${name}`;
+    const parsed = parseEntityRef(ref, { defaultKind: 'group' });
+    // Catalog's own humanizer; the kind is dropped whatever it is (owners are groups or users).
+    return humanizeEntityRef(parsed, { defaultKind: parsed.kind });
   } catch {
     // Not a parseable ref: show what the backend sent rather than nothing.
     return ref;
