@@ -123,6 +123,8 @@ describe('defender-apis backend against the ARM emulator', () => {
   });
 
   it('lists posture with filters and paging, and summarises by status and owner', async () => {
+    // Lists answer from the store: what the scheduled refresh read.
+    await h.runScheduledRefresh();
     const all = await h.request.get('/api/defender-apis/posture?limit=5').set('Authorization', asUser('paula'));
     expect(all.status).toBe(200);
     expect(all.body.totalItems).toBe(19);

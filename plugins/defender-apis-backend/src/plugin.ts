@@ -5,6 +5,7 @@ import { DefaultDefenderAzureClient } from './azure/DefenderAzureClient';
 import { readDefenderApisConfig } from './config';
 import { DefenderApisStore } from './database/DefenderApisStore';
 import { OnboardingService } from './onboarding/OnboardingService';
+import { CatalogApis } from './posture/CatalogApis';
 import { OnboardAccess } from './posture/OnboardAccess';
 import { PostureRefresher } from './posture/PostureRefresher';
 import { PostureService } from './posture/PostureService';
@@ -43,7 +44,13 @@ export const defenderApisPlugin = createBackendPlugin({
         const store = await DefenderApisStore.create(deps.database);
         const azure = DefaultDefenderAzureClient.fromConfig(settings);
         const refresher = new PostureRefresher({ services: settings.services, azure, store, logger });
-        const postures = new PostureService({ auth: deps.auth, catalog, store, refresher });
+        const postures = new PostureService({
+          auth: deps.auth,
+          permissions: deps.permissions,
+          catalog: new CatalogApis(catalog),
+          store,
+          refresher,
+        });
         const access = new OnboardAccess({
           auth: deps.auth,
           permissions: deps.permissions,
@@ -58,7 +65,6 @@ export const defenderApisPlugin = createBackendPlugin({
           azure,
           store,
           postures,
-          refresher,
           access,
           maxConcurrentPerService: settings.maxConcurrentOnboardingsPerService,
         });
@@ -72,8 +78,9 @@ export const defenderApisPlugin = createBackendPlugin({
           initialDelay: { seconds: 5 },
           fn: async () => {
             logger.info('Refreshing Defender for APIs posture');
+            const started = Date.now();
             const summary = await postures.refreshAll();
-            logger.info('Refreshed Defender for APIs posture', { ...summary });
+            logger.info('Refreshed Defender for APIs posture', { ...summary, durationMs: Date.now() - started });
           },
         });
         // Every replica picks up queued onboardings, including those left by a stopped one.

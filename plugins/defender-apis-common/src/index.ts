@@ -7,4 +7,5 @@
 export * from './types';
 export * from './annotations';
 export * from './status';
+export * from './coverage';
 export * from './permissions';

@@ -145,6 +145,16 @@ export interface PostureAccess {
 export interface ApiPosture {
   entityRef: string;
   status: PostureStatus;
+  /** Entity refs of the entity's owners (its `ownedBy` relations), as the catalog last said. */
+  owners: string[];
+  /** The entity's `metadata.title`, when set. */
+  title?: string;
+  /** Entity ref of the system the API is part of (`spec.system`), when set. */
+  system?: string;
+  /** Entity ref of the domain of that system, when the system names one. */
+  domain?: string;
+  /** The entity's `spec.lifecycle`, when set. */
+  lifecycle?: string;
   /** Human sentence, present for every status but `protected`. */
   reason?: string;
   /** Set for `unmapped`. */
@@ -168,8 +178,70 @@ export interface ApiPosture {
 }
 
 /**
+ * Fields `GET /posture` sorts by (`sort=`). `status` sorts by attention
+ * ({@link STATUS_ATTENTION_ORDER}), counts sort numerically with "no data" lowest.
+ *
+ * @public
+ */
+export type PostureSortField =
+  | 'name'
+  | 'status'
+  | 'owner'
+  | 'system'
+  | 'lifecycle'
+  | 'unauthenticated'
+  | 'sensitiveData'
+  | 'activeAlerts'
+  | 'highAlerts'
+  | 'refreshedAt';
+
+/** Every sort field, for validation. @public */
+export const POSTURE_SORT_FIELDS: readonly PostureSortField[] = [
+  'name',
+  'status',
+  'owner',
+  'system',
+  'lifecycle',
+  'unauthenticated',
+  'sensitiveData',
+  'activeAlerts',
+  'highAlerts',
+  'refreshedAt',
+];
+
+/**
+ * Filters, sort and paging of `GET /posture`. Each filter is repeatable: values of one filter
+ * are alternatives (OR), different filters all apply (AND).
+ *
+ * @public
+ */
+export interface PostureListQuery {
+  /** Owner entity refs, e.g. `group:default/team-payments`. */
+  owner?: string[];
+  /** System entity refs, e.g. `system:default/payments`. */
+  system?: string[];
+  /** Domain entity refs, e.g. `domain:default/commerce`. */
+  domain?: string[];
+  /** Lifecycles, e.g. `production`. */
+  lifecycle?: string[];
+  status?: PostureStatus[];
+  /** Case-insensitive text in the entity's name or title. */
+  q?: string;
+  /** Default `name`. */
+  sort?: PostureSortField;
+  /** Default `asc`. */
+  order?: 'asc' | 'desc';
+  /** `nextCursor` of the previous page; takes the place of `offset`. */
+  cursor?: string;
+  /** Index of the first item; default 0. */
+  offset?: number;
+  /** Page size; default 100, at most 500. */
+  limit?: number;
+}
+
+/**
  * One page of `GET /posture`: the postures of the API entities the caller may see, after the
- * `owner` and `status` filters, from `offset`, at most `limit` of them.
+ * filters, in the requested order, at most `limit` of them.
  *
  * @public
  */
@@ -178,14 +250,17 @@ export interface PostureList {
   items: ApiPosture[];
   /** How many postures match the filters across all pages. */
   totalItems: number;
-  /** Index of the first item of this page in the whole list. */
-  offset: number;
+  /** Index of the first item of this page; absent on pages read with a cursor. */
+  offset?: number;
   /** The page size the backend applied (at most 500). */
   limit: number;
+  /** Pass as `cursor` to read the next page; absent on the last page. */
+  nextCursor?: string;
 }
 
 /**
- * Counts of one group of APIs (all of them, or one owner's) by posture status.
+ * Counts of one group of APIs (all of them, one owner's, one system's or one domain's) by
+ * posture status, with their Defender for APIs coverage.
  *
  * @public
  */
@@ -194,16 +269,19 @@ export interface PostureCounts {
   total: number;
   /** How many APIs of the group are in each status; a status with none may be absent. */
   byStatus: Partial<Record<PostureStatus, number>>;
+  /** APIs onboarded: {@link ONBOARDED_STATUSES}. */
+  onboarded: number;
+  /** APIs Defender for APIs applies to: all but {@link OUT_OF_COVERAGE_STATUSES}. */
+  applicable: number;
 }
 
 /**
- * The answer of `GET /summary`: catalog-wide counts by status, and the same per owner.
+ * The answer of `GET /summary`: catalog-wide counts by status and coverage, and the same per
+ * owner, system and domain.
  *
  * @public
  */
-export interface PostureSummary {
-  /** How many API entities the caller may see. */
-  total: number;
+export interface PostureSummary extends PostureCounts {
   /** How many of them are in each status; every status is present. */
   byStatus: Record<PostureStatus, number>;
   /**
@@ -211,6 +289,10 @@ export interface PostureSummary {
    * owners counts once for each of them.
    */
   byOwner: Record<string, PostureCounts>;
+  /** Counts per system entity ref; APIs without a system are not in it. */
+  bySystem: Record<string, PostureCounts>;
+  /** Counts per domain entity ref; APIs without a domain are not in it. */
+  byDomain: Record<string, PostureCounts>;
 }
 
 /** An empty alert summary. @public */

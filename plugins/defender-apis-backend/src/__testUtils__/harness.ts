@@ -9,6 +9,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ArmEmulator, Scenario, startArmEmulator } from '@defender-apis/arm-emulator';
 import { JsonObject } from '@backstage/types';
+import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { defenderApisPlugin } from '../plugin';
@@ -80,6 +81,8 @@ export interface PluginHarness {
   runScheduledRefresh(): Promise<void>;
   /** Runs one scheduled task of the plugin by id, as the scheduler would. */
   runScheduledTask(id: string): Promise<void>;
+  /** How often the plugin asked the permission framework, by method. */
+  permissionCalls: { authorize: number; authorizeConditional: number };
   /** ARM requests of a method whose path matches. */
   armRequests(method: string, pathPart: string): ReturnType<ArmEmulator['requests']>;
   stop(): Promise<void>;
@@ -90,8 +93,19 @@ export interface HarnessOptions {
   entities?: Entity[];
   services?: Array<{ name: string; subscriptionId: string; resourceGroup: string }>;
   config?: JsonObject;
-  /** A permission policy's decision for every request; absent: the framework is off. */
-  policyDecision?: (userEntityRef: string) => 'ALLOW' | 'DENY';
+  /**
+   * A permission policy's decision on onboarding; absent: the framework is off. `OWNER` is
+   * the conditional decision of this repository's policy (catalog rule IS_ENTITY_OWNER with
+   * the user's ownership refs); `CUSTOM_RULE` a conditional decision on a rule the plugin does
+   * not know, which the policy then resolves as ALLOW.
+   */
+  policyDecision?: (userEntityRef: string) => 'ALLOW' | 'DENY' | 'OWNER' | 'CUSTOM_RULE';
+  /**
+   * The policy's decision on reading catalog entities, per user. Default: CONDITIONAL for
+   * users that `hiddenFrom` hides something from (the catalog then answers what they see),
+   * ALLOW for everyone else.
+   */
+  catalogReadDecision?: (userEntityRef: string) => 'ALLOW' | 'DENY' | 'CONDITIONAL';
   pageSize?: number;
   /** Extra `defenderApis.azure` settings (e.g. `requestTimeout`, another credential). */
   azure?: JsonObject;
@@ -128,7 +142,61 @@ function catalogFactory(entities: Entity[], hiddenFrom: Record<string, string[]>
       const { items } = await catalog.getEntities(req);
       return { items: items.filter(visibleTo(credentialsOf(options))) };
     },
+    getEntitiesByRefs: async (req, options) => {
+      const { items } = await catalog.getEntitiesByRefs(req);
+      return { items: items.map(e => (e && visibleTo(credentialsOf(options))(e) ? e : undefined)) };
+    },
+    queryEntities: async (req, options) => {
+      // One page of everything visible: the hidden entities are few in these tests.
+      const { items } = await catalog.getEntities({ filter: (req as { filter?: any }).filter, fields: (req as { fields?: string[] }).fields });
+      const visible = items.filter(visibleTo(credentialsOf(options)));
+      return { items: visible, totalItems: visible.length, pageInfo: {} };
+    },
   }).factory;
+}
+
+const CATALOG_READ = 'catalog.entity.read';
+
+/** The permission framework as a policy would answer it; see HarnessOptions. */
+function permissionsFactory(options: HarnessOptions) {
+  const userOf = (credentials: BackstageCredentials) => (credentials.principal as { userEntityRef?: string }).userEntityRef;
+  const hiddenUsers = new Set(Object.values(options.hiddenFrom ?? {}).flat().map(u => u.toLowerCase()));
+  const catalogRead = (user: string) =>
+    options.catalogReadDecision?.(user) ?? (hiddenUsers.has(user.toLowerCase()) ? 'CONDITIONAL' : 'ALLOW');
+  const decide = (permission: { name: string }, credentials: BackstageCredentials): PolicyDecision => {
+    const user = userOf(credentials);
+    if (!user) return { result: AuthorizeResult.ALLOW };
+    const result = permission.name === CATALOG_READ ? catalogRead(user) : options.policyDecision?.(user) ?? 'ALLOW';
+    if (result === 'ALLOW') return { result: AuthorizeResult.ALLOW };
+    if (result === 'DENY') return { result: AuthorizeResult.DENY };
+    const rule =
+      result === 'OWNER'
+        ? { rule: 'IS_ENTITY_OWNER', params: { claims: [user, ...(MEMBERSHIPS[user] ?? [])] } }
+        : { rule: result === 'CUSTOM_RULE' ? 'IS_IN_CUSTOM_TEAM' : 'IS_VISIBLE', params: {} };
+    return {
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: { ...rule, resourceType: 'catalog-entity' },
+    };
+  };
+  const calls = { authorize: 0, authorizeConditional: 0 };
+  const factory = mockServices.permissions.mock({
+    authorizeConditional: async (requests, { credentials }) => {
+      calls.authorizeConditional += 1;
+      return requests.map(r => decide(r.permission, credentials)) as any;
+    },
+    // A resource request: the framework applies a conditional decision itself.
+    authorize: async (requests, { credentials }) => {
+      calls.authorize += 1;
+      return requests.map(r => {
+        const decision = decide(r.permission, credentials);
+        if (decision.result !== AuthorizeResult.CONDITIONAL) return decision;
+        return { result: AuthorizeResult.ALLOW };
+      }) as any;
+    },
+  }).factory;
+  return { factory, calls };
 }
 
 /** Starts the emulator and a backend with the plugin. */
@@ -169,21 +237,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
   ];
   if (options.database) features.push(databaseServiceFactory);
   if (options.logLines) features.push(recordingRootLogger(options.logLines));
-  if (options.policyDecision) {
-    const decide = options.policyDecision;
-    features.push(
-      mockServices.permissions.mock({
-        authorize: async (requests, { credentials }) =>
-          requests.map(() => ({
-            result: decide((credentials.principal as { userEntityRef: string }).userEntityRef) as any,
-          })),
-      }).factory,
-    );
-  }
+  const permissions = permissionsFactory(options);
+  features.push(permissions.factory);
   const backend = await startTestBackend({ features });
   const harness: PluginHarness = {
     emulator,
     request: request(backend.server),
+    permissionCalls: permissions.calls,
     runScheduledRefresh() {
       return harness.runScheduledTask('defender-apis-refresh');
     },

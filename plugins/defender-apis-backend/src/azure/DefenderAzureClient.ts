@@ -6,6 +6,7 @@ import {
   SecurityAssessmentResponse,
   SecurityCenter,
 } from '@azure/arm-security';
+import { isRestError } from '@azure/core-rest-pipeline';
 import { durationToMilliseconds } from '@backstage/types';
 import { ConfiguredService, DefenderApisConfig } from '../config';
 import { ApiCollection, ApiCollectionsOperations } from './apiCollections';
@@ -45,11 +46,14 @@ export interface AzureAssessment {
   url?: string;
 }
 
-/** Everything read per subscription in one refresh: four list calls, whatever the API count. */
+/**
+ * What is read per subscription for any number of its APIs: the plan, the alerts and the
+ * assessments (three list calls, whatever the API count). API collections are read apart:
+ * listed by a full refresh, read one by one for a first view.
+ */
 export interface SubscriptionSnapshot {
   subscriptionId: string;
   plan: { enabled: boolean; subPlan?: string };
-  collections: ApiCollection[];
   alerts: AzureAlert[];
   assessments: AzureAssessment[];
 }
@@ -73,6 +77,10 @@ export interface OnboardTarget {
 /** The Azure reads and writes the plugin makes. */
 export interface DefenderAzureApi {
   readSubscription(subscriptionId: string, tenantId?: string): Promise<SubscriptionSnapshot>;
+  /** Every API collection (onboarded API) of the subscription. */
+  listCollections(subscriptionId: string, tenantId?: string): Promise<ApiCollection[]>;
+  /** The collection of one API; undefined when the API is not onboarded. */
+  readCollection(target: OnboardTarget): Promise<ApiCollection | undefined>;
   readService(service: ConfiguredService): Promise<ServiceSnapshot>;
   /** Onboards the API and resolves once ARM reports the operation finished. */
   onboard(target: OnboardTarget, options?: { abortSignal?: AbortSignal }): Promise<ApiCollection>;
@@ -123,9 +131,8 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
   async readSubscription(subscriptionId: string, tenantId?: string): Promise<SubscriptionSnapshot> {
     const client = this.security(subscriptionId, tenantId);
     const options = this.callOptions();
-    const [pricing, collections, alerts, assessments] = await Promise.all([
+    const [pricing, alerts, assessments] = await Promise.all([
       client.pricings.get('Api', options),
-      new ApiCollectionsOperations(client).listBySubscription(options),
       collect(client.alerts.list(options)),
       collect(client.assessments.list(`subscriptions/${subscriptionId}`, options)),
     ]);
@@ -135,7 +142,6 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
         enabled: pricing.pricingTier?.toLowerCase() === 'standard',
         ...(pricing.subPlan ? { subPlan: pricing.subPlan } : {}),
       },
-      collections,
       alerts: alerts
         .filter(a => a.alertType?.startsWith('API_'))
         .map(a => ({
@@ -169,6 +175,24 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
         ];
       }),
     };
+  }
+
+  listCollections(subscriptionId: string, tenantId?: string): Promise<ApiCollection[]> {
+    return new ApiCollectionsOperations(this.security(subscriptionId, tenantId)).listBySubscription(this.callOptions());
+  }
+
+  async readCollection(target: OnboardTarget): Promise<ApiCollection | undefined> {
+    const operations = new ApiCollectionsOperations(this.security(target.subscriptionId, target.tenantId));
+    try {
+      return await operations.get(
+        { resourceGroupName: target.resourceGroup, serviceName: target.serviceName, apiId: target.apiId },
+        this.callOptions(),
+      );
+    } catch (error) {
+      // ARM answers 404 for an API that is not onboarded: a fact, not a failure.
+      if (isRestError(error) && error.statusCode === 404) return undefined;
+      throw error;
+    }
   }
 
   async readService(service: ConfiguredService): Promise<ServiceSnapshot> {

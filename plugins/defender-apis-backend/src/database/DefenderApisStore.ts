@@ -1,11 +1,22 @@
 import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
-import { OnboardingState } from '@defender-apis/plugin-defender-apis-common';
+import { ApiPosture, OnboardingState, PostureList, PostureSummary } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
 import { OnboardTarget } from '../azure/DefenderAzureClient';
 import { StoredPosture } from '../posture/buildPosture';
+import { mapInChunks } from '../util/yieldToEventLoop';
+import { apiKeyOfPosture, toPostureRow } from './postureRow';
+import {
+  listPostures,
+  OWNER_TABLE,
+  POSTURE_TABLE as POSTURE,
+  ResolvedListQuery,
+  summarizePostures,
+  Visibility,
+} from './postureQueries';
 
-const POSTURE = 'defender_apis_posture';
 const ONBOARDING = 'defender_apis_onboarding';
+/** Rows per statement: SQLite and PostgreSQL both limit bound parameters. */
+const CHUNK = 200;
 /**
  * How long a running onboarding stays claimed without renewal. The replica running it renews
  * the lease while it polls; a replica that was killed loses it, and another takes over.
@@ -62,7 +73,11 @@ export function toOnboardingState(row: OnboardingRow): OnboardingState {
   };
 }
 
-/** The plugin's database: posture facts per entity and onboarding operations per API. */
+/**
+ * The plugin's database: posture per entity (the facts, the posture as served and the columns
+ * lists filter, sort and count on) and onboarding operations per API. Every change of either
+ * recomposes the affected postures, so reads never compose.
+ */
 export class DefenderApisStore {
   static async create(database: DatabaseService): Promise<DefenderApisStore> {
     const knex = await database.getClient();
@@ -71,7 +86,9 @@ export class DefenderApisStore {
         directory: resolvePackagePath('@defender-apis/plugin-defender-apis-backend', 'migrations'),
       });
     }
-    return new DefenderApisStore(knex);
+    const store = new DefenderApisStore(knex);
+    await store.composeUncomposed();
+    return store;
   }
 
   private constructor(private readonly knex: Knex) {}
@@ -79,6 +96,23 @@ export class DefenderApisStore {
   async getPosture(entityRef: string): Promise<StoredPosture | undefined> {
     const row = await this.knex(POSTURE).where({ entity_ref: entityRef }).first();
     return row ? JSON.parse(row.data) : undefined;
+  }
+
+  /** The posture of one entity as served, in one read. */
+  async getApiPosture(entityRef: string): Promise<ApiPosture | undefined> {
+    const row = await this.knex(POSTURE).select('posture').where({ entity_ref: entityRef }).whereNotNull('posture').first();
+    return row ? JSON.parse(row.posture) : undefined;
+  }
+
+  /** One page of the postures the caller may see, filtered and sorted in the database. */
+  async listPostures(query: ResolvedListQuery, visibility: Visibility): Promise<PostureList> {
+    const page = await listPostures(this.knex, query, visibility);
+    return { ...page, ...(query.cursor ? {} : { offset: query.offset ?? 0 }), limit: query.limit };
+  }
+
+  /** Counts by status and coverage, overall and per owner, system and domain. */
+  summarize(visibility: Visibility): Promise<PostureSummary> {
+    return summarizePostures(this.knex, visibility);
   }
 
   async getPostures(entityRefs?: string[]): Promise<StoredPosture[]> {
@@ -94,25 +128,68 @@ export class DefenderApisStore {
     return (await query).map((r: { data: string }) => JSON.parse(r.data));
   }
 
-  /** Writes postures in one transaction: a refresh lands whole or not at all. */
+  /**
+   * Writes postures with their onboarding state in one transaction: a refresh lands whole or
+   * not at all. Rows are prepared (composed, serialised) before the transaction, in chunks
+   * that let the event loop breathe.
+   */
   async putPostures(postures: StoredPosture[]): Promise<void> {
     if (postures.length === 0) return;
+    const keys = [...new Set(postures.flatMap(p => apiKeyOfPosture(p) ?? []))];
+    const onboardings = await this.getOnboardings(keys);
+    const rows = await mapInChunks(postures, p => {
+      const key = apiKeyOfPosture(p);
+      const onboarding = key ? onboardings.get(key) : undefined;
+      return toPostureRow(p, onboarding && toOnboardingState(onboarding));
+    });
     const now = new Date();
     await this.knex.transaction(async tx => {
-      for (let i = 0; i < postures.length; i += 200) {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const chunk = rows.slice(i, i + CHUNK);
+        const values = chunk.map(r => ({ ...r.values, updated_at: now }));
         await tx(POSTURE)
-          .insert(
-            postures.slice(i, i + 200).map(p => ({
-              entity_ref: p.entityRef,
-              data: JSON.stringify(p),
-              refreshed_at: p.refreshedAt ?? null,
-              updated_at: now,
-            })),
-          )
+          .insert(values)
           .onConflict('entity_ref')
-          .merge(['data', 'refreshed_at', 'updated_at']);
+          .merge(Object.keys(values[0]).filter(c => c !== 'entity_ref'));
+        await this.replaceOwners(tx, chunk.map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })));
       }
     });
+  }
+
+  private async replaceOwners(tx: Knex.Transaction, rows: Array<{ entityRef: string; owners: string[] }>) {
+    await tx(OWNER_TABLE).whereIn('entity_ref', rows.map(r => r.entityRef)).delete();
+    const owners = rows.flatMap(r => r.owners.map(owner => ({ entity_ref: r.entityRef, owner_ref: owner })));
+    for (let i = 0; i < owners.length; i += CHUNK) {
+      await tx(OWNER_TABLE).insert(owners.slice(i, i + CHUNK));
+    }
+  }
+
+  /**
+   * Composes the postures of the entities mapped to an API again with its current onboarding
+   * state: after every change of that state, so the stored status is always current.
+   */
+  private async recomposeApi(apiKey: string): Promise<void> {
+    const rows: Array<{ data: string }> = await this.knex(POSTURE).select('data').where({ api_key: apiKey });
+    const onboarding = await this.getOnboarding(apiKey);
+    for (const { data } of rows) {
+      const stored: StoredPosture = JSON.parse(data);
+      const { values } = toPostureRow(stored, onboarding && toOnboardingState(onboarding));
+      await this.knex(POSTURE).where({ entity_ref: stored.entityRef }).update(values);
+    }
+  }
+
+  /** Composes rows written before the posture columns existed (see the migration). */
+  private async composeUncomposed(): Promise<void> {
+    for (;;) {
+      const uncomposed = await this.knex(POSTURE).select('entity_ref').whereNull('status').limit(CHUNK);
+      if (uncomposed.length === 0) return;
+      const refs = uncomposed.map(r => r.entity_ref);
+      const facts: StoredPosture[] = (await this.knex(POSTURE).select('data').whereIn('entity_ref', refs)).map(r =>
+        JSON.parse(r.data),
+      );
+      // putPostures writes the owners too.
+      await this.putPostures(facts);
+    }
   }
 
   /** Removes postures of entities that left the catalog. */
@@ -121,7 +198,11 @@ export class DefenderApisStore {
     const stored: { entity_ref: string }[] = await this.knex(POSTURE).select('entity_ref');
     const gone = stored.map(r => r.entity_ref).filter(ref => !keep.has(ref));
     for (let i = 0; i < gone.length; i += 500) {
-      await this.knex(POSTURE).whereIn('entity_ref', gone.slice(i, i + 500)).delete();
+      const chunk = gone.slice(i, i + 500);
+      await this.knex.transaction(async tx => {
+        await tx(OWNER_TABLE).whereIn('entity_ref', chunk).delete();
+        await tx(POSTURE).whereIn('entity_ref', chunk).delete();
+      });
     }
     return gone.length;
   }
@@ -163,12 +244,15 @@ export class DefenderApisStore {
       .onConflict('api_key')
       .ignore()
       .returning('api_key');
-    if (inserted.length === 1) return true;
-    const updated = await this.knex(ONBOARDING)
-      .where({ api_key: row.apiKey })
-      .whereIn('state', ['succeeded', 'failed'])
-      .update(values);
-    return updated === 1;
+    const claimed =
+      inserted.length === 1 ||
+      (await this.knex(ONBOARDING)
+        .where({ api_key: row.apiKey })
+        .whereIn('state', ['succeeded', 'failed'])
+        .update(values)) === 1;
+    // Losers too: a claim in flight elsewhere may not have recomposed yet.
+    await this.recomposeApi(row.apiKey);
+    return claimed;
   }
 
   /**
@@ -192,7 +276,10 @@ export class DefenderApisStore {
       const taken = await this.knex(ONBOARDING)
         .where({ api_key: candidate.api_key, state: candidate.state })
         .update({ state: 'running', lease_until: now + ONBOARDING_LEASE_MS });
-      if (taken === 1) return fromRaw({ ...candidate, state: 'running' });
+      if (taken === 1) {
+        await this.recomposeApi(candidate.api_key);
+        return fromRaw({ ...candidate, state: 'running' });
+      }
     }
     return undefined;
   }
@@ -215,6 +302,7 @@ export class DefenderApisStore {
       .whereIn('api_key', apiKeys)
       .andWhere('state', 'running')
       .update({ state: 'queued', lease_until: null });
+    for (const apiKey of apiKeys) await this.recomposeApi(apiKey);
   }
 
   async finishOnboarding(apiKey: string, outcome: { state: 'succeeded' | 'failed'; error?: string }): Promise<void> {
@@ -226,5 +314,6 @@ export class DefenderApisStore {
         finished_at: new Date().toISOString(),
         lease_until: null,
       });
+    await this.recomposeApi(apiKey);
   }
 }

@@ -14,7 +14,6 @@ import { describeAzureError } from '../azure/describeAzureError';
 import { DefenderApisStore, ONBOARDING_LEASE_MS, OnboardingRow } from '../database/DefenderApisStore';
 import { serviceKey } from '../posture/mapping';
 import { OnboardAccess } from '../posture/OnboardAccess';
-import { PostureRefresher } from '../posture/PostureRefresher';
 import { PostureService } from '../posture/PostureService';
 
 /** Result of an onboarding request: whether it started now, and the posture to show. */
@@ -47,7 +46,6 @@ export class OnboardingService {
       azure: DefenderAzureApi;
       store: DefenderApisStore;
       postures: PostureService;
-      refresher: PostureRefresher;
       access: OnboardAccess;
       maxConcurrentPerService: number;
     },
@@ -58,7 +56,7 @@ export class OnboardingService {
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
     request: Request,
   ): Promise<OnboardingRequestResult> {
-    const { auditor, access, postures, store, refresher } = this.options;
+    const { auditor, access, postures, store } = this.options;
     const entityRef = stringifyEntityRef(entity);
     const event = await auditor.createEvent({
       eventId: 'api-onboard',
@@ -76,8 +74,7 @@ export class OnboardingService {
         // Onboarded by an operation that finished after this entity's facts were read (another
         // entity maps to the same API, or the read after the operation is still running): read
         // again rather than onboard an onboarded API twice.
-        await refresher.refresh([entity]);
-        posture = await postures.getPosture(entity);
+        posture = await postures.reread(entity);
       }
       switch (posture.status) {
         case 'unmapped':
@@ -207,7 +204,7 @@ export class OnboardingService {
     try {
       const credentials = await this.options.auth.getOwnServiceCredentials();
       const entity = await this.options.catalog.getEntityByRef(entityRef, { credentials });
-      if (entity) await this.options.refresher.refresh([entity]);
+      if (entity) await this.options.postures.reread(entity);
     } catch (error) {
       this.options.logger.warn('Could not refresh posture after onboarding', { entityRef, error: String(error) });
     }

@@ -5,9 +5,27 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionRules as catalogPermissionRules } from '@backstage/plugin-catalog-backend/alpha';
+import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
+import { createConditionAuthorizer, PermissionRule } from '@backstage/plugin-permission-node';
 import { defenderApisOnboardPermission } from '@defender-apis/plugin-defender-apis-common';
 import { ownersOf } from './mapping';
+
+/** Decides for one entity whether the caller may onboard it. */
+export type OnboardDecider = (entity: Entity) => Promise<boolean>;
+
+const catalogRules = new Map<string, PermissionRule<Entity, unknown, string>>(
+  Object.values(catalogPermissionRules).map(rule => [rule.name, rule as PermissionRule<Entity, unknown, string>]),
+);
+
+/** Applies a conditional decision to an entity with the catalog's own rules. */
+const applyCatalogConditions = createConditionAuthorizer<Entity>({
+  getRuleByName(name: string) {
+    const rule = catalogRules.get(name);
+    if (!rule) throw new Error(`Unknown catalog permission rule ${name}`);
+    return rule;
+  },
+});
 
 /**
  * Decides who may onboard an API. With the permission framework enabled the policy decides
@@ -26,17 +44,34 @@ export class OnboardAccess {
   ) {}
 
   async canOnboard(entity: Entity, credentials: BackstageCredentials): Promise<boolean> {
+    return (await this.decider(credentials))(entity);
+  }
+
+  /**
+   * What decides for this caller, found without the entity, so it can be asked while the
+   * entity is read. A conditional decision is applied to the entity in hand with the catalog's
+   * rules, without another round trip; only conditions on rules this plugin does not know go
+   * back to the permission framework with the entity's ref.
+   */
+  async decider(credentials: BackstageCredentials): Promise<OnboardDecider> {
     const { auth, permissions, userInfo, permissionFrameworkEnabled } = this.options;
-    if (!auth.isPrincipal(credentials, 'user')) return false;
-    if (permissionFrameworkEnabled) {
-      const [decision] = await permissions.authorize(
-        [{ permission: defenderApisOnboardPermission, resourceRef: stringifyEntityRef(entity) }],
-        { credentials },
-      );
-      return decision.result === AuthorizeResult.ALLOW;
+    if (!auth.isPrincipal(credentials, 'user')) return async () => false;
+    if (!permissionFrameworkEnabled) {
+      const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
+      const mine = new Set(ownershipEntityRefs.map(r => r.toLowerCase()));
+      return async entity => ownersOf(entity).some(owner => mine.has(owner.toLowerCase()));
     }
-    const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
-    const mine = new Set(ownershipEntityRefs.map(r => r.toLowerCase()));
-    return ownersOf(entity).some(owner => mine.has(owner.toLowerCase()));
+    const [decision] = await permissions.authorizeConditional([{ permission: defenderApisOnboardPermission }], { credentials });
+    return async entity => {
+      try {
+        return applyCatalogConditions(decision as PolicyDecision, entity);
+      } catch {
+        const [remote] = await permissions.authorize(
+          [{ permission: defenderApisOnboardPermission, resourceRef: stringifyEntityRef(entity) }],
+          { credentials },
+        );
+        return remote.result === AuthorizeResult.ALLOW;
+      }
+    };
   }
 }

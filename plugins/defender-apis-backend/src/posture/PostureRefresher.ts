@@ -1,10 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { emptyAlerts } from '@defender-apis/plugin-defender-apis-common';
-import { ConfiguredService } from '../config';
-import { DefenderAzureApi, ServiceSnapshot, SubscriptionSnapshot } from '../azure/DefenderAzureClient';
+import { apiManagementApiResourceId, emptyAlerts } from '@defender-apis/plugin-defender-apis-common';
+import { ApiCollection } from '../azure/apiCollections';
+import { DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { describeAzureError } from '../azure/describeAzureError';
+import { ConfiguredService } from '../config';
 import { DefenderApisStore } from '../database/DefenderApisStore';
+import { SharedReads } from '../util/SharedReads';
+import { mapInChunks } from '../util/yieldToEventLoop';
+import { collectionsByApi, ServiceFacts, SubscriptionFacts } from './azureFacts';
 import { buildStoredPosture, StoredPosture } from './buildPosture';
 import { mapEntity, MappedEntity, serviceKey } from './mapping';
 
@@ -18,6 +22,9 @@ export interface RefreshSummary {
   failedReads: number;
 }
 
+/** How long first views reuse subscription and service reads. */
+export const SHARED_READ_TTL_MS = 60_000;
+
 async function settle<T>(promise: Promise<T>, what: string): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await promise };
@@ -26,12 +33,25 @@ async function settle<T>(promise: Promise<T>, what: string): Promise<Outcome<T>>
   }
 }
 
+/** The Azure reads behind a set of entities, each settled. */
+interface AzureReads {
+  subscriptions: Map<string, Outcome<SubscriptionFacts>>;
+  services: Map<string, Outcome<ServiceFacts>>;
+  /** Collections by API key, per subscription (full refresh) or per API (first view). */
+  collections: Map<string, Outcome<Map<string, ApiCollection>>>;
+  collectionKey(entity: MappedEntity): string;
+}
+
 /**
- * Reads posture for a set of entities in bulk, with one set of list calls per subscription
- * and per APIM service whatever the number of APIs, and stores it. A failed read never
- * blanks stored data: the last good facts stay, marked stale with the reason.
+ * Reads posture for a set of entities and stores it. A full refresh makes one set of list
+ * calls per subscription and per APIM service whatever the number of APIs; a first view
+ * shares those reads (single-flight, for a short time) and reads only its own collection. A
+ * failed read never blanks stored data: the last good facts stay, marked stale with the reason.
  */
 export class PostureRefresher {
+  private readonly subscriptionReads = new SharedReads<SubscriptionFacts>(SHARED_READ_TTL_MS);
+  private readonly serviceReads = new SharedReads<ServiceFacts>(SHARED_READ_TTL_MS);
+
   constructor(
     private readonly options: {
       services: readonly ConfiguredService[];
@@ -41,79 +61,186 @@ export class PostureRefresher {
     },
   ) {}
 
-  /** Refreshes the given entities; `prune` also drops stored posture of entities not given. */
-  async refresh(entities: Entity[], { prune = false } = {}): Promise<{ postures: Map<string, StoredPosture>; summary: RefreshSummary }> {
-    const { azure, store, services, logger } = this.options;
-    const mapped = entities.map(e => mapEntity(e, services));
-    const needsAzure = mapped.filter(m => m.target && !m.notApplicable);
+  /**
+   * Refreshes the given entities with fresh list reads; `prune` also drops stored posture of
+   * entities not given. `domains` maps system refs to domain refs.
+   */
+  async refresh(
+    entities: Entity[],
+    { prune = false, domains = new Map<string, string>() }: { prune?: boolean; domains?: ReadonlyMap<string, string> } = {},
+  ): Promise<{ postures: Map<string, StoredPosture>; summary: RefreshSummary }> {
+    const mapped = await mapInChunks(entities, e => mapEntity(e, this.options.services, domains));
+    const reads = await this.readInBulk(mapped);
+    const result = await this.store(mapped, reads);
+    if (prune) await this.options.store.deletePosturesExcept(mapped.map(m => m.entityRef));
+    return result;
+  }
 
-    const subscriptions = new Map<string, string | undefined>();
-    const servicesToRead = new Map<string, ConfiguredService>();
-    for (const m of needsAzure) {
-      const service = m.target!.service;
-      subscriptions.set(service.subscriptionId.toLowerCase(), service.tenantId);
-      servicesToRead.set(serviceKey(service), service);
-    }
-    const [subscriptionResults, serviceResults] = await Promise.all([
+  /**
+   * Reads entities never read before: shared subscription and service reads, and a point read
+   * of each API's collection, so any number of concurrent first views costs no more than a
+   * full refresh would.
+   */
+  async readFirstTime(
+    entities: Entity[],
+    domains: ReadonlyMap<string, string> = new Map(),
+  ): Promise<Map<string, StoredPosture>> {
+    const mapped = entities.map(e => mapEntity(e, this.options.services, domains));
+    const { postures } = await this.store(mapped, await this.readShared(mapped));
+    return postures;
+  }
+
+  private async readInBulk(mapped: MappedEntity[]): Promise<AzureReads> {
+    const { azure } = this.options;
+    const { subscriptions, services } = this.scopesOf(mapped);
+    const [subscriptionResults, collectionResults, serviceResults] = await Promise.all([
       Promise.all(
-        [...subscriptions].map(async ([id, tenantId]) =>
-          [id, await settle(azure.readSubscription(id, tenantId), `subscription ${id}`)] as const,
+        [...subscriptions].map(async ([id, tenantId]) => {
+          const read = settle(azure.readSubscription(id, tenantId).then(SubscriptionFacts.index), `subscription ${id}`);
+          const outcome = await read;
+          if (outcome.ok) this.subscriptionReads.set(id, outcome.value);
+          return [id, outcome] as const;
+        }),
+      ),
+      Promise.all(
+        [...subscriptions].map(
+          async ([id, tenantId]) =>
+            [id, await settle(azure.listCollections(id, tenantId).then(collectionsByApi), `the API collections of subscription ${id}`)] as const,
         ),
       ),
       Promise.all(
-        [...servicesToRead].map(async ([key, service]) =>
-          [key, await settle(azure.readService(service), `API Management service ${service.name}`)] as const,
-        ),
+        [...services].map(async ([key, service]) => {
+          const outcome = await settle(
+            azure.readService(service).then(s => new ServiceFacts(s)),
+            `API Management service ${service.name}`,
+          );
+          if (outcome.ok) this.serviceReads.set(key, outcome.value);
+          return [key, outcome] as const;
+        }),
       ),
     ]);
-    const subscriptionSnapshots = new Map<string, Outcome<SubscriptionSnapshot>>(subscriptionResults);
-    const serviceSnapshots = new Map<string, Outcome<ServiceSnapshot>>(serviceResults);
+    return {
+      subscriptions: new Map(subscriptionResults),
+      services: new Map(serviceResults),
+      collections: new Map(collectionResults),
+      collectionKey: m => m.target!.service.subscriptionId.toLowerCase(),
+    };
+  }
 
-    const previous = new Map(
-      (await store.getPostures(mapped.map(m => m.entityRef))).map(p => [p.entityRef, p]),
-    );
+  private async readShared(mapped: MappedEntity[]): Promise<AzureReads> {
+    const { azure } = this.options;
+    const { subscriptions, services } = this.scopesOf(mapped);
+    const [subscriptionResults, serviceResults, collectionResults] = await Promise.all([
+      Promise.all(
+        [...subscriptions].map(async ([id, tenantId]) => {
+          const read = this.subscriptionReads.get(id, () => azure.readSubscription(id, tenantId).then(SubscriptionFacts.index));
+          return [id, await settle(read, `subscription ${id}`)] as const;
+        }),
+      ),
+      Promise.all(
+        [...services].map(async ([key, service]) => {
+          const read = this.serviceReads.get(key, () => azure.readService(service).then(s => new ServiceFacts(s)));
+          return [key, await settle(read, `API Management service ${service.name}`)] as const;
+        }),
+      ),
+      Promise.all(
+        mapped.filter(needsAzure).map(async m => {
+          const { ref, service } = m.target!;
+          const read = azure
+            .readCollection({ ...ref, tenantId: service.tenantId })
+            .then(collection => collectionsByApi(collection ? [collection] : []));
+          return [m.entityRef, await settle(read, `the API collection of ${ref.apiId}`)] as const;
+        }),
+      ),
+    ]);
+    return {
+      subscriptions: new Map(subscriptionResults),
+      services: new Map(serviceResults),
+      collections: new Map(collectionResults),
+      collectionKey: m => m.entityRef,
+    };
+  }
+
+  private scopesOf(mapped: MappedEntity[]) {
+    const subscriptions = new Map<string, string | undefined>();
+    const services = new Map<string, ConfiguredService>();
+    for (const m of mapped.filter(needsAzure)) {
+      const service = m.target!.service;
+      subscriptions.set(service.subscriptionId.toLowerCase(), service.tenantId);
+      services.set(serviceKey(service), service);
+    }
+    return { subscriptions, services };
+  }
+
+  private async store(mapped: MappedEntity[], reads: AzureReads) {
+    const { store, logger } = this.options;
     const refreshedAt = new Date().toISOString();
-    const postures = mapped.map(m =>
-      this.postureOf(m, subscriptionSnapshots, serviceSnapshots, previous.get(m.entityRef), refreshedAt),
+    const failed = new Set(mapped.filter(m => needsAzure(m) && this.failureOf(m, reads)).map(m => m.entityRef));
+    // Only entities whose reads failed need what was stored before.
+    const previous = new Map(
+      failed.size > 0 ? (await store.getPostures([...failed])).map(p => [p.entityRef, p]) : [],
     );
+    const postures = await mapInChunks(mapped, m => this.postureOf(m, reads, previous.get(m.entityRef), refreshedAt));
     await store.putPostures(postures);
-    if (prune) await store.deletePosturesExcept(postures.map(p => p.entityRef));
 
-    const failures = [...subscriptionSnapshots.values(), ...serviceSnapshots.values()].filter(o => !o.ok) as Array<{ ok: false; reason: string }>;
-    for (const failure of failures) logger.warn('Defender for APIs read failed; keeping last good data', { reason: failure.reason });
+    const failures = [...reads.subscriptions.values(), ...reads.services.values(), ...reads.collections.values()].filter(
+      o => !o.ok,
+    ) as Array<{ ok: false; reason: string }>;
+    for (const failure of failures.slice(0, 20)) {
+      logger.warn('Defender for APIs read failed; keeping last good data', { reason: failure.reason });
+    }
     const summary = {
       entities: postures.length,
-      subscriptionsRead: subscriptionSnapshots.size,
-      servicesRead: serviceSnapshots.size,
+      subscriptionsRead: reads.subscriptions.size,
+      servicesRead: reads.services.size,
       failedReads: failures.length,
     };
     return { postures: new Map(postures.map(p => [p.entityRef, p])), summary };
   }
 
+  /** Why the Azure facts of the entity could not be read, or undefined when they were. */
+  private failureOf(entity: MappedEntity, reads: AzureReads): string | undefined {
+    const outcomes = [
+      reads.subscriptions.get(entity.target!.service.subscriptionId.toLowerCase())!,
+      reads.services.get(serviceKey(entity.target!.service))!,
+      reads.collections.get(reads.collectionKey(entity))!,
+    ];
+    const reasons = outcomes.flatMap(o => (o.ok ? [] : [o.reason]));
+    return reasons.length > 0 ? [...new Set(reasons)].join(' ') : undefined;
+  }
+
   private postureOf(
     entity: MappedEntity,
-    subscriptions: Map<string, Outcome<SubscriptionSnapshot>>,
-    services: Map<string, Outcome<ServiceSnapshot>>,
+    reads: AzureReads,
     previous: StoredPosture | undefined,
     refreshedAt: string,
   ): StoredPosture {
-    if (!entity.target || entity.notApplicable) {
-      return buildStoredPosture(entity, undefined, undefined, refreshedAt);
+    if (!needsAzure(entity)) return buildStoredPosture(entity, undefined, refreshedAt);
+    const reason = this.failureOf(entity, reads);
+    if (!reason) {
+      const value = <T>(o: Outcome<T> | undefined) => (o as { value: T }).value;
+      return buildStoredPosture(
+        entity,
+        {
+          subscription: value(reads.subscriptions.get(entity.target!.service.subscriptionId.toLowerCase())),
+          service: value(reads.services.get(serviceKey(entity.target!.service))),
+          collection: value(reads.collections.get(reads.collectionKey(entity)))!.get(
+            apiManagementApiResourceId(entity.target!.ref).toLowerCase(),
+          ),
+        },
+        refreshedAt,
+      );
     }
-    const subscription = subscriptions.get(entity.target.service.subscriptionId.toLowerCase())!;
-    const service = services.get(serviceKey(entity.target.service))!;
-    if (subscription.ok && service.ok) {
-      return buildStoredPosture(entity, subscription.value, service.value, refreshedAt);
-    }
-    const reason = [subscription, service].flatMap(o => (o.ok ? [] : [o.reason])).join(' ');
-    const fresh = buildStoredPosture(entity, undefined, undefined, refreshedAt);
+    const fresh = buildStoredPosture(entity, undefined, refreshedAt);
     const sameApi = previous?.api && fresh.api && previous.api.resourceId.toLowerCase() === fresh.api.resourceId.toLowerCase();
     if (previous && sameApi && !previous.readError) {
-      return { ...previous, owners: entity.owners, stale: true, staleReason: reason };
+      // Azure facts from before, catalog facts from now.
+      const { owners, title, system, domain, lifecycle, ...azureFacts } = previous;
+      return { ...azureFacts, ...entity.catalog, stale: true, staleReason: reason };
     }
     return {
       entityRef: entity.entityRef,
-      owners: entity.owners,
+      ...entity.catalog,
       ...(fresh.api ? { api: fresh.api } : {}),
       readError: reason,
       alerts: emptyAlerts(),
@@ -122,4 +249,9 @@ export class PostureRefresher {
       staleReason: reason,
     };
   }
+}
+
+/** Entities whose posture depends on Azure: mapped to a configured service and not ruled out. */
+function needsAzure(entity: MappedEntity): boolean {
+  return Boolean(entity.target && !entity.notApplicable);
 }

@@ -16,16 +16,16 @@ import {
   sameResourceId,
 } from '@defender-apis/plugin-defender-apis-common';
 import { ApiCollection } from '../azure/apiCollections';
-import { AzureAlert, AzureAssessment, ServiceSnapshot, SubscriptionSnapshot } from '../azure/DefenderAzureClient';
-import { MappedEntity } from './mapping';
+import { AzureAlert, AzureAssessment } from '../azure/DefenderAzureClient';
+import { ServiceFacts, SubscriptionFacts } from './azureFacts';
+import { CatalogFacts, MappedEntity } from './mapping';
 
 /**
  * What the store keeps per entity: the facts read from the catalog and Azure. The status is
- * derived when the posture is served, so the onboarding state is always current.
+ * derived from them and the onboarding state ({@link composePosture}) whenever either changes.
  */
-export interface StoredPosture {
+export interface StoredPosture extends CatalogFacts {
   entityRef: string;
-  owners: string[];
   api?: ApiManagementApiInfo;
   mappingIssue?: { issue: MappingIssue; reason: string };
   notApplicable?: { cause: NotApplicableCause; reason: string };
@@ -128,16 +128,19 @@ export function recommendationsForApi(assessments: AzureAssessment[], apiResourc
   return [...byKey.values()];
 }
 
-/** The facts of one mapped entity from the snapshots of its subscription and service. */
-export function buildStoredPosture(
-  entity: MappedEntity,
-  subscription: SubscriptionSnapshot | undefined,
-  service: ServiceSnapshot | undefined,
-  refreshedAt: string,
-): StoredPosture {
+/** What Azure says about the subscription, service and collection of one API. */
+export interface AzureFactsOfApi {
+  subscription: SubscriptionFacts;
+  service: ServiceFacts;
+  /** Undefined when the API is not onboarded. */
+  collection: ApiCollection | undefined;
+}
+
+/** The facts of one mapped entity; without `azure`, only what the catalog tells. */
+export function buildStoredPosture(entity: MappedEntity, azure: AzureFactsOfApi | undefined, refreshedAt: string): StoredPosture {
   const stored: StoredPosture = {
     entityRef: entity.entityRef,
-    owners: entity.owners,
+    ...entity.catalog,
     alerts: emptyAlerts(),
     recommendations: [],
     refreshedAt,
@@ -148,7 +151,7 @@ export function buildStoredPosture(
   }
   const { ref } = entity.target;
   const resourceId = apiManagementApiResourceId(ref);
-  const apim = service?.apis.find(a => sameResourceId(a.id, resourceId) || (!ref.workspace && a.name.toLowerCase() === ref.apiId.toLowerCase()));
+  const apim = azure?.service.api(resourceId, ref.apiId, Boolean(ref.workspace));
   stored.api = {
     resourceId,
     subscriptionId: ref.subscriptionId,
@@ -161,7 +164,8 @@ export function buildStoredPosture(
     portalUrl: portalUrl(resourceId),
   };
   if (entity.notApplicable) return { ...stored, notApplicable: entity.notApplicable };
-  if (!subscription || !service) return stored;
+  if (!azure) return stored;
+  const { subscription, service, collection } = azure;
 
   if (!apim) {
     return {
@@ -188,7 +192,6 @@ export function buildStoredPosture(
 
   stored.plan = { ...subscription.plan, subscriptionId: ref.subscriptionId };
   const collectionId = apiCollectionResourceId(ref);
-  const collection = subscription.collections.find(c => c.id && sameResourceId(c.id, collectionId));
   if (collection) {
     stored.collection = {
       provisioningState: collection.provisioningState,
@@ -196,13 +199,14 @@ export function buildStoredPosture(
       ...(collection.sensitivityLabel ? { sensitivityLabel: collection.sensitivityLabel } : {}),
     };
   }
-  stored.alerts = alertsForApi(subscription.alerts, {
+  const apiKey = resourceId.toLowerCase();
+  stored.alerts = alertsForApi(subscription.alertsOf(apiKey, [ref.apiId, apim.displayName]), {
     resourceId,
     collectionId,
     apiId: ref.apiId,
     displayName: apim.displayName,
   });
-  stored.recommendations = recommendationsForApi(subscription.assessments, resourceId);
+  stored.recommendations = recommendationsForApi(subscription.assessmentsOf(apiKey), resourceId);
   return stored;
 }
 
@@ -220,6 +224,11 @@ export function composePosture(stored: StoredPosture, onboarding?: OnboardingSta
   return {
     entityRef: stored.entityRef,
     status,
+    owners: stored.owners,
+    ...(stored.title ? { title: stored.title } : {}),
+    ...(stored.system ? { system: stored.system } : {}),
+    ...(stored.domain ? { domain: stored.domain } : {}),
+    ...(stored.lifecycle ? { lifecycle: stored.lifecycle } : {}),
     ...(reason ? { reason } : {}),
     ...(stored.mappingIssue ? { mappingIssue: stored.mappingIssue.issue } : {}),
     ...(stored.notApplicable ? { notApplicableCause: stored.notApplicable.cause } : {}),

@@ -1,4 +1,4 @@
-import { Entity, RELATION_OWNED_BY, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, RELATION_OWNED_BY, RELATION_PART_OF, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ANNOTATION_API_MANAGEMENT_API,
   ApiManagementApiRef,
@@ -8,11 +8,39 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import { ConfiguredService } from '../config';
 
+/**
+ * The catalog fields of an API entity that lists filter, sort and count on. Computed here
+ * only, from the entity as the catalog serves it.
+ */
+export interface CatalogFacts {
+  /** Entity refs of the entity's owners (its `ownedBy` relations). */
+  owners: string[];
+  title?: string;
+  /** Entity ref of the system the API is part of. */
+  system?: string;
+  /** Entity ref of that system's domain. */
+  domain?: string;
+  lifecycle?: string;
+}
+
+/** The catalog fields {@link catalogFactsOf} reads, for `fields=` of catalog queries. */
+export const API_ENTITY_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'metadata.annotations',
+  'spec.lifecycle',
+  'relations',
+];
+
+/** The catalog fields {@link systemOf} and {@link domainOf} read of System entities. */
+export const SYSTEM_ENTITY_FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'relations'];
+
 /** A catalog API entity with its annotation resolved against the configured services. */
 export interface MappedEntity {
   entityRef: string;
-  /** Entity refs of the entity's owners (its `ownedBy` relations). */
-  owners: string[];
+  catalog: CatalogFacts;
   /** Set when the entity maps to an API of a configured service. */
   target?: { ref: ApiManagementApiRef; service: ConfiguredService };
   mappingIssue?: { issue: MappingIssue; reason: string };
@@ -32,12 +60,45 @@ export function ownersOf(entity: Entity): string[] {
     .map(r => r.targetRef);
 }
 
+function partOf(entity: Entity, kind: string): string | undefined {
+  return entity.relations?.find(r => r.type === RELATION_PART_OF && r.targetRef.startsWith(`${kind}:`))?.targetRef;
+}
+
+/** Entity ref of the system an entity is part of. */
+export function systemOf(entity: Entity): string | undefined {
+  return partOf(entity, 'system');
+}
+
+/** Entity ref of the domain a system entity is part of. */
+export function domainOf(system: Entity): string | undefined {
+  return partOf(system, 'domain');
+}
+
+/** The catalog facts of an API entity; `domains` maps system refs to their domain refs. */
+export function catalogFactsOf(entity: Entity, domains: ReadonlyMap<string, string>): CatalogFacts {
+  const system = systemOf(entity);
+  const domain = system && domains.get(system);
+  const { title } = entity.metadata;
+  const lifecycle = entity.spec?.lifecycle;
+  return {
+    owners: ownersOf(entity),
+    ...(typeof title === 'string' && title ? { title } : {}),
+    ...(system ? { system } : {}),
+    ...(domain ? { domain } : {}),
+    ...(typeof lifecycle === 'string' && lifecycle ? { lifecycle } : {}),
+  };
+}
+
 /**
  * Resolves an entity's `azure.com/api-management-api` annotation. Only APIs of configured
  * services are read, so an annotation cannot make the backend read an arbitrary subscription.
  */
-export function mapEntity(entity: Entity, services: readonly ConfiguredService[]): MappedEntity {
-  const base = { entityRef: stringifyEntityRef(entity), owners: ownersOf(entity) };
+export function mapEntity(
+  entity: Entity,
+  services: readonly ConfiguredService[],
+  domains: ReadonlyMap<string, string> = new Map(),
+): MappedEntity {
+  const base = { entityRef: stringifyEntityRef(entity), catalog: catalogFactsOf(entity, domains) };
   const value = entity.metadata.annotations?.[ANNOTATION_API_MANAGEMENT_API];
   if (value === undefined) {
     return {

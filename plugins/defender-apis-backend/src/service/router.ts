@@ -1,7 +1,14 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { POSTURE_STATUSES, PostureStatus } from '@defender-apis/plugin-defender-apis-common';
+import {
+  POSTURE_SORT_FIELDS,
+  POSTURE_STATUSES,
+  PostureSortField,
+  PostureStatus,
+} from '@defender-apis/plugin-defender-apis-common';
+import { ResolvedListQuery } from '../database/postureQueries';
+import { ownersOf } from '../posture/mapping';
 import express from 'express';
 import Router from 'express-promise-router';
 import { OnboardingService } from '../onboarding/OnboardingService';
@@ -19,6 +26,8 @@ export interface RouterOptions {
 // Backstage entity name parts: letters, digits and [-_.], at most 253 characters.
 const NAME_PART = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,252}$/;
 const MAX_PAGE = 500;
+const MAX_FILTER_VALUES = 50;
+const MAX_FILTER_LENGTH = 255;
 
 function entityRefFrom(params: Record<string, string>): string {
   const { kind, namespace, name } = params;
@@ -45,6 +54,52 @@ function intParam(value: unknown, name: string, fallback: number, max: number): 
   return n;
 }
 
+/** A repeatable query parameter: each value a string, at most 50 of them. */
+function listParam(value: unknown, name: string, allowed?: readonly string[]): string[] | undefined {
+  if (value === undefined) return undefined;
+  const values = Array.isArray(value) ? value : [value];
+  const bad = values.find(
+    v => typeof v !== 'string' || v.length === 0 || v.length > MAX_FILTER_LENGTH || (allowed && !allowed.includes(v)),
+  );
+  if (bad !== undefined || values.length > MAX_FILTER_VALUES) {
+    const expected = allowed ? `one of ${allowed.join(', ')}` : `a non-empty text of at most ${MAX_FILTER_LENGTH} characters`;
+    const found = bad !== undefined ? JSON.stringify(bad).slice(0, 100) : `${values.length} values`;
+    throw new InputError(`Invalid query parameter ${name}: expected ${expected} (repeatable, at most ${MAX_FILTER_VALUES} times), found ${found}`);
+  }
+  return values as string[];
+}
+
+/** A query parameter given at most once, from a fixed set when `allowed` is given. */
+function oneParam<T extends string>(value: unknown, name: string, allowed?: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > MAX_FILTER_LENGTH || (allowed && !allowed.includes(value as T))) {
+    const expected = allowed ? `one of ${allowed.join(', ')}` : `one text of at most ${MAX_FILTER_LENGTH} characters`;
+    throw new InputError(`Invalid query parameter ${name}: expected ${expected}, found ${JSON.stringify(value).slice(0, 100)}`);
+  }
+  return value as T;
+}
+
+/** Filters, sort and paging of `GET /posture`, validated, with defaults. */
+function listQueryFrom(query: Record<string, unknown>): ResolvedListQuery {
+  const cursor = oneParam(query.cursor, 'cursor');
+  if (cursor !== undefined && query.offset !== undefined) {
+    throw new InputError('Invalid query parameters: give either cursor or offset, not both');
+  }
+  return {
+    owner: listParam(query.owner, 'owner'),
+    system: listParam(query.system, 'system'),
+    domain: listParam(query.domain, 'domain'),
+    lifecycle: listParam(query.lifecycle, 'lifecycle'),
+    status: listParam(query.status, 'status', POSTURE_STATUSES) as PostureStatus[] | undefined,
+    q: oneParam(query.q, 'q') || undefined,
+    sort: oneParam<PostureSortField>(query.sort, 'sort', POSTURE_SORT_FIELDS) ?? 'name',
+    order: oneParam(query.order, 'order', ['asc', 'desc'] as const) ?? 'asc',
+    cursor,
+    offset: intParam(query.offset, 'offset', 0, Number.MAX_SAFE_INTEGER),
+    limit: intParam(query.limit, 'limit', 100, MAX_PAGE),
+  };
+}
+
 /** The plugin's HTTP routes; see DESIGN.md for the contract. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { httpAuth, postures, onboarding, access } = options;
@@ -57,13 +112,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/posture/:kind/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const entity = await postures.getEntity(entityRefFrom(req.params), credentials);
-    const posture = await postures.getPosture(entity);
+    // The onboard decision needs only the caller: ask for it while the entity is read.
+    const [{ entity, posture }, decide] = await Promise.all([
+      postures.getEntityPosture(entityRefFrom(req.params), credentials),
+      access.decider(credentials),
+    ]);
     if (credentials.principal.type === 'user') {
-      posture.access = {
-        canOnboard: await access.canOnboard(entity, credentials),
-        owners: (entity.relations ?? []).filter(r => r.type === 'ownedBy').map(r => r.targetRef),
-      };
+      posture.access = { canOnboard: await decide(entity), owners: ownersOf(entity) };
     }
     res.json(posture);
   });
@@ -78,24 +133,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/posture', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const { owner, status } = req.query;
-    if (owner !== undefined && typeof owner !== 'string') {
-      throw new InputError(`Invalid query parameter owner: expected one entity ref, found "${String(owner)}"`);
-    }
-    if (status !== undefined && !POSTURE_STATUSES.includes(status as PostureStatus)) {
-      throw new InputError(`Invalid query parameter status: expected one of ${POSTURE_STATUSES.join(', ')}, found "${String(status)}"`);
-    }
-    res.json(
-      await postures.listPostures(
-        {
-          owner,
-          status: status as PostureStatus | undefined,
-          offset: intParam(req.query.offset, 'offset', 0, Number.MAX_SAFE_INTEGER),
-          limit: intParam(req.query.limit, 'limit', 100, MAX_PAGE),
-        },
-        credentials,
-      ),
-    );
+    res.json(await postures.listPostures(listQueryFrom(req.query), credentials));
   });
 
   router.get('/summary', async (req, res) => {

@@ -1,0 +1,206 @@
+/**
+ * Catalog-wide questions answered in SQL: filtered, sorted, paged lists and counts grouped by
+ * status, owner, system and domain. Only the page's posture documents are parsed.
+ */
+import { InputError } from '@backstage/errors';
+import {
+  ApiPosture,
+  isApplicableStatus,
+  isOnboardedStatus,
+  POSTURE_STATUSES,
+  PostureCounts,
+  PostureListQuery,
+  PostureSortField,
+  PostureStatus,
+  PostureSummary,
+} from '@defender-apis/plugin-defender-apis-common';
+import { Knex } from 'knex';
+
+export const POSTURE_TABLE = 'defender_apis_posture';
+export const OWNER_TABLE = 'defender_apis_posture_owner';
+
+/**
+ * Which entities the caller may see: all of them (an unconditional ALLOW), or those of a
+ * list of entity refs (a conditional decision, resolved by the catalog).
+ */
+export type Visibility = { all: true } | { all: false; entityRefs: string[] };
+
+/** The column each sort field orders by; every one is non-null (see postureRow.ts). */
+const SORT_COLUMNS: Record<PostureSortField, string> = {
+  name: 'name_key',
+  status: 'status_rank',
+  owner: 'owners_key',
+  system: 'system',
+  lifecycle: 'lifecycle',
+  unauthenticated: 'unauthenticated',
+  sensitiveData: 'sensitive_data',
+  activeAlerts: 'alerts_active',
+  highAlerts: 'alerts_high',
+  refreshedAt: 'refreshed_at',
+};
+
+/** A page query with defaults applied. */
+export type ResolvedListQuery = PostureListQuery & { sort: PostureSortField; order: 'asc' | 'desc'; limit: number };
+
+interface Cursor {
+  /** Sort field and order the cursor was made for. */
+  s: PostureSortField;
+  o: 'asc' | 'desc';
+  /** Sort value and entity ref of the last item of the previous page. */
+  v: string | number;
+  r: string;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(text: string, query: ResolvedListQuery): Cursor {
+  let cursor: Partial<Cursor> | undefined;
+  try {
+    cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    cursor = undefined;
+  }
+  const valid =
+    cursor &&
+    typeof cursor.r === 'string' &&
+    (typeof cursor.v === 'string' || typeof cursor.v === 'number') &&
+    cursor.s === query.sort &&
+    cursor.o === query.order;
+  if (!valid) {
+    throw new InputError(
+      `Invalid query parameter cursor: expected the nextCursor of a previous page with sort=${query.sort} and order=${query.order}, found "${text.slice(0, 100)}"`,
+    );
+  }
+  return cursor as Cursor;
+}
+
+/** `LIKE` pattern of a literal substring: `%`, `_` and the escape character stay literal. */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, c => `\\${c}`)}%`;
+}
+
+const lower = (values: string[]) => values.map(v => v.toLowerCase());
+
+/** Restricts a query on the posture table (aliased or not) to what the caller may see. */
+function applyVisibility(knex: Knex, query: Knex.QueryBuilder, visibility: Visibility, column: string): void {
+  if (visibility.all) return;
+  const refs = visibility.entityRefs;
+  if (refs.length <= 500) {
+    query.whereIn(column, refs);
+    return;
+  }
+  // One JSON parameter, however many refs: both databases limit bound parameters.
+  const json = JSON.stringify(refs);
+  if (knex.client.config.client === 'pg') {
+    query.whereRaw(`?? in (select json_array_elements_text(?::json))`, [column, json]);
+  } else {
+    query.whereRaw(`?? in (select value from json_each(?))`, [column, json]);
+  }
+}
+
+/** The posture rows that pass the query's filters and the caller's visibility. */
+function filtered(knex: Knex, query: PostureListQuery, visibility: Visibility): Knex.QueryBuilder {
+  const rows = knex(POSTURE_TABLE).whereNotNull('status');
+  applyVisibility(knex, rows, visibility, 'entity_ref');
+  if (query.owner?.length) {
+    rows.whereIn('entity_ref', knex(OWNER_TABLE).select('entity_ref').whereIn('owner_ref', lower(query.owner)));
+  }
+  if (query.system?.length) rows.whereIn('system', lower(query.system));
+  if (query.domain?.length) rows.whereIn('domain', lower(query.domain));
+  if (query.lifecycle?.length) rows.whereIn('lifecycle', lower(query.lifecycle));
+  if (query.status?.length) rows.whereIn('status', query.status);
+  if (query.q) rows.whereRaw(`search_text like ? escape '\\'`, [containsPattern(query.q)]);
+  return rows;
+}
+
+/** One page of postures, and how many match in all. */
+export async function listPostures(
+  knex: Knex,
+  query: ResolvedListQuery,
+  visibility: Visibility,
+): Promise<{ items: ApiPosture[]; totalItems: number; nextCursor?: string }> {
+  const column = SORT_COLUMNS[query.sort];
+  const base = filtered(knex, query, visibility);
+  const page = base.clone().select('entity_ref', 'posture', `${column} as sort_value`);
+  if (query.cursor) {
+    const { v, r } = decodeCursor(query.cursor, query);
+    const op = query.order === 'asc' ? '>' : '<';
+    page.where(q => q.where(column, op, v).orWhere(q2 => q2.where(column, v).andWhere('entity_ref', op, r)));
+  } else if (query.offset) {
+    page.offset(query.offset);
+  }
+  page.orderBy([
+    { column, order: query.order },
+    { column: 'entity_ref', order: query.order },
+  ]);
+  page.limit(query.limit + 1);
+  const [rows, count] = await Promise.all([page, base.clone().count({ n: '*' }).first()]);
+  const more = rows.length > query.limit;
+  const items = (rows as Array<{ entity_ref: string; posture: string; sort_value: string | number }>).slice(0, query.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map(row => JSON.parse(row.posture)),
+    totalItems: Number((count as { n: number | string } | undefined)?.n ?? 0),
+    ...(more && last
+      ? { nextCursor: encodeCursor({ s: query.sort, o: query.order, v: last.sort_value, r: last.entity_ref }) }
+      : {}),
+  };
+}
+
+function emptyCounts(): PostureCounts {
+  return { total: 0, byStatus: {}, onboarded: 0, applicable: 0 };
+}
+
+function add(counts: PostureCounts, status: PostureStatus, n: number): void {
+  counts.total += n;
+  counts.byStatus[status] = (counts.byStatus[status] ?? 0) + n;
+  if (isOnboardedStatus(status)) counts.onboarded += n;
+  if (isApplicableStatus(status)) counts.applicable += n;
+}
+
+type GroupRow = { key: string; status: PostureStatus; n: number | string };
+
+/** Counts by status and coverage, overall and per owner, system and domain, with GROUP BY. */
+export async function summarizePostures(knex: Knex, visibility: Visibility): Promise<PostureSummary> {
+  const grouped = (column: string) =>
+    filtered(knex, {}, visibility)
+      .select({ key: column, status: 'status' })
+      .count({ n: '*' })
+      .whereNot(column, '')
+      .groupBy(column, 'status');
+  const overall = filtered(knex, {}, visibility).select('status').count({ n: '*' }).groupBy('status');
+  const byOwner = knex(`${OWNER_TABLE} as o`)
+    .join(`${POSTURE_TABLE} as p`, 'p.entity_ref', 'o.entity_ref')
+    .whereNotNull('p.status')
+    .select({ key: 'o.owner_ref', status: 'p.status' })
+    .count({ n: '*' })
+    .groupBy('o.owner_ref', 'p.status');
+  applyVisibility(knex, byOwner, visibility, 'p.entity_ref');
+
+  const [overallRows, ownerRows, systemRows, domainRows] = (await Promise.all([
+    overall,
+    byOwner,
+    grouped('system'),
+    grouped('domain'),
+  ])) as [GroupRow[], GroupRow[], GroupRow[], GroupRow[]];
+
+  const summary: PostureSummary = {
+    ...emptyCounts(),
+    byStatus: Object.fromEntries(POSTURE_STATUSES.map(s => [s, 0])) as Record<PostureStatus, number>,
+    byOwner: {},
+    bySystem: {},
+    byDomain: {},
+  };
+  for (const row of overallRows) add(summary, row.status, Number(row.n));
+  const groups: Array<[GroupRow[], Record<string, PostureCounts>]> = [
+    [ownerRows, summary.byOwner],
+    [systemRows, summary.bySystem],
+    [domainRows, summary.byDomain],
+  ];
+  for (const [rows, target] of groups) {
+    for (const row of rows) add((target[row.key] ??= emptyCounts()), row.status, Number(row.n));
+  }
+  return summary;
+}

@@ -1,0 +1,86 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import { ApiPosture, OnboardingState, STATUS_ATTENTION_ORDER } from '@defender-apis/plugin-defender-apis-common';
+import { composePosture, StoredPosture } from '../posture/buildPosture';
+
+/** A posture row as written: the facts, the served posture, and the columns lists use. */
+export interface PostureRowValues {
+  entity_ref: string;
+  data: string;
+  posture: string;
+  refreshed_at: string;
+  api_key: string | null;
+  status: string;
+  status_rank: number;
+  name_key: string;
+  search_text: string;
+  owners_key: string;
+  system: string;
+  domain: string;
+  lifecycle: string;
+  subscription_id: string | null;
+  service_name: string | null;
+  endpoints_total: number;
+  unauthenticated: number;
+  sensitive_data: number;
+  alerts_active: number;
+  alerts_high: number;
+  stale: boolean;
+}
+
+/** No count known (not onboarded, no data yet): sorts below every real count. */
+export const NO_COUNT = -1;
+
+function entityName(entityRef: string): string {
+  try {
+    return parseEntityRef(entityRef).name;
+  } catch {
+    return entityRef;
+  }
+}
+
+/** The lower-cased key of an APIM API: ARM ids compare case-insensitively. */
+export function apiKeyOfPosture(stored: Pick<StoredPosture, 'api'>): string | undefined {
+  return stored.api?.resourceId.toLowerCase();
+}
+
+/**
+ * The row of one entity's facts with its onboarding state: the one place where what lists
+ * filter, sort and count on is derived from the posture.
+ */
+export function toPostureRow(stored: StoredPosture, onboarding: OnboardingState | undefined): {
+  values: PostureRowValues;
+  owners: string[];
+  posture: ApiPosture;
+} {
+  const posture = composePosture(stored, onboarding);
+  const name = entityName(stored.entityRef);
+  const owners = [...new Set(stored.owners.map(o => o.toLowerCase()))].sort();
+  const endpoints = posture.endpoints;
+  return {
+    posture,
+    owners,
+    values: {
+      entity_ref: stored.entityRef,
+      data: JSON.stringify(stored),
+      posture: JSON.stringify(posture),
+      refreshed_at: stored.refreshedAt ?? '',
+      api_key: apiKeyOfPosture(stored) ?? null,
+      status: posture.status,
+      status_rank: STATUS_ATTENTION_ORDER.indexOf(posture.status),
+      name_key: (stored.title ?? stored.api?.displayName ?? name).toLowerCase(),
+      search_text: [name, stored.title ?? ''].join('\n').toLowerCase(),
+      owners_key: owners.join(','),
+      system: stored.system?.toLowerCase() ?? '',
+      domain: stored.domain?.toLowerCase() ?? '',
+      lifecycle: stored.lifecycle?.toLowerCase() ?? '',
+      subscription_id: stored.api?.subscriptionId.toLowerCase() ?? null,
+      service_name: stored.api?.serviceName.toLowerCase() ?? null,
+      endpoints_total: endpoints?.total ?? NO_COUNT,
+      unauthenticated: endpoints?.unauthenticated ?? NO_COUNT,
+      sensitive_data: endpoints?.sensitiveDataExposed ?? NO_COUNT,
+      alerts_active: posture.alerts.active,
+      alerts_high: posture.alerts.bySeverity.high,
+      stale: posture.stale,
+    },
+  };
+}

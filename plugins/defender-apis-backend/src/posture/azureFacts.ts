@@ -1,0 +1,103 @@
+/**
+ * Azure snapshots indexed by lower-cased APIM API resource id, built once per read so that
+ * building the posture of each entity is a few map lookups, never a scan of whole lists.
+ */
+import { ApiCollection } from '../azure/apiCollections';
+import { ApimApi, AzureAlert, AzureAssessment, ServiceSnapshot, SubscriptionSnapshot } from '../azure/DefenderAzureClient';
+import { forEachInChunks } from '../util/yieldToEventLoop';
+
+// The APIM API an ARM id is (or is below): `…/service/{svc}/apis/{api}`.
+const API_ID = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.apimanagement\/service\/[^/]+\/apis\/[^/]+)(\/|$)/;
+// An API's collection: `…/service/{svc}/providers/microsoft.security/apicollections/{api}`.
+const COLLECTION_ID = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.apimanagement\/service\/[^/]+)\/providers\/microsoft\.security\/apicollections\/([^/]+)$/;
+
+/**
+ * The key of the APIM API an ARM id names or lies below (an operation, a collection), or
+ * undefined for ids of anything else. Ids compare case-insensitively.
+ */
+export function apiKeyOf(resourceId: string): string | undefined {
+  const id = resourceId.toLowerCase();
+  const api = API_ID.exec(id);
+  if (api) return api[1];
+  const collection = COLLECTION_ID.exec(id);
+  return collection ? `${collection[1]}/apis/${collection[2]}` : undefined;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** A subscription's plan, alerts and assessments, indexed by API. */
+export class SubscriptionFacts {
+  private readonly alertsByApi = new Map<string, AzureAlert[]>();
+  private readonly alertsByName = new Map<string, AzureAlert[]>();
+  private readonly assessmentsByApi = new Map<string, AzureAssessment[]>();
+
+  private constructor(readonly plan: SubscriptionSnapshot['plan']) {}
+
+  /** Indexes a snapshot, yielding to the event loop while it works through long lists. */
+  static async index(snapshot: SubscriptionSnapshot): Promise<SubscriptionFacts> {
+    const facts = new SubscriptionFacts(snapshot.plan);
+    await forEachInChunks(snapshot.alerts, alert => {
+      const keys = new Set(alert.resourceIds.flatMap(id => apiKeyOf(id) ?? []));
+      if (keys.size > 0) {
+        for (const key of keys) push(facts.alertsByApi, key, alert);
+      } else if (alert.compromisedEntity) {
+        // Without an API's id the alert names its API only by the compromised entity.
+        push(facts.alertsByName, alert.compromisedEntity.toLowerCase(), alert);
+      }
+    });
+    await forEachInChunks(snapshot.assessments, assessment => {
+      const key = apiKeyOf(assessment.resourceId);
+      if (key) push(facts.assessmentsByApi, key, assessment);
+    });
+    return facts;
+  }
+
+  /** Alerts that may concern the API: by its id (or an id below it) or by its names. */
+  alertsOf(apiKey: string, names: Array<string | undefined>): AzureAlert[] {
+    const found = new Set(this.alertsByApi.get(apiKey) ?? []);
+    for (const name of names) {
+      for (const alert of (name && this.alertsByName.get(name.toLowerCase())) || []) found.add(alert);
+    }
+    return [...found];
+  }
+
+  /** Assessments on the API or one of its operations. */
+  assessmentsOf(apiKey: string): AzureAssessment[] {
+    return this.assessmentsByApi.get(apiKey) ?? [];
+  }
+}
+
+/** An APIM service's tier and APIs, indexed by id and name. */
+export class ServiceFacts {
+  private readonly byId = new Map<string, ApimApi>();
+  private readonly byName = new Map<string, ApimApi>();
+  readonly skuName?: string;
+
+  constructor(snapshot: ServiceSnapshot) {
+    this.skuName = snapshot.skuName;
+    for (const api of snapshot.apis) {
+      this.byId.set(api.id.toLowerCase(), api);
+      const name = api.name.toLowerCase();
+      if (!this.byName.has(name)) this.byName.set(name, api);
+    }
+  }
+
+  /** The API with this ARM id or, outside workspaces, with this API id as its name. */
+  api(resourceId: string, apiId: string, inWorkspace: boolean): ApimApi | undefined {
+    return this.byId.get(resourceId.toLowerCase()) ?? (inWorkspace ? undefined : this.byName.get(apiId.toLowerCase()));
+  }
+}
+
+/** Collections by the key of their API. */
+export function collectionsByApi(collections: Iterable<ApiCollection>): Map<string, ApiCollection> {
+  const result = new Map<string, ApiCollection>();
+  for (const collection of collections) {
+    const key = collection.id && apiKeyOf(collection.id);
+    if (key) result.set(key, collection);
+  }
+  return result;
+}

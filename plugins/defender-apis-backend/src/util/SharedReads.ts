@@ -1,0 +1,33 @@
+/**
+ * Single-flight reads with a short time to live, keyed by string: concurrent callers of one
+ * key share one read, and callers within the time to live reuse its result. A failed read is
+ * shared by those already waiting on it and forgotten at once, so the next caller tries again.
+ */
+export class SharedReads<T> {
+  private readonly entries = new Map<string, { value: Promise<T>; expiresAt: number }>();
+
+  constructor(private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+
+  /** The value of `key`: shared while in flight or fresh, else read anew with `read`. */
+  get(key: string, read: () => Promise<T>): Promise<T> {
+    const current = this.entries.get(key);
+    if (current && current.expiresAt > this.now()) return current.value;
+    const entry = { value: read(), expiresAt: this.now() + this.ttlMs };
+    this.entries.set(key, entry);
+    entry.value.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    this.forgetExpired();
+    return entry.value;
+  }
+
+  /** Records a value read elsewhere (a full refresh), so following callers reuse it. */
+  set(key: string, value: T): void {
+    this.entries.set(key, { value: Promise.resolve(value), expiresAt: this.now() + this.ttlMs });
+  }
+
+  private forgetExpired(): void {
+    const now = this.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+  }
+}

@@ -1,0 +1,61 @@
+import { PostureStatus } from './types';
+
+/** Statuses that mean the API is onboarded to Defender for APIs. @public */
+export const ONBOARDED_STATUSES: readonly PostureStatus[] = [
+  'protected',
+  'atRisk',
+  'awaitingData',
+];
+
+/**
+ * Statuses left out of coverage altogether: an unmapped API cannot be judged, a
+ * not-applicable one cannot be onboarded. APIs in `error` (unknown) stay in: nothing shows
+ * they are covered.
+ *
+ * @public
+ */
+export const OUT_OF_COVERAGE_STATUSES: readonly PostureStatus[] = [
+  'notApplicable',
+  'unmapped',
+];
+
+/**
+ * Statuses in the order they need attention: at risk first, protected and out of scope last.
+ * Sorting by status follows it.
+ *
+ * @public
+ */
+export const STATUS_ATTENTION_ORDER: readonly PostureStatus[] = [
+  'atRisk',
+  'error',
+  'unmapped',
+  'notOnboarded',
+  'planDisabled',
+  'onboarding',
+  'awaitingData',
+  'protected',
+  'notApplicable',
+];
+
+/** Whether an API in this status counts as onboarded. @public */
+export function isOnboardedStatus(status: PostureStatus): boolean {
+  return ONBOARDED_STATUSES.includes(status);
+}
+
+/** Whether an API in this status counts towards coverage. @public */
+export function isApplicableStatus(status: PostureStatus): boolean {
+  return !OUT_OF_COVERAGE_STATUSES.includes(status);
+}
+
+/**
+ * Coverage of a group of APIs: onboarded of applicable, and their ratio between 0 and 1
+ * (absent when nothing applies).
+ *
+ * @public
+ */
+export function coverageRatio(counts: {
+  onboarded: number;
+  applicable: number;
+}): number | undefined {
+  return counts.applicable > 0 ? counts.onboarded / counts.applicable : undefined;
+}
