@@ -81,6 +81,8 @@ export interface PluginHarness {
   runScheduledRefresh(): Promise<void>;
   /** Runs one scheduled task of the plugin by id, as the scheduler would. */
   runScheduledTask(id: string): Promise<void>;
+  /** How many requests the plugin made to the catalog. */
+  catalogCalls(): number;
   /** How often the plugin asked the permission framework, by method. */
   permissionCalls: { authorize: number; authorizeConditional: number };
   /** ARM requests of a method whose path matches. */
@@ -123,36 +125,42 @@ export interface HarnessOptions {
   hiddenFrom?: Record<string, string[]>;
 }
 
-/** The catalog with the given entities, hiding some of them from some users. */
+/** The catalog with the given entities, hiding some of them from some users, counting calls. */
 function catalogFactory(entities: Entity[], hiddenFrom: Record<string, string[]> | undefined) {
-  if (!hiddenFrom) return catalogServiceMock.factory({ entities });
   const catalog = catalogServiceMock({ entities });
-  const hidden = new Map(Object.entries(hiddenFrom).map(([ref, users]) => [ref.toLowerCase(), users.map(u => u.toLowerCase())]));
+  const hidden = new Map(Object.entries(hiddenFrom ?? {}).map(([ref, users]) => [ref.toLowerCase(), users.map(u => u.toLowerCase())]));
   const visibleTo = (credentials: BackstageCredentials | undefined) => (entity: Entity) => {
     const user = (credentials?.principal as { userEntityRef?: string } | undefined)?.userEntityRef?.toLowerCase();
     return !user || !hidden.get(stringifyEntityRef(entity).toLowerCase())?.includes(user);
   };
   const credentialsOf = (options: unknown) => (options as { credentials?: BackstageCredentials } | undefined)?.credentials;
-  return catalogServiceMock.mock({
+  let calls = 0;
+  const factory = catalogServiceMock.mock({
     getEntityByRef: async (ref, options) => {
+      calls++;
       const entity = await catalog.getEntityByRef(ref);
       return entity && visibleTo(credentialsOf(options))(entity) ? entity : undefined;
     },
     getEntities: async (req, options) => {
+      calls++;
       const { items } = await catalog.getEntities(req);
       return { items: items.filter(visibleTo(credentialsOf(options))) };
     },
     getEntitiesByRefs: async (req, options) => {
+      calls++;
       const { items } = await catalog.getEntitiesByRefs(req);
       return { items: items.map(e => (e && visibleTo(credentialsOf(options))(e) ? e : undefined)) };
     },
     queryEntities: async (req, options) => {
+      calls++;
+      if (hidden.size === 0) return catalog.queryEntities(req);
       // One page of everything visible: the hidden entities are few in these tests.
       const { items } = await catalog.getEntities({ filter: (req as { filter?: any }).filter, fields: (req as { fields?: string[] }).fields });
       const visible = items.filter(visibleTo(credentialsOf(options)));
       return { items: visible, totalItems: visible.length, pageInfo: {} };
     },
   }).factory;
+  return { factory, calls: () => calls };
 }
 
 const CATALOG_READ = 'catalog.entity.read';
@@ -211,12 +219,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
     }));
   const scheduler = mockServices.scheduler.mock();
   const permissionsEnabled = Boolean(options.policyDecision);
+  const catalog = catalogFactory(options.entities ?? demoEntities(), options.hiddenFrom);
   const features = [
     defenderApisPlugin,
     scheduler.factory,
     // Requests without credentials stay unauthenticated, as in production.
     mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
-    catalogFactory(options.entities ?? demoEntities(), options.hiddenFrom),
+    catalog.factory,
     mockServices.rootConfig.factory({
       data: {
         permission: { enabled: permissionsEnabled },
@@ -244,6 +253,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
     emulator,
     request: request(backend.server),
     permissionCalls: permissions.calls,
+    catalogCalls: catalog.calls,
     runScheduledRefresh() {
       return harness.runScheduledTask('defender-apis-refresh');
     },

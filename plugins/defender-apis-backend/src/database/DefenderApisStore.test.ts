@@ -1,4 +1,4 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
+import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { emptyAlerts } from '@defender-apis/plugin-defender-apis-common';
 import { StoredPosture } from '../posture/buildPosture';
@@ -74,5 +74,50 @@ describe.each(databases.eachSupportedId())('DefenderApisStore on %s', databaseId
     expect(await store.getOnboarding(first!.apiKey)).toEqual(expect.objectContaining({ state: 'failed', error: 'Azure said no' }));
     expect((await store.takeNextOnboarding(1))?.target.apiId).toBe('two');
     expect(await store.claimOnboarding(onboarding('one'))).toBe(true); // a retry after failure
+  });
+
+  it('keeps posture stored before the posture columns existed, and lists it after the upgrade', async () => {
+    const knex = await databases.init(databaseId);
+    const directory = resolvePackagePath('@defender-apis/plugin-defender-apis-backend', 'migrations');
+    await knex.migrate.up({ directory, name: '20261122000000_init.js' });
+    const old = posture('api:default/old', {
+      owners: ['group:default/team-old'],
+      api: {
+        resourceId: onboarding('old').apiKey,
+        subscriptionId: 's',
+        resourceGroup: 'rg',
+        serviceName: 'svc-a',
+        apiId: 'old',
+        portalUrl: 'https://portal.azure.com/',
+      },
+      plan: { enabled: true },
+    });
+    await knex('defender_apis_posture').insert({ entity_ref: old.entityRef, data: JSON.stringify(old), refreshed_at: null });
+
+    const store = await DefenderApisStore.create({ getClient: async () => knex } as DatabaseService);
+    expect(await store.getPosture('api:default/old')).toEqual(old);
+    expect(await store.getApiPosture('api:default/old')).toEqual(
+      expect.objectContaining({ status: 'notOnboarded', owners: ['group:default/team-old'] }),
+    );
+    const page = await store.listPostures(
+      { owner: ['group:default/team-old'], sort: 'name', order: 'asc', limit: 10 },
+      { all: true },
+    );
+    expect(page.items.map(p => p.entityRef)).toEqual(['api:default/old']);
+    // The onboarding queue recomposes the stored status as it changes.
+    await store.claimOnboarding(onboarding('old'));
+    expect((await store.getApiPosture('api:default/old'))?.status).toBe('onboarding');
+    expect((await store.summarize({ all: true })).byStatus.onboarding).toBe(1);
+  });
+
+  it('filters by thousands of visible entity refs in one statement', async () => {
+    const store = await createStore(databaseId);
+    const many = Array.from({ length: 1200 }, (_, i) => posture(`api:default/api-${String(i).padStart(4, '0')}`));
+    await store.putPostures(many);
+    const visible = many.filter((_, i) => i % 2 === 0).map(p => p.entityRef);
+    const page = await store.listPostures({ sort: 'name', order: 'asc', limit: 5 }, { all: false, entityRefs: visible });
+    expect(page.totalItems).toBe(600);
+    expect(page.items.map(p => p.entityRef)).toEqual(visible.slice(0, 5));
+    expect((await store.summarize({ all: false, entityRefs: visible })).total).toBe(600);
   });
 });

@@ -1,0 +1,246 @@
+/**
+ * Catalog-wide routes against the emulator: list filters, sort and cursor paging in SQL,
+ * summary counts with coverage, what each permission decision on catalog reads shows, and
+ * bounded first views.
+ */
+import { Entity } from '@backstage/catalog-model';
+import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
+import { apiEntity, asService, asUser, demoEntities, PluginHarness, startHarness } from './__testUtils__/harness';
+
+jest.setTimeout(60_000);
+
+const BASE = '/api/defender-apis';
+
+/** The demo APIs, with systems, domains, lifecycles and titles on some of them. */
+function catalog(): Entity[] {
+  const systems: Record<string, string> = {
+    'payments-api': 'payments',
+    'refunds-api': 'payments',
+    'ledger-api': 'payments',
+    'checkout-api': 'checkout',
+    'invoices-api': 'checkout',
+  };
+  const apis = demoEntities().map(entity => {
+    const name = entity.metadata.name;
+    const system = systems[name];
+    return {
+      ...entity,
+      metadata: { ...entity.metadata, ...(name === 'wallet-api' ? { title: 'Digital Wallet' } : {}) },
+      spec: { ...entity.spec, lifecycle: name === 'ledger-api' ? 'experimental' : 'production' },
+      relations: [...(entity.relations ?? []), ...(system ? [{ type: 'partOf', targetRef: `system:default/${system}` }] : [])],
+    };
+  });
+  const system = (name: string, domain?: string): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: { name, namespace: 'default' },
+    spec: { owner: 'group:default/team-payments', ...(domain ? { domain } : {}) },
+    relations: domain ? [{ type: 'partOf', targetRef: `domain:default/${domain}` }] : [],
+  });
+  return [...apis, system('payments', 'commerce'), system('checkout')];
+}
+
+async function list(h: PluginHarness, query: string, auth = asUser('paula')) {
+  const res = await h.request.get(`${BASE}/posture${query}`).set('Authorization', auth);
+  return res;
+}
+
+const refs = (body: { items: ApiPosture[] }) => body.items.map(p => p.entityRef);
+
+describe('catalog-wide list and summary', () => {
+  let h: PluginHarness;
+  beforeAll(async () => {
+    h = await startHarness({ entities: catalog() });
+    await h.runScheduledRefresh();
+  });
+  afterAll(() => h.stop());
+
+  it('filters by system, domain, lifecycle, owner and status, each repeatable, all in the database', async () => {
+    expect(refs((await list(h, '?system=system:default/payments&sort=name')).body)).toEqual([
+      'api:default/ledger-api',
+      'api:default/payments-api',
+      'api:default/refunds-api',
+    ]);
+    const commerce = (await list(h, '?domain=domain:default/commerce')).body;
+    expect(commerce.totalItems).toBe(3);
+    expect(commerce.items[0]).toEqual(expect.objectContaining({ system: 'system:default/payments', domain: 'domain:default/commerce' }));
+    expect((await list(h, '?lifecycle=experimental')).body.items.map((p: ApiPosture) => p.entityRef)).toEqual(['api:default/ledger-api']);
+    // Values of one filter are alternatives, filters combine; matching ignores case.
+    const either = (await list(h, '?system=SYSTEM:default/payments&system=system:default/checkout&status=atRisk')).body;
+    expect(refs(either).sort()).toEqual(['api:default/checkout-api', 'api:default/refunds-api']);
+    const owned = (await list(h, '?owner=group:default/team-checkout&owner=group:default/team-retail&status=notApplicable')).body;
+    expect(refs(owned).sort()).toEqual(['api:default/catalog-graphql-api', 'api:default/legacy-soap-api']);
+    expect(owned.items[0].owners).toEqual(['group:default/team-retail']);
+  });
+
+  it('searches name and title as literal text', async () => {
+    expect(refs((await list(h, '?q=WALLET')).body)).toEqual(['api:default/wallet-api']);
+    expect(refs((await list(h, '?q=digital%20w')).body)).toEqual(['api:default/wallet-api']);
+    expect((await list(h, '?q=%25')).body.totalItems).toBe(0);
+    expect((await list(h, '?q=_')).body.totalItems).toBe(0);
+    expect(refs((await list(h, '?q=-rev')).body)).toEqual(['api:default/payments-api-rev2']);
+  });
+
+  it('sorts by a field either way and pages with a cursor through every item once', async () => {
+    const byAlerts = (await list(h, '?sort=activeAlerts&order=desc&limit=2')).body;
+    expect(byAlerts.items.map((p: ApiPosture) => p.alerts.active)).toEqual([...byAlerts.items.map((p: ApiPosture) => p.alerts.active)].sort((a, b) => b - a));
+    expect(byAlerts.items[0].alerts.active).toBeGreaterThan(0);
+    const byStatus = (await list(h, '?sort=status&limit=3')).body;
+    expect(byStatus.items[0].status).toBe('atRisk');
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = (await list(h, `?sort=unauthenticated&order=desc&limit=4${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      expect(page.totalItems).toBe(19);
+      seen.push(...refs(page));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(5);
+    expect(new Set(seen).size).toBe(19);
+    const byOffset = (await list(h, '?sort=unauthenticated&order=desc&limit=4&offset=4')).body;
+    expect(refs(byOffset)).toEqual(seen.slice(4, 8));
+    expect(byOffset.offset).toBe(4);
+  });
+
+  it('refuses bad list parameters with what was expected and found', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['?sort=colour', /sort: expected one of name, status.*found "colour"/],
+      ['?order=up', /order: expected one of asc, desc, found "up"/],
+      ['?cursor=abc', /cursor: expected the nextCursor of a previous page/],
+      ['?cursor=abc&offset=2', /either cursor or offset/],
+      [`?owner=${'x'.repeat(300)}`, /owner: expected a non-empty text of at most 255/],
+      ['?status=atRisk&status=fine', /status: expected one of protected.*found "fine"/],
+      ['?q=a&q=b', /q: expected one text/],
+    ];
+    for (const [query, message] of cases) {
+      const res = await list(h, query);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    }
+    const first = (await list(h, '?sort=name&limit=2')).body;
+    const mismatched = await list(h, `?sort=status&limit=2&cursor=${first.nextCursor}`);
+    expect(mismatched.status).toBe(400);
+  });
+
+  it('summarises by status and coverage overall and per owner, system and domain', async () => {
+    const { body } = await h.request.get(`${BASE}/summary`).set('Authorization', asUser('paula'));
+    expect(body.total).toBe(19);
+    // protected 2 + atRisk 2 + awaitingData 1 onboarded, of everything but 5 not applicable and 4 unmapped.
+    expect(body).toEqual(expect.objectContaining({ onboarded: 5, applicable: 10 }));
+    expect(body.bySystem['system:default/payments']).toEqual({
+      total: 3,
+      byStatus: { protected: 2, atRisk: 1 },
+      onboarded: 3,
+      applicable: 3,
+    });
+    expect(body.bySystem['system:default/checkout']).toEqual(expect.objectContaining({ total: 2, onboarded: 2 }));
+    expect(Object.keys(body.byDomain)).toEqual(['domain:default/commerce']);
+    expect(body.byOwner['group:default/team-checkout']).toEqual(
+      expect.objectContaining({ total: 3, onboarded: 2, applicable: 3 }),
+    );
+  });
+
+  it('shows a status change of an onboarding in lists at once, without a refresh', async () => {
+    const before = (await list(h, '?status=onboarding')).body.totalItems;
+    const res = await h.request.post(`${BASE}/posture/api/default/wallet-api/onboard`).set('Authorization', asUser('paula'));
+    expect(res.status).toBe(202);
+    const after = (await list(h, '?status=onboarding')).body;
+    expect(after.totalItems).toBe(before + 1);
+    expect(refs(after)).toContain('api:default/wallet-api');
+  });
+});
+
+describe('what each permission decision on catalog reads shows', () => {
+  it('ALLOW: everything, with no catalog call; CONDITIONAL: what the catalog shows; DENY: nothing', async () => {
+    const decisions: Record<string, 'ALLOW' | 'CONDITIONAL' | 'DENY'> = {
+      'user:default/paula': 'ALLOW',
+      'user:default/carl': 'CONDITIONAL',
+      'user:default/priya': 'DENY',
+    };
+    const h = await startHarness({
+      hiddenFrom: { 'api:default/wallet-api': ['user:default/carl'], 'api:default/ledger-api': ['user:default/carl'] },
+      catalogReadDecision: user => decisions[user],
+    });
+    try {
+      await h.runScheduledRefresh();
+      const catalogCalls = () => h.catalogCalls();
+      const start = catalogCalls();
+      expect((await list(h, '')).body.totalItems).toBe(19);
+      expect((await h.request.get(`${BASE}/summary`).set('Authorization', asUser('paula'))).body.total).toBe(19);
+      expect(catalogCalls()).toBe(start);
+
+      const carl = (await list(h, '?limit=500', asUser('carl'))).body;
+      expect(carl.totalItems).toBe(17);
+      expect(refs(carl)).not.toContain('api:default/wallet-api');
+      const carlSummary = (await h.request.get(`${BASE}/summary`).set('Authorization', asUser('carl'))).body;
+      expect(carlSummary.total).toBe(17);
+      expect(carlSummary.byOwner['group:default/team-payments'].total).toBe(
+        (await h.request.get(`${BASE}/summary`).set('Authorization', asUser('paula'))).body.byOwner['group:default/team-payments'].total - 2,
+      );
+      expect(catalogCalls()).toBeGreaterThan(start);
+
+      const priya = (await list(h, '', asUser('priya'))).body;
+      expect(priya).toEqual(expect.objectContaining({ items: [], totalItems: 0 }));
+      expect((await h.request.get(`${BASE}/summary`).set('Authorization', asUser('priya'))).body.total).toBe(0);
+      // Service credentials are not users: the framework allows them.
+      expect((await list(h, '', asService())).body.totalItems).toBe(19);
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
+describe('the card route and the onboard decision', () => {
+  it('applies a conditional onboard decision to the entity in hand, with one permission request', async () => {
+    const h = await startHarness({ policyDecision: () => 'OWNER' });
+    try {
+      const paula = (await h.request.get(`${BASE}/posture/api/default/wallet-api`).set('Authorization', asUser('paula'))).body;
+      expect(paula.access).toEqual({ canOnboard: true, owners: ['group:default/team-payments'] });
+      const carl = (await h.request.get(`${BASE}/posture/api/default/wallet-api`).set('Authorization', asUser('carl'))).body;
+      expect(carl.access.canOnboard).toBe(false);
+      expect(h.permissionCalls).toEqual({ authorize: 0, authorizeConditional: 2 });
+      expect((await h.request.post(`${BASE}/posture/api/default/wallet-api/onboard`).set('Authorization', asUser('carl'))).status).toBe(403);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('asks the framework about the entity when the conditions use a rule the plugin does not know', async () => {
+    const h = await startHarness({ policyDecision: () => 'CUSTOM_RULE' });
+    try {
+      const carl = (await h.request.get(`${BASE}/posture/api/default/wallet-api`).set('Authorization', asUser('carl'))).body;
+      expect(carl.access.canOnboard).toBe(true);
+      expect(h.permissionCalls.authorize).toBe(1);
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
+describe('first views', () => {
+  it('share subscription and service reads: each new entity costs at most its own collection read', async () => {
+    const fresh = Array.from({ length: 12 }, (_, i) =>
+      apiEntity(`new-${i}`, `contoso-payments-apim/${['wallet-api', 'ledger-api', 'checkout-api'][i % 3]}`),
+    );
+    const h = await startHarness({ entities: [...demoEntities(), ...fresh] });
+    try {
+      const before = h.emulator.requests().length;
+      const answers = await Promise.all(
+        fresh.map(e => h.request.get(`${BASE}/posture/api/default/${e.metadata.name}`).set('Authorization', asUser('paula'))),
+      );
+      expect(answers.map(a => a.status)).toEqual(Array(12).fill(200));
+      expect(answers[1].body.status).toBe('protected');
+      const requests = h.emulator.requests().slice(before);
+      expect(requests.filter(r => /apiCollections\/[^/]+$/i.test(r.path))).toHaveLength(12);
+      expect(requests.filter(r => /pricings\/api$/i.test(r.path))).toHaveLength(1);
+      // One read of the service's API list (its first page; the emulator pages every 5).
+      expect(requests.filter(r => /\/apis$/i.test(r.path) && !r.query.$skip)).toHaveLength(1);
+      expect(requests.length).toBeLessThanOrEqual(3 * fresh.length);
+    } finally {
+      await h.stop();
+    }
+  });
+});
