@@ -3,25 +3,12 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   ApiPosture,
   PostureList,
-  PostureStatus,
+  PostureListQuery,
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
 
-/**
- * Filters and paging of {@link DefenderApisApi.listPostures}.
- *
- * @public
- */
-export interface PostureListQuery {
-  /** Only APIs owned by this entity ref, e.g. `group:default/team-payments`. */
-  owner?: string;
-  /** Only APIs in this status. */
-  status?: PostureStatus;
-  /** Index of the first posture to return; default 0. */
-  offset?: number;
-  /** Page size; the backend's default is 100 and its maximum 500. */
-  limit?: number;
-}
+// The backend's query contract lives in -common; the plugin keeps exporting its name.
+export type { PostureListQuery };
 
 /**
  * Reads Defender for APIs posture from the plugin's backend.
@@ -33,9 +20,12 @@ export interface DefenderApisApi {
   getPosture(entity: CompoundEntityRef): Promise<ApiPosture>;
   /** Asks the backend to onboard the entity's API; the backend decides who may. */
   onboard(entity: CompoundEntityRef): Promise<ApiPosture>;
-  /** One page of the postures of every API entity the caller may see. */
+  /**
+   * One page of the postures of the API entities the caller may see, filtered and sorted by
+   * the backend; pass `nextCursor` as `cursor` for the next page.
+   */
   listPostures(query?: PostureListQuery): Promise<PostureList>;
-  /** Catalog-wide counts by status, and per owner. */
+  /** Counts by status and coverage: overall, per owner, per system and per domain. */
   getSummary(): Promise<PostureSummary>;
 }
 

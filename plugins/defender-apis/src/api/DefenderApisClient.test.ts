@@ -78,47 +78,118 @@ describe('DefenderApisClient', () => {
     });
   });
 
-  it('lists postures with filters and paging in the query string', async () => {
+  it('lists postures with filters, search, sort and paging in the query string', async () => {
     const { client, fetch } = setup(
       jsonResponse({ items: [], totalItems: 0, offset: 500, limit: 500 }),
     );
 
     await client.listPostures({
-      owner: 'group:default/team-payments',
-      status: 'atRisk',
+      owner: ['group:default/team-payments'],
+      system: ['system:default/payments'],
+      domain: ['domain:default/commerce'],
+      lifecycle: ['production'],
+      status: ['atRisk'],
+      q: 'pet store',
+      sort: 'status',
+      order: 'desc',
       offset: 500,
       limit: 500,
     });
     const url = new URL(fetch.mock.calls[0][0]);
     expect(`${url.origin}${url.pathname}`).toBe(`${BASE_URL}/posture`);
-    expect(Object.fromEntries(url.searchParams)).toEqual({
-      owner: 'group:default/team-payments',
-      status: 'atRisk',
-      offset: '500',
-      limit: '500',
-    });
+    expect([...url.searchParams]).toEqual([
+      ['owner', 'group:default/team-payments'],
+      ['system', 'system:default/payments'],
+      ['domain', 'domain:default/commerce'],
+      ['lifecycle', 'production'],
+      ['status', 'atRisk'],
+      ['q', 'pet store'],
+      ['sort', 'status'],
+      ['order', 'desc'],
+      ['offset', '500'],
+      ['limit', '500'],
+    ]);
   });
 
-  it('encodes query values so an owner cannot add parameters', async () => {
+  it('repeats a parameter once per value of a filter', async () => {
     const { client, fetch } = setup(
       jsonResponse({ items: [], totalItems: 0, offset: 0, limit: 100 }),
     );
 
     await client.listPostures({
-      owner: 'group:a&status=protected#x',
+      owner: ['group:default/team-payments', 'user:default/jane'],
+      status: ['atRisk', 'error', 'notOnboarded'],
+    });
+    const url = new URL(fetch.mock.calls[0][0]);
+    expect(url.searchParams.getAll('owner')).toEqual([
+      'group:default/team-payments',
+      'user:default/jane',
+    ]);
+    expect(url.searchParams.getAll('status')).toEqual([
+      'atRisk',
+      'error',
+      'notOnboarded',
+    ]);
+  });
+
+  it('reads the next page with the cursor the backend gave, instead of an offset', async () => {
+    const { client, fetch } = setup(
+      jsonResponse({ items: [], totalItems: 0, limit: 500 }),
+    );
+
+    await client.listPostures({
+      status: ['notOnboarded'],
+      cursor: 'eyJrIjpbImFwaTpkZWZhdWx0L3oiXX0=',
+      limit: 500,
+    });
+    const url = new URL(fetch.mock.calls[0][0]);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      status: 'notOnboarded',
+      cursor: 'eyJrIjpbImFwaTpkZWZhdWx0L3oiXX0=',
+      limit: '500',
+    });
+  });
+
+  it('leaves out empty filters and an empty search', async () => {
+    const { client, fetch } = setup(
+      jsonResponse({ items: [], totalItems: 0, offset: 0, limit: 100 }),
+    );
+
+    await client.listPostures({ owner: [], status: [], q: '', limit: 20 });
+    expect(fetch.mock.calls[0][0]).toBe(`${BASE_URL}/posture?limit=20`);
+  });
+
+  it('encodes query values so a filter or the search cannot add parameters', async () => {
+    const { client, fetch } = setup(
+      jsonResponse({ items: [], totalItems: 0, offset: 0, limit: 100 }),
+    );
+
+    await client.listPostures({
+      owner: ['group:a&status=protected#x'],
+      q: 'a+b&sort=owner',
       offset: 0,
     });
     const url = new URL(fetch.mock.calls[0][0]);
     expect(url.searchParams.getAll('owner')).toEqual([
       'group:a&status=protected#x',
     ]);
+    expect(url.searchParams.get('q')).toBe('a+b&sort=owner');
     expect(url.searchParams.has('status')).toBe(false);
+    expect(url.searchParams.has('sort')).toBe(false);
     expect(url.searchParams.get('offset')).toBe('0');
     expect(url.hash).toBe('');
   });
 
   it('reads the summary with GET', async () => {
-    const body = { total: 0, byStatus: {}, byOwner: {} };
+    const body = {
+      total: 0,
+      byStatus: {},
+      onboarded: 0,
+      applicable: 0,
+      byOwner: {},
+      bySystem: {},
+      byDomain: {},
+    };
     const { client, fetch } = setup(jsonResponse(body));
 
     await expect(client.getSummary()).resolves.toEqual(body);

@@ -8,8 +8,14 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import { DefenderApisApi, PostureListQuery } from './DefenderApisApi';
 
-/** Query parameters of a request; undefined values are left out. */
-type QueryParams = Record<string, string | number | undefined>;
+/**
+ * Query parameters of a request: undefined values and empty strings are left out, a list
+ * becomes one parameter per value (`status=atRisk&status=error`).
+ */
+type QueryParams = Record<
+  string,
+  string | number | readonly string[] | undefined
+>;
 
 /**
  * {@link DefenderApisApi} over the backend's HTTP routes, authenticated by `fetchApi`.
@@ -47,7 +53,14 @@ export class DefenderApisClient implements DefenderApisApi {
   listPostures(query: PostureListQuery = {}): Promise<PostureList> {
     return this.request('GET', ['posture'], {
       owner: query.owner,
+      system: query.system,
+      domain: query.domain,
+      lifecycle: query.lifecycle,
       status: query.status,
+      q: query.q,
+      sort: query.sort,
+      order: query.order,
+      cursor: query.cursor,
       offset: query.offset,
       limit: query.limit,
     });
@@ -70,7 +83,10 @@ export class DefenderApisClient implements DefenderApisApi {
     const path = segments.map(s => encodeURIComponent(s)).join('/');
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined) params.append(key, String(value));
+      const values = Array.isArray(value) ? value : [value];
+      for (const v of values) {
+        if (v !== undefined && v !== '') params.append(key, String(v));
+      }
     }
     const search = params.toString();
     const url = `${baseUrl}/${path}${search ? `?${search}` : ''}`;
