@@ -3,7 +3,10 @@ import {
   ANNOTATION_API_MANAGEMENT_API,
   ApiPosture,
   emptyAlerts,
+  isApplicableStatus,
+  isOnboardedStatus,
   POSTURE_STATUSES,
+  PostureCounts,
   PostureStatus,
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
@@ -46,6 +49,9 @@ export function posture(overrides: Partial<ApiPosture> = {}): ApiPosture {
   return {
     entityRef: 'api:default/petstore',
     status: 'protected',
+    owners: ['group:default/team-payments'],
+    system: 'system:default/payments',
+    lifecycle: 'production',
     api: {
       resourceId: API_RESOURCE_ID,
       subscriptionId: SUB,
@@ -102,24 +108,55 @@ export function fakeDefenderApi(
   } as jest.Mocked<DefenderApisApi>;
 }
 
-/** Summary counts by status, every status present, zero unless given. */
+/** Counts by status, every status present, zero unless given. */
 export function countsByStatus(
-  counts: Partial<Record<PostureStatus, number>> = {},
+  byStatus: Partial<Record<PostureStatus, number>> = {},
 ): Record<PostureStatus, number> {
   return Object.fromEntries(
-    POSTURE_STATUSES.map(status => [status, counts[status] ?? 0]),
+    POSTURE_STATUSES.map(status => [status, byStatus[status] ?? 0]),
   ) as Record<PostureStatus, number>;
 }
 
-/** A summary whose total is the sum of the counts given. */
-export function summary(
-  counts: Partial<Record<PostureStatus, number>> = {},
-  byOwner: PostureSummary['byOwner'] = {},
-): PostureSummary {
-  const byStatus = countsByStatus(counts);
+/** A group's counts as the backend gives them: total, by status, onboarded and applicable. */
+export function counts(
+  byStatus: Partial<Record<PostureStatus, number>> = {},
+): PostureCounts {
+  const sum = (keep: (status: PostureStatus) => boolean) =>
+    Object.entries(byStatus)
+      .filter(([status]) => keep(status as PostureStatus))
+      .reduce((total, [, n]) => total + (n ?? 0), 0);
   return {
-    total: Object.values(byStatus).reduce((sum, n) => sum + n, 0),
+    total: sum(() => true),
     byStatus,
-    byOwner,
+    onboarded: sum(isOnboardedStatus),
+    applicable: sum(isApplicableStatus),
+  };
+}
+
+/** Counts by status of each owner, system or domain of a summary. */
+export type GroupStatusCounts = Record<
+  string,
+  Partial<Record<PostureStatus, number>>
+>;
+
+/** A summary as the backend gives it, from counts by status overall and per group. */
+export function summary(
+  byStatus: Partial<Record<PostureStatus, number>> = {},
+  groups: {
+    byOwner?: GroupStatusCounts;
+    bySystem?: GroupStatusCounts;
+    byDomain?: GroupStatusCounts;
+  } = {},
+): PostureSummary {
+  const perGroup = (group: GroupStatusCounts = {}) =>
+    Object.fromEntries(
+      Object.entries(group).map(([ref, c]) => [ref, counts(c)]),
+    );
+  return {
+    ...counts(byStatus),
+    byStatus: countsByStatus(byStatus),
+    byOwner: perGroup(groups.byOwner),
+    bySystem: perGroup(groups.bySystem),
+    byDomain: perGroup(groups.byDomain),
   };
 }

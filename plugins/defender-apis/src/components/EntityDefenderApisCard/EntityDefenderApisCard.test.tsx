@@ -370,6 +370,7 @@ describe('EntityDefenderApisCard', () => {
       answering({
         entityRef: 'api:default/petstore',
         status: 'unmapped',
+        owners: ['group:default/team-payments'],
         mappingIssue: 'malformedAnnotation',
         reason,
         alerts: posture().alerts,

@@ -2,12 +2,12 @@ import { useState } from 'react';
 import { PostureAccess } from '@defender-apis/plugin-defender-apis-common';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
-import { humanizeOwnerRef } from './format';
+import { humanizeRef } from './format';
 import { OnboardDialog } from './OnboardDialog';
 
 /** Why the button is off for this caller, naming whom to ask. */
 export function notAllowedText(access?: PostureAccess): string {
-  const owners = (access?.owners ?? []).map(humanizeOwnerRef);
+  const owners = (access?.owners ?? []).map(humanizeRef);
   return owners.length > 0
     ? `Only owners (${owners.join(', ')}) can onboard this API`
     : 'Only the owners of this API can onboard it';

@@ -2,24 +2,27 @@ import { ResponseError } from '@backstage/errors';
 import {
   errorMessage,
   formatRelativeTime,
-  humanizeOwnerRef,
+  humanizeRef,
   plural,
 } from './format';
 
-describe('humanizeOwnerRef', () => {
+describe('humanizeRef', () => {
   it('drops the kind and the default namespace', () => {
-    expect(humanizeOwnerRef('group:default/team-payments')).toBe(
-      'team-payments',
-    );
-    expect(humanizeOwnerRef('user:default/jane')).toBe('jane');
+    expect(humanizeRef('group:default/team-payments')).toBe('team-payments');
+    expect(humanizeRef('user:default/jane')).toBe('jane');
+  });
+
+  it('drops the kind of a system or domain as well', () => {
+    expect(humanizeRef('system:default/payments')).toBe('payments');
+    expect(humanizeRef('domain:sales/commerce')).toBe('sales/commerce');
   });
 
   it('keeps a namespace other than default', () => {
-    expect(humanizeOwnerRef('group:ops/team-x')).toBe('ops/team-x');
+    expect(humanizeRef('group:ops/team-x')).toBe('ops/team-x');
   });
 
   it('returns an unparseable value as given', () => {
-    expect(humanizeOwnerRef('group:')).toBe('group:');
+    expect(humanizeRef('group:')).toBe('group:');
   });
 });
 

@@ -11,13 +11,14 @@ export function plural(count: number, word: string): string {
 }
 
 /**
- * An owner ref as people say it: `group:default/team-payments` becomes `team-payments`; a
- * namespace other than `default` is kept (`group:ops/team-x` becomes `ops/team-x`).
+ * An owner, system or domain ref as people say it: `group:default/team-payments` becomes
+ * `team-payments`; a namespace other than `default` is kept (`group:ops/team-x` becomes
+ * `ops/team-x`).
  */
-export function humanizeOwnerRef(ref: string): string {
+export function humanizeRef(ref: string): string {
   try {
     const parsed = parseEntityRef(ref, { defaultKind: 'group' });
-    // Catalog's own humanizer; the kind is dropped whatever it is (owners are groups or users).
+    // Catalog's own humanizer; the kind is dropped whatever it is (the column or filter says it).
     return humanizeEntityRef(parsed, { defaultKind: parsed.kind });
   } catch {
     // Not a parseable ref: show what the backend sent rather than nothing.
