@@ -1,55 +1,79 @@
+import { useMemo } from 'react';
 import { Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { PostureSummary } from '@defender-apis/plugin-defender-apis-common';
-import { useMemo } from 'react';
+import { PostureCounts } from '@defender-apis/plugin-defender-apis-common';
 import {
-  compareOwnerCoverage,
+  compareCoverage,
+  coverageRows,
+  coverageText,
   formatPercent,
-  OwnerCoverage,
-  ownerCoverage,
+  GroupCoverage,
 } from './coverage';
 
-/** Owners shown per page; the worst come first. */
+/** Groups shown per page; the worst come first. */
 const PAGE_SIZE = 5;
 
-const columns: TableColumn<OwnerCoverage>[] = [
-  {
-    title: 'Owner',
-    field: 'owner',
-    highlight: true,
-    render: row => <EntityRefLink entityRef={row.owner} defaultKind="group" />,
-  },
-  { title: 'APIs', field: 'total', type: 'numeric' },
-  { title: 'Protected', field: 'protected', type: 'numeric' },
-  { title: 'At risk', field: 'atRisk', type: 'numeric' },
-  {
-    title: 'Not onboarded',
-    field: 'notOnboarded',
-    type: 'numeric',
-    tooltip: 'Not onboarded, including APIs on subscriptions with the plan off',
-  },
-  {
-    title: 'Coverage',
-    field: 'ratio',
-    type: 'numeric',
-    customSort: compareOwnerCoverage,
-    render: row => (
-      <span
-        title={`${row.covered} of ${row.applicable} applicable APIs onboarded`}
-      >
-        {formatPercent(row.ratio)}
-      </span>
-    ),
-  },
-];
+function columnsFor(
+  groupTitle: string,
+  defaultKind: string,
+): TableColumn<GroupCoverage>[] {
+  return [
+    {
+      title: groupTitle,
+      field: 'ref',
+      highlight: true,
+      render: row => (
+        <EntityRefLink entityRef={row.ref} defaultKind={defaultKind} />
+      ),
+    },
+    { title: 'APIs', field: 'total', type: 'numeric' },
+    { title: 'Protected', field: 'protected', type: 'numeric' },
+    { title: 'At risk', field: 'atRisk', type: 'numeric' },
+    {
+      title: 'Not onboarded',
+      field: 'notOnboarded',
+      type: 'numeric',
+      tooltip:
+        'Not onboarded, including APIs on subscriptions with the plan off',
+    },
+    {
+      title: 'Coverage',
+      field: 'ratio',
+      type: 'numeric',
+      customSort: compareCoverage,
+      render: row => (
+        <span title={coverageText(row)}>{formatPercent(row.ratio)}</span>
+      ),
+    },
+  ];
+}
 
-/** Coverage per owning team, worst first, so the page says whom to talk to. */
-export const OwnerCoverageTable = (props: { summary: PostureSummary }) => {
-  const rows = useMemo(() => ownerCoverage(props.summary), [props.summary]);
+/**
+ * Coverage per owner, system or domain from the summary's counts, worst first, so the page
+ * says where to look.
+ */
+export const CoverageTable = (props: {
+  title: string;
+  subtitle?: string;
+  /** The summary's `byOwner`, `bySystem` or `byDomain`. */
+  groups: Record<string, PostureCounts>;
+  /** Header of the first column, e.g. `Owner`. */
+  groupTitle: string;
+  /** Kind of the refs, for their links: `group`, `system` or `domain`. */
+  defaultKind: string;
+  /** Shown when there are no groups. */
+  emptyText: string;
+}) => {
+  const { groups, groupTitle, defaultKind } = props;
+  const rows = useMemo(() => coverageRows(groups), [groups]);
+  const columns = useMemo(
+    () => columnsFor(groupTitle, defaultKind),
+    [groupTitle, defaultKind],
+  );
   return (
-    <Table<OwnerCoverage>
-      title="Coverage by owner"
-      subtitle="Worst first; an API with several owners counts for each"
+    <Table<GroupCoverage>
+      title={props.title}
+      subtitle={props.subtitle}
       columns={columns}
       data={rows}
       options={{
@@ -60,7 +84,7 @@ export const OwnerCoverageTable = (props: { summary: PostureSummary }) => {
         pageSizeOptions: [PAGE_SIZE, 20, 50],
         padding: 'dense',
       }}
-      emptyContent="No owners: no API entity has an owner relation."
+      emptyContent={props.emptyText}
     />
   );
 };

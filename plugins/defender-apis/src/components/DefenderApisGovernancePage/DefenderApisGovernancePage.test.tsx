@@ -1,13 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import {
-  CatalogApi,
-  catalogApiRef,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
-import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { Entity } from '@backstage/catalog-model';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { ResponseError } from '@backstage/errors';
 import {
   ApiPosture,
@@ -21,23 +15,17 @@ import {
   posture,
   summary,
 } from '../../__testUtils__/postures';
+import { fakeListPostures } from '../../__testUtils__/fakePostureList';
 import {
   DefenderApisGovernancePage,
   DefenderApisGovernancePageProps,
 } from './DefenderApisGovernancePage';
+import { SEARCH_DEBOUNCE_MS } from './SearchField';
 
 const PAYMENTS = 'group:default/team-payments';
 const ORDERS = 'group:default/team-orders';
-
-function apiEntity(name: string, owner: string, title?: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'API',
-    metadata: { name, namespace: 'default', ...(title ? { title } : {}) },
-    spec: { type: 'openapi', lifecycle: 'production', owner },
-    relations: [{ type: 'ownedBy', targetRef: owner }],
-  };
-}
+const PAYMENTS_SYSTEM = 'system:default/payments';
+const RETAIL = 'system:default/retail';
 
 const api = (apiId: string, displayName: string) => ({
   ...posture().api!,
@@ -46,12 +34,14 @@ const api = (apiId: string, displayName: string) => ({
   serviceName: 'contoso-apim',
 });
 
-/** List answers carry no caller-specific `access`, so owners come from the catalog. */
+/** List answers carry owners, title and system, and no caller-specific `access`. */
 const POSTURES: ApiPosture[] = [
-  posture({ entityRef: 'api:default/petstore' }),
+  posture({ entityRef: 'api:default/petstore', title: 'Petstore' }),
   posture({
     entityRef: 'api:default/orders',
     status: 'atRisk',
+    owners: [ORDERS],
+    system: RETAIL,
     reason: '1 active high-severity alert; 2 endpoints unauthenticated.',
     api: api('orders-api', 'Orders API'),
     endpoints: {
@@ -80,6 +70,8 @@ const POSTURES: ApiPosture[] = [
   notOnboardedPosture({
     entityRef: 'api:default/legacy-soap',
     status: 'notApplicable',
+    owners: [ORDERS],
+    system: RETAIL,
     reason: 'This is a SOAP API; Defender for APIs protects REST APIs only.',
     api: api('legacy-soap', 'Legacy SOAP'),
     plan: undefined,
@@ -96,64 +88,65 @@ const POSTURES: ApiPosture[] = [
 const SUMMARY: PostureSummary = summary(
   { protected: 1, atRisk: 1, notApplicable: 1, planDisabled: 1 },
   {
-    [PAYMENTS]: { total: 2, byStatus: { protected: 1, planDisabled: 1 } },
-    [ORDERS]: { total: 2, byStatus: { atRisk: 1, notApplicable: 1 } },
+    byOwner: {
+      [PAYMENTS]: { protected: 1, planDisabled: 1 },
+      [ORDERS]: { atRisk: 1, notApplicable: 1 },
+    },
+    bySystem: {
+      [PAYMENTS_SYSTEM]: { protected: 1, planDisabled: 1 },
+      [RETAIL]: { atRisk: 1, notApplicable: 1 },
+    },
   },
 );
 
-const ENTITIES = [
-  apiEntity('petstore', PAYMENTS, 'Petstore'),
-  apiEntity('orders', ORDERS),
-  apiEntity('legacy-soap', ORDERS),
-  apiEntity('inventory', PAYMENTS),
-];
-
+/** A backend that filters, sorts and pages `postures` and answers `summaryAnswer`. */
 function backend(
   postures: ApiPosture[] = POSTURES,
   summaryAnswer: PostureSummary = SUMMARY,
 ) {
   return fakeDefenderApi({
-    listPostures: jest.fn(async ({ offset = 0, limit = 100 } = {}) => ({
-      items: postures.slice(offset, offset + limit),
-      totalItems: postures.length,
-      offset,
-      limit,
-    })),
+    listPostures: fakeListPostures(postures),
     getSummary: jest.fn().mockResolvedValue(summaryAnswer),
   });
 }
 
 async function renderPage(
   defenderApi: DefenderApisApi = backend(),
-  catalogApi: CatalogApi = catalogApiMock({ entities: ENTITIES }),
   pageProps: DefenderApisGovernancePageProps = {},
 ) {
   return renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [defenderApisApiRef, defenderApi],
-        [catalogApiRef, catalogApi],
-      ]}
-    >
+    <TestApiProvider apis={[[defenderApisApiRef, defenderApi]]}>
       <DefenderApisGovernancePage {...pageProps} />
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
+/** The queries the page sent to `GET /posture`, in order. */
+const listCalls = (defenderApi: DefenderApisApi) =>
+  (defenderApi.listPostures as jest.Mock).mock.calls.map(([query]) => query);
+
+const lastListCall = (defenderApi: DefenderApisApi) =>
+  listCalls(defenderApi).at(-1);
+
 const tile = (label: string) => screen.getByRole('group', { name: label });
 
-/** The table whose header has the given column. */
-function tableWith(column: string): HTMLElement {
-  const table = screen
-    .getAllByRole('table')
-    .find(t => within(t).queryByText(column));
-  if (!table) throw new Error(`No table with a ${column} column`);
-  return table;
+/** The table under the given title. */
+function tableTitled(title: string): HTMLElement {
+  const paper = screen
+    .getByRole('heading', { name: title })
+    .closest('[class*="MuiPaper-root"]') as HTMLElement;
+  return within(paper).getByRole('table');
 }
 
-const posturesTable = () => tableWith('APIM service');
-const ownersTable = () => tableWith('Not onboarded');
+/** The posture table: the one with an APIM service column. */
+function posturesTable(): HTMLElement {
+  const table = screen
+    .getAllByRole('table')
+    .find(t => within(t).queryByText('APIM service'));
+  if (!table) throw new Error('No posture table');
+  return table;
+}
 
 /** The API names of the posture table's body rows, in order. */
 function apiNames(): string[] {
@@ -169,6 +162,14 @@ function rowOf(name: string): HTMLElement {
     .closest('tr') as HTMLElement;
 }
 
+/** The sort label in a column header, absent when the column cannot be sorted. */
+function sortLabel(column: string): HTMLElement | null {
+  const header = within(posturesTable()).getByRole('columnheader', {
+    name: column,
+  });
+  return header.querySelector('[class*="MuiTableSortLabel-root"]');
+}
+
 /** The text of a Blob, whichever Blob implementation the test environment gives. */
 async function blobText(blob: Blob): Promise<string> {
   if (typeof blob.text === 'function') return blob.text();
@@ -180,8 +181,41 @@ async function blobText(blob: Blob): Promise<string> {
   });
 }
 
+/** Records the CSV downloads of `run`: the file names and the texts. */
+async function captureDownloads(run: () => Promise<void>) {
+  const createObjectURL = jest.fn((_blob: Blob) => 'blob:postures');
+  const original = {
+    createObjectURL: URL.createObjectURL,
+    revokeObjectURL: URL.revokeObjectURL,
+  };
+  Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });
+  const names: string[] = [];
+  const click = jest
+    .spyOn(HTMLAnchorElement.prototype, 'click')
+    .mockImplementation(function recordClick(this: HTMLAnchorElement) {
+      names.push(this.download);
+    });
+  try {
+    await run();
+    const texts = await Promise.all(
+      createObjectURL.mock.calls.map(async ([blob]) => {
+        expect(blob.type).toBe('text/csv;charset=utf-8');
+        return (await blobText(blob)).replace(/^\uFEFF/, '');
+      }),
+    );
+    return { names, texts };
+  } finally {
+    click.mockRestore();
+    Object.assign(URL, original);
+  }
+}
+
+// material-table renders slowly in jsdom: a test that filters, types and sorts takes seconds on
+// a busy machine.
+jest.setTimeout(15_000);
+
 describe('DefenderApisGovernancePage', () => {
-  it('shows the header and progress while the postures load', async () => {
+  it('shows the header and progress while the summary loads', async () => {
     const defenderApi = fakeDefenderApi({
       listPostures: jest.fn(() => new Promise(() => {})),
       getSummary: jest.fn(() => new Promise(() => {})),
@@ -195,13 +229,9 @@ describe('DefenderApisGovernancePage', () => {
       screen.getByText('Posture of every API in the catalog'),
     ).toBeInTheDocument();
     expect(screen.getByTestId('progress')).toBeInTheDocument();
-    expect(defenderApi.listPostures).toHaveBeenCalledWith({
-      offset: 0,
-      limit: 500,
-    });
   });
 
-  it('shows the counts and the coverage of the APIs it applies to', async () => {
+  it("shows the counts and the backend's coverage of the APIs it applies to", async () => {
     await renderPage();
 
     await screen.findByRole('group', { name: 'Coverage' });
@@ -226,38 +256,58 @@ describe('DefenderApisGovernancePage', () => {
     ).toBeInTheDocument();
   });
 
-  it('lists coverage per owner, worst first', async () => {
+  it('takes the coverage figures from the summary as they are', async () => {
+    await renderPage(
+      backend(POSTURES, { ...SUMMARY, onboarded: 1, applicable: 4 }),
+    );
+
+    await screen.findByRole('group', { name: 'Coverage' });
+    expect(within(tile('Coverage')).getByText('25%')).toBeInTheDocument();
+    expect(
+      within(tile('Coverage')).getByText('1 of 4 applicable APIs onboarded'),
+    ).toBeInTheDocument();
+  });
+
+  it('lists coverage per owner and per system, worst first', async () => {
     await renderPage();
 
     await screen.findByText('Coverage by owner');
-    const rows = within(ownersTable()).getAllByRole('row').slice(1);
-    expect(rows.map(r => within(r).getByRole('link').textContent)).toEqual([
-      'team-payments',
-      'team-orders',
-    ]);
     const cells = (row: HTMLElement) =>
       within(row)
         .getAllByRole('cell')
         .map(c => c.textContent);
-    expect(cells(rows[0])).toEqual([
-      'team-payments',
-      '2',
-      '1',
-      '0',
-      '1',
-      '50%',
+
+    const owners = within(tableTitled('Coverage by owner'))
+      .getAllByRole('row')
+      .slice(1);
+    expect(owners.map(cells)).toEqual([
+      ['team-payments', '2', '1', '0', '1', '50%'],
+      ['team-orders', '2', '0', '1', '0', '100%'],
     ]);
-    expect(cells(rows[1])).toEqual(['team-orders', '2', '0', '1', '0', '100%']);
-    expect(within(rows[0]).getByRole('link')).toHaveAttribute(
+    expect(within(owners[0]).getByRole('link')).toHaveAttribute(
       'href',
       '/catalog/default/group/team-payments',
     );
+
+    const systems = within(tableTitled('Coverage by system'))
+      .getAllByRole('row')
+      .slice(1);
+    expect(systems.map(cells)).toEqual([
+      ['payments', '2', '1', '0', '1', '50%'],
+      ['retail', '2', '0', '1', '0', '100%'],
+    ]);
+    expect(within(systems[0]).getByRole('link')).toHaveAttribute(
+      'href',
+      '/catalog/default/system/payments',
+    );
   });
 
-  it('lists every API with its status, owners and figures, linked to its entity page', async () => {
-    await renderPage();
+  it('reads one page at load and lists its APIs with status, owners, system and figures', async () => {
+    const defenderApi = backend();
+    await renderPage(defenderApi);
 
     await screen.findByText('APIs (4)');
+    expect(listCalls(defenderApi)).toEqual([{ offset: 0, limit: 20 }]);
     expect(apiNames()).toHaveLength(4);
 
     const petstore = rowOf('Petstore');
@@ -267,17 +317,24 @@ describe('DefenderApisGovernancePage', () => {
     expect(within(petstore).getByLabelText('Status ok')).toHaveTextContent(
       'Protected',
     );
-    expect(within(petstore).getByText('team-payments')).toBeInTheDocument();
+    expect(
+      within(petstore).getByRole('link', { name: 'team-payments' }),
+    ).toHaveAttribute('href', '/catalog/default/group/team-payments');
+    expect(
+      within(petstore).getByRole('link', { name: 'payments' }),
+    ).toHaveAttribute('href', '/catalog/default/system/payments');
+    expect(within(petstore).getByText('production')).toBeInTheDocument();
     expect(within(petstore).getByText('0 / 14')).toBeInTheDocument();
     expect(within(petstore).getByText('On P1')).toBeInTheDocument();
     expect(within(petstore).getByText('12 minutes ago')).toBeInTheDocument();
     expect(within(petstore).queryByText('stale')).not.toBeInTheDocument();
 
-    // No catalog title: the APIM display name.
+    // No title: the APIM display name.
     const orders = rowOf('Orders API');
     expect(within(orders).getByLabelText('Status error')).toHaveTextContent(
       'At risk',
     );
+    expect(within(orders).getByText('team-orders')).toBeInTheDocument();
     expect(within(orders).getByText('2 / 10')).toBeInTheDocument();
     expect(within(orders).getByTestId('high-alerts')).toHaveTextContent(
       '3 (1 high)',
@@ -299,25 +356,55 @@ describe('DefenderApisGovernancePage', () => {
     expect(within(inventory).getByText('Off')).toBeInTheDocument();
   });
 
-  it('sorts by status from the one that needs attention most', async () => {
-    await renderPage();
+  it('has the backend sort the columns it can sort, and only those', async () => {
+    const defenderApi = backend();
+    await renderPage(defenderApi);
     await screen.findByText('APIs (4)');
 
-    // The column header's sort label.
-    await userEvent.click(
-      within(posturesTable()).getByRole('columnheader', { name: 'Status' })
-        .firstElementChild as HTMLElement,
+    for (const column of ['APIM service', 'Open recommendations', 'Plan']) {
+      expect(sortLabel(column)).toBeNull();
+    }
+
+    await userEvent.click(sortLabel('Status')!);
+    await waitFor(() =>
+      expect(lastListCall(defenderApi)).toEqual({
+        sort: 'status',
+        order: 'asc',
+        offset: 0,
+        limit: 20,
+      }),
     );
-    expect(apiNames()).toEqual([
-      'Orders API',
-      'Inventory API',
-      'Petstore',
-      'Legacy SOAP',
-    ]);
+    // The order the backend answers in: what needs attention first.
+    await waitFor(() =>
+      expect(apiNames()).toEqual([
+        'Orders API',
+        'Inventory API',
+        'Petstore',
+        'Legacy SOAP',
+      ]),
+    );
+
+    await userEvent.click(sortLabel('Status')!);
+    await waitFor(() =>
+      expect(lastListCall(defenderApi)).toMatchObject({
+        sort: 'status',
+        order: 'desc',
+      }),
+    );
+
+    // Another column keeps the direction (material-table's default).
+    await userEvent.click(sortLabel('Active alerts')!);
+    await waitFor(() =>
+      expect(lastListCall(defenderApi)).toMatchObject({
+        sort: 'highAlerts',
+        order: 'desc',
+      }),
+    );
   });
 
-  it('narrows the rows with the status filter and the owner filter', async () => {
-    await renderPage();
+  it('sends the status, owner and system filters to the backend', async () => {
+    const defenderApi = backend();
+    await renderPage(defenderApi);
     await screen.findByText('APIs (4)');
 
     await userEvent.selectOptions(
@@ -325,96 +412,212 @@ describe('DefenderApisGovernancePage', () => {
       screen.getByRole('option', { name: 'At risk (1)' }),
     );
     expect(await screen.findByText('APIs (1)')).toBeInTheDocument();
+    expect(lastListCall(defenderApi)).toEqual({
+      status: ['atRisk'],
+      offset: 0,
+      limit: 20,
+    });
     expect(apiNames()).toEqual(['Orders API']);
 
     await userEvent.selectOptions(screen.getByLabelText('Status'), '');
     await userEvent.selectOptions(
       screen.getByLabelText('Owner'),
-      screen.getByRole('option', { name: 'team-payments' }),
+      screen.getByRole('option', { name: 'team-payments (2)' }),
     );
     expect(await screen.findByText('APIs (2)')).toBeInTheDocument();
-    expect(apiNames().sort()).toEqual(['Inventory API', 'Petstore']);
+    expect(lastListCall(defenderApi)).toEqual({
+      owner: [PAYMENTS],
+      offset: 0,
+      limit: 20,
+    });
+    expect(apiNames()).toEqual(['Inventory API', 'Petstore']);
+
+    await userEvent.selectOptions(
+      screen.getByLabelText('System'),
+      screen.getByRole('option', { name: 'retail (2)' }),
+    );
+    await screen.findByText('APIs (0)');
+    expect(lastListCall(defenderApi)).toEqual({
+      owner: [PAYMENTS],
+      system: [RETAIL],
+      offset: 0,
+      limit: 20,
+    });
+    expect(screen.getByText('No APIs match the filters.')).toBeInTheDocument();
+    // No domain in this catalog: no domain filter.
+    expect(screen.queryByLabelText('Domain')).not.toBeInTheDocument();
   });
 
-  it('narrows the rows with the search box', async () => {
-    await renderPage();
+  it('sends the search as q once typing pauses', async () => {
+    const defenderApi = backend();
+    await renderPage(defenderApi);
     await screen.findByText('APIs (4)');
 
-    await userEvent.type(screen.getByPlaceholderText('Filter'), 'team-orders');
-    await waitFor(() =>
-      expect(apiNames().sort()).toEqual(['Legacy SOAP', 'Orders API']),
-    );
-  });
-
-  it('exports the rows that pass the filters and the search as CSV', async () => {
-    const createObjectURL = jest.fn((_blob: Blob) => 'blob:postures');
-    const revokeObjectURL = jest.fn();
-    const original = {
-      createObjectURL: URL.createObjectURL,
-      revokeObjectURL: URL.revokeObjectURL,
-    };
-    Object.assign(URL, { createObjectURL, revokeObjectURL });
-    const clicked: Array<{ download: string; href: string }> = [];
-    const click = jest
-      .spyOn(HTMLAnchorElement.prototype, 'click')
-      .mockImplementation(function recordClick(this: HTMLAnchorElement) {
-        clicked.push({ download: this.download, href: this.href });
-      });
-    try {
-      await renderPage();
-      await screen.findByText('APIs (4)');
-      await userEvent.selectOptions(
-        screen.getByLabelText('Owner'),
-        screen.getByRole('option', { name: 'team-orders' }),
-      );
-      await userEvent.type(screen.getByPlaceholderText('Filter'), 'soap');
-      await waitFor(() => expect(apiNames()).toEqual(['Legacy SOAP']));
-
-      await userEvent.click(screen.getByRole('button', { name: /Export CSV/ }));
-
-      expect(clicked).toEqual([
-        {
-          download: expect.stringMatching(
-            /^defender-apis-postures-\d{4}-\d{2}-\d{2}\.csv$/,
-          ),
-          href: 'blob:postures',
-        },
-      ]);
-      const blob = createObjectURL.mock.calls[0][0];
-      expect(blob.type).toBe('text/csv;charset=utf-8');
-      const lines = (await blobText(blob)).replace(/^\uFEFF/, '').split('\r\n');
-      expect(lines[0]).toMatch(/^Entity,Name,Status,Reason,Owners,/);
-      expect(lines.slice(1)).toEqual([
-        expect.stringMatching(
-          /^api:default\/legacy-soap,Legacy SOAP,Not applicable,This is a SOAP API; Defender for APIs protects REST APIs only\.,group:default\/team-orders,/,
-        ),
-        '',
-      ]);
-    } finally {
-      click.mockRestore();
-      Object.assign(URL, original);
-    }
-  });
-
-  it('shows the rows without owners and a warning when the catalog fails', async () => {
-    const catalogApi = catalogApiMock.mock({
-      getEntitiesByRefs: jest.fn().mockRejectedValue(new Error('catalog down')),
+    await userEvent.type(screen.getByLabelText('Search'), ' soap ');
+    await waitFor(() => expect(apiNames()).toEqual(['Legacy SOAP']), {
+      timeout: SEARCH_DEBOUNCE_MS + 2000,
     });
-    await renderPage(backend(), catalogApi);
+    // One request for the settled text, none per key.
+    expect(listCalls(defenderApi).slice(1)).toEqual([
+      { q: 'soap', offset: 0, limit: 20 },
+    ]);
+  });
+
+  it('reads the next page from the backend, and the first again when a filter changes', async () => {
+    const many = Array.from({ length: 25 }, (_, i) =>
+      posture({
+        entityRef: `api:default/api-${String(i).padStart(2, '0')}`,
+        title: `API ${String(i).padStart(2, '0')}`,
+      }),
+    );
+    const defenderApi = backend(many, summary({ protected: 25 }));
+    await renderPage(defenderApi);
+    await screen.findByText('APIs (25)');
+    expect(apiNames()).toHaveLength(20);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next Page' }));
+    await waitFor(() =>
+      expect(apiNames()).toEqual([
+        'API 20',
+        'API 21',
+        'API 22',
+        'API 23',
+        'API 24',
+      ]),
+    );
+    expect(lastListCall(defenderApi)).toEqual({ offset: 20, limit: 20 });
+
+    await userEvent.selectOptions(
+      screen.getByLabelText('Status'),
+      screen.getByRole('option', { name: 'Protected (25)' }),
+    );
+    await waitFor(() =>
+      expect(lastListCall(defenderApi)).toEqual({
+        status: ['protected'],
+        offset: 0,
+        limit: 20,
+      }),
+    );
+    await waitFor(() => expect(apiNames()).toHaveLength(20));
+  });
+
+  it('shows a failed page in a ResponseErrorPanel inside the table', async () => {
+    const defenderApi = backend();
+    defenderApi.listPostures.mockRejectedValue(
+      await ResponseError.fromResponse(
+        new Response(
+          JSON.stringify({
+            error: { name: 'InputError', message: 'Invalid sort' },
+            response: { statusCode: 400 },
+          }),
+          {
+            status: 400,
+            statusText: 'Bad Request',
+            headers: { 'content-type': 'application/json' },
+          },
+        ),
+      ),
+    );
+    await renderPage(defenderApi);
 
     expect(
-      await screen.findByText(
-        'Could not read owners and titles from the catalog: catalog down',
+      await within(posturesTable()).findByText(
+        /Request failed with 400 Bad Request/,
       ),
     ).toBeInTheDocument();
-    expect(apiNames()).toHaveLength(4);
-    expect(
-      within(rowOf('Petstore API')).queryByText('team-payments'),
-    ).toBeNull();
-    expect(screen.queryByLabelText('Owner')).not.toBeInTheDocument();
+    expect(tile('Coverage')).toBeInTheDocument();
   });
 
-  it('shows a backend error in a ResponseErrorPanel', async () => {
+  it('exports as CSV every API the filters, the search and the sort select, read from the backend on click', async () => {
+    const defenderApi = backend();
+    await renderPage(defenderApi);
+    await screen.findByText('APIs (4)');
+    await userEvent.selectOptions(
+      screen.getByLabelText('Owner'),
+      screen.getByRole('option', { name: 'team-orders (2)' }),
+    );
+    await userEvent.type(screen.getByLabelText('Search'), 'soap');
+    await waitFor(() => expect(apiNames()).toEqual(['Legacy SOAP']), {
+      timeout: SEARCH_DEBOUNCE_MS + 2000,
+    });
+    await userEvent.click(sortLabel('Status')!);
+    await waitFor(() =>
+      expect(lastListCall(defenderApi)).toMatchObject({ sort: 'status' }),
+    );
+    const readsBefore = listCalls(defenderApi).length;
+
+    const { names, texts } = await captureDownloads(async () => {
+      await userEvent.click(screen.getByRole('button', { name: /Export CSV/ }));
+      await waitFor(() =>
+        expect(
+          screen.getByRole('button', { name: /Export CSV/ }),
+        ).toBeEnabled(),
+      );
+    });
+
+    expect(listCalls(defenderApi).slice(readsBefore)).toEqual([
+      {
+        owner: [ORDERS],
+        q: 'soap',
+        sort: 'status',
+        order: 'asc',
+        limit: 500,
+      },
+    ]);
+    expect(names).toEqual([
+      expect.stringMatching(/^defender-apis-postures-\d{4}-\d{2}-\d{2}\.csv$/),
+    ]);
+    const lines = texts[0].split('\r\n');
+    expect(lines[0]).toMatch(/^Entity,Name,Status,Reason,Owners,System,/);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(
+        /^api:default\/legacy-soap,Legacy SOAP,Not applicable,This is a SOAP API; Defender for APIs protects REST APIs only\.,group:default\/team-orders,system:default\/retail,/,
+      ),
+      '',
+    ]);
+  });
+
+  it('exports every page, not only the one shown', async () => {
+    const many = Array.from({ length: 501 }, (_, i) =>
+      posture({ entityRef: `api:default/api-${String(i).padStart(3, '0')}` }),
+    );
+    const defenderApi = backend(many, summary({ protected: 501 }));
+    await renderPage(defenderApi);
+    await screen.findByText('APIs (501)');
+
+    const { texts } = await captureDownloads(async () => {
+      await userEvent.click(screen.getByRole('button', { name: /Export CSV/ }));
+      await waitFor(() => expect(listCalls(defenderApi)).toHaveLength(3));
+      await waitFor(() =>
+        expect(
+          screen.getByRole('button', { name: /Export CSV/ }),
+        ).toBeEnabled(),
+      );
+    });
+
+    expect(listCalls(defenderApi).slice(1)).toEqual([
+      { limit: 500 },
+      { limit: 500, cursor: '500' },
+    ]);
+    // The header, 501 APIs and the final line end.
+    expect(texts[0].split('\r\n')).toHaveLength(503);
+  });
+
+  it('says so in a ResponseErrorPanel when the export cannot be read', async () => {
+    const defenderApi = backend();
+    await renderPage(defenderApi);
+    await screen.findByText('APIs (4)');
+    defenderApi.listPostures.mockRejectedValueOnce(new Error('backend down'));
+
+    await userEvent.click(screen.getByRole('button', { name: /Export CSV/ }));
+
+    expect(
+      await screen.findByText(/Could not export the APIs/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('backend down')).toBeInTheDocument();
+  });
+
+  it('shows a summary error in a ResponseErrorPanel', async () => {
     const error = await ResponseError.fromResponse(
       new Response(
         JSON.stringify({
@@ -439,46 +642,65 @@ describe('DefenderApisGovernancePage', () => {
   });
 
   it('says so when the catalog has no API entities', async () => {
-    await renderPage(backend([], summary()));
+    const defenderApi = backend([], summary());
+    await renderPage(defenderApi);
 
     expect(
       await screen.findByText('No API entities in the catalog'),
     ).toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
     expect(screen.queryByRole('group', { name: 'Coverage' })).toBeNull();
+    expect(defenderApi.listPostures).not.toHaveBeenCalled();
   });
 
-  it('onboards the unprotected APIs gradually, reports refusals, and reads postures again', async () => {
-    const unprotected = (name: string) =>
-      notOnboardedPosture({
-        entityRef: `api:default/${name}`,
-        api: api(name, name),
-      });
-    const { access: _a, ...wallet } = unprotected('wallet');
-    const { access: _b, ...fx } = unprotected('fx');
-    const defenderApi = backend([...POSTURES, wallet, fx]);
-    (defenderApi.onboard as jest.Mock)
-      .mockResolvedValueOnce({ ...wallet, status: 'onboarding' })
+  const unprotected = (name: string, owner: string) => {
+    const { access: _access, ...rest } = notOnboardedPosture({
+      entityRef: `api:default/${name}`,
+      owners: [owner],
+      api: api(name, name),
+    });
+    return rest;
+  };
+  const WITH_UNPROTECTED = [
+    ...POSTURES,
+    unprotected('wallet', PAYMENTS),
+    unprotected('fx', ORDERS),
+  ];
+  const SUMMARY_WITH_UNPROTECTED = summary(
+    {
+      protected: 1,
+      atRisk: 1,
+      notApplicable: 1,
+      planDisabled: 1,
+      notOnboarded: 2,
+    },
+    {
+      byOwner: {
+        [PAYMENTS]: { protected: 1, planDisabled: 1, notOnboarded: 1 },
+        [ORDERS]: { atRisk: 1, notApplicable: 1, notOnboarded: 1 },
+      },
+    },
+  );
+
+  it('onboards the unprotected APIs the filters select, read when asked, gradually, and reads the page again', async () => {
+    const defenderApi = backend(WITH_UNPROTECTED, SUMMARY_WITH_UNPROTECTED);
+    defenderApi.onboard
       .mockRejectedValueOnce(
         new Error('Only the owners of api:default/fx may onboard it'),
-      );
-    await renderPage(
-      defenderApi,
-      catalogApiMock({
-        entities: [
-          ...ENTITIES,
-          apiEntity('wallet', PAYMENTS),
-          apiEntity('fx', ORDERS),
-        ],
-      }),
-      { bulkOnboardPaceMs: 0 },
-    );
+      )
+      .mockResolvedValueOnce({ ...WITH_UNPROTECTED[4], status: 'onboarding' });
+    await renderPage(defenderApi, { bulkOnboardPaceMs: 0 });
+    await screen.findByText('APIs (6)');
+    const readsBefore = listCalls(defenderApi).length;
 
     await userEvent.click(
-      await screen.findByRole('button', { name: 'Onboard unprotected (2)' }),
+      screen.getByRole('button', { name: 'Onboard unprotected' }),
     );
     const dialog = screen.getByRole('dialog');
-    expect(dialog).toHaveTextContent('Onboard 2 APIs to Defender for APIs?');
+    await within(dialog).findByText('Onboard 2 APIs to Defender for APIs?');
+    expect(listCalls(defenderApi).slice(readsBefore)).toEqual([
+      { status: ['notOnboarded'], limit: 500 },
+    ]);
     expect(dialog).toHaveTextContent(/one request every 0 seconds/);
     expect(defenderApi.onboard).not.toHaveBeenCalled();
 
@@ -486,9 +708,10 @@ describe('DefenderApisGovernancePage', () => {
       within(dialog).getByRole('button', { name: 'Onboard 2' }),
     );
     await within(dialog).findByText('2 of 2 requested');
-    expect(
-      (defenderApi.onboard as jest.Mock).mock.calls.map(([ref]) => ref.name),
-    ).toEqual(['wallet', 'fx']);
+    expect(defenderApi.onboard.mock.calls.map(([ref]) => ref.name)).toEqual([
+      'fx',
+      'wallet',
+    ]);
     expect(within(dialog).getByText('Requested')).toBeInTheDocument();
     expect(
       within(dialog).getByText(
@@ -496,22 +719,87 @@ describe('DefenderApisGovernancePage', () => {
       ),
     ).toBeInTheDocument();
 
-    const readsBefore = (defenderApi.listPostures as jest.Mock).mock.calls
-      .length;
+    const pageReads = listCalls(defenderApi).length;
     await userEvent.click(
       within(dialog).getByRole('button', { name: 'Close' }),
     );
     await waitFor(() =>
-      expect(
-        (defenderApi.listPostures as jest.Mock).mock.calls.length,
-      ).toBeGreaterThan(readsBefore),
+      expect(listCalls(defenderApi).length).toBeGreaterThan(pageReads),
+    );
+    expect(lastListCall(defenderApi)).toEqual({ offset: 0, limit: 20 });
+    await waitFor(() =>
+      expect(defenderApi.getSummary).toHaveBeenCalledTimes(2),
     );
   });
 
-  it('offers no bulk onboarding when nothing shown is unprotected', async () => {
+  it('narrows bulk onboarding with the filters and the search', async () => {
+    const defenderApi = backend(WITH_UNPROTECTED, SUMMARY_WITH_UNPROTECTED);
+    await renderPage(defenderApi, { bulkOnboardPaceMs: 0 });
+    await screen.findByText('APIs (6)');
+    await userEvent.selectOptions(
+      screen.getByLabelText('Owner'),
+      screen.getByRole('option', { name: 'team-payments (3)' }),
+    );
+    await screen.findByText('APIs (3)');
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Onboard unprotected' }),
+    );
+    const dialog = screen.getByRole('dialog');
+    await within(dialog).findByText('Onboard 1 API to Defender for APIs?');
+    expect(lastListCall(defenderApi)).toEqual({
+      owner: [PAYMENTS],
+      status: ['notOnboarded'],
+      limit: 500,
+    });
+    expect(within(dialog).getByText('wallet')).toBeInTheDocument();
+
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Cancel' }),
+    );
+    expect(defenderApi.onboard).not.toHaveBeenCalled();
+  });
+
+  it('says so when no unprotected API matches any more', async () => {
+    const defenderApi = backend(POSTURES, SUMMARY_WITH_UNPROTECTED);
+    await renderPage(defenderApi);
+    await screen.findByText('APIs (4)');
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Onboard unprotected' }),
+    );
+    const dialog = screen.getByRole('dialog');
+    expect(
+      await within(dialog).findByText('No unprotected APIs match the filters'),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).queryByRole('button', { name: /^Onboard/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('offers no bulk onboarding when nothing is unprotected', async () => {
     await renderPage();
     expect(
-      await screen.findByRole('button', { name: 'Onboard unprotected (0)' }),
+      await screen.findByRole('button', { name: 'Onboard unprotected' }),
     ).toBeDisabled();
+  });
+
+  it('offers no bulk onboarding under a status filter other than unprotected', async () => {
+    await renderPage(backend(WITH_UNPROTECTED, SUMMARY_WITH_UNPROTECTED));
+    const button = await screen.findByRole('button', {
+      name: 'Onboard unprotected',
+    });
+    expect(button).toBeEnabled();
+
+    await userEvent.selectOptions(
+      screen.getByLabelText('Status'),
+      screen.getByRole('option', { name: 'At risk (1)' }),
+    );
+    expect(button).toBeDisabled();
+    await userEvent.selectOptions(
+      screen.getByLabelText('Status'),
+      screen.getByRole('option', { name: 'Unprotected (2)' }),
+    );
+    expect(button).toBeEnabled();
   });
 });

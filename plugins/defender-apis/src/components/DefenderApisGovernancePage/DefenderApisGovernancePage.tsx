@@ -7,12 +7,10 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import Grid from '@material-ui/core/Grid';
-import Alert from '@material-ui/lab/Alert';
-import { errorMessage } from '../EntityDefenderApisCard/format';
-import { OwnerCoverageTable } from './OwnerCoverageTable';
+import { CoverageTable } from './CoverageTable';
 import { PosturesTable } from './PosturesTable';
 import { SummaryTiles } from './SummaryTiles';
-import { useGovernanceData } from './useGovernanceData';
+import { useSummary } from './useSummary';
 
 /**
  * Props of {@link DefenderApisGovernancePage}.
@@ -32,11 +30,11 @@ const SUBTITLE = 'Posture of every API in the catalog';
 
 /** The page's body in its states: progress, error, empty, data. */
 const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
-  const { loading, error, summary, rows, catalogError, reload } =
-    useGovernanceData();
-  if (loading) return <Progress />;
+  const { value: summary, loading, error, retry } = useSummary();
+  // Only the first read shows progress; a retry keeps the page (and the table's filters).
+  if (loading && !summary) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
-  if (!summary || (summary.total === 0 && rows.length === 0)) {
+  if (!summary || summary.total === 0) {
     return (
       <EmptyState
         missing="data"
@@ -45,27 +43,39 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
       />
     );
   }
+  const hasSystems = Object.keys(summary.bySystem).length > 0;
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <SummaryTiles summary={summary} />
       </Grid>
-      <Grid item xs={12}>
-        <OwnerCoverageTable summary={summary} />
+      <Grid item xs={12} lg={hasSystems ? 6 : 12}>
+        <CoverageTable
+          title="Coverage by owner"
+          subtitle="Worst first; an API with several owners counts for each"
+          groups={summary.byOwner}
+          groupTitle="Owner"
+          defaultKind="group"
+          emptyText="No owners: no API entity has an owner relation."
+        />
       </Grid>
-      {catalogError ? (
-        <Grid item xs={12}>
-          <Alert severity="warning">
-            Could not read owners and titles from the catalog:{' '}
-            {errorMessage(catalogError)}
-          </Alert>
+      {hasSystems ? (
+        <Grid item xs={12} lg={6}>
+          <CoverageTable
+            title="Coverage by system"
+            subtitle="Worst first; APIs without a system are left out"
+            groups={summary.bySystem}
+            groupTitle="System"
+            defaultKind="system"
+            emptyText="No API entity is part of a system."
+          />
         </Grid>
       ) : null}
       <Grid item xs={12}>
         <PosturesTable
-          rows={rows}
+          summary={summary}
           bulkOnboardPaceMs={props.bulkOnboardPaceMs}
-          onChanged={reload}
+          onChanged={retry}
         />
       </Grid>
     </Grid>
@@ -73,8 +83,9 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
 };
 
 /**
- * The governance page: catalog-wide coverage, coverage per owner, and every API's posture in
- * a table to filter, sort and export.
+ * The governance page: catalog-wide coverage, coverage per owner and per system, and every
+ * API's posture in a table the backend filters, sorts and pages, with CSV export and bulk
+ * onboarding of what the filters select.
  *
  * @public
  */

@@ -1,5 +1,6 @@
 import { ReactNode } from 'react';
 import {
+  coverageRatio,
   PostureStatus,
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
@@ -9,7 +10,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { STATUS_PRESENTATION } from '../EntityDefenderApisCard/PostureStatusHeadline';
-import { coverageOf, formatPercent } from './coverage';
+import { coverageText, formatPercent } from './coverage';
 
 const useStyles = makeStyles(theme => ({
   tile: { height: '100%' },
@@ -62,14 +63,13 @@ export const SummaryTiles = (props: { summary: PostureSummary }) => {
   const { total } = props.summary;
   // Every status is in the summary; read defensively all the same.
   const n = (status: PostureStatus) => props.summary.byStatus[status] ?? 0;
-  const coverage = coverageOf(props.summary);
   return (
     <Grid container spacing={2} component="section" aria-label="Summary">
       <Tile label="APIs" value={total} caption="API entities in the catalog" />
       <Tile
         label="Coverage"
-        value={formatPercent(coverage.ratio)}
-        caption={`${coverage.covered} of ${coverage.applicable} applicable APIs onboarded`}
+        value={formatPercent(coverageRatio(props.summary))}
+        caption={coverageText(props.summary)}
       />
       <Tile
         label="Protected"

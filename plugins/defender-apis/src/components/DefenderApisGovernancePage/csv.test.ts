@@ -46,6 +46,9 @@ describe('posturesCsv', () => {
     const refreshedAt = minutesAgo(5);
     const row = toPostureRow(
       posture({
+        title: 'Petstore, v2',
+        owners: ['group:default/team-payments', 'user:default/jane'],
+        domain: 'domain:default/commerce',
         status: 'atRisk',
         reason: '1 active high-severity alert, "Suspicious IP"',
         refreshedAt,
@@ -56,15 +59,11 @@ describe('posturesCsv', () => {
           items: [],
         },
       }),
-      {
-        title: 'Petstore, v2',
-        owners: ['group:default/team-payments', 'user:default/jane'],
-      },
     );
 
     const [header, line, end] = posturesCsv([row]).split('\r\n');
     expect(header).toBe(
-      'Entity,Name,Status,Reason,Owners,Subscription,Resource group,APIM service,API id,Endpoints,Unauthenticated endpoints,Sensitive data endpoints,Active alerts,High-severity alerts,Open recommendations,Plan,Read at,Stale',
+      'Entity,Name,Status,Reason,Owners,System,Domain,Lifecycle,Subscription,Resource group,APIM service,API id,Endpoints,Unauthenticated endpoints,Sensitive data endpoints,Active alerts,High-severity alerts,Open recommendations,Plan,Read at,Stale',
     );
     expect(line).toBe(
       [
@@ -73,6 +72,9 @@ describe('posturesCsv', () => {
         'At risk',
         '"1 active high-severity alert, ""Suspicious IP"""',
         'group:default/team-payments; user:default/jane',
+        'system:default/payments',
+        'domain:default/commerce',
+        'production',
         '00000000-0000-0000-0000-000000000001',
         'rg-payments',
         'contoso-apim',

@@ -1,43 +1,23 @@
-import { Entity } from '@backstage/catalog-model';
-import { POSTURE_STATUSES } from '@defender-apis/plugin-defender-apis-common';
 import { notOnboardedPosture, posture } from '../../__testUtils__/postures';
-import {
-  catalogInfoByRef,
-  filterRows,
-  rowMatchesSearch,
-  STATUS_RANK,
-  toPostureRow,
-  toPostureRows,
-} from './rows';
-
-function apiEntity(
-  name: string,
-  extra: Partial<Entity['metadata']> = {},
-  owners: string[] = [],
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'API',
-    metadata: { name, namespace: 'default', ...extra },
-    relations: [
-      ...owners.map(targetRef => ({ type: 'ownedBy', targetRef })),
-      { type: 'partOf', targetRef: 'system:default/payments' },
-    ],
-  };
-}
+import { toPostureRow } from './rows';
 
 describe('toPostureRow', () => {
   it('flattens a protected posture into what the table shows', () => {
-    const row = toPostureRow(posture(), {
-      owners: ['group:default/team-payments'],
-    });
+    const row = toPostureRow(
+      posture({
+        owners: ['group:default/team-payments', 'user:default/jane'],
+        domain: 'domain:default/commerce',
+      }),
+    );
     expect(row).toMatchObject({
       entityRef: 'api:default/petstore',
       name: 'Petstore API',
       status: 'protected',
       statusLabel: 'Protected',
-      owners: ['group:default/team-payments'],
-      ownersText: 'team-payments',
+      owners: ['group:default/team-payments', 'user:default/jane'],
+      system: 'system:default/payments',
+      domain: 'domain:default/commerce',
+      lifecycle: 'production',
       serviceName: 'contoso-apim',
       apiId: 'petstore-api',
       endpointsTotal: 14,
@@ -51,10 +31,8 @@ describe('toPostureRow', () => {
     });
   });
 
-  it('prefers the catalog title, then the APIM display name, then the entity name', () => {
-    expect(toPostureRow(posture(), { title: 'Pets', owners: [] }).name).toBe(
-      'Pets',
-    );
+  it('prefers the entity title, then the APIM display name, then the entity name', () => {
+    expect(toPostureRow(posture({ title: 'Pets' })).name).toBe('Pets');
     expect(toPostureRow(posture()).name).toBe('Petstore API');
     expect(toPostureRow(posture({ api: undefined })).name).toBe('petstore');
   });
@@ -87,84 +65,17 @@ describe('toPostureRow', () => {
     ).toBeUndefined();
   });
 
-  it('falls back to the owners the posture carries without catalog info', () => {
-    expect(toPostureRow(posture()).owners).toEqual([
-      'group:default/team-payments',
-    ]);
-    expect(toPostureRow(posture({ access: undefined })).owners).toEqual([]);
-  });
-});
-
-describe('STATUS_RANK', () => {
-  it('ranks every status, at risk first and not applicable last', () => {
-    const ranks = POSTURE_STATUSES.map(s => STATUS_RANK[s]);
-    expect(new Set(ranks).size).toBe(POSTURE_STATUSES.length);
-    expect(Math.min(...ranks)).toBe(STATUS_RANK.atRisk);
-    expect(Math.max(...ranks)).toBe(STATUS_RANK.notApplicable);
-    expect(ranks.every(r => r >= 0)).toBe(true);
-  });
-});
-
-describe('catalogInfoByRef and toPostureRows', () => {
-  it('matches catalog entities to postures case-insensitively and keeps only ownedBy relations', () => {
-    const info = catalogInfoByRef([
-      apiEntity('PetStore', { title: 'Pets' }, ['group:default/team-payments']),
-      undefined,
-    ]);
-    const [row] = toPostureRows(
-      [posture({ entityRef: 'api:default/petstore' })],
-      info,
-    );
-    expect(row.name).toBe('Pets');
-    expect(row.owners).toEqual(['group:default/team-payments']);
-  });
-});
-
-describe('search and filters', () => {
-  const rows = toPostureRows(
-    [
-      posture({ entityRef: 'api:default/petstore' }),
-      notOnboardedPosture({
-        entityRef: 'api:default/orders',
-        api: {
-          ...posture().api!,
-          serviceName: 'orders-apim',
-          apiId: 'orders',
-          displayName: 'Orders',
-        },
-      }),
-    ],
-    catalogInfoByRef([
-      apiEntity('petstore', {}, ['group:default/team-payments']),
-      apiEntity('orders', {}, ['group:ops/team-orders']),
-    ]),
-  );
-
-  it('searches name, ref, status, owners, service and API id, ignoring case and spaces around', () => {
-    const names = (search: string) =>
-      rows.filter(r => rowMatchesSearch(r, search)).map(r => r.entityRef);
-    expect(names('  PETSTORE ')).toEqual(['api:default/petstore']);
-    expect(names('unprotected')).toEqual(['api:default/orders']);
-    expect(names('ops/team-orders')).toEqual(['api:default/orders']);
-    expect(names('orders-apim')).toEqual(['api:default/orders']);
-    expect(names('api:default/')).toHaveLength(2);
-    expect(names('')).toHaveLength(2);
-    expect(names('nothing like it')).toEqual([]);
-  });
-
-  it('filters by status, by owner ref (exactly, any case) and by search together', () => {
+  it('takes the owners from the posture, not from the caller-specific access', () => {
     expect(
-      filterRows(rows, { status: 'notOnboarded' }).map(r => r.name),
-    ).toEqual(['Orders']);
+      toPostureRow(posture({ owners: [], access: undefined })).owners,
+    ).toEqual([]);
     expect(
-      filterRows(rows, { owner: 'GROUP:default/team-payments' }).map(
-        r => r.name,
-      ),
-    ).toEqual(['Petstore API']);
-    expect(filterRows(rows, { owner: 'group:default/team' })).toEqual([]);
-    expect(filterRows(rows, { status: 'protected', search: 'orders' })).toEqual(
-      [],
-    );
-    expect(filterRows(rows, {})).toHaveLength(2);
+      toPostureRow(
+        posture({
+          owners: ['group:default/team-orders'],
+          access: { canOnboard: false, owners: ['group:default/other'] },
+        }),
+      ).owners,
+    ).toEqual(['group:default/team-orders']);
   });
 });

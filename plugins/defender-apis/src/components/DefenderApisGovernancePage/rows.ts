@@ -1,28 +1,13 @@
 /**
- * The posture table's rows: one flat object per API with the values the table shows, sorts,
- * searches and exports. Pure, so it is tested without rendering.
+ * The posture table's rows: one flat object per API with the values the table shows and the
+ * CSV exports. Pure, so it is tested without rendering.
  */
-import {
-  Entity,
-  parseEntityRef,
-  RELATION_OWNED_BY,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
 import {
   ApiPosture,
-  POSTURE_STATUSES,
   PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
 import { STATUS_PRESENTATION } from '../EntityDefenderApisCard/PostureStatusHeadline';
-import { humanizeOwnerRef } from '../EntityDefenderApisCard/format';
-
-/** What the catalog tells about an API entity beyond its posture. */
-export interface CatalogInfo {
-  /** `metadata.title`, when set. */
-  title?: string;
-  /** Entity refs of its owners (`ownedBy` relations). */
-  owners: string[];
-}
 
 /** One row of the posture table. */
 export interface PostureRow {
@@ -32,11 +17,13 @@ export interface PostureRow {
   name: string;
   status: PostureStatus;
   statusLabel: string;
-  /** Orders statuses from the one that needs attention most. */
-  statusRank: number;
+  /** Entity refs of the owners. */
   owners: string[];
-  /** Owners as people say them, joined, for search. */
-  ownersText: string;
+  /** Entity ref of the system, when the API is part of one. */
+  system?: string;
+  /** Entity ref of the system's domain, when it has one. */
+  domain?: string;
+  lifecycle?: string;
   serviceName?: string;
   apiId?: string;
   /** Endpoint counts; absent when Defender for APIs has reported none (yet). */
@@ -53,41 +40,6 @@ export interface PostureRow {
   posture: ApiPosture;
 }
 
-/** Statuses in the order they need attention: at risk first, protected and out of scope last. */
-const ATTENTION_ORDER: readonly PostureStatus[] = [
-  'atRisk',
-  'error',
-  'unmapped',
-  'notOnboarded',
-  'planDisabled',
-  'onboarding',
-  'awaitingData',
-  'protected',
-  'notApplicable',
-];
-
-/** Compile-time and test guard: every status has a rank. */
-export const STATUS_RANK: Record<PostureStatus, number> = Object.fromEntries(
-  POSTURE_STATUSES.map(status => [status, ATTENTION_ORDER.indexOf(status)]),
-) as Record<PostureStatus, number>;
-
-/** The catalog info of API entities by entity ref. */
-export function catalogInfoByRef(
-  entities: Array<Entity | undefined>,
-): Map<string, CatalogInfo> {
-  const result = new Map<string, CatalogInfo>();
-  for (const entity of entities) {
-    if (!entity) continue;
-    result.set(stringifyEntityRef(entity).toLocaleLowerCase('en-US'), {
-      ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
-      owners: (entity.relations ?? [])
-        .filter(r => r.type === RELATION_OWNED_BY)
-        .map(r => r.targetRef),
-    });
-  }
-  return result;
-}
-
 function entityName(entityRef: string): string {
   try {
     return parseEntityRef(entityRef).name;
@@ -102,26 +54,23 @@ function planText(posture: ApiPosture): string | undefined {
   return posture.plan.subPlan ? `On ${posture.plan.subPlan}` : 'On';
 }
 
-/** The table row of one posture, with what the catalog knows of the entity. */
-export function toPostureRow(
-  posture: ApiPosture,
-  catalog?: CatalogInfo,
-): PostureRow {
-  const owners = catalog?.owners ?? posture.access?.owners ?? [];
+/** The table row of one posture; the posture carries the catalog facts (owners, title, system). */
+export function toPostureRow(posture: ApiPosture): PostureRow {
   // Zero endpoints right after onboarding means "not reported yet", not "none unauthenticated".
   const endpoints =
     posture.status === 'awaitingData' ? undefined : posture.endpoints;
   return {
     entityRef: posture.entityRef,
     name:
-      catalog?.title ??
+      posture.title ??
       posture.api?.displayName ??
       entityName(posture.entityRef),
     status: posture.status,
     statusLabel: STATUS_PRESENTATION[posture.status].label,
-    statusRank: STATUS_RANK[posture.status],
-    owners,
-    ownersText: owners.map(humanizeOwnerRef).join(', '),
+    owners: posture.owners,
+    system: posture.system,
+    domain: posture.domain,
+    lifecycle: posture.lifecycle,
     serviceName: posture.api?.serviceName,
     apiId: posture.api?.apiId,
     endpointsTotal: endpoints?.total,
@@ -135,64 +84,4 @@ export function toPostureRow(
     stale: posture.stale,
     posture,
   };
-}
-
-/** The rows of the postures, looking up each entity's catalog info case-insensitively. */
-export function toPostureRows(
-  postures: ApiPosture[],
-  catalog: Map<string, CatalogInfo> = new Map(),
-): PostureRow[] {
-  return postures.map(posture =>
-    toPostureRow(
-      posture,
-      catalog.get(posture.entityRef.toLocaleLowerCase('en-US')),
-    ),
-  );
-}
-
-/**
- * The table's search: case-insensitive substring of the API's name, entity ref, status,
- * owners, APIM service or API id. The table and the CSV export both use it, so an export
- * holds exactly the rows the search shows.
- */
-export function rowMatchesSearch(row: PostureRow, search: string): boolean {
-  const needle = search.trim().toLocaleUpperCase('en-US');
-  if (!needle) return true;
-  return [
-    row.name,
-    row.entityRef,
-    row.statusLabel,
-    row.ownersText,
-    ...row.owners,
-    row.serviceName,
-    row.apiId,
-  ].some(value => value?.toLocaleUpperCase('en-US').includes(needle));
-}
-
-/** Row filters above the table. */
-export interface RowFilters {
-  status?: PostureStatus;
-  /** Owner entity ref. */
-  owner?: string;
-  search?: string;
-}
-
-/** The rows that pass every filter. */
-export function filterRows(
-  rows: PostureRow[],
-  filters: RowFilters,
-): PostureRow[] {
-  const owner = filters.owner?.toLocaleLowerCase('en-US');
-  return rows.filter(
-    row =>
-      (!filters.status || row.status === filters.status) &&
-      (!owner ||
-        row.owners.some(o => o.toLocaleLowerCase('en-US') === owner)) &&
-      rowMatchesSearch(row, filters.search ?? ''),
-  );
-}
-
-/** Compares optional numbers with absent values lowest. */
-export function compareOptional(a?: number, b?: number): number {
-  return (a ?? -1) - (b ?? -1);
 }

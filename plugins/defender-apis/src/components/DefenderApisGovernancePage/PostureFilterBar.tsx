@@ -1,0 +1,150 @@
+import { ReactNode } from 'react';
+import {
+  POSTURE_STATUSES,
+  PostureCounts,
+  PostureStatus,
+  PostureSummary,
+} from '@defender-apis/plugin-defender-apis-common';
+import Box from '@material-ui/core/Box';
+import TextField from '@material-ui/core/TextField';
+import { makeStyles } from '@material-ui/core/styles';
+import { STATUS_PRESENTATION } from '../EntityDefenderApisCard/PostureStatusHeadline';
+import { humanizeRef } from '../EntityDefenderApisCard/format';
+import { PostureFilters } from './postureQuery';
+import { SearchField } from './SearchField';
+
+const useStyles = makeStyles(theme => ({
+  filters: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(2),
+  },
+  filter: { minWidth: 200 },
+}));
+
+const ALL = '';
+
+/** A native select, as every filter uses it. */
+const FilterSelect = (props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  children: ReactNode;
+}) => {
+  const classes = useStyles();
+  return (
+    <TextField
+      select
+      id={props.id}
+      label={props.label}
+      variant="outlined"
+      size="small"
+      className={classes.filter}
+      value={props.value}
+      onChange={e => props.onChange(e.target.value)}
+      SelectProps={{ native: true }}
+      InputLabelProps={{ shrink: true }}
+    >
+      {props.children}
+    </TextField>
+  );
+};
+
+/** The options of an owner, system or domain filter: the summary's groups, by name. */
+const GroupOptions = (props: {
+  allLabel: string;
+  groups: Record<string, PostureCounts>;
+}) => (
+  <>
+    <option value={ALL}>{props.allLabel}</option>
+    {Object.entries(props.groups)
+      .map(([ref, counts]) => ({ ref, name: humanizeRef(ref), counts }))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map(({ ref, name, counts }) => (
+        <option key={ref} value={ref}>
+          {name} ({counts.total})
+        </option>
+      ))}
+  </>
+);
+
+/**
+ * The filters above the posture table: status, owner, system and domain (options and counts
+ * from the summary; a filter with nothing to choose is left out) and a search in API names
+ * and titles, reported once typing pauses.
+ */
+export const PostureFilterBar = (props: {
+  summary: PostureSummary;
+  filters: PostureFilters;
+  onChange: (filters: PostureFilters) => void;
+  /** Buttons at the end of the bar. */
+  children?: ReactNode;
+}) => {
+  const { summary, filters, onChange } = props;
+  const classes = useStyles();
+  const set = (key: keyof PostureFilters) => (value: string) =>
+    onChange({ ...filters, [key]: value || undefined });
+  return (
+    <Box className={classes.filters}>
+      <FilterSelect
+        id="defender-apis-status-filter"
+        label="Status"
+        value={filters.status ?? ALL}
+        onChange={value =>
+          onChange({
+            ...filters,
+            status: (value || undefined) as PostureStatus | undefined,
+          })
+        }
+      >
+        <option value={ALL}>All statuses ({summary.total})</option>
+        {POSTURE_STATUSES.map(s => (
+          <option key={s} value={s}>
+            {STATUS_PRESENTATION[s].label} ({summary.byStatus[s] ?? 0})
+          </option>
+        ))}
+      </FilterSelect>
+      {Object.keys(summary.byOwner).length > 0 ? (
+        <FilterSelect
+          id="defender-apis-owner-filter"
+          label="Owner"
+          value={filters.owner ?? ALL}
+          onChange={set('owner')}
+        >
+          <GroupOptions allLabel="All owners" groups={summary.byOwner} />
+        </FilterSelect>
+      ) : null}
+      {Object.keys(summary.bySystem).length > 0 ? (
+        <FilterSelect
+          id="defender-apis-system-filter"
+          label="System"
+          value={filters.system ?? ALL}
+          onChange={set('system')}
+        >
+          <GroupOptions allLabel="All systems" groups={summary.bySystem} />
+        </FilterSelect>
+      ) : null}
+      {Object.keys(summary.byDomain).length > 0 ? (
+        <FilterSelect
+          id="defender-apis-domain-filter"
+          label="Domain"
+          value={filters.domain ?? ALL}
+          onChange={set('domain')}
+        >
+          <GroupOptions allLabel="All domains" groups={summary.byDomain} />
+        </FilterSelect>
+      ) : null}
+      <SearchField
+        id="defender-apis-search"
+        label="Search"
+        placeholder="API name or title"
+        className={classes.filter}
+        value={filters.search ?? ''}
+        onChange={search => onChange({ ...filters, search })}
+      />
+      {props.children}
+    </Box>
+  );
+};

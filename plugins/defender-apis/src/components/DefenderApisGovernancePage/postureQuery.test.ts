@@ -1,0 +1,45 @@
+import { filtersQuery, onboardableQuery } from './postureQuery';
+
+describe('filtersQuery', () => {
+  it('sends each chosen filter as a one-value list and the trimmed search as q', () => {
+    expect(
+      filtersQuery({
+        status: 'atRisk',
+        owner: 'group:default/team-payments',
+        system: 'system:default/payments',
+        domain: 'domain:default/commerce',
+        search: '  pet ',
+      }),
+    ).toEqual({
+      status: ['atRisk'],
+      owner: ['group:default/team-payments'],
+      system: ['system:default/payments'],
+      domain: ['domain:default/commerce'],
+      q: 'pet',
+    });
+  });
+
+  it('leaves out filters not chosen and a blank search', () => {
+    expect(filtersQuery({})).toEqual({});
+    expect(filtersQuery({ owner: '', search: '   ' })).toEqual({});
+  });
+});
+
+describe('onboardableQuery', () => {
+  it('narrows the query to the not-onboarded APIs, keeping the other filters', () => {
+    expect(
+      onboardableQuery({ owner: ['group:default/team-payments'], q: 'pet' }),
+    ).toEqual({
+      owner: ['group:default/team-payments'],
+      q: 'pet',
+      status: ['notOnboarded'],
+    });
+    expect(onboardableQuery({ status: ['notOnboarded', 'atRisk'] })).toEqual({
+      status: ['notOnboarded'],
+    });
+  });
+
+  it('gives nothing when the status filter leaves no not-onboarded API', () => {
+    expect(onboardableQuery({ status: ['atRisk'] })).toBeUndefined();
+  });
+});
