@@ -4,8 +4,9 @@ import path from 'node:path';
 
 /*
  * The governance page in Chromium, through the running app, backend and ARM emulator, as the
- * guest user: its counts agree with the backend's summary, the table filters by status, and
- * the CSV export downloads the rows the table shows.
+ * guest user: its counts agree with the backend's summary, the table searches API names and
+ * titles and filters by status (both applied by the backend), and the CSV export downloads the
+ * rows the table shows.
  */
 
 const SCREENSHOTS = path.resolve(__dirname, '../../../docs/screenshots');
@@ -38,6 +39,14 @@ test('the governance page shows every API with its posture, filters and exports 
 
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, 'governance-page.png'), fullPage: true });
+
+  // The search goes to the backend as q, matching entity names and titles.
+  const search = page.getByLabel('Search', { exact: true });
+  await search.fill('checkout');
+  await expect(page.getByText('APIs (1)')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Checkout API' })).toBeVisible();
+  await search.fill('');
+  await expect(page.getByText(`APIs (${summary.total})`)).toBeVisible();
 
   await page.getByLabel('Status', { exact: true }).selectOption('atRisk');
   await expect(page.getByText(`APIs (${summary.byStatus.atRisk})`)).toBeVisible();
