@@ -1,0 +1,200 @@
+import { apimApiId, generateScenario, Scenario } from '@defender-apis/arm-emulator';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** APIs per APIM service: 10,000 APIs make the 50 services of the benchmark's goal. */
+export const APIS_PER_SERVICE = 200;
+/** At most this many subscriptions, as in the benchmark's goal (3). */
+export const MAX_SUBSCRIPTIONS = 3;
+/** Entities added after the first refresh, whose first views are counted. */
+export const FIRST_VIEW_ENTITIES = 20;
+/** Groups owning the generated APIs; the guest's own team is one of them. */
+const OWNER_GROUPS = ['team-payments', ...Array.from({ length: 19 }, (_, i) => `bench-team-${i + 2}`)];
+const APIS_PER_SYSTEM = 50;
+const DOMAINS = 5;
+const LIFECYCLES = ['production', 'production', 'experimental', 'deprecated'];
+
+/** Everything generated for one catalog size, on disk under `dir`. */
+export interface BenchFixture {
+  size: number;
+  dir: string;
+  /** The emulator's scenario file: `size` APIs, one per entity. */
+  scenarioFile: string;
+  /**
+   * The same world with the 20 APIs of the first-view measure created, as if someone had just
+   * added them to API Management; the emulator is restarted with it for that measure.
+   */
+  scenarioWithNewApisFile: string;
+  /** Catalog file of the `size` API entities (with their groups, systems and domains). */
+  catalogFile: string;
+  /**
+   * Catalog file of the entities added later for the first-view measure: a configured location
+   * that starts empty; {@link BenchFixture.lateCatalog} is written to it when they are added.
+   */
+  lateCatalogFile: string;
+  lateCatalog: string;
+  /** Names of the `size` API entities (namespace default). */
+  entityNames: string[];
+  /** Names of the late entities. */
+  lateEntityNames: string[];
+  services: Array<{ name: string; subscriptionId: string; resourceGroup: string }>;
+  subscriptions: number;
+}
+
+/**
+ * Generates the world of one size: an emulator scenario of `size` APIs over `size / 200` APIM
+ * services (so 10,000 APIs make 50 services) in up to 3 subscriptions, a catalog of `size` API
+ * entities each annotated with the full ARM id of one of those APIs, and for the first-view
+ * measure the same scenario with 20 more APIs and a catalog file that gets their entities later.
+ */
+export function writeFixture(size: number, dir: string): BenchFixture {
+  fs.mkdirSync(dir, { recursive: true });
+  const serviceCount = Math.max(1, Math.round(size / APIS_PER_SERVICE));
+  const subscriptions = Math.min(MAX_SUBSCRIPTIONS, serviceCount);
+  const withNewApis = generateScenario({ apis: size + FIRST_VIEW_ENTITIES, services: serviceCount, subscriptions });
+  const scenario = withoutApis(withNewApis, size);
+
+  const services = scenario.subscriptions.flatMap(sub =>
+    sub.services.map(s => ({ name: s.name, subscriptionId: sub.subscriptionId, resourceGroup: s.resourceGroup })),
+  );
+  // generateScenario names APIs gen-api-1..N, spread round-robin; index them back by name.
+  const apiIds = new Map<string, string>();
+  for (const sub of withNewApis.subscriptions) {
+    for (const service of sub.services) {
+      for (const api of service.apis) {
+        apiIds.set(api.name, apimApiId(sub.subscriptionId, service.resourceGroup, service.name, api.name));
+      }
+    }
+  }
+  const apiEntity = (i: number) => {
+    const armId = apiIds.get(`gen-api-${i}`);
+    if (!armId) throw new Error(`The generated scenario has no API gen-api-${i}`);
+    const system = i % 4 === 0 ? undefined : `bench-system-${Math.ceil(i / APIS_PER_SYSTEM)}`;
+    return {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'API',
+      metadata: {
+        name: `bench-api-${i}`,
+        title: `Bench API ${i}`,
+        annotations: { 'azure.com/api-management-api': armId },
+      },
+      spec: {
+        type: 'openapi',
+        lifecycle: LIFECYCLES[i % LIFECYCLES.length],
+        owner: OWNER_GROUPS[i % OWNER_GROUPS.length],
+        ...(system ? { system } : {}),
+        definition: 'openapi: 3.0.0\ninfo: { title: bench, version: "1" }\npaths: {}\n',
+      },
+    };
+  };
+
+  const indexes = (from: number, count: number) => Array.from({ length: count }, (_, k) => from + k);
+  const systems = Math.ceil(size / APIS_PER_SYSTEM);
+  const catalog = [
+    ...indexes(1, DOMAINS).map(d => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Domain',
+      metadata: { name: `bench-domain-${d}` },
+      spec: { owner: OWNER_GROUPS[d % OWNER_GROUPS.length] },
+    })),
+    ...indexes(1, systems).map(s => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: { name: `bench-system-${s}` },
+      spec: { owner: OWNER_GROUPS[s % OWNER_GROUPS.length], domain: `bench-domain-${(s % DOMAINS) + 1}` },
+    })),
+    ...OWNER_GROUPS.filter(g => g.startsWith('bench-')).map(g => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: g },
+      spec: { type: 'team', children: [] },
+    })),
+    ...indexes(1, size).map(apiEntity),
+  ];
+  const late = indexes(size + 1, FIRST_VIEW_ENTITIES).map(apiEntity);
+
+  const scenarioFile = path.join(dir, 'scenario.json');
+  const scenarioWithNewApisFile = path.join(dir, 'scenario-with-new-apis.json');
+  const catalogFile = path.join(dir, 'catalog.yaml');
+  const lateCatalogFile = path.join(dir, 'catalog-first-views.yaml');
+  fs.writeFileSync(scenarioFile, JSON.stringify(scenario));
+  fs.writeFileSync(scenarioWithNewApisFile, JSON.stringify(withNewApis));
+  fs.writeFileSync(catalogFile, yamlDocuments(catalog));
+  fs.writeFileSync(lateCatalogFile, '# The bench writes 20 API entities here for the first-view measure.\n');
+  return {
+    size,
+    dir,
+    scenarioFile,
+    scenarioWithNewApisFile,
+    catalogFile,
+    lateCatalogFile,
+    lateCatalog: yamlDocuments(late),
+    entityNames: indexes(1, size).map(i => `bench-api-${i}`),
+    lateEntityNames: late.map(e => e.metadata.name),
+    services,
+    subscriptions,
+  };
+}
+
+/**
+ * The scenario without its APIs gen-api-(keep+1) and up, and without their alerts and
+ * assessments: every other API stays exactly as generated.
+ */
+function withoutApis(scenario: Scenario, keep: number): Scenario {
+  const copy = structuredClone(scenario);
+  const dropped = (name: string) => Number(/^gen-api-(\d+)$/.exec(name)?.[1] ?? 0) > keep;
+  for (const sub of copy.subscriptions) {
+    const droppedIds: string[] = [];
+    for (const service of sub.services) {
+      for (const api of service.apis.filter(a => dropped(a.name))) {
+        droppedIds.push(apimApiId(sub.subscriptionId, service.resourceGroup, service.name, api.name).toLowerCase());
+      }
+      service.apis = service.apis.filter(a => !dropped(a.name));
+    }
+    const concerns = (resourceId: string) => {
+      const id = resourceId.toLowerCase();
+      return droppedIds.some(d => id === d || id.startsWith(`${d}/`));
+    };
+    sub.alerts = sub.alerts?.filter(a => !(a.azureResourceIds ?? []).some(concerns));
+    sub.assessments = sub.assessments?.filter(a => !concerns(a.resourceId));
+  }
+  return { ...copy, name: `${copy.name}-without-new`, description: `${copy.description ?? copy.name} (the last ${FIRST_VIEW_ENTITIES} not created yet)` };
+}
+
+/** A multi-document YAML file; JSON is YAML, so each document is one line of JSON. */
+function yamlDocuments(documents: unknown[]): string {
+  return documents.map(d => `---\n${JSON.stringify(d)}\n`).join('');
+}
+
+/**
+ * The backend's extra configuration for a fixture (merged over app-config.yaml): its port, the
+ * generated catalog instead of the sample one, the fixture's APIM services, the emulator as
+ * ARM, and a refresh frequency of a day so that refreshes only run when the bench triggers them.
+ */
+export function backendConfig(fixture: BenchFixture, options: { port: number; emulatorUrl: string }) {
+  return {
+    backend: {
+      baseUrl: `http://localhost:${options.port}`,
+      listen: { port: options.port },
+      database: { client: 'better-sqlite3', connection: ':memory:' },
+    },
+    catalog: {
+      // New entities are processed at once whatever this is; a long interval keeps the catalog
+      // from reprocessing all of them again during the measurements.
+      processingInterval: '1h',
+      locations: [
+        { type: 'file', target: fixture.catalogFile, rules: [{ allow: ['API', 'System', 'Domain', 'Group'] }] },
+        // Empty until the first-view measure adds its entities and refreshes this location.
+        { type: 'file', target: fixture.lateCatalogFile, rules: [{ allow: ['API'] }] },
+        // The guest user and its team (team-payments), so that owner checks see a real identity.
+        { type: 'file', target: path.resolve(__dirname, '../../examples/org.yaml'), rules: [{ allow: ['User', 'Group'] }] },
+      ],
+    },
+    defenderApis: {
+      azure: { resourceManagerEndpoint: options.emulatorUrl, credential: { type: 'emulator' } },
+      apiManagement: { services: fixture.services },
+      // String form: an object here would merge with app-config.yaml's { minutes: 30 }.
+      refresh: { frequency: '1d', timeout: '30m' },
+    },
+  };
+}

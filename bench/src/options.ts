@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/** How many requests each load run sends, per route. */
+export interface LoadSizes {
+  /** Card vs by-name, per concurrency. */
+  card: Record<number, number>;
+  /** Summary and filtered list vs entity-facets, per concurrency. */
+  lists: Record<number, number>;
+  /** Unmeasured requests per route before each run. */
+  warmup: number;
+  /** Cap of one load run; it ends early (and says how many ran) after this long. */
+  maxMsPerRun: number;
+}
+
+/** The bench's settings, from the command line. */
+export interface BenchOptions {
+  sizes: number[];
+  smoke: boolean;
+  /** Items per page of the emulator's ARM lists. */
+  pageSize: number;
+  load: LoadSizes;
+  /** Where the JSON results go. */
+  outFile: string;
+  /** Generated files and process logs. */
+  workDir: string;
+}
+
+/** Concurrencies of the card comparison and of the list comparisons (the goals' 1/16/64 and 1/8). */
+export const CARD_CONCURRENCY = [1, 16, 64];
+export const LIST_CONCURRENCY = [1, 8];
+
+export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--page-size N] [--out FILE]
+
+  --sizes LIST     catalog sizes (API entities) to run, one backend each (default 100,1000,10000)
+  --smoke          size 100 and few requests, to check the bench works (about 2 minutes);
+                   writes .cache/bench/smoke.json instead of bench/results/latest.json
+  --page-size N    items per page of the emulator's ARM lists (default 100)
+  --out FILE       where to write the JSON results
+  --help           show this help
+
+Starts the ARM emulator and the real backend (packages/backend) per size, measures, prints
+a table with every size side by side, and writes the results. See docs/benchmarks.md.`;
+
+/** Parses the command line; 'help' when help was asked for. Throws on bad input. */
+export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      sizes: { type: 'string' },
+      smoke: { type: 'boolean' },
+      'page-size': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return 'help';
+  const smoke = values.smoke ?? false;
+  const sizes = (values.sizes ?? (smoke ? '100' : '100,1000,10000')).split(',').map(s => {
+    const n = Number(s.trim().replace(/_/g, ''));
+    if (!Number.isInteger(n) || n < 20) throw new Error(`--sizes takes whole numbers of at least 20, found "${s}"`);
+    return n;
+  });
+  const pageSize = Number(values['page-size'] ?? 100);
+  if (!Number.isInteger(pageSize) || pageSize < 1) {
+    throw new Error(`--page-size takes a whole number of at least 1, found "${values['page-size']}"`);
+  }
+  const load: LoadSizes = smoke
+    ? { card: { 1: 30, 16: 64, 64: 128 }, lists: { 1: 20, 8: 32 }, warmup: 5, maxMsPerRun: 20_000 }
+    : { card: { 1: 400, 16: 1600, 64: 3200 }, lists: { 1: 200, 8: 400 }, warmup: 30, maxMsPerRun: 180_000 };
+  return {
+    sizes,
+    smoke,
+    pageSize,
+    load,
+    outFile: path.resolve(values.out ?? path.join(REPO_ROOT, smoke ? '.cache/bench/smoke.json' : 'bench/results/latest.json')),
+    workDir: path.join(REPO_ROOT, '.cache/bench', smoke ? 'smoke' : 'run'),
+  };
+}

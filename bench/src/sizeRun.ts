@@ -1,0 +1,327 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { BackendProcess, freePort } from './backendProcess';
+import { refreshFileLocation, waitForApiEntities, waitForEntitiesByName } from './catalogControl';
+import { EmulatorProcess } from './emulatorProcess';
+import { backendConfig, BenchFixture, writeFixture } from './fixture';
+import { HttpClient } from './httpClient';
+import { LoadRoute, RouteStats, runLoad } from './load';
+import {
+  armRequestKinds,
+  belowMeasure,
+  firstViewMeasure,
+  GOALS,
+  latencyRatioMeasure,
+  Measure,
+  MeasureKey,
+  refreshArmMeasure,
+} from './measures';
+import { BenchOptions, CARD_CONCURRENCY, LIST_CONCURRENCY } from './options';
+import { measureRefresh, RefreshRun, waitForStartupRefresh } from './refreshProbe';
+import { sleep } from './wait';
+
+const MB = 1024 * 1024;
+/** First views are measured at least this long after the last refresh ended. */
+const FIRST_VIEWS_AFTER_REFRESH_MS = 65_000;
+
+/** Everything measured at one catalog size. */
+export interface SizeResult {
+  size: number;
+  services: number;
+  subscriptions: number;
+  /** Supporting figures that have no goal. */
+  info: {
+    backendStartSeconds: number;
+    catalogIngestSeconds: number;
+    /** The first full refresh over the whole catalog (creates every stored posture). */
+    firstFullRefreshMs: number;
+    refreshSummaryLine: string;
+  };
+  measures: Partial<Record<MeasureKey, Measure>>;
+}
+
+/** Progress lines while a size runs. */
+export type Progress = (message: string) => void;
+
+/** The processes under test; the emulator is replaced once, for the first views. */
+interface Stack {
+  emulator: EmulatorProcess;
+  backend: BackendProcess;
+}
+
+/**
+ * Runs every measure at one catalog size against a fresh emulator and a fresh backend, and
+ * stops both at the end whatever happened.
+ */
+export async function runSize(size: number, options: BenchOptions, progress: Progress): Promise<SizeResult> {
+  const dir = path.join(options.workDir, String(size));
+  fs.rmSync(dir, { recursive: true, force: true });
+  const fixture = writeFixture(size, dir);
+  progress(`${size} API entities over ${fixture.services.length} APIM services in ${fixture.subscriptions} subscriptions (files in ${dir})`);
+
+  const emulator = await EmulatorProcess.start({
+    scenarioFile: fixture.scenarioFile,
+    pageSize: options.pageSize,
+    logFile: path.join(dir, 'emulator.log'),
+  });
+  const stack: Partial<Stack> = { emulator };
+  try {
+    const port = await freePort();
+    const configFile = path.join(dir, 'backend-config.yaml');
+    fs.writeFileSync(configFile, JSON.stringify(backendConfig(fixture, { port, emulatorUrl: emulator.url }), null, 2));
+    const startedAt = Date.now();
+    const backend = BackendProcess.start({ configFile, port, caFile: emulator.caFile, logFile: path.join(dir, 'backend.log') });
+    stack.backend = backend;
+    progress(`backend starting on :${port} (pid ${backend.pid}, log ${backend.log.file})`);
+    await backend.waitUntilReady(5 * 60_000);
+    const backendStartSeconds = (Date.now() - startedAt) / 1000;
+    const ingestMs = await waitForApiEntities(backend, () => backend.guestToken(), size, Math.max(10 * 60_000, size * 200), served =>
+      progress(`catalog: ${served} of ${size} API entities`),
+    );
+    progress(`backend ready in ${backendStartSeconds.toFixed(1)} s, catalog ingested in ${(ingestMs / 1000).toFixed(1)} s`);
+
+    const refreshes = await refreshPhase(stack as Stack, fixture, progress);
+    const measures: SizeResult['measures'] = {
+      ...refreshes.measures,
+      ...(await cardMeasures(backend, fixture, options, progress)),
+      ...(await listMeasures(backend, options, progress)),
+      'firstViews.armRequests': await firstViewPhase(stack as Stack, fixture, options, refreshes.lastEndedAt, progress),
+    };
+    return {
+      size,
+      services: fixture.services.length,
+      subscriptions: fixture.subscriptions,
+      info: {
+        backendStartSeconds,
+        catalogIngestSeconds: ingestMs / 1000,
+        firstFullRefreshMs: refreshes.firstFullRefreshMs,
+        refreshSummaryLine: refreshes.summaryLine,
+      },
+      measures,
+    };
+  } finally {
+    await stack.backend?.stop();
+    await stack.emulator?.stop();
+  }
+}
+
+/**
+ * Waits for the start-up refresh, runs one full refresh to fill the store and warm up, then
+ * measures one refresh as is and one with 100 ms added to every ARM request.
+ */
+async function refreshPhase({ backend, emulator }: Stack, fixture: BenchFixture, progress: Progress) {
+  const timeoutMs = Math.max(5 * 60_000, fixture.size * 120);
+  await waitForStartupRefresh(backend, timeoutMs);
+  const first = await measureRefresh(backend, emulator, await backend.guestToken(), timeoutMs);
+  progress(`first full refresh: ${first.wallMs} ms, ${first.armRequests} ARM requests`);
+  const plain = await measureRefresh(backend, emulator, await backend.guestToken(), timeoutMs);
+  progress(`refresh: ${plain.wallMs} ms, ${plain.armRequests} ARM requests, longest health answer ${plain.longestHealthMs.toFixed(1)} ms`);
+
+  await emulator.addFault({ match: { pathPattern: '.*' }, effect: { delayMs: GOALS.addedArmLatencyMs } });
+  let slow: RefreshRun;
+  try {
+    slow = await measureRefresh(backend, emulator, await backend.guestToken(), timeoutMs);
+  } finally {
+    await emulator.clearFaults();
+  }
+  progress(`refresh with ${GOALS.addedArmLatencyMs} ms per ARM request: ${slow.wallMs} ms, longest health answer ${slow.longestHealthMs.toFixed(1)} ms`);
+  const measures: SizeResult['measures'] = {
+    ...refreshMeasures(plain, fixture),
+    'refresh.wallTimeWithArmLatency': belowMeasure(
+      `Full refresh wall time, ${GOALS.addedArmLatencyMs} ms added per ARM request`,
+      'ms',
+      slow.wallMs,
+      GOALS.refreshWallWithLatencyMs,
+      { armRequests: slow.armRequests },
+    ),
+    'refresh.longestHealthAnswerWithArmLatency': belowMeasure(
+      `Longest health answer during the refresh with ${GOALS.addedArmLatencyMs} ms added per ARM request`,
+      'ms',
+      slow.longestHealthMs,
+      GOALS.longestHealthMs,
+      { samples: slow.healthSamples },
+    ),
+  };
+  return {
+    measures,
+    firstFullRefreshMs: first.wallMs,
+    summaryLine: plain.summaryLine.replace(/^\S+\s+/, ''),
+    lastEndedAt: slow.endedAt,
+  };
+}
+
+/**
+ * Creates 20 APIs in Azure (the emulator restarted with them), adds their entities to the
+ * catalog and counts the ARM requests of their first views. Waits first until the last refresh
+ * is at least a minute old, as nearly every first view is when refreshes are 30 minutes apart:
+ * the plugin reuses a refresh's subscription and service reads for a minute
+ * (SHARED_READ_TTL_MS in PostureRefresher.ts), which would otherwise hide their cost.
+ */
+async function firstViewPhase(stack: Stack, fixture: BenchFixture, options: BenchOptions, lastRefreshEndedAt: number, progress: Progress) {
+  const untilCold = FIRST_VIEWS_AFTER_REFRESH_MS - (Date.now() - lastRefreshEndedAt);
+  if (untilCold > 0) {
+    progress(`waiting ${Math.ceil(untilCold / 1000)} s, so that first views come ${FIRST_VIEWS_AFTER_REFRESH_MS / 1000} s after the last refresh`);
+    await sleep(untilCold);
+  }
+  stack.emulator = await stack.emulator.restart({
+    scenarioFile: fixture.scenarioWithNewApisFile,
+    pageSize: options.pageSize,
+    logFile: path.join(fixture.dir, 'emulator-with-new-apis.log'),
+  });
+  return firstViews(stack.backend, stack.emulator, fixture, lastRefreshEndedAt, progress);
+}
+
+function refreshMeasures(run: RefreshRun, fixture: BenchFixture): SizeResult['measures'] {
+  return {
+    'refresh.armRequests': refreshArmMeasure(run.armRequests, fixture.size, run.armRequestsIsLowerBound, run.armRequestKinds),
+    'refresh.wallTime': belowMeasure('Full refresh wall time', 'ms', run.wallMs, GOALS.refreshWallMs),
+    'refresh.longestHealthAnswer': belowMeasure('Longest health answer during a refresh', 'ms', run.longestHealthMs, GOALS.longestHealthMs, {
+      samples: run.healthSamples,
+    }),
+    'refresh.memoryGrowth': belowMeasure(
+      'Backend RSS growth over one refresh (peak - before)',
+      'MB',
+      (run.memory.peakRss - run.memory.beforeRss) / MB,
+      GOALS.memoryGrowthMb,
+      {
+        beforeMb: Math.round(run.memory.beforeRss / MB),
+        peakMb: Math.round(run.memory.peakRss / MB),
+        afterMb: Math.round(run.memory.afterRss / MB),
+        entities: fixture.size,
+      },
+    ),
+  };
+}
+
+/** The i-th entity name of a load run, spread over the whole catalog. */
+function spread(names: string[]): (i: number) => string {
+  const stride = gcd(7919, names.length) === 1 ? 7919 : 1;
+  return i => names[(i * stride) % names.length];
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** Card route vs the catalog's by-name route over the same entities, at 1, 16 and 64 clients. */
+async function cardMeasures(backend: BackendProcess, fixture: BenchFixture, options: BenchOptions, progress: Progress) {
+  const name = spread(fixture.entityNames);
+  const routes: LoadRoute[] = [
+    { name: 'card', path: i => `/api/defender-apis/posture/api/default/${name(i)}` },
+    { name: 'byName', path: i => `/api/catalog/entities/by-name/api/default/${name(i)}` },
+  ];
+  const measures: SizeResult['measures'] = {};
+  for (const concurrency of CARD_CONCURRENCY) {
+    const stats = await load(backend, routes, concurrency, options.load.card[concurrency], options);
+    const card = stats.get('card')!;
+    const byName = stats.get('byName')!;
+    progress(`card at ${concurrency} clients: p50/p99 ${fmt(card)} ms vs by-name ${fmt(byName)} ms`);
+    measures[`card.c${concurrency}` as MeasureKey] = latencyRatioMeasure(
+      `Card p99 vs catalog by-name p99, ${concurrency} client${concurrency > 1 ? 's' : ''}`,
+      card,
+      byName,
+      GOALS.cardVsByName,
+      'by-name',
+    );
+  }
+  return measures;
+}
+
+/** Summary and filtered list routes vs the catalog's entity-facets, at 1 and 8 clients. */
+async function listMeasures(backend: BackendProcess, options: BenchOptions, progress: Progress) {
+  const routes: LoadRoute[] = [
+    { name: 'summary', path: () => '/api/defender-apis/summary' },
+    { name: 'list', path: () => '/api/defender-apis/posture?status=atRisk&limit=50' },
+    { name: 'facets', path: () => '/api/catalog/entity-facets?facet=kind' },
+  ];
+  const measures: SizeResult['measures'] = {};
+  for (const concurrency of LIST_CONCURRENCY) {
+    const stats = await load(backend, routes, concurrency, options.load.lists[concurrency], options);
+    const facets = stats.get('facets')!;
+    for (const route of ['summary', 'list'] as const) {
+      const ours = stats.get(route)!;
+      progress(`${route} at ${concurrency} clients: p50/p99 ${fmt(ours)} ms vs entity-facets ${fmt(facets)} ms`);
+      measures[`${route}.c${concurrency}` as MeasureKey] = latencyRatioMeasure(
+        `${route === 'summary' ? 'Summary' : 'List (atRisk, 50)'} p99 vs entity-facets p99, ${concurrency} client${concurrency > 1 ? 's' : ''}`,
+        ours,
+        facets,
+        GOALS.listVsFacets,
+        'entity-facets',
+      );
+    }
+  }
+  return measures;
+}
+
+async function load(
+  backend: BackendProcess,
+  routes: LoadRoute[],
+  concurrency: number,
+  requestsPerRoute: number,
+  options: BenchOptions,
+): Promise<Map<string, RouteStats>> {
+  const client = new HttpClient(backend.url, { maxSockets: concurrency, timeoutMs: 120_000 });
+  try {
+    const headers = { authorization: `Bearer ${await backend.guestToken()}` };
+    const stats = await runLoad(client, headers, routes, {
+      concurrency,
+      requestsPerRoute,
+      warmupPerRoute: options.load.warmup,
+      maxMs: options.load.maxMsPerRun,
+    });
+    for (const s of stats.values()) {
+      if (s.samples === 0) throw new Error(`Every request to the ${s.route} route failed: ${s.firstFailure}`);
+    }
+    return stats;
+  } finally {
+    client.close();
+  }
+}
+
+function fmt(s: RouteStats): string {
+  return `${s.p50.toFixed(1)}/${s.p99.toFixed(1)}${s.errors ? ` (${s.errors} errors)` : ''}`;
+}
+
+/**
+ * Adds the 20 new API entities to their catalog file and has the catalog read it, waits until
+ * the catalog serves them, then opens all their cards at once and counts the ARM requests
+ * that caused.
+ */
+async function firstViews(
+  backend: BackendProcess,
+  emulator: EmulatorProcess,
+  fixture: BenchFixture,
+  lastRefreshEndedAt: number,
+  progress: Progress,
+): Promise<Measure> {
+  const token = await backend.guestToken();
+  fs.writeFileSync(fixture.lateCatalogFile, fixture.lateCatalog);
+  await refreshFileLocation(backend, token, fixture.lateCatalogFile);
+  await waitForEntitiesByName(backend, token, fixture.lateEntityNames, 5 * 60_000);
+  await emulator.clearRequests();
+  const client = new HttpClient(backend.url, { maxSockets: fixture.lateEntityNames.length });
+  try {
+    const answers = await Promise.all(
+      fixture.lateEntityNames.map(name =>
+        client.request('GET', `/api/defender-apis/posture/api/default/${name}`, { headers: { authorization: `Bearer ${token}` } }),
+      ),
+    );
+    const failed = answers.filter(a => a.status !== 200);
+    if (failed.length > 0) throw new Error(`${failed.length} first views failed: ${failed[0].status} ${failed[0].body.slice(0, 300)}`);
+    const statuses: Record<string, number> = {};
+    for (const a of answers) {
+      const status = String(JSON.parse(a.body).status);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
+    const requests = await emulator.requests();
+    const secondsSinceLastRefresh = Math.round((Date.now() - lastRefreshEndedAt) / 1000);
+    progress(`first views of ${answers.length} entities, ${secondsSinceLastRefresh} s after the last refresh: ${requests.length} ARM requests`);
+    return firstViewMeasure(requests.length, answers.length, {
+      byKind: armRequestKinds(requests.map(r => r.path)),
+      postureStatuses: statuses,
+      secondsSinceLastRefresh,
+    });
+  } finally {
+    client.close();
+  }
+}
