@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run calls this): Debian packages it needs
 # (Chromium, PostgreSQL), immutable install, type check, lint, unit and integration tests of
-# every package (against the ARM emulator over HTTPS, SQLite and PostgreSQL), and the
-# end-to-end tests in Chromium against the running app, backend and emulator.
+# every package (against the ARM emulator over HTTPS, SQLite and PostgreSQL), the reliability
+# suite, a smoke run of the benchmark, and the end-to-end tests in Chromium against the
+# running app, backend and emulator.
 # Ends with one line "N passed, N failed" (N counts tests; tsc and lint count one each).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -76,6 +77,14 @@ tally "unit and integration tests" "${PIPESTATUS[0]}" .cache/logs/unit.log
 log "reliability tests (yarn test:reliability)"
 CI=true yarn test:reliability 2>&1 | tee .cache/logs/reliability.log
 tally "reliability tests" "${PIPESTATUS[0]}" .cache/logs/reliability.log
+
+# The benchmark at its smoke size (docs/benchmarks.md): keeps `yarn bench` working; its
+# figures are not goals here. One check: passes when the bench produced figures.
+bench_smoke() {
+  node bench/run.js --smoke > .cache/logs/bench-smoke.log 2>&1 || { tail -n 60 .cache/logs/bench-smoke.log; return 1; }
+  sed -n '/^measure /,$p' .cache/logs/bench-smoke.log
+}
+stage "benchmark smoke (yarn bench --smoke)" bench_smoke
 
 log "end-to-end tests in Chromium (yarn test:e2e)"
 start_group "the product (scripts/start.sh)" .cache/logs/stack.log bash scripts/start.sh
