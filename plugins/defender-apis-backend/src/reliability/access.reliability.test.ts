@@ -112,7 +112,8 @@ describe('reliability: access', () => {
       expect(onboard.status).toBe(404);
       expect(writes(h)).toEqual([]);
 
-      // Not in the caller's list or counts either; others still see it.
+      // Not in the caller's list or counts either (once refreshed); others still see it.
+      await h.runScheduledRefresh();
       const carlsList = await h.request.get(`${BASE}/posture?limit=500`).set('Authorization', asUser('carl'));
       const paulasList = await h.request.get(`${BASE}/posture?limit=500`).set('Authorization', asUser('paula'));
       const refs = (res: typeof carlsList) => res.body.items.map((p: { entityRef: string }) => p.entityRef);
