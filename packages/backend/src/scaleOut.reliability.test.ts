@@ -147,7 +147,7 @@ describe('reliability: two backend replicas on one PostgreSQL', () => {
           defenderApis: {
             azure: { resourceManagerEndpoint: emulator.url },
             // minutes: 0 overrides app-config.yaml's 30 minutes: config files merge objects key by key.
-            refresh: { frequency: { minutes: 0, seconds: REFRESH_SECONDS }, timeout: { seconds: REFRESH_TIMEOUT_SECONDS } },
+            refresh: { frequency: `${REFRESH_SECONDS}s`, timeout: `${REFRESH_TIMEOUT_SECONDS}s` },
           },
         }),
       );
