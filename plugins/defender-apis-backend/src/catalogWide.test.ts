@@ -202,6 +202,9 @@ describe('the card route and the onboard decision', () => {
       const carl = (await h.request.get(`${BASE}/posture/api/default/wallet-api`).set('Authorization', asUser('carl'))).body;
       expect(carl.access.canOnboard).toBe(false);
       expect(h.permissionCalls).toEqual({ authorize: 0, authorizeConditional: 2 });
+      // A user's next views within seconds reuse the decision.
+      await h.request.get(`${BASE}/posture/api/default/payments-api`).set('Authorization', asUser('paula')).expect(200);
+      expect(h.permissionCalls.authorizeConditional).toBe(2);
       expect((await h.request.post(`${BASE}/posture/api/default/wallet-api/onboard`).set('Authorization', asUser('carl'))).status).toBe(403);
     } finally {
       await h.stop();

@@ -9,7 +9,15 @@ import { permissionRules as catalogPermissionRules } from '@backstage/plugin-cat
 import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer, PermissionRule } from '@backstage/plugin-permission-node';
 import { defenderApisOnboardPermission } from '@defender-apis/plugin-defender-apis-common';
+import { SharedReads } from '../util/SharedReads';
 import { ownersOf } from './mapping';
+
+/**
+ * How long a user's onboard decision is reused. The decision needs only the user, and every
+ * card view asks for it: reusing it briefly spares the permission backend a request per view.
+ * A policy change reaches a user's cards within this time.
+ */
+export const DECISION_TTL_MS = 10_000;
 
 /** Decides for one entity whether the caller may onboard it. */
 export type OnboardDecider = (entity: Entity) => Promise<boolean>;
@@ -34,6 +42,8 @@ const applyCatalogConditions = createConditionAuthorizer<Entity>({
  * the user's ownership refs against the entity's `ownedBy` relations.
  */
 export class OnboardAccess {
+  private readonly decisions = new SharedReads<PolicyDecision>(DECISION_TTL_MS);
+
   constructor(
     private readonly options: {
       auth: AuthService;
@@ -61,10 +71,13 @@ export class OnboardAccess {
       const mine = new Set(ownershipEntityRefs.map(r => r.toLowerCase()));
       return async entity => ownersOf(entity).some(owner => mine.has(owner.toLowerCase()));
     }
-    const [decision] = await permissions.authorizeConditional([{ permission: defenderApisOnboardPermission }], { credentials });
+    const decision = await this.decisions.get(credentials.principal.userEntityRef, async () => {
+      const [answer] = await permissions.authorizeConditional([{ permission: defenderApisOnboardPermission }], { credentials });
+      return answer as PolicyDecision;
+    });
     return async entity => {
       try {
-        return applyCatalogConditions(decision as PolicyDecision, entity);
+        return applyCatalogConditions(decision, entity);
       } catch {
         const [remote] = await permissions.authorize(
           [{ permission: defenderApisOnboardPermission, resourceRef: stringifyEntityRef(entity) }],
