@@ -99,6 +99,7 @@ export class BackendProcess {
     return this.group.pid;
   }
 
+  /** False once the backend process exited. */
   get running(): boolean {
     return !this.group.hasExited;
   }
@@ -126,10 +127,7 @@ export class BackendProcess {
     return JSON.parse(res.body).backstageIdentity.token;
   }
 
-  memory(): MemorySample {
-    return readMemory(this.pid);
-  }
-
+  /** Stops the backend's process group (SIGTERM, then SIGKILL after 10 s). */
   async stop(): Promise<void> {
     this.http.close();
     await this.group.stop();

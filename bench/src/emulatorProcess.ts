@@ -71,18 +71,22 @@ export class EmulatorProcess {
     return (await this.admin.getJson<{ requests: RecordedRequest[] }>('/_admin/requests')).requests;
   }
 
+  /** Empties the request log. */
   async clearRequests(): Promise<void> {
     await this.expect('DELETE', '/_admin/requests', 204);
   }
 
+  /** Injects a fault (e.g. a delay on every path) until {@link EmulatorProcess.clearFaults}. */
   async addFault(fault: FaultSpec): Promise<void> {
     await this.expect('POST', '/_admin/faults', 201, fault);
   }
 
+  /** Removes every fault. */
   async clearFaults(): Promise<void> {
     await this.expect('DELETE', '/_admin/faults', 204);
   }
 
+  /** Stops the emulator's process group. */
   async stop(): Promise<void> {
     this.admin.close();
     await this.group.stop();

@@ -28,10 +28,12 @@ export interface BenchOptions {
   workDir: string;
 }
 
-/** Concurrencies of the card comparison and of the list comparisons (the goals' 1/16/64 and 1/8). */
+/** Concurrencies of the card comparison (the goal's 1, 16 and 64 clients). */
 export const CARD_CONCURRENCY = [1, 16, 64];
+/** Concurrencies of the summary and list comparisons (the goal's 1 and 8 clients). */
 export const LIST_CONCURRENCY = [1, 8];
 
+/** `yarn bench --help`. */
 export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--page-size N] [--out FILE]
 
   --sizes LIST     catalog sizes (API entities) to run, one backend each (default 100,1000,10000)

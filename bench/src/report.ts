@@ -41,6 +41,7 @@ export function emptyResults(options: BenchOptions): BenchResults {
   };
 }
 
+/** Writes the results as JSON, creating the folder. */
 export function writeResults(file: string, results: BenchResults): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
