@@ -246,4 +246,29 @@ describe('first views', () => {
       await h.stop();
     }
   });
+
+  it('finds an API created in APIM after the last refresh, and reads one collection per new entity after a refresh', async () => {
+    const h = await startHarness();
+    try {
+      await h.runScheduledRefresh();
+      const scenario = h.emulator.scenario();
+      const payments = scenario.subscriptions.flatMap(s => s.services).find(s => s.name === 'contoso-payments-apim')!;
+      payments.apis.push({ ...payments.apis.find(a => a.name === 'wallet-api')!, name: 'brand-new-api', displayName: 'Brand new' });
+      h.emulator.loadScenario(scenario);
+      h.addEntities([apiEntity('brand-new-api', 'contoso-payments-apim/brand-new-api'), apiEntity('another-new', 'contoso-payments-apim/ledger-api')]);
+
+      const before = h.emulator.requests().length;
+      const fresh = await h.request.get(`${BASE}/posture/api/default/brand-new-api`).set('Authorization', asUser('paula'));
+      expect(fresh.body).toEqual(expect.objectContaining({ status: 'notOnboarded', api: expect.objectContaining({ displayName: 'Brand new' }) }));
+      const known = await h.request.get(`${BASE}/posture/api/default/another-new`).set('Authorization', asUser('paula'));
+      expect(known.body.status).toBe('protected');
+      // What the refresh read serves first views: the new API's own read and one collection each.
+      const requests = h.emulator.requests().slice(before).map(r => r.path);
+      expect(requests).toHaveLength(3);
+      expect(requests.filter(p => /apiCollections\/[^/]+$/i.test(p))).toHaveLength(2);
+      expect(requests.filter(p => /\/apis\/brand-new-api$/i.test(p))).toHaveLength(1);
+    } finally {
+      await h.stop();
+    }
+  });
 });

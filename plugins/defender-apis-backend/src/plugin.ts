@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { durationToMilliseconds } from '@backstage/types';
 import { defenderApisPermissions } from '@defender-apis/plugin-defender-apis-common';
 import { DefaultDefenderAzureClient } from './azure/DefenderAzureClient';
 import { readDefenderApisConfig } from './config';
@@ -43,7 +44,13 @@ export const defenderApisPlugin = createBackendPlugin({
 
         const store = await DefenderApisStore.create(deps.database);
         const azure = DefaultDefenderAzureClient.fromConfig(settings);
-        const refresher = new PostureRefresher({ services: settings.services, azure, store, logger });
+        const refresher = new PostureRefresher({
+          services: settings.services,
+          azure,
+          store,
+          logger,
+          refreshIntervalMs: durationToMilliseconds(settings.refreshFrequency),
+        });
         const postures = new PostureService({
           auth: deps.auth,
           permissions: deps.permissions,

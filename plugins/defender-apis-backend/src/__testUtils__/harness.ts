@@ -81,6 +81,8 @@ export interface PluginHarness {
   runScheduledRefresh(): Promise<void>;
   /** Runs one scheduled task of the plugin by id, as the scheduler would. */
   runScheduledTask(id: string): Promise<void>;
+  /** Registers more entities in the catalog, as a team adding catalog-info.yaml would. */
+  addEntities(entities: Entity[]): void;
   /** How many requests the plugin made to the catalog. */
   catalogCalls(): number;
   /** How often the plugin asked the permission framework, by method. */
@@ -127,7 +129,11 @@ export interface HarnessOptions {
 
 /** The catalog with the given entities, hiding some of them from some users, counting calls. */
 function catalogFactory(entities: Entity[], hiddenFrom: Record<string, string[]> | undefined) {
-  const catalog = catalogServiceMock({ entities });
+  let catalog = catalogServiceMock({ entities });
+  const add = (more: Entity[]) => {
+    entities = [...entities, ...more];
+    catalog = catalogServiceMock({ entities });
+  };
   const hidden = new Map(Object.entries(hiddenFrom ?? {}).map(([ref, users]) => [ref.toLowerCase(), users.map(u => u.toLowerCase())]));
   const visibleTo = (credentials: BackstageCredentials | undefined) => (entity: Entity) => {
     const user = (credentials?.principal as { userEntityRef?: string } | undefined)?.userEntityRef?.toLowerCase();
@@ -160,7 +166,7 @@ function catalogFactory(entities: Entity[], hiddenFrom: Record<string, string[]>
       return { items: visible, totalItems: visible.length, pageInfo: {} };
     },
   }).factory;
-  return { factory, calls: () => calls };
+  return { factory, calls: () => calls, add };
 }
 
 const CATALOG_READ = 'catalog.entity.read';
@@ -254,6 +260,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
     request: request(backend.server),
     permissionCalls: permissions.calls,
     catalogCalls: catalog.calls,
+    addEntities: catalog.add,
     runScheduledRefresh() {
       return harness.runScheduledTask('defender-apis-refresh');
     },

@@ -1,5 +1,5 @@
 import { TokenCredential } from '@azure/core-auth';
-import { ApiManagementClient } from '@azure/arm-apimanagement';
+import { ApiContract, ApiManagementClient } from '@azure/arm-apimanagement';
 import {
   AzureResourceDetails,
   AzureResourceIdentifier,
@@ -82,6 +82,8 @@ export interface DefenderAzureApi {
   /** The collection of one API; undefined when the API is not onboarded. */
   readCollection(target: OnboardTarget): Promise<ApiCollection | undefined>;
   readService(service: ConfiguredService): Promise<ServiceSnapshot>;
+  /** One API of a service; undefined when the service has no such API. */
+  readApi(service: ConfiguredService, apiId: string): Promise<ApimApi | undefined>;
   /** Onboards the API and resolves once ARM reports the operation finished. */
   onboard(target: OnboardTarget, options?: { abortSignal?: AbortSignal }): Promise<ApiCollection>;
 }
@@ -105,6 +107,16 @@ function assessedResourceId(a: SecurityAssessmentResponse): string | undefined {
 function assessmentPortalUrl(given: string | undefined, key: string, subscriptionId: string): string {
   if (given) return given.startsWith('https://') ? given : `https://${given}`;
   return `https://portal.azure.com/#blade/Microsoft_Azure_Security/AssessmentBlade/assessmentKey/${encodeURIComponent(key)}/subscriptionIds/${encodeURIComponent(subscriptionId)}`;
+}
+
+function toApimApi(api: ApiContract): ApimApi {
+  return {
+    id: api.id ?? '',
+    name: api.name ?? '',
+    displayName: api.displayName,
+    apiType: api.apiType,
+    isCurrent: api.isCurrent,
+  };
 }
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -205,14 +217,18 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
     return {
       service,
       skuName: apimService.sku?.name,
-      apis: apis.map(api => ({
-        id: api.id ?? '',
-        name: api.name ?? '',
-        displayName: api.displayName,
-        apiType: api.apiType,
-        isCurrent: api.isCurrent,
-      })),
+      apis: apis.map(toApimApi),
     };
+  }
+
+  async readApi(service: ConfiguredService, apiId: string): Promise<ApimApi | undefined> {
+    const client = this.apim(service.subscriptionId, service.tenantId);
+    try {
+      return toApimApi(await client.api.get(service.resourceGroup, service.name, apiId, this.callOptions()));
+    } catch (error) {
+      if (isRestError(error) && error.statusCode === 404) return undefined;
+      throw error;
+    }
   }
 
   async onboard(target: OnboardTarget, options: { abortSignal?: AbortSignal } = {}): Promise<ApiCollection> {

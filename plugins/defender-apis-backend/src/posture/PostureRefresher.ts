@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { apiManagementApiResourceId, emptyAlerts } from '@defender-apis/plugin-defender-apis-common';
 import { ApiCollection } from '../azure/apiCollections';
-import { DefenderAzureApi } from '../azure/DefenderAzureClient';
+import { ApimApi, DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { describeAzureError } from '../azure/describeAzureError';
 import { ConfiguredService } from '../config';
 import { DefenderApisStore } from '../database/DefenderApisStore';
@@ -22,7 +22,7 @@ export interface RefreshSummary {
   failedReads: number;
 }
 
-/** How long first views reuse subscription and service reads. */
+/** How long first views reuse subscription and service reads they made themselves. */
 export const SHARED_READ_TTL_MS = 60_000;
 
 async function settle<T>(promise: Promise<T>, what: string): Promise<Outcome<T>> {
@@ -40,13 +40,17 @@ interface AzureReads {
   /** Collections by API key, per subscription (full refresh) or per API (first view). */
   collections: Map<string, Outcome<Map<string, ApiCollection>>>;
   collectionKey(entity: MappedEntity): string;
+  /** APIs read one by one, by entity ref: those missing from a service list read earlier. */
+  apis: Map<string, Outcome<ApimApi | undefined>>;
 }
 
 /**
  * Reads posture for a set of entities and stores it. A full refresh makes one set of list
- * calls per subscription and per APIM service whatever the number of APIs; a first view
- * shares those reads (single-flight, for a short time) and reads only its own collection. A
- * failed read never blanks stored data: the last good facts stay, marked stale with the reason.
+ * calls per subscription and per APIM service whatever the number of APIs, and keeps what it
+ * read for first views until the next refresh: every stored posture is that old too. A first
+ * view reads its own collection (and its API, when the service list predates it); without a
+ * refresh's reads it shares single-flight reads of its subscription and service for a minute.
+ * A failed read never blanks stored data: the last good facts stay, marked stale with the reason.
  */
 export class PostureRefresher {
   private readonly subscriptionReads = new SharedReads<SubscriptionFacts>(SHARED_READ_TTL_MS);
@@ -58,6 +62,8 @@ export class PostureRefresher {
       azure: DefenderAzureApi;
       store: DefenderApisStore;
       logger: LoggerService;
+      /** How long a full refresh's reads serve first views: until the next refresh. */
+      refreshIntervalMs: number;
     },
   ) {}
 
@@ -98,7 +104,7 @@ export class PostureRefresher {
         [...subscriptions].map(async ([id, tenantId]) => {
           const read = settle(azure.readSubscription(id, tenantId).then(SubscriptionFacts.index), `subscription ${id}`);
           const outcome = await read;
-          if (outcome.ok) this.subscriptionReads.set(id, outcome.value);
+          if (outcome.ok) this.subscriptionReads.set(id, outcome.value, this.options.refreshIntervalMs);
           return [id, outcome] as const;
         }),
       ),
@@ -114,7 +120,7 @@ export class PostureRefresher {
             azure.readService(service).then(s => new ServiceFacts(s)),
             `API Management service ${service.name}`,
           );
-          if (outcome.ok) this.serviceReads.set(key, outcome.value);
+          if (outcome.ok) this.serviceReads.set(key, outcome.value, this.options.refreshIntervalMs);
           return [key, outcome] as const;
         }),
       ),
@@ -124,41 +130,60 @@ export class PostureRefresher {
       services: new Map(serviceResults),
       collections: new Map(collectionResults),
       collectionKey: m => m.target!.service.subscriptionId.toLowerCase(),
+      apis: new Map(),
     };
   }
 
   private async readShared(mapped: MappedEntity[]): Promise<AzureReads> {
     const { azure } = this.options;
     const { subscriptions, services } = this.scopesOf(mapped);
-    const [subscriptionResults, serviceResults, collectionResults] = await Promise.all([
+    const serviceReads = new Map(
+      [...services].map(([key, service]) => [
+        key,
+        settle(
+          this.serviceReads.get(key, () => azure.readService(service).then(s => new ServiceFacts(s))),
+          `API Management service ${service.name}`,
+        ),
+      ]),
+    );
+    const [subscriptionResults, serviceResults, perEntity] = await Promise.all([
       Promise.all(
         [...subscriptions].map(async ([id, tenantId]) => {
           const read = this.subscriptionReads.get(id, () => azure.readSubscription(id, tenantId).then(SubscriptionFacts.index));
           return [id, await settle(read, `subscription ${id}`)] as const;
         }),
       ),
-      Promise.all(
-        [...services].map(async ([key, service]) => {
-          const read = this.serviceReads.get(key, () => azure.readService(service).then(s => new ServiceFacts(s)));
-          return [key, await settle(read, `API Management service ${service.name}`)] as const;
-        }),
-      ),
+      Promise.all([...serviceReads].map(async ([key, read]) => [key, await read] as const)),
       Promise.all(
         mapped.filter(needsAzure).map(async m => {
           const { ref, service } = m.target!;
-          const read = azure
-            .readCollection({ ...ref, tenantId: service.tenantId })
-            .then(collection => collectionsByApi(collection ? [collection] : []));
-          return [m.entityRef, await settle(read, `the API collection of ${ref.apiId}`)] as const;
+          const collection = settle(
+            azure.readCollection({ ...ref, tenantId: service.tenantId }).then(c => collectionsByApi(c ? [c] : [])),
+            `the API collection of ${ref.apiId}`,
+          );
+          const api = this.readApiIfUnlisted(m, serviceReads.get(serviceKey(service))!);
+          return [m.entityRef, await collection, await api] as const;
         }),
       ),
     ]);
     return {
       subscriptions: new Map(subscriptionResults),
       services: new Map(serviceResults),
-      collections: new Map(collectionResults),
+      collections: new Map(perEntity.map(([ref, collection]) => [ref, collection])),
       collectionKey: m => m.entityRef,
+      apis: new Map(perEntity.flatMap(([ref, , api]) => (api ? [[ref, api] as const] : []))),
     };
+  }
+
+  /** Reads the entity's API on its own when the service list at hand does not have it (yet). */
+  private async readApiIfUnlisted(
+    entity: MappedEntity,
+    serviceRead: Promise<Outcome<ServiceFacts>>,
+  ): Promise<Outcome<ApimApi | undefined> | undefined> {
+    const { ref, service } = entity.target!;
+    const facts = await serviceRead;
+    if (!facts.ok || facts.value.api(apiManagementApiResourceId(ref), ref.apiId, Boolean(ref.workspace))) return undefined;
+    return settle(this.options.azure.readApi(service, ref.apiId), `API ${ref.apiId} of ${service.name}`);
   }
 
   private scopesOf(mapped: MappedEntity[]) {
@@ -204,6 +229,7 @@ export class PostureRefresher {
       reads.subscriptions.get(entity.target!.service.subscriptionId.toLowerCase())!,
       reads.services.get(serviceKey(entity.target!.service))!,
       reads.collections.get(reads.collectionKey(entity))!,
+      reads.apis.get(entity.entityRef) ?? { ok: true, value: undefined },
     ];
     const reasons = outcomes.flatMap(o => (o.ok ? [] : [o.reason]));
     return reasons.length > 0 ? [...new Set(reasons)].join(' ') : undefined;
@@ -227,6 +253,7 @@ export class PostureRefresher {
           collection: value(reads.collections.get(reads.collectionKey(entity)))!.get(
             apiManagementApiResourceId(entity.target!.ref).toLowerCase(),
           ),
+          api: value(reads.apis.get(entity.entityRef) ?? { ok: true, value: undefined }),
         },
         refreshedAt,
       );

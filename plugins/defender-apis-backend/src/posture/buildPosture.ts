@@ -16,7 +16,7 @@ import {
   sameResourceId,
 } from '@defender-apis/plugin-defender-apis-common';
 import { ApiCollection } from '../azure/apiCollections';
-import { AzureAlert, AzureAssessment } from '../azure/DefenderAzureClient';
+import { ApimApi, AzureAlert, AzureAssessment } from '../azure/DefenderAzureClient';
 import { ServiceFacts, SubscriptionFacts } from './azureFacts';
 import { CatalogFacts, MappedEntity } from './mapping';
 
@@ -134,6 +134,8 @@ export interface AzureFactsOfApi {
   service: ServiceFacts;
   /** Undefined when the API is not onboarded. */
   collection: ApiCollection | undefined;
+  /** The API as read on its own, when the service's list was read before it existed. */
+  api?: ApimApi;
 }
 
 /** The facts of one mapped entity; without `azure`, only what the catalog tells. */
@@ -151,7 +153,7 @@ export function buildStoredPosture(entity: MappedEntity, azure: AzureFactsOfApi 
   }
   const { ref } = entity.target;
   const resourceId = apiManagementApiResourceId(ref);
-  const apim = azure?.service.api(resourceId, ref.apiId, Boolean(ref.workspace));
+  const apim = azure?.api ?? azure?.service.api(resourceId, ref.apiId, Boolean(ref.workspace));
   stored.api = {
     resourceId,
     subscriptionId: ref.subscriptionId,

@@ -21,9 +21,12 @@ export class SharedReads<T> {
     return entry.value;
   }
 
-  /** Records a value read elsewhere (a full refresh), so following callers reuse it. */
-  set(key: string, value: T): void {
-    this.entries.set(key, { value: Promise.resolve(value), expiresAt: this.now() + this.ttlMs });
+  /**
+   * Records a value read elsewhere (a full refresh), so following callers reuse it for
+   * `ttlMs` (default: this instance's time to live).
+   */
+  set(key: string, value: T, ttlMs = this.ttlMs): void {
+    this.entries.set(key, { value: Promise.resolve(value), expiresAt: this.now() + ttlMs });
   }
 
   private forgetExpired(): void {
