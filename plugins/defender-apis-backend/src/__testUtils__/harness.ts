@@ -128,7 +128,8 @@ export interface HarnessOptions {
 }
 
 /** The catalog with the given entities, hiding some of them from some users, counting calls. */
-function catalogFactory(entities: Entity[], hiddenFrom: Record<string, string[]> | undefined) {
+function catalogFactory(initial: Entity[], hiddenFrom: Record<string, string[]> | undefined) {
+  let entities = initial;
   let catalog = catalogServiceMock({ entities });
   const add = (more: Entity[]) => {
     entities = [...entities, ...more];
