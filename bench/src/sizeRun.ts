@@ -153,9 +153,10 @@ async function refreshPhase({ backend, emulator }: Stack, fixture: BenchFixture,
 /**
  * Creates 20 APIs in Azure (the emulator restarted with them), adds their entities to the
  * catalog and counts the ARM requests of their first views. Waits first until the last refresh
- * is at least a minute old, as nearly every first view is when refreshes are 30 minutes apart:
- * the plugin reuses a refresh's subscription and service reads for a minute
- * (SHARED_READ_TTL_MS in PostureRefresher.ts), which would otherwise hide their cost.
+ * is at least a minute old, as nearly every first view is when refreshes are 30 minutes apart,
+ * so that reads the plugin shares between first views for a minute (SHARED_READ_TTL_MS in
+ * PostureRefresher.ts) are not what is measured; a refresh's own reads serve first views until
+ * the next refresh.
  */
 async function firstViewPhase(stack: Stack, fixture: BenchFixture, options: BenchOptions, lastRefreshEndedAt: number, progress: Progress) {
   const untilCold = FIRST_VIEWS_AFTER_REFRESH_MS - (Date.now() - lastRefreshEndedAt);

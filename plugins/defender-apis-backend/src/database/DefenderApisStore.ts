@@ -3,7 +3,8 @@ import { ApiPosture, OnboardingState, PostureList, PostureSummary } from '@defen
 import { Knex } from 'knex';
 import { OnboardTarget } from '../azure/DefenderAzureClient';
 import { StoredPosture } from '../posture/buildPosture';
-import { mapInChunks } from '../util/yieldToEventLoop';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { SharedReads } from '../util/SharedReads';
 import { apiKeyOfPosture, toPostureRow } from './postureRow';
 import {
   listPostures,
@@ -15,6 +16,8 @@ import {
 } from './postureQueries';
 
 const ONBOARDING = 'defender_apis_onboarding';
+/** How long a catalog-wide summary is reused; other replicas' writes show within it. */
+export const SUMMARY_TTL_MS = 5_000;
 /** Rows per statement: SQLite and PostgreSQL both limit bound parameters. */
 const CHUNK = 200;
 /**
@@ -91,6 +94,12 @@ export class DefenderApisStore {
     return store;
   }
 
+  /**
+   * Summaries of everything (an unconditional ALLOW, the common case), shared by all callers
+   * for a few seconds: every change this replica writes clears them.
+   */
+  private readonly summaries = new SharedReads<PostureSummary>(SUMMARY_TTL_MS);
+
   private constructor(private readonly knex: Knex) {}
 
   async getPosture(entityRef: string): Promise<StoredPosture | undefined> {
@@ -112,7 +121,8 @@ export class DefenderApisStore {
 
   /** Counts by status and coverage, overall and per owner, system and domain. */
   summarize(visibility: Visibility): Promise<PostureSummary> {
-    return summarizePostures(this.knex, visibility);
+    if (!visibility.all) return summarizePostures(this.knex, visibility);
+    return this.summaries.get('all', () => summarizePostures(this.knex, visibility));
   }
 
   async getPostures(entityRefs?: string[]): Promise<StoredPosture[]> {
@@ -130,30 +140,32 @@ export class DefenderApisStore {
 
   /**
    * Writes postures with their onboarding state in one transaction: a refresh lands whole or
-   * not at all. Rows are prepared (composed, serialised) before the transaction, in chunks
-   * that let the event loop breathe.
+   * not at all. Rows are composed chunk by chunk, and each chunk starts on a new turn of the
+   * event loop: SQLite statements run synchronously, so a transaction of thousands of rows
+   * would otherwise hold the loop from its first statement to its commit.
    */
   async putPostures(postures: StoredPosture[]): Promise<void> {
     if (postures.length === 0) return;
     const keys = [...new Set(postures.flatMap(p => apiKeyOfPosture(p) ?? []))];
     const onboardings = await this.getOnboardings(keys);
-    const rows = await mapInChunks(postures, p => {
-      const key = apiKeyOfPosture(p);
-      const onboarding = key ? onboardings.get(key) : undefined;
-      return toPostureRow(p, onboarding && toOnboardingState(onboarding));
-    });
     const now = new Date();
     await this.knex.transaction(async tx => {
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        const chunk = rows.slice(i, i + CHUNK);
-        const values = chunk.map(r => ({ ...r.values, updated_at: now }));
+      for (let i = 0; i < postures.length; i += CHUNK) {
+        if (i > 0) await nextTurn();
+        const rows = postures.slice(i, i + CHUNK).map(p => {
+          const key = apiKeyOfPosture(p);
+          const onboarding = key ? onboardings.get(key) : undefined;
+          return toPostureRow(p, onboarding && toOnboardingState(onboarding));
+        });
+        const values = rows.map(r => ({ ...r.values, updated_at: now }));
         await tx(POSTURE)
           .insert(values)
           .onConflict('entity_ref')
           .merge(Object.keys(values[0]).filter(c => c !== 'entity_ref'));
-        await this.replaceOwners(tx, chunk.map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })));
+        await this.replaceOwners(tx, rows.map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })));
       }
     });
+    this.summaries.clear();
   }
 
   private async replaceOwners(tx: Knex.Transaction, rows: Array<{ entityRef: string; owners: string[] }>) {
@@ -176,6 +188,7 @@ export class DefenderApisStore {
       const { values } = toPostureRow(stored, onboarding && toOnboardingState(onboarding));
       await this.knex(POSTURE).where({ entity_ref: stored.entityRef }).update(values);
     }
+    this.summaries.clear();
   }
 
   /** Composes rows written before the posture columns existed (see the migration). */
@@ -204,6 +217,7 @@ export class DefenderApisStore {
         await tx(POSTURE).whereIn('entity_ref', chunk).delete();
       });
     }
+    if (gone.length > 0) this.summaries.clear();
     return gone.length;
   }
 

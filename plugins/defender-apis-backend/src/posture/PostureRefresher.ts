@@ -9,7 +9,7 @@ import { DefenderApisStore } from '../database/DefenderApisStore';
 import { SharedReads } from '../util/SharedReads';
 import { mapInChunks } from '../util/yieldToEventLoop';
 import { collectionsByApi, ServiceFacts, SubscriptionFacts } from './azureFacts';
-import { buildStoredPosture, StoredPosture } from './buildPosture';
+import { AzureFactsOfApi, buildStoredPosture, StoredPosture } from './buildPosture';
 import { mapEntity, MappedEntity, serviceKey } from './mapping';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -200,7 +200,7 @@ export class PostureRefresher {
   private async store(mapped: MappedEntity[], reads: AzureReads) {
     const { store, logger } = this.options;
     const refreshedAt = new Date().toISOString();
-    const failed = new Set(mapped.filter(m => needsAzure(m) && this.failureOf(m, reads)).map(m => m.entityRef));
+    const failed = new Set(mapped.filter(m => needsAzure(m) && !this.factsOf(m, reads).ok).map(m => m.entityRef));
     // Only entities whose reads failed need what was stored before.
     const previous = new Map(
       failed.size > 0 ? (await store.getPostures([...failed])).map(p => [p.entityRef, p]) : [],
@@ -223,16 +223,26 @@ export class PostureRefresher {
     return { postures: new Map(postures.map(p => [p.entityRef, p])), summary };
   }
 
-  /** Why the Azure facts of the entity could not be read, or undefined when they were. */
-  private failureOf(entity: MappedEntity, reads: AzureReads): string | undefined {
-    const outcomes = [
-      reads.subscriptions.get(entity.target!.service.subscriptionId.toLowerCase())!,
-      reads.services.get(serviceKey(entity.target!.service))!,
-      reads.collections.get(reads.collectionKey(entity))!,
-      reads.apis.get(entity.entityRef) ?? { ok: true, value: undefined },
-    ];
-    const reasons = outcomes.flatMap(o => (o.ok ? [] : [o.reason]));
-    return reasons.length > 0 ? [...new Set(reasons)].join(' ') : undefined;
+  /** The Azure facts of an entity's API from the reads, or why they could not be read. */
+  private factsOf(entity: MappedEntity, reads: AzureReads): Outcome<AzureFactsOfApi> {
+    const { ref, service } = entity.target!;
+    const subscription = reads.subscriptions.get(service.subscriptionId.toLowerCase())!;
+    const serviceFacts = reads.services.get(serviceKey(service))!;
+    const collections = reads.collections.get(reads.collectionKey(entity))!;
+    const api = reads.apis.get(entity.entityRef) ?? { ok: true, value: undefined };
+    if (subscription.ok && serviceFacts.ok && collections.ok && api.ok) {
+      return {
+        ok: true,
+        value: {
+          subscription: subscription.value,
+          service: serviceFacts.value,
+          collection: collections.value.get(apiManagementApiResourceId(ref).toLowerCase()),
+          api: api.value,
+        },
+      };
+    }
+    const reasons = [subscription, serviceFacts, collections, api].flatMap(o => (o.ok ? [] : [o.reason]));
+    return { ok: false, reason: [...new Set(reasons)].join(' ') };
   }
 
   private postureOf(
@@ -242,22 +252,9 @@ export class PostureRefresher {
     refreshedAt: string,
   ): StoredPosture {
     if (!needsAzure(entity)) return buildStoredPosture(entity, undefined, refreshedAt);
-    const reason = this.failureOf(entity, reads);
-    if (!reason) {
-      const value = <T>(o: Outcome<T> | undefined) => (o as { value: T }).value;
-      return buildStoredPosture(
-        entity,
-        {
-          subscription: value(reads.subscriptions.get(entity.target!.service.subscriptionId.toLowerCase())),
-          service: value(reads.services.get(serviceKey(entity.target!.service))),
-          collection: value(reads.collections.get(reads.collectionKey(entity)))!.get(
-            apiManagementApiResourceId(entity.target!.ref).toLowerCase(),
-          ),
-          api: value(reads.apis.get(entity.entityRef) ?? { ok: true, value: undefined }),
-        },
-        refreshedAt,
-      );
-    }
+    const facts = this.factsOf(entity, reads);
+    if (facts.ok) return buildStoredPosture(entity, facts.value, refreshedAt);
+    const reason = facts.reason;
     const fresh = buildStoredPosture(entity, undefined, refreshedAt);
     const sameApi = previous?.api && fresh.api && previous.api.resourceId.toLowerCase() === fresh.api.resourceId.toLowerCase();
     if (previous && sameApi && !previous.readError) {

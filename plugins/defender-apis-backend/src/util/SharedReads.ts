@@ -29,6 +29,11 @@ export class SharedReads<T> {
     this.entries.set(key, { value: Promise.resolve(value), expiresAt: this.now() + ttlMs });
   }
 
+  /** Forgets every value: the next caller of each key reads anew. */
+  clear(): void {
+    this.entries.clear();
+  }
+
   private forgetExpired(): void {
     const now = this.now();
     for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
