@@ -18,7 +18,11 @@ import {
 const ONBOARDING = 'defender_apis_onboarding';
 /** How long a catalog-wide summary is reused; other replicas' writes show within it. */
 export const SUMMARY_TTL_MS = 5_000;
-/** Rows per statement: SQLite and PostgreSQL both limit bound parameters. */
+/**
+ * Rows per statement: SQLite and PostgreSQL both limit bound parameters. Loops over chunks
+ * give the event loop a turn between statements: better-sqlite3 runs them synchronously, so
+ * a loop of awaited statements never lets other requests in by itself.
+ */
 const CHUNK = 200;
 /**
  * How long a running onboarding stays claimed without renewal. The replica running it renews
@@ -131,6 +135,7 @@ export class DefenderApisStore {
       const rows: { data: string }[] = [];
       // Chunked: SQLite limits the number of bound parameters.
       for (let i = 0; i < entityRefs.length; i += 500) {
+        if (i > 0) await nextTurn();
         rows.push(...(await query.clone().whereIn('entity_ref', entityRefs.slice(i, i + 500))));
       }
       return rows.map(r => JSON.parse(r.data));
@@ -211,6 +216,7 @@ export class DefenderApisStore {
     const stored: { entity_ref: string }[] = await this.knex(POSTURE).select('entity_ref');
     const gone = stored.map(r => r.entity_ref).filter(ref => !keep.has(ref));
     for (let i = 0; i < gone.length; i += 500) {
+      if (i > 0) await nextTurn();
       const chunk = gone.slice(i, i + 500);
       await this.knex.transaction(async tx => {
         await tx(OWNER_TABLE).whereIn('entity_ref', chunk).delete();
@@ -229,6 +235,7 @@ export class DefenderApisStore {
   async getOnboardings(apiKeys: string[]): Promise<Map<string, OnboardingRow>> {
     const result = new Map<string, OnboardingRow>();
     for (let i = 0; i < apiKeys.length; i += 500) {
+      if (i > 0) await nextTurn();
       const rows: RawOnboardingRow[] = await this.knex(ONBOARDING).whereIn('api_key', apiKeys.slice(i, i + 500));
       for (const row of rows) result.set(row.api_key, fromRaw(row));
     }

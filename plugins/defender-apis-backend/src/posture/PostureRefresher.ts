@@ -7,7 +7,7 @@ import { describeAzureError } from '../azure/describeAzureError';
 import { ConfiguredService } from '../config';
 import { DefenderApisStore } from '../database/DefenderApisStore';
 import { SharedReads } from '../util/SharedReads';
-import { mapInChunks } from '../util/yieldToEventLoop';
+import { mapConcurrently, mapInChunks } from '../util/yieldToEventLoop';
 import { collectionsByApi, ServiceFacts, SubscriptionFacts } from './azureFacts';
 import { AzureFactsOfApi, buildStoredPosture, StoredPosture } from './buildPosture';
 import { mapEntity, MappedEntity, serviceKey } from './mapping';
@@ -21,6 +21,12 @@ export interface RefreshSummary {
   servicesRead: number;
   failedReads: number;
 }
+
+/**
+ * APIM services a full refresh reads at once. Dozens of simultaneous first requests (each a
+ * TLS handshake and a parse) would land on the event loop together.
+ */
+const SERVICE_READS_IN_FLIGHT = 8;
 
 /** How long first views reuse subscription and service reads they made themselves. */
 export const SHARED_READ_TTL_MS = 60_000;
@@ -114,16 +120,14 @@ export class PostureRefresher {
             [id, await settle(azure.listCollections(id, tenantId).then(collectionsByApi), `the API collections of subscription ${id}`)] as const,
         ),
       ),
-      Promise.all(
-        [...services].map(async ([key, service]) => {
-          const outcome = await settle(
-            azure.readService(service).then(s => new ServiceFacts(s)),
-            `API Management service ${service.name}`,
-          );
-          if (outcome.ok) this.serviceReads.set(key, outcome.value, this.options.refreshIntervalMs);
-          return [key, outcome] as const;
-        }),
-      ),
+      mapConcurrently([...services], SERVICE_READS_IN_FLIGHT, async ([key, service]) => {
+        const outcome = await settle(
+          azure.readService(service).then(s => new ServiceFacts(s)),
+          `API Management service ${service.name}`,
+        );
+        if (outcome.ok) this.serviceReads.set(key, outcome.value, this.options.refreshIntervalMs);
+        return [key, outcome] as const;
+      }),
     ]);
     return {
       subscriptions: new Map(subscriptionResults),
@@ -200,7 +204,12 @@ export class PostureRefresher {
   private async store(mapped: MappedEntity[], reads: AzureReads) {
     const { store, logger } = this.options;
     const refreshedAt = new Date().toISOString();
-    const failed = new Set(mapped.filter(m => needsAzure(m) && !this.factsOf(m, reads).ok).map(m => m.entityRef));
+    const anyReadFailed = [reads.subscriptions, reads.services, reads.collections, reads.apis].some(outcomes =>
+      [...outcomes.values()].some(o => !o.ok),
+    );
+    const failed = anyReadFailed
+      ? new Set(mapped.filter(m => needsAzure(m) && !this.factsOf(m, reads).ok).map(m => m.entityRef))
+      : new Set<string>();
     // Only entities whose reads failed need what was stored before.
     const previous = new Map(
       failed.size > 0 ? (await store.getPostures([...failed])).map(p => [p.entityRef, p]) : [],

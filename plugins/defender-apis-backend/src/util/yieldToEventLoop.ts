@@ -25,3 +25,20 @@ export async function forEachInChunks<T>(items: Iterable<T>, fn: (item: T) => vo
     n++;
   }
 }
+
+/**
+ * Maps items with at most `limit` calls of `fn` in flight. Bounds bursts of work that land on
+ * the event loop together (TLS handshakes, response parsing) and the load put on a remote API.
+ */
+export async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
