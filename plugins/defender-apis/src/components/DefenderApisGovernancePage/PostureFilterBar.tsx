@@ -70,6 +70,13 @@ const GroupOptions = (props: {
   </>
 );
 
+/** The filters whose options are the summary's groups. */
+const GROUP_FILTERS = [
+  { key: 'owner', label: 'Owner', allLabel: 'All owners', groups: 'byOwner' },
+  { key: 'system', label: 'System', allLabel: 'All systems', groups: 'bySystem' },
+  { key: 'domain', label: 'Domain', allLabel: 'All domains', groups: 'byDomain' },
+] as const;
+
 /**
  * The filters above the posture table: status, owner, system and domain (options and counts
  * from the summary; a filter with nothing to choose is left out) and a search in API names
@@ -106,36 +113,19 @@ export const PostureFilterBar = (props: {
           </option>
         ))}
       </FilterSelect>
-      {Object.keys(summary.byOwner).length > 0 ? (
-        <FilterSelect
-          id="defender-apis-owner-filter"
-          label="Owner"
-          value={filters.owner ?? ALL}
-          onChange={set('owner')}
-        >
-          <GroupOptions allLabel="All owners" groups={summary.byOwner} />
-        </FilterSelect>
-      ) : null}
-      {Object.keys(summary.bySystem).length > 0 ? (
-        <FilterSelect
-          id="defender-apis-system-filter"
-          label="System"
-          value={filters.system ?? ALL}
-          onChange={set('system')}
-        >
-          <GroupOptions allLabel="All systems" groups={summary.bySystem} />
-        </FilterSelect>
-      ) : null}
-      {Object.keys(summary.byDomain).length > 0 ? (
-        <FilterSelect
-          id="defender-apis-domain-filter"
-          label="Domain"
-          value={filters.domain ?? ALL}
-          onChange={set('domain')}
-        >
-          <GroupOptions allLabel="All domains" groups={summary.byDomain} />
-        </FilterSelect>
-      ) : null}
+      {GROUP_FILTERS.map(({ key, label, allLabel, groups }) =>
+        Object.keys(summary[groups]).length > 0 ? (
+          <FilterSelect
+            key={key}
+            id={`defender-apis-${key}-filter`}
+            label={label}
+            value={filters[key] ?? ALL}
+            onChange={set(key)}
+          >
+            <GroupOptions allLabel={allLabel} groups={summary[groups]} />
+          </FilterSelect>
+        ) : null,
+      )}
       <SearchField
         id="defender-apis-search"
         label="Search"
