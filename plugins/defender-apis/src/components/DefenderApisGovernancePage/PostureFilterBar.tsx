@@ -73,8 +73,18 @@ const GroupOptions = (props: {
 /** The filters whose options are the summary's groups. */
 const GROUP_FILTERS = [
   { key: 'owner', label: 'Owner', allLabel: 'All owners', groups: 'byOwner' },
-  { key: 'system', label: 'System', allLabel: 'All systems', groups: 'bySystem' },
-  { key: 'domain', label: 'Domain', allLabel: 'All domains', groups: 'byDomain' },
+  {
+    key: 'system',
+    label: 'System',
+    allLabel: 'All systems',
+    groups: 'bySystem',
+  },
+  {
+    key: 'domain',
+    label: 'Domain',
+    allLabel: 'All domains',
+    groups: 'byDomain',
+  },
 ] as const;
 
 /**
