@@ -51,10 +51,11 @@ export const defenderApisPlugin = createBackendPlugin({
           logger,
           refreshIntervalMs: durationToMilliseconds(settings.refreshFrequency),
         });
+        const catalogApis = new CatalogApis(catalog);
         const postures = new PostureService({
           auth: deps.auth,
           permissions: deps.permissions,
-          catalog: new CatalogApis(catalog),
+          catalog: catalogApis,
           store,
           refresher,
         });
@@ -68,7 +69,7 @@ export const defenderApisPlugin = createBackendPlugin({
           auth: deps.auth,
           auditor: deps.auditor,
           logger,
-          catalog,
+          catalog: catalogApis,
           azure,
           store,
           postures,

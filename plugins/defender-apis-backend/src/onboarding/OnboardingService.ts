@@ -6,13 +6,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
 import { Request } from 'express';
 import { DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { describeAzureError } from '../azure/describeAzureError';
 import { DefenderApisStore, ONBOARDING_LEASE_MS, OnboardingRow } from '../database/DefenderApisStore';
 import { serviceKey } from '../posture/mapping';
+import { CatalogApis } from '../posture/CatalogApis';
 import { OnboardAccess } from '../posture/OnboardAccess';
 import { PostureService } from '../posture/PostureService';
 
@@ -42,7 +42,7 @@ export class OnboardingService {
       auth: AuthService;
       auditor: AuditorService;
       logger: LoggerService;
-      catalog: CatalogService;
+      catalog: CatalogApis;
       azure: DefenderAzureApi;
       store: DefenderApisStore;
       postures: PostureService;
@@ -203,7 +203,7 @@ export class OnboardingService {
   private async refreshEntity(entityRef: string): Promise<void> {
     try {
       const credentials = await this.options.auth.getOwnServiceCredentials();
-      const entity = await this.options.catalog.getEntityByRef(entityRef, { credentials });
+      const entity = await this.options.catalog.byRef(entityRef, credentials);
       if (entity) await this.options.postures.reread(entity);
     } catch (error) {
       this.options.logger.warn('Could not refresh posture after onboarding', { entityRef, error: String(error) });
