@@ -25,6 +25,16 @@ describe('csvField', () => {
     expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvField(-1)).toBe('-1');
   });
+
+  it('neutralises a formula after any separator a spreadsheet may split on', () => {
+    // Opened with ";" or tab as the separator, the part after it would be a cell of its own.
+    expect(csvField('team-a; =cmd|"/c calc"!A1')).toBe(
+      '"team-a; \'=cmd|""/c calc""!A1"',
+    );
+    expect(csvField('x\t+1')).toBe("x\t'+1");
+    expect(csvField('a,@SUM(A1)')).toBe('"a,\'@SUM(A1)"');
+    expect(csvField('well-known; plain')).toBe('well-known; plain');
+  });
 });
 
 describe('toCsv', () => {

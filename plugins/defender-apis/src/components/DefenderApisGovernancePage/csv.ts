@@ -10,12 +10,20 @@ export type CsvValue = string | number | boolean | undefined;
 
 /** Spreadsheets run a cell that starts like a formula; such text is exported as text. */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * A formula after a separator a spreadsheet may split on (comma, semicolon, tab) would start a
+ * cell of its own when the file is opened with that separator.
+ */
+const FORMULA_AFTER_SEPARATOR = /([,;\t])(\s*)([=+\-@])/g;
 
 /** One CSV field, quoted when needed. */
 export function csvField(value: CsvValue): string {
   if (value === undefined) return '';
   if (typeof value !== 'string') return String(value);
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  const neutralised = value.replace(FORMULA_AFTER_SEPARATOR, "$1$2'$3");
+  const text = FORMULA_START.test(neutralised)
+    ? `'${neutralised}`
+    : neutralised;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
