@@ -8,4 +8,5 @@ export * from './types';
 export * from './annotations';
 export * from './status';
 export * from './coverage';
+export * from './links';
 export * from './permissions';

@@ -1,5 +1,8 @@
 import { Link } from '@backstage/core-components';
-import { PostureAlert } from '@defender-apis/plugin-defender-apis-common';
+import {
+  azurePortalLink,
+  PostureAlert,
+} from '@defender-apis/plugin-defender-apis-common';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
@@ -15,7 +18,7 @@ const SEVERITY_LABEL: Record<PostureAlert['severity'], string> = {
   informational: 'Informational',
 };
 
-/** The most recent active alerts, each linked to Defender for Cloud. */
+/** The most recent active alerts, each linked to Defender for Cloud when Azure gave a portal link. */
 export const AlertsList = (props: {
   alerts: PostureAlert[];
   limit?: number;
@@ -25,8 +28,9 @@ export const AlertsList = (props: {
   return (
     <List dense disablePadding aria-label="Latest alerts">
       {alerts.slice(0, limit).map(alert => {
-        const title = alert.url ? (
-          <Link to={alert.url}>{alert.displayName}</Link>
+        const link = azurePortalLink(alert.url);
+        const title = link ? (
+          <Link to={link}>{alert.displayName}</Link>
         ) : (
           alert.displayName
         );

@@ -220,6 +220,58 @@ describe('EntityDefenderApisCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('links Azure data only to https Azure portal pages, and shows other links as text', async () => {
+    const linked = (n: number, url: string) => ({
+      id: `alert-${n}`,
+      alertType: 'API_AccessFromSuspiciousIP',
+      displayName: `Alert ${n}`,
+      severity: 'high' as const,
+      status: 'Active',
+      url,
+    });
+    await renderCard(
+      answering(
+        posture({
+          status: 'atRisk',
+          reason: '3 active high-severity alerts.',
+          alerts: {
+            active: 3,
+            bySeverity: { high: 3, medium: 0, low: 0, informational: 0 },
+            items: [
+              linked(1, 'javascript:alert(document.cookie)'),
+              linked(2, 'https://portal.azure.com.evil.example/#blade'),
+              linked(3, 'https://ms.portal.azure.com/#view/alert-3'),
+            ],
+          },
+          recommendations: [
+            {
+              key: 'k',
+              displayName: 'Plain recommendation',
+              resourceId: '/x',
+              url: 'http://portal.azure.com/#recommendation',
+            },
+          ],
+        }),
+      ),
+    );
+    await screen.findByTestId('posture-headline');
+    const alerts = within(screen.getByRole('list', { name: 'Latest alerts' }));
+    expect(alerts.getAllByRole('link')).toHaveLength(1);
+    expect(alerts.getByRole('link', { name: /^Alert 3\b/ })).toHaveAttribute(
+      'href',
+      'https://ms.portal.azure.com/#view/alert-3',
+    );
+    expect(alerts.getByText('Alert 1')).toBeInTheDocument();
+    expect(alerts.getByText('Alert 2')).toBeInTheDocument();
+    const recommendations = within(
+      screen.getByRole('list', { name: 'Open recommendations' }),
+    );
+    expect(recommendations.queryByRole('link')).not.toBeInTheDocument();
+    expect(
+      recommendations.getByText('Plain recommendation'),
+    ).toBeInTheDocument();
+  });
+
   it('uses a warning light for an API at risk without high-severity alerts', async () => {
     await renderCard(
       answering(

@@ -1,11 +1,14 @@
 import { Link } from '@backstage/core-components';
-import { PostureRecommendation } from '@defender-apis/plugin-defender-apis-common';
+import {
+  azurePortalLink,
+  PostureRecommendation,
+} from '@defender-apis/plugin-defender-apis-common';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import { plural } from './format';
 
-/** Open recommendations, each linked to Defender for Cloud when Azure gave a link. */
+/** Open recommendations, each linked to Defender for Cloud when Azure gave a portal link. */
 export const RecommendationsList = (props: {
   recommendations: PostureRecommendation[];
 }) => {
@@ -23,14 +26,13 @@ export const RecommendationsList = (props: {
             ? plural(recommendation.affectedResources, 'affected resource')
             : undefined,
         ].filter(Boolean);
+        const link = azurePortalLink(recommendation.url);
         return (
           <ListItem key={recommendation.key} disableGutters>
             <ListItemText
               primary={
-                recommendation.url ? (
-                  <Link to={recommendation.url}>
-                    {recommendation.displayName}
-                  </Link>
+                link ? (
+                  <Link to={link}>{recommendation.displayName}</Link>
                 ) : (
                   recommendation.displayName
                 )
