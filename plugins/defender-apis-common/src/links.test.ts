@@ -11,6 +11,7 @@ describe('azurePortalLink', () => {
   });
 
   it.each([
+    // eslint-disable-next-line no-script-url
     'javascript:alert(1)',
     'http://portal.azure.com/#x',
     'https://portal.azure.com.evil.example/#x',

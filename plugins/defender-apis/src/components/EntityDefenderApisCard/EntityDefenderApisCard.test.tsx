@@ -238,6 +238,7 @@ describe('EntityDefenderApisCard', () => {
             active: 3,
             bySeverity: { high: 3, medium: 0, low: 0, informational: 0 },
             items: [
+              // eslint-disable-next-line no-script-url
               linked(1, 'javascript:alert(document.cookie)'),
               linked(2, 'https://portal.azure.com.evil.example/#blade'),
               linked(3, 'https://ms.portal.azure.com/#view/alert-3'),
