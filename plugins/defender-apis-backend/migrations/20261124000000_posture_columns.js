@@ -27,6 +27,7 @@ exports.up = async function up(knex) {
     table.integer('alerts_active').nullable();
     table.integer('alerts_high').nullable();
     table.boolean('stale').nullable();
+    table.string('read_at', 40).nullable().comment('When the read that wrote the row started; a row is never replaced by an older read');
     table.index(['status'], 'defender_apis_posture_status_idx');
     table.index(['system'], 'defender_apis_posture_system_idx');
     table.index(['domain'], 'defender_apis_posture_domain_idx');
@@ -53,7 +54,7 @@ exports.down = async function down(knex) {
     for (const column of [
       'posture', 'api_key', 'status', 'status_rank', 'name_key', 'search_text', 'owners_key', 'system', 'domain',
       'lifecycle', 'subscription_id', 'service_name', 'endpoints_total', 'unauthenticated', 'sensitive_data',
-      'alerts_active', 'alerts_high', 'stale',
+      'alerts_active', 'alerts_high', 'stale', 'read_at',
     ]) {
       table.dropColumn(column);
     }

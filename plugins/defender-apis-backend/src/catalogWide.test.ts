@@ -271,4 +271,49 @@ describe('first views', () => {
       await h.stop();
     }
   });
+
+  it('keeps stored posture and warns when the catalog answers no API entity at all', async () => {
+    const logLines: string[] = [];
+    const h = await startHarness({ logLines });
+    try {
+      await h.runScheduledRefresh();
+      expect((await list(h, '')).body.totalItems).toBe(19);
+      h.replaceEntities([]);
+      await h.runScheduledRefresh();
+      expect((await list(h, '')).body.totalItems).toBe(19);
+      expect(logLines.some(line => /no API entity.*kept/i.test(line))).toBe(true);
+      // One entity left is an answer: the others are pruned.
+      h.replaceEntities(demoEntities().slice(0, 1));
+      await h.runScheduledRefresh();
+      expect((await list(h, '')).body.totalItems).toBe(1);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('does not let a slow refresh overwrite what a later read stored meanwhile', async () => {
+    const h = await startHarness();
+    try {
+      await h.runScheduledRefresh();
+      // The refresh reads its collections at once but waits on the alerts list.
+      h.emulator.addFault({ match: { method: 'GET', pathPattern: '/providers/Microsoft.Security/alerts' }, effect: { delayMs: 4000 } });
+      const refresh = h.runScheduledRefresh();
+      await new Promise(resolve => setTimeout(resolve, 300));
+      const res = await h.request.post(`${BASE}/posture/api/default/wallet-api/onboard`).set('Authorization', asUser('paula'));
+      expect(res.status).toBe(202);
+      const card = async () =>
+        (await h.request.get(`${BASE}/posture/api/default/wallet-api`).set('Authorization', asUser('paula'))).body;
+      // Read again after the operation: onboarded, awaiting data.
+      for (let i = 0; i < 50 && (await card()).status !== 'awaitingData'; i++) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      expect((await card()).status).toBe('awaitingData');
+      await refresh;
+      // The refresh started before and saw the API not onboarded; its row did not replace the newer one.
+      expect((await card()).status).toBe('awaitingData');
+      expect(refs((await list(h, '?status=awaitingData&limit=500')).body)).toContain('api:default/wallet-api');
+    } finally {
+      await h.stop();
+    }
+  });
 });

@@ -83,6 +83,8 @@ export interface PluginHarness {
   runScheduledTask(id: string): Promise<void>;
   /** Registers more entities in the catalog, as a team adding catalog-info.yaml would. */
   addEntities(entities: Entity[]): void;
+  /** Replaces the catalog's entities, as if every location now held these. */
+  replaceEntities(entities: Entity[]): void;
   /** How many requests the plugin made to the catalog. */
   catalogCalls(): number;
   /** How often the plugin asked the permission framework, by method. */
@@ -131,10 +133,11 @@ export interface HarnessOptions {
 function catalogFactory(initial: Entity[], hiddenFrom: Record<string, string[]> | undefined) {
   let entities = initial;
   let catalog = catalogServiceMock({ entities });
-  const add = (more: Entity[]) => {
-    entities = [...entities, ...more];
+  const replace = (next: Entity[]) => {
+    entities = next;
     catalog = catalogServiceMock({ entities });
   };
+  const add = (more: Entity[]) => replace([...entities, ...more]);
   const hidden = new Map(Object.entries(hiddenFrom ?? {}).map(([ref, users]) => [ref.toLowerCase(), users.map(u => u.toLowerCase())]));
   const visibleTo = (credentials: BackstageCredentials | undefined) => (entity: Entity) => {
     const user = (credentials?.principal as { userEntityRef?: string } | undefined)?.userEntityRef?.toLowerCase();
@@ -167,7 +170,7 @@ function catalogFactory(initial: Entity[], hiddenFrom: Record<string, string[]> 
       return { items: visible, totalItems: visible.length, pageInfo: {} };
     },
   }).factory;
-  return { factory, calls: () => calls, add };
+  return { factory, calls: () => calls, add, replace };
 }
 
 const CATALOG_READ = 'catalog.entity.read';
@@ -262,6 +265,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
     permissionCalls: permissions.calls,
     catalogCalls: catalog.calls,
     addEntities: catalog.add,
+    replaceEntities: catalog.replace,
     runScheduledRefresh() {
       return harness.runScheduledTask('defender-apis-refresh');
     },

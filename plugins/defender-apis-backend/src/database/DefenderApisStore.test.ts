@@ -41,11 +41,11 @@ function onboarding(apiId: string, service = 'svc-a'): Omit<OnboardingRow, 'stat
 describe.each(databases.eachSupportedId())('DefenderApisStore on %s', databaseId => {
   it('stores postures, overwrites them whole, and drops those of entities that left the catalog', async () => {
     const store = await createStore(databaseId);
-    await store.putPostures([posture('api:default/a'), posture('api:default/b', { sensitivityLabel: 'x' } as any)]);
-    await store.putPostures([posture('api:default/a', { stale: true, staleReason: 'Azure said 503' })]);
+    await store.putPostures([posture('api:default/a'), posture('api:default/b', { sensitivityLabel: 'x' } as any)], '2026-11-24T09:00:00.000Z');
+    await store.putPostures([posture('api:default/a', { stale: true, staleReason: 'Azure said 503' })], '2026-11-24T09:30:00.000Z');
     expect(await store.getPosture('api:default/a')).toEqual(expect.objectContaining({ stale: true, staleReason: 'Azure said 503' }));
     expect((await store.getPostures()).map(p => p.entityRef)).toEqual(['api:default/a', 'api:default/b']);
-    expect(await store.deletePosturesExcept(['api:default/b'])).toBe(1);
+    expect(await store.deletePosturesExcept(['api:default/b'], '2026-11-24T10:00:00.000Z')).toBe(1);
     expect(await store.getPosture('api:default/a')).toBeUndefined();
     expect(await store.getPostures(['api:default/a', 'api:default/b'])).toHaveLength(1);
   });
@@ -113,11 +113,39 @@ describe.each(databases.eachSupportedId())('DefenderApisStore on %s', databaseId
   it('filters by thousands of visible entity refs in one statement', async () => {
     const store = await createStore(databaseId);
     const many = Array.from({ length: 1200 }, (_, i) => posture(`api:default/api-${String(i).padStart(4, '0')}`));
-    await store.putPostures(many);
+    await store.putPostures(many, '2026-11-24T09:00:00.000Z');
     const visible = many.filter((_, i) => i % 2 === 0).map(p => p.entityRef);
     const page = await store.listPostures({ sort: 'name', order: 'asc', limit: 5 }, { all: false, entityRefs: visible });
     expect(page.totalItems).toBe(600);
     expect(page.items.map(p => p.entityRef)).toEqual(visible.slice(0, 5));
     expect((await store.summarize({ all: false, entityRefs: visible })).total).toBe(600);
+  });
+
+  it('never replaces a posture with one from a read that started earlier', async () => {
+    const store = await createStore(databaseId);
+    const T1 = '2026-11-24T10:00:00.000Z';
+    const T2 = '2026-11-24T10:00:05.000Z';
+    // A first view read at T2 lands while a refresh that started at T1 is still reading.
+    await store.putPostures([posture('api:default/a', { refreshedAt: T2, owners: ['group:default/new'] })], T2);
+    await store.putPostures(
+      [posture('api:default/a', { refreshedAt: T1, owners: ['group:default/old'] }), posture('api:default/b', { refreshedAt: T1 })],
+      T1,
+    );
+    expect(await store.getPosture('api:default/a')).toEqual(expect.objectContaining({ refreshedAt: T2, owners: ['group:default/new'] }));
+    expect((await store.listPostures({ owner: ['group:default/new'], sort: 'name', order: 'asc', limit: 5 }, { all: true })).totalItems).toBe(1);
+    expect((await store.listPostures({ owner: ['group:default/old'], sort: 'name', order: 'asc', limit: 5 }, { all: true })).totalItems).toBe(0);
+    expect(await store.getPosture('api:default/b')).toEqual(expect.objectContaining({ refreshedAt: T1 }));
+    // A later read replaces it.
+    await store.putPostures([posture('api:default/a', { refreshedAt: '2026-11-24T10:01:00.000Z' })], '2026-11-24T10:01:00.000Z');
+    expect((await store.getPosture('api:default/a'))?.refreshedAt).toBe('2026-11-24T10:01:00.000Z');
+  });
+
+  it('prunes only rows stored before the refresh started', async () => {
+    const store = await createStore(databaseId);
+    await store.putPostures([posture('api:default/gone')], '2026-11-24T09:00:00.000Z');
+    await store.putPostures([posture('api:default/new-during-refresh')], '2026-11-24T10:00:05.000Z');
+    expect(await store.deletePosturesExcept(['api:default/kept'], '2026-11-24T10:00:00.000Z')).toBe(1);
+    expect(await store.getPosture('api:default/gone')).toBeUndefined();
+    expect(await store.getPosture('api:default/new-during-refresh')).toBeDefined();
   });
 });

@@ -144,12 +144,13 @@ export class DefenderApisStore {
   }
 
   /**
-   * Writes postures with their onboarding state in one transaction: a refresh lands whole or
-   * not at all. Rows are composed chunk by chunk, and each chunk starts on a new turn of the
+   * Writes postures read by a read that started at `readAt` (ISO time) with their onboarding
+   * state, in one transaction: a refresh lands whole or not at all, and never replaces a row
+   * written by a read that started later. Rows are composed chunk by chunk, and each chunk starts on a new turn of the
    * event loop: SQLite statements run synchronously, so a transaction of thousands of rows
    * would otherwise hold the loop from its first statement to its commit.
    */
-  async putPostures(postures: StoredPosture[]): Promise<void> {
+  async putPostures(postures: StoredPosture[], readAt: string): Promise<void> {
     if (postures.length === 0) return;
     const keys = [...new Set(postures.flatMap(p => apiKeyOfPosture(p) ?? []))];
     const onboardings = await this.getOnboardings(keys);
@@ -157,16 +158,31 @@ export class DefenderApisStore {
     await this.knex.transaction(async tx => {
       for (let i = 0; i < postures.length; i += CHUNK) {
         if (i > 0) await nextTurn();
-        const rows = postures.slice(i, i + CHUNK).map(p => {
-          const key = apiKeyOfPosture(p);
-          const onboarding = key ? onboardings.get(key) : undefined;
-          return toPostureRow(p, onboarding && toOnboardingState(onboarding));
-        });
-        const values = rows.map(r => ({ ...r.values, updated_at: now }));
+        const chunk = postures.slice(i, i + CHUNK);
+        // Rows written by a read that started later (a first view, a read after onboarding) stay.
+        const newer = new Set(
+          (
+            await tx(POSTURE)
+              .select('entity_ref')
+              .whereIn('entity_ref', chunk.map(p => p.entityRef))
+              .andWhere('read_at', '>', readAt)
+          ).map((r: { entity_ref: string }) => r.entity_ref),
+        );
+        const rows = chunk
+          .filter(p => !newer.has(p.entityRef))
+          .map(p => {
+            const key = apiKeyOfPosture(p);
+            const onboarding = key ? onboardings.get(key) : undefined;
+            return toPostureRow(p, onboarding && toOnboardingState(onboarding));
+          });
+        if (rows.length === 0) continue;
+        const values = rows.map(r => ({ ...r.values, read_at: readAt, updated_at: now }));
         await tx(POSTURE)
           .insert(values)
           .onConflict('entity_ref')
-          .merge(Object.keys(values[0]).filter(c => c !== 'entity_ref'));
+          .merge(Object.keys(values[0]).filter(c => c !== 'entity_ref'))
+          // The same guard in the statement itself, against a write that landed since the select.
+          .where(q => q.whereNull(`${POSTURE}.read_at`).orWhere(`${POSTURE}.read_at`, '<=', readAt));
         await this.replaceOwners(tx, rows.map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })));
       }
     });
@@ -205,26 +221,39 @@ export class DefenderApisStore {
       const facts: StoredPosture[] = (await this.knex(POSTURE).select('data').whereIn('entity_ref', refs)).map(r =>
         JSON.parse(r.data),
       );
-      // putPostures writes the owners too.
-      await this.putPostures(facts);
+      // putPostures writes the owners too; any real read replaces these.
+      await this.putPostures(facts, new Date(0).toISOString());
     }
   }
 
-  /** Removes postures of entities that left the catalog. */
-  async deletePosturesExcept(entityRefs: string[]): Promise<number> {
+  /**
+   * Removes postures of entities that left the catalog: those not in `entityRefs` (what a
+   * refresh that started at `startedAt` saw) and written before it started.
+   */
+  async deletePosturesExcept(entityRefs: string[], startedAt: string): Promise<number> {
     const keep = new Set(entityRefs);
-    const stored: { entity_ref: string }[] = await this.knex(POSTURE).select('entity_ref');
+    const stored: { entity_ref: string }[] = await this.knex(POSTURE)
+      .select('entity_ref')
+      .where(q => q.whereNull('read_at').orWhere('read_at', '<', startedAt));
     const gone = stored.map(r => r.entity_ref).filter(ref => !keep.has(ref));
     for (let i = 0; i < gone.length; i += 500) {
       if (i > 0) await nextTurn();
       const chunk = gone.slice(i, i + 500);
       await this.knex.transaction(async tx => {
         await tx(OWNER_TABLE).whereIn('entity_ref', chunk).delete();
-        await tx(POSTURE).whereIn('entity_ref', chunk).delete();
+        await tx(POSTURE)
+          .whereIn('entity_ref', chunk)
+          .where(q => q.whereNull('read_at').orWhere('read_at', '<', startedAt))
+          .delete();
       });
     }
     if (gone.length > 0) this.summaries.clear();
     return gone.length;
+  }
+
+  /** Whether any posture is stored. */
+  async hasPostures(): Promise<boolean> {
+    return Boolean(await this.knex(POSTURE).select('entity_ref').first());
   }
 
   async getOnboarding(apiKey: string): Promise<OnboardingRow | undefined> {

@@ -81,10 +81,12 @@ export class PostureRefresher {
     entities: Entity[],
     { prune = false, domains = new Map<string, string>() }: { prune?: boolean; domains?: ReadonlyMap<string, string> } = {},
   ): Promise<{ postures: Map<string, StoredPosture>; summary: RefreshSummary }> {
+    // Stamped before Azure is read: the store keeps whatever a later read wrote meanwhile.
+    const readAt = new Date().toISOString();
     const mapped = await mapInChunks(entities, e => mapEntity(e, this.options.services, domains));
     const reads = await this.readInBulk(mapped);
-    const result = await this.store(mapped, reads);
-    if (prune) await this.options.store.deletePosturesExcept(mapped.map(m => m.entityRef));
+    const result = await this.store(mapped, reads, readAt);
+    if (prune) await this.prune(mapped, readAt);
     return result;
   }
 
@@ -97,9 +99,24 @@ export class PostureRefresher {
     entities: Entity[],
     domains: ReadonlyMap<string, string> = new Map(),
   ): Promise<Map<string, StoredPosture>> {
+    const readAt = new Date().toISOString();
     const mapped = entities.map(e => mapEntity(e, this.options.services, domains));
-    const { postures } = await this.store(mapped, await this.readShared(mapped));
+    const { postures } = await this.store(mapped, await this.readShared(mapped), readAt);
     return postures;
+  }
+
+  /**
+   * Drops postures of entities the refresh did not see, unless the catalog answered none at
+   * all: an empty answer while posture is stored is more likely a catalog outage or a
+   * permission change than every API gone, and pruning would lose everything.
+   */
+  private async prune(mapped: MappedEntity[], startedAt: string): Promise<void> {
+    const { store, logger } = this.options;
+    if (mapped.length === 0 && (await store.hasPostures())) {
+      logger.warn('The catalog answered no API entity; stored Defender for APIs posture is kept, not pruned');
+      return;
+    }
+    await store.deletePosturesExcept(mapped.map(m => m.entityRef), startedAt);
   }
 
   private async readInBulk(mapped: MappedEntity[]): Promise<AzureReads> {
@@ -201,9 +218,9 @@ export class PostureRefresher {
     return { subscriptions, services };
   }
 
-  private async store(mapped: MappedEntity[], reads: AzureReads) {
+  private async store(mapped: MappedEntity[], reads: AzureReads, readAt: string) {
     const { store, logger } = this.options;
-    const refreshedAt = new Date().toISOString();
+    const refreshedAt = readAt;
     const anyReadFailed = [reads.subscriptions, reads.services, reads.collections, reads.apis].some(outcomes =>
       [...outcomes.values()].some(o => !o.ok),
     );
@@ -215,7 +232,7 @@ export class PostureRefresher {
       failed.size > 0 ? (await store.getPostures([...failed])).map(p => [p.entityRef, p]) : [],
     );
     const postures = await mapInChunks(mapped, m => this.postureOf(m, reads, previous.get(m.entityRef), refreshedAt));
-    await store.putPostures(postures);
+    await store.putPostures(postures, readAt);
 
     const failures = [...reads.subscriptions.values(), ...reads.services.values(), ...reads.collections.values()].filter(
       o => !o.ok,
