@@ -55,6 +55,11 @@ export interface Config {
        * warns that onboarding many APIs at once can overload an APIM instance.
        */
       maxConcurrentPerService?: number;
+      /**
+       * Onboarding operations one user may have queued or running at once; more requests
+       * answer 429. Default 20.
+       */
+      maxQueuedPerUser?: number;
     };
   };
 }

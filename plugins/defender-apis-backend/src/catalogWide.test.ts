@@ -316,4 +316,42 @@ describe('first views', () => {
       await h.stop();
     }
   });
+
+  it('answers 429 when a user already has maxQueuedPerUser onboardings queued or running', async () => {
+    const names = ['quota-1', 'quota-2', 'quota-3', 'quota-4'];
+    const h = await startHarness({
+      config: { onboarding: { maxQueuedPerUser: 2 } },
+      entities: [...demoEntities(), ...names.map((n, i) => apiEntity(n, `contoso-payments-apim/${n}`, i === 3 ? 'group:default/team-checkout' : undefined))],
+    });
+    try {
+      // Four more APIs that are not onboarded, like wallet-api.
+      const scenario = h.emulator.scenario();
+      const payments = scenario.subscriptions.flatMap(sub => sub.services).find(svc => svc.name === 'contoso-payments-apim')!;
+      const wallet = payments.apis.find(a => a.name === 'wallet-api')!;
+      payments.apis.push(...names.map(name => ({ ...wallet, name, displayName: name })));
+      h.emulator.loadScenario(scenario);
+      // A slow operation keeps the first ones queued or running.
+      h.emulator.addFault({ match: { method: 'PUT', pathPattern: 'apiCollections' }, effect: { delayMs: 3000 } });
+      const onboard = (name: string, user = 'paula') =>
+        h.request.post(`${BASE}/posture/api/default/${name}/onboard`).set('Authorization', asUser(user));
+      expect((await onboard('quota-1')).status).toBe(202);
+      expect((await onboard('quota-2')).status).toBe(202);
+      const third = await onboard('quota-3');
+      expect(third.status).toBe(429);
+      expect(third.body).toEqual(
+        expect.objectContaining({
+          error: expect.objectContaining({
+            name: 'TooManyOnboardingsError',
+            message: expect.stringMatching(/already has 2 onboardings.*maxQueuedPerUser/),
+          }),
+          response: { statusCode: 429 },
+        }),
+      );
+      expect(h.armRequests('PUT', 'apiCollections/quota-3')).toEqual([]);
+      // Another user is not held back by paula's queue.
+      expect((await onboard('quota-4', 'carl')).status).toBe(202);
+    } finally {
+      await h.stop();
+    }
+  });
 });

@@ -14,6 +14,7 @@ describe('readDefenderApisConfig', () => {
       refreshFrequency: { minutes: 30 },
       refreshTimeout: { minutes: 10 },
       maxConcurrentOnboardingsPerService: 1,
+      maxQueuedOnboardingsPerUser: 20,
     });
   });
 
@@ -39,6 +40,7 @@ describe('readDefenderApisConfig', () => {
     [{ apiManagement: { services: [{ ...service, subscriptionId: 'prod' }] } }, 'defenderApis.apiManagement.services[0].subscriptionId: expected a subscription id (a GUID), found "prod"'],
     [{ apiManagement: { services: [{ name: 'x', subscriptionId: service.subscriptionId }] } }, 'resourceGroup'],
     [{ onboarding: { maxConcurrentPerService: 0 } }, 'defenderApis.onboarding.maxConcurrentPerService: expected a whole number of at least 1, found 0'],
+    [{ onboarding: { maxQueuedPerUser: 2.5 } }, 'defenderApis.onboarding.maxQueuedPerUser: expected a whole number of at least 1, found 2.5'],
   ])('fails start-up naming the key for %j', (value, message) => {
     expect(() => read(value)).toThrow(message);
   });

@@ -23,6 +23,7 @@ export interface DefenderApisConfig {
   refreshFrequency: HumanDuration;
   refreshTimeout: HumanDuration;
   maxConcurrentOnboardingsPerService: number;
+  maxQueuedOnboardingsPerUser: number;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -111,6 +112,12 @@ function readServices(config: Config): ConfiguredService[] {
   });
 }
 
+function readPositiveInteger(config: Config, key: string, fallback: number): number {
+  const value = config.getOptionalNumber(`defenderApis.${key}`) ?? fallback;
+  if (!Number.isInteger(value) || value < 1) throw invalid(key, 'a whole number of at least 1', value);
+  return value;
+}
+
 function readDuration(config: Config, key: string, fallback: HumanDuration): HumanDuration {
   const path = `defenderApis.${key}`;
   return config.has(path) ? readDurationFromConfig(config, { key: path }) : fallback;
@@ -122,10 +129,8 @@ function readDuration(config: Config, key: string, fallback: HumanDuration): Hum
  */
 export function readDefenderApisConfig(config: Config): DefenderApisConfig {
   const resourceManagerEndpoint = readEndpoint(config);
-  const max = config.getOptionalNumber('defenderApis.onboarding.maxConcurrentPerService') ?? 1;
-  if (!Number.isInteger(max) || max < 1) {
-    throw invalid('onboarding.maxConcurrentPerService', 'a whole number of at least 1', max);
-  }
+  const max = readPositiveInteger(config, 'onboarding.maxConcurrentPerService', 1);
+  const maxPerUser = readPositiveInteger(config, 'onboarding.maxQueuedPerUser', 20);
   return {
     resourceManagerEndpoint,
     credential: readCredential(config, resourceManagerEndpoint),
@@ -134,5 +139,6 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
     refreshFrequency: readDuration(config, 'refresh.frequency', { minutes: 30 }),
     refreshTimeout: readDuration(config, 'refresh.timeout', { minutes: 10 }),
     maxConcurrentOnboardingsPerService: max,
+    maxQueuedOnboardingsPerUser: maxPerUser,
   };
 }

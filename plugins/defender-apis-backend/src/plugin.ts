@@ -75,6 +75,7 @@ export const defenderApisPlugin = createBackendPlugin({
           postures,
           access,
           maxConcurrentPerService: settings.maxConcurrentOnboardingsPerService,
+          maxQueuedPerUser: settings.maxQueuedOnboardingsPerUser,
         });
 
         // One replica at a time refreshes the whole catalog (scope global).

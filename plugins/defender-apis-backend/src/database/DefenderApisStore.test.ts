@@ -148,4 +148,25 @@ describe.each(databases.eachSupportedId())('DefenderApisStore on %s', databaseId
     expect(await store.getPosture('api:default/gone')).toBeUndefined();
     expect(await store.getPosture('api:default/new-during-refresh')).toBeDefined();
   });
+
+  it('does not let a long queue of one service starve another service', async () => {
+    const store = await createStore(databaseId);
+    for (let i = 0; i < 60; i++) {
+      await store.claimOnboarding({ ...onboarding(`busy-${i}`, 'svc-busy'), requestedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() });
+    }
+    await store.claimOnboarding({ ...onboarding('patient', 'svc-quiet'), requestedAt: new Date(Date.UTC(2026, 0, 2)).toISOString() });
+    expect((await store.takeNextOnboarding(1))?.target.apiId).toBe('busy-0');
+    expect((await store.takeNextOnboarding(1))?.target.apiId).toBe('patient');
+    expect(await store.takeNextOnboarding(1)).toBeUndefined();
+  });
+
+  it('counts the operations a user has queued or running', async () => {
+    const store = await createStore(databaseId);
+    await store.claimOnboarding(onboarding('one'));
+    await store.claimOnboarding({ ...onboarding('two'), requestedBy: 'user:default/carl' });
+    await store.claimOnboarding(onboarding('three', 'svc-b'));
+    await store.finishOnboarding((await store.takeNextOnboarding(1))!.apiKey, { state: 'succeeded' });
+    expect(await store.countActiveOnboardings('user:default/paula')).toBe(1);
+    expect(await store.countActiveOnboardings('user:default/carl')).toBe(1);
+  });
 });

@@ -307,22 +307,25 @@ export class DefenderApisStore {
 
   /**
    * Takes the oldest queued operation (or a running one whose owner stopped renewing it) of
-   * a service that has fewer than `maxRunning` operations running, and marks it running.
+   * a service that has fewer than `maxRunning` operations running, and marks it running. The
+   * choice is made in SQL among services below their limit, so a long queue of one service
+   * never hides the others.
    */
   async takeNextOnboarding(maxRunning: number): Promise<OnboardingRow | undefined> {
-    const now = Date.now();
-    const candidates: RawOnboardingRow[] = await this.knex(ONBOARDING)
-      .where('state', 'queued')
-      .orWhere(q => q.where('state', 'running').andWhere('lease_until', '<', now))
-      .orderBy('requested_at')
-      .limit(50);
-    for (const candidate of candidates) {
-      const running = await this.knex(ONBOARDING)
-        .where({ service_key: candidate.service_key, state: 'running' })
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const now = Date.now();
+      const saturated = this.knex(ONBOARDING)
+        .select('service_key')
+        .where('state', 'running')
         .andWhere('lease_until', '>=', now)
-        .count({ n: '*' })
+        .groupBy('service_key')
+        .havingRaw('count(*) >= ?', [maxRunning]);
+      const candidate: RawOnboardingRow | undefined = await this.knex(ONBOARDING)
+        .where(q => q.where('state', 'queued').orWhere(q2 => q2.where('state', 'running').andWhere('lease_until', '<', now)))
+        .whereNotIn('service_key', saturated)
+        .orderBy([{ column: 'requested_at' }, { column: 'api_key' }])
         .first();
-      if (Number(running?.n ?? 0) >= maxRunning) continue;
+      if (!candidate) return undefined;
       const taken = await this.knex(ONBOARDING)
         .where({ api_key: candidate.api_key, state: candidate.state })
         .update({ state: 'running', lease_until: now + ONBOARDING_LEASE_MS });
@@ -330,8 +333,19 @@ export class DefenderApisStore {
         await this.recomposeApi(candidate.api_key);
         return fromRaw({ ...candidate, state: 'running' });
       }
+      // Another replica took it first: look again.
     }
     return undefined;
+  }
+
+  /** How many operations a user has queued or running. */
+  async countActiveOnboardings(userEntityRef: string): Promise<number> {
+    const row = await this.knex(ONBOARDING)
+      .where({ requested_by: userEntityRef })
+      .whereIn('state', ['queued', 'running'])
+      .count({ n: '*' })
+      .first();
+    return Number((row as { n?: number | string } | undefined)?.n ?? 0);
   }
 
   /** Extends the lease of an operation this replica is running. */

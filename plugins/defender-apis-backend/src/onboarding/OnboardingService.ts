@@ -5,7 +5,7 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
+import { ConflictError, CustomErrorBase, InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
 import { Request } from 'express';
 import { DefenderAzureApi } from '../azure/DefenderAzureClient';
@@ -15,6 +15,13 @@ import { serviceKey } from '../posture/mapping';
 import { CatalogApis } from '../posture/CatalogApis';
 import { OnboardAccess } from '../posture/OnboardAccess';
 import { PostureService } from '../posture/PostureService';
+
+/** A user asked for more onboardings than may wait at once; answered with 429. */
+export class TooManyOnboardingsError extends CustomErrorBase {
+  name = 'TooManyOnboardingsError' as const;
+  /** Read by Backstage's error middleware. */
+  statusCode = 429;
+}
 
 /** Result of an onboarding request: whether it started now, and the posture to show. */
 export interface OnboardingRequestResult {
@@ -48,6 +55,8 @@ export class OnboardingService {
       postures: PostureService;
       access: OnboardAccess;
       maxConcurrentPerService: number;
+      /** Operations one user may have queued or running at once. */
+      maxQueuedPerUser: number;
     },
   ) {}
 
@@ -89,6 +98,13 @@ export class OnboardingService {
         default: // already onboarded, or onboarding
           await event.success({ meta: { outcome: posture.status } });
           return { started: false, posture };
+      }
+      const user = credentials.principal.userEntityRef;
+      const active = await store.countActiveOnboardings(user);
+      if (active >= this.options.maxQueuedPerUser) {
+        throw new TooManyOnboardingsError(
+          `${user} already has ${active} onboardings queued or running, the most one user may have (defenderApis.onboarding.maxQueuedPerUser); try again when some have finished`,
+        );
       }
       const api = posture.api!;
       const claimed = await store.claimOnboarding({
