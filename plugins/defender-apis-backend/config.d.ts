@@ -60,6 +60,11 @@ export interface Config {
        * answer 429. Default 20.
        */
       maxQueuedPerUser?: number;
+      /**
+       * An onboarding still running after this long is marked failed, freeing its service's
+       * slot. Default 15m.
+       */
+      timeout?: HumanDuration | string;
     };
   };
 }

@@ -354,4 +354,41 @@ describe('first views', () => {
       await h.stop();
     }
   });
+
+  it('marks an onboarding that does not finish within onboarding.timeout failed, and frees its service', async () => {
+    const h = await startHarness({
+      config: { onboarding: { timeout: '2s' } },
+      entities: [...demoEntities(), apiEntity('next-in-line', 'contoso-payments-apim/next-in-line')],
+    });
+    try {
+      const scenario = h.emulator.scenario();
+      const payments = scenario.subscriptions.flatMap(sub => sub.services).find(svc => svc.name === 'contoso-payments-apim')!;
+      payments.apis.push({ ...payments.apis.find(a => a.name === 'wallet-api')!, name: 'next-in-line', displayName: 'Next' });
+      h.emulator.loadScenario(scenario);
+      // Azure accepts the PUT, then never answers the operation's status.
+      h.emulator.addFault({ match: { method: 'GET', pathPattern: 'operationResults' }, effect: { delayMs: 60_000 } });
+      const onboard = (name: string) =>
+        h.request.post(`${BASE}/posture/api/default/${name}/onboard`).set('Authorization', asUser('paula'));
+      expect((await onboard('wallet-api')).status).toBe(202);
+      // One at a time per service: this one waits for the first.
+      expect((await onboard('next-in-line')).status).toBe(202);
+      const card = async () =>
+        (await h.request.get(`${BASE}/posture/api/default/wallet-api`).set('Authorization', asUser('paula'))).body;
+      let body = await card();
+      for (let i = 0; i < 80 && body.onboarding?.state !== 'failed'; i++) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+        body = await card();
+      }
+      expect(body.onboarding).toEqual(
+        expect.objectContaining({ state: 'failed', error: expect.stringMatching(/did not finish within 2s.*onboarding\.timeout/) }),
+      );
+      // The service's slot is free again: the next operation starts.
+      for (let i = 0; i < 50 && h.armRequests('PUT', 'apiCollections/next-in-line').length === 0; i++) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      expect(h.armRequests('PUT', 'apiCollections/next-in-line')).toHaveLength(1);
+    } finally {
+      await h.stop();
+    }
+  });
 });

@@ -15,6 +15,7 @@ describe('readDefenderApisConfig', () => {
       refreshTimeout: { minutes: 10 },
       maxConcurrentOnboardingsPerService: 1,
       maxQueuedOnboardingsPerUser: 20,
+      onboardingTimeout: { minutes: 15 },
     });
   });
 

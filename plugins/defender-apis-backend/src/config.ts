@@ -14,6 +14,22 @@ export interface ConfiguredService extends ApiManagementServiceConfig {
   tenantId?: string;
 }
 
+const DURATION_UNITS: Array<[keyof HumanDuration, string]> = [
+  ['years', 'y'],
+  ['months', 'mo'],
+  ['weeks', 'w'],
+  ['days', 'd'],
+  ['hours', 'h'],
+  ['minutes', 'm'],
+  ['seconds', 's'],
+  ['milliseconds', 'ms'],
+];
+
+/** A duration as config writes it: `{ minutes: 15 }` is `15m`. */
+export function formatDuration(duration: HumanDuration): string {
+  return DURATION_UNITS.flatMap(([unit, suffix]) => (duration[unit] ? [`${duration[unit]}${suffix}`] : [])).join(' ') || '0s';
+}
+
 /** The plugin's configuration, validated and with defaults applied. */
 export interface DefenderApisConfig {
   resourceManagerEndpoint: string;
@@ -24,6 +40,8 @@ export interface DefenderApisConfig {
   refreshTimeout: HumanDuration;
   maxConcurrentOnboardingsPerService: number;
   maxQueuedOnboardingsPerUser: number;
+  /** An onboarding still running after this long is marked failed. */
+  onboardingTimeout: HumanDuration;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -140,5 +158,6 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
     refreshTimeout: readDuration(config, 'refresh.timeout', { minutes: 10 }),
     maxConcurrentOnboardingsPerService: max,
     maxQueuedOnboardingsPerUser: maxPerUser,
+    onboardingTimeout: readDuration(config, 'onboarding.timeout', { minutes: 15 }),
   };
 }

@@ -76,6 +76,7 @@ export const defenderApisPlugin = createBackendPlugin({
           access,
           maxConcurrentPerService: settings.maxConcurrentOnboardingsPerService,
           maxQueuedPerUser: settings.maxQueuedOnboardingsPerUser,
+          timeout: settings.onboardingTimeout,
         });
 
         // One replica at a time refreshes the whole catalog (scope global).

@@ -7,8 +7,10 @@ import {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, CustomErrorBase, InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { Request } from 'express';
 import { DefenderAzureApi } from '../azure/DefenderAzureClient';
+import { formatDuration } from '../config';
 import { describeAzureError } from '../azure/describeAzureError';
 import { DefenderApisStore, ONBOARDING_LEASE_MS, OnboardingRow } from '../database/DefenderApisStore';
 import { serviceKey } from '../posture/mapping';
@@ -57,6 +59,8 @@ export class OnboardingService {
       maxConcurrentPerService: number;
       /** Operations one user may have queued or running at once. */
       maxQueuedPerUser: number;
+      /** How long an operation may run before it is marked failed. */
+      timeout: HumanDuration;
     },
   ) {}
 
@@ -198,8 +202,9 @@ export class OnboardingService {
     const meta = { entityRef: row.entityRef, apiResourceId: row.apiKey, requestedBy: row.requestedBy ?? null };
     const event = await auditor.createEvent({ eventId: 'api-onboard-operation', severityLevel: 'medium', meta });
     logger.info('Onboarding API to Defender for APIs', meta);
+    const timeout = AbortSignal.timeout(durationToMilliseconds(this.options.timeout));
     try {
-      await azure.onboard(row.target, { abortSignal: this.shutdownSignal.signal });
+      await azure.onboard(row.target, { abortSignal: AbortSignal.any([this.shutdownSignal.signal, timeout]) });
       // Shut down meanwhile: the operation went back to the queue, its next runner records it.
       if (this.shutdownSignal.signal.aborted) return;
       await store.finishOnboarding(row.apiKey, { state: 'succeeded' });
@@ -207,7 +212,9 @@ export class OnboardingService {
       logger.info('Onboarded API to Defender for APIs', meta);
     } catch (error) {
       if (this.shutdownSignal.signal.aborted) return;
-      const message = describeAzureError(error, `the onboarding of ${row.target.apiId}`);
+      const message = timeout.aborted
+        ? `The onboarding of ${row.target.apiId} did not finish within ${formatDuration(this.options.timeout)} (defenderApis.onboarding.timeout); Azure may still complete it, and the next refresh shows its state.`
+        : describeAzureError(error, `the onboarding of ${row.target.apiId}`);
       await store.finishOnboarding(row.apiKey, { state: 'failed', error: message });
       await event.fail({ error: new Error(message) });
       logger.warn('Onboarding to Defender for APIs failed', { ...meta, error: message });
