@@ -47,6 +47,18 @@ async function list(h: PluginHarness, query: string, auth = asUser('paula')) {
 
 const refs = (body: { items: ApiPosture[] }) => body.items.map(p => p.entityRef);
 
+/**
+ * Creates APIs in the payments APIM service, as someone would in Azure: each like wallet-api
+ * (REST, not onboarded), by name with its display name.
+ */
+function createApisInPayments(h: PluginHarness, displayNames: Record<string, string>): void {
+  const scenario = h.emulator.scenario();
+  const payments = scenario.subscriptions.flatMap(s => s.services).find(s => s.name === 'contoso-payments-apim')!;
+  const wallet = payments.apis.find(a => a.name === 'wallet-api')!;
+  payments.apis.push(...Object.entries(displayNames).map(([name, displayName]) => ({ ...wallet, name, displayName })));
+  h.emulator.loadScenario(scenario);
+}
+
 describe('catalog-wide list and summary', () => {
   let h: PluginHarness;
   beforeAll(async () => {
@@ -251,10 +263,7 @@ describe('first views', () => {
     const h = await startHarness();
     try {
       await h.runScheduledRefresh();
-      const scenario = h.emulator.scenario();
-      const payments = scenario.subscriptions.flatMap(s => s.services).find(s => s.name === 'contoso-payments-apim')!;
-      payments.apis.push({ ...payments.apis.find(a => a.name === 'wallet-api')!, name: 'brand-new-api', displayName: 'Brand new' });
-      h.emulator.loadScenario(scenario);
+      createApisInPayments(h, { 'brand-new-api': 'Brand new' });
       h.addEntities([apiEntity('brand-new-api', 'contoso-payments-apim/brand-new-api'), apiEntity('another-new', 'contoso-payments-apim/ledger-api')]);
 
       const before = h.emulator.requests().length;
@@ -325,11 +334,7 @@ describe('first views', () => {
     });
     try {
       // Four more APIs that are not onboarded, like wallet-api.
-      const scenario = h.emulator.scenario();
-      const payments = scenario.subscriptions.flatMap(sub => sub.services).find(svc => svc.name === 'contoso-payments-apim')!;
-      const wallet = payments.apis.find(a => a.name === 'wallet-api')!;
-      payments.apis.push(...names.map(name => ({ ...wallet, name, displayName: name })));
-      h.emulator.loadScenario(scenario);
+      createApisInPayments(h, Object.fromEntries(names.map(name => [name, name])));
       // A slow operation keeps the first ones queued or running.
       h.emulator.addFault({ match: { method: 'PUT', pathPattern: 'apiCollections' }, effect: { delayMs: 3000 } });
       const onboard = (name: string, user = 'paula') =>
@@ -361,10 +366,7 @@ describe('first views', () => {
       entities: [...demoEntities(), apiEntity('next-in-line', 'contoso-payments-apim/next-in-line')],
     });
     try {
-      const scenario = h.emulator.scenario();
-      const payments = scenario.subscriptions.flatMap(sub => sub.services).find(svc => svc.name === 'contoso-payments-apim')!;
-      payments.apis.push({ ...payments.apis.find(a => a.name === 'wallet-api')!, name: 'next-in-line', displayName: 'Next' });
-      h.emulator.loadScenario(scenario);
+      createApisInPayments(h, { 'next-in-line': 'Next' });
       // Azure accepts the PUT, then never answers the operation's status.
       h.emulator.addFault({ match: { method: 'GET', pathPattern: 'operationResults' }, effect: { delayMs: 60_000 } });
       const onboard = (name: string) =>
