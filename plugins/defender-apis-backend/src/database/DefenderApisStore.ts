@@ -1,8 +1,17 @@
-import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
-import { ApiPosture, OnboardingState, PostureList, PostureSummary } from '@defender-apis/plugin-defender-apis-common';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import {
+  ApiPosture,
+  OnboardingState,
+  PostureList,
+  PostureSummary,
+} from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
 import { OnboardTarget } from '../azure/DefenderAzureClient';
 import { StoredPosture } from '../posture/buildPosture';
+import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SharedReads } from '../util/SharedReads';
 import { apiKeyOfPosture, toPostureRow } from './postureRow';
@@ -16,6 +25,8 @@ import {
 } from './postureQueries';
 
 const ONBOARDING = 'defender_apis_onboarding';
+/** One row per APIM service, locked while an operation of the service is counted and taken. */
+const SERVICE_LOCK = 'defender_apis_onboarding_service_lock';
 /** How long a catalog-wide summary is reused; other replicas' writes show within it. */
 export const SUMMARY_TTL_MS = 5_000;
 /**
@@ -42,6 +53,19 @@ export interface OnboardingRow {
   finishedAt?: string;
   error?: string;
 }
+
+/**
+ * The claim on a running operation: only its holder renews its lease, finishes it or hands it
+ * back, so a runner that lost its lease (paused, cut off) cannot overwrite the next runner's work.
+ */
+export interface OnboardingLease {
+  apiKey: string;
+  /** Written by the take that started this run; a later take writes another. */
+  leaseToken: string;
+}
+
+/** An operation this replica took from the queue and runs. */
+export type RunningOnboarding = OnboardingRow & OnboardingLease;
 
 interface RawOnboardingRow {
   api_key: string;
@@ -90,7 +114,10 @@ export class DefenderApisStore {
     const knex = await database.getClient();
     if (!database.migrations?.skip) {
       await knex.migrate.latest({
-        directory: resolvePackagePath('@defender-apis/plugin-defender-apis-backend', 'migrations'),
+        directory: resolvePackagePath(
+          '@defender-apis/plugin-defender-apis-backend',
+          'migrations',
+        ),
       });
     }
     const store = new DefenderApisStore(knex);
@@ -107,26 +134,41 @@ export class DefenderApisStore {
   private constructor(private readonly knex: Knex) {}
 
   async getPosture(entityRef: string): Promise<StoredPosture | undefined> {
-    const row = await this.knex(POSTURE).where({ entity_ref: entityRef }).first();
+    const row = await this.knex(POSTURE)
+      .where({ entity_ref: entityRef })
+      .first();
     return row ? JSON.parse(row.data) : undefined;
   }
 
   /** The posture of one entity as served, in one read. */
   async getApiPosture(entityRef: string): Promise<ApiPosture | undefined> {
-    const row = await this.knex(POSTURE).select('posture').where({ entity_ref: entityRef }).whereNotNull('posture').first();
+    const row = await this.knex(POSTURE)
+      .select('posture')
+      .where({ entity_ref: entityRef })
+      .whereNotNull('posture')
+      .first();
     return row ? JSON.parse(row.posture) : undefined;
   }
 
   /** One page of the postures the caller may see, filtered and sorted in the database. */
-  async listPostures(query: ResolvedListQuery, visibility: Visibility): Promise<PostureList> {
+  async listPostures(
+    query: ResolvedListQuery,
+    visibility: Visibility,
+  ): Promise<PostureList> {
     const page = await listPostures(this.knex, query, visibility);
-    return { ...page, ...(query.cursor ? {} : { offset: query.offset ?? 0 }), limit: query.limit };
+    return {
+      ...page,
+      ...(query.cursor ? {} : { offset: query.offset ?? 0 }),
+      limit: query.limit,
+    };
   }
 
   /** Counts by status and coverage, overall and per owner, system and domain. */
   summarize(visibility: Visibility): Promise<PostureSummary> {
     if (!visibility.all) return summarizePostures(this.knex, visibility);
-    return this.summaries.get('all', () => summarizePostures(this.knex, visibility));
+    return this.summaries.get('all', () =>
+      summarizePostures(this.knex, visibility),
+    );
   }
 
   async getPostures(entityRefs?: string[]): Promise<StoredPosture[]> {
@@ -136,7 +178,11 @@ export class DefenderApisStore {
       // Chunked: SQLite limits the number of bound parameters.
       for (let i = 0; i < entityRefs.length; i += 500) {
         if (i > 0) await nextTurn();
-        rows.push(...(await query.clone().whereIn('entity_ref', entityRefs.slice(i, i + 500))));
+        rows.push(
+          ...(await query
+            .clone()
+            .whereIn('entity_ref', entityRefs.slice(i, i + 500))),
+        );
       }
       return rows.map(r => JSON.parse(r.data));
     }
@@ -164,7 +210,10 @@ export class DefenderApisStore {
           (
             await tx(POSTURE)
               .select('entity_ref')
-              .whereIn('entity_ref', chunk.map(p => p.entityRef))
+              .whereIn(
+                'entity_ref',
+                chunk.map(p => p.entityRef),
+              )
               .andWhere('read_at', '>', readAt)
           ).map((r: { entity_ref: string }) => r.entity_ref),
         );
@@ -176,22 +225,43 @@ export class DefenderApisStore {
             return toPostureRow(p, onboarding && toOnboardingState(onboarding));
           });
         if (rows.length === 0) continue;
-        const values = rows.map(r => ({ ...r.values, read_at: readAt, updated_at: now }));
+        const values = rows.map(r => ({
+          ...r.values,
+          read_at: readAt,
+          updated_at: now,
+        }));
         await tx(POSTURE)
           .insert(values)
           .onConflict('entity_ref')
           .merge(Object.keys(values[0]).filter(c => c !== 'entity_ref'))
           // The same guard in the statement itself, against a write that landed since the select.
-          .where(q => q.whereNull(`${POSTURE}.read_at`).orWhere(`${POSTURE}.read_at`, '<=', readAt));
-        await this.replaceOwners(tx, rows.map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })));
+          .where(q =>
+            q
+              .whereNull(`${POSTURE}.read_at`)
+              .orWhere(`${POSTURE}.read_at`, '<=', readAt),
+          );
+        await this.replaceOwners(
+          tx,
+          rows.map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })),
+        );
       }
     });
     this.summaries.clear();
   }
 
-  private async replaceOwners(tx: Knex.Transaction, rows: Array<{ entityRef: string; owners: string[] }>) {
-    await tx(OWNER_TABLE).whereIn('entity_ref', rows.map(r => r.entityRef)).delete();
-    const owners = rows.flatMap(r => r.owners.map(owner => ({ entity_ref: r.entityRef, owner_ref: owner })));
+  private async replaceOwners(
+    tx: Knex.Transaction,
+    rows: Array<{ entityRef: string; owners: string[] }>,
+  ) {
+    await tx(OWNER_TABLE)
+      .whereIn(
+        'entity_ref',
+        rows.map(r => r.entityRef),
+      )
+      .delete();
+    const owners = rows.flatMap(r =>
+      r.owners.map(owner => ({ entity_ref: r.entityRef, owner_ref: owner })),
+    );
     for (let i = 0; i < owners.length; i += CHUNK) {
       await tx(OWNER_TABLE).insert(owners.slice(i, i + CHUNK));
     }
@@ -202,12 +272,19 @@ export class DefenderApisStore {
    * state: after every change of that state, so the stored status is always current.
    */
   private async recomposeApi(apiKey: string): Promise<void> {
-    const rows: Array<{ data: string }> = await this.knex(POSTURE).select('data').where({ api_key: apiKey });
+    const rows: Array<{ data: string }> = await this.knex(POSTURE)
+      .select('data')
+      .where({ api_key: apiKey });
     const onboarding = await this.getOnboarding(apiKey);
     for (const { data } of rows) {
       const stored: StoredPosture = JSON.parse(data);
-      const { values } = toPostureRow(stored, onboarding && toOnboardingState(onboarding));
-      await this.knex(POSTURE).where({ entity_ref: stored.entityRef }).update(values);
+      const { values } = toPostureRow(
+        stored,
+        onboarding && toOnboardingState(onboarding),
+      );
+      await this.knex(POSTURE)
+        .where({ entity_ref: stored.entityRef })
+        .update(values);
     }
     this.summaries.clear();
   }
@@ -215,12 +292,15 @@ export class DefenderApisStore {
   /** Composes rows written before the posture columns existed (see the migration). */
   private async composeUncomposed(): Promise<void> {
     for (;;) {
-      const uncomposed = await this.knex(POSTURE).select('entity_ref').whereNull('status').limit(CHUNK);
+      const uncomposed = await this.knex(POSTURE)
+        .select('entity_ref')
+        .whereNull('status')
+        .limit(CHUNK);
       if (uncomposed.length === 0) return;
       const refs = uncomposed.map(r => r.entity_ref);
-      const facts: StoredPosture[] = (await this.knex(POSTURE).select('data').whereIn('entity_ref', refs)).map(r =>
-        JSON.parse(r.data),
-      );
+      const facts: StoredPosture[] = (
+        await this.knex(POSTURE).select('data').whereIn('entity_ref', refs)
+      ).map(r => JSON.parse(r.data));
       // putPostures writes the owners too; any real read replaces these.
       await this.putPostures(facts, new Date(0).toISOString());
     }
@@ -230,7 +310,10 @@ export class DefenderApisStore {
    * Removes postures of entities that left the catalog: those not in `entityRefs` (what a
    * refresh that started at `startedAt` saw) and written before it started.
    */
-  async deletePosturesExcept(entityRefs: string[], startedAt: string): Promise<number> {
+  async deletePosturesExcept(
+    entityRefs: string[],
+    startedAt: string,
+  ): Promise<number> {
     const keep = new Set(entityRefs);
     const stored: { entity_ref: string }[] = await this.knex(POSTURE)
       .select('entity_ref')
@@ -265,7 +348,10 @@ export class DefenderApisStore {
     const result = new Map<string, OnboardingRow>();
     for (let i = 0; i < apiKeys.length; i += 500) {
       if (i > 0) await nextTurn();
-      const rows: RawOnboardingRow[] = await this.knex(ONBOARDING).whereIn('api_key', apiKeys.slice(i, i + 500));
+      const rows: RawOnboardingRow[] = await this.knex(ONBOARDING).whereIn(
+        'api_key',
+        apiKeys.slice(i, i + 500),
+      );
       for (const row of rows) result.set(row.api_key, fromRaw(row));
     }
     return result;
@@ -287,6 +373,7 @@ export class DefenderApisStore {
       requested_at: row.requestedAt,
       finished_at: null,
       lease_until: null,
+      lease_owner: null,
       error: null,
     };
     const inserted = await this.knex(ONBOARDING)
@@ -306,13 +393,18 @@ export class DefenderApisStore {
   }
 
   /**
-   * Takes the oldest queued operation (or a running one whose owner stopped renewing it) of
-   * a service that has fewer than `maxRunning` operations running, and marks it running. The
-   * choice is made in SQL among services below their limit, so a long queue of one service
-   * never hides the others.
+   * Takes the oldest queued operation (or a running one whose lease ran out) of a service
+   * that has fewer than `maxRunning` operations running, marks it running and writes a new
+   * lease token. The candidate is chosen in SQL among services below their limit, so a long
+   * queue of one service never hides the others. The take itself is exact across replicas:
+   * under a lock on the service's row the running operations are counted again, and the row
+   * is taken by one conditional update that repeats the queued-or-expired condition.
    */
-  async takeNextOnboarding(maxRunning: number): Promise<OnboardingRow | undefined> {
-    for (let attempt = 0; attempt < 5; attempt++) {
+  async takeNextOnboarding(
+    maxRunning: number,
+  ): Promise<RunningOnboarding | undefined> {
+    const full = new Set<string>();
+    for (let attempt = 0; attempt < 10; attempt++) {
       const now = Date.now();
       const saturated = this.knex(ONBOARDING)
         .select('service_key')
@@ -320,22 +412,77 @@ export class DefenderApisStore {
         .andWhere('lease_until', '>=', now)
         .groupBy('service_key')
         .havingRaw('count(*) >= ?', [maxRunning]);
-      const candidate: RawOnboardingRow | undefined = await this.knex(ONBOARDING)
-        .where(q => q.where('state', 'queued').orWhere(q2 => q2.where('state', 'running').andWhere('lease_until', '<', now)))
+      const candidate: RawOnboardingRow | undefined = await this.knex(
+        ONBOARDING,
+      )
+        .where(takeable(now))
         .whereNotIn('service_key', saturated)
+        .modify(q =>
+          full.size > 0 ? q.whereNotIn('service_key', [...full]) : q,
+        )
         .orderBy([{ column: 'requested_at' }, { column: 'api_key' }])
         .first();
       if (!candidate) return undefined;
-      const taken = await this.knex(ONBOARDING)
-        .where({ api_key: candidate.api_key, state: candidate.state })
-        .update({ state: 'running', lease_until: now + ONBOARDING_LEASE_MS });
-      if (taken === 1) {
-        await this.recomposeApi(candidate.api_key);
-        return fromRaw({ ...candidate, state: 'running' });
+      const outcome = await this.knex.transaction(tx =>
+        this.takeUnderServiceLock(tx, candidate, maxRunning),
+      );
+      if (outcome === 'full') {
+        full.add(candidate.service_key);
+      } else if (outcome) {
+        await this.recomposeApi(outcome.apiKey);
+        return outcome;
       }
-      // Another replica took it first: look again.
+      // Another replica took it first, or its service filled up meanwhile: look again.
     }
     return undefined;
+  }
+
+  private async takeUnderServiceLock(
+    tx: Knex.Transaction,
+    candidate: RawOnboardingRow,
+    maxRunning: number,
+  ): Promise<RunningOnboarding | 'full' | undefined> {
+    const service = candidate.service_key;
+    const now = Date.now();
+    // Writing the lock row holds it until commit (a row lock on PostgreSQL and MySQL, the
+    // database lock on SQLite): takes for one service happen one after the other.
+    if (
+      (await tx(SERVICE_LOCK)
+        .where({ service_key: service })
+        .update({ taken_at: now })) === 0
+    ) {
+      await tx(SERVICE_LOCK)
+        .insert({ service_key: service, taken_at: now })
+        .onConflict('service_key')
+        .ignore();
+      await tx(SERVICE_LOCK)
+        .where({ service_key: service })
+        .update({ taken_at: now });
+    }
+    const counted = await tx(ONBOARDING)
+      .where({ service_key: service, state: 'running' })
+      .andWhere('lease_until', '>=', now)
+      .count({ n: '*' })
+      .first();
+    if (
+      Number((counted as { n?: number | string } | undefined)?.n ?? 0) >=
+      maxRunning
+    )
+      return 'full';
+    const leaseToken = randomUUID();
+    const taken = await tx(ONBOARDING)
+      .where({ api_key: candidate.api_key })
+      .andWhere(takeable(now))
+      .update({
+        state: 'running',
+        lease_until: now + ONBOARDING_LEASE_MS,
+        lease_owner: leaseToken,
+      });
+    if (taken !== 1) return undefined;
+    const row: RawOnboardingRow = await tx(ONBOARDING)
+      .where({ api_key: candidate.api_key })
+      .first();
+    return { ...fromRaw(row), leaseToken };
   }
 
   /** How many operations a user has queued or running. */
@@ -348,11 +495,15 @@ export class DefenderApisStore {
     return Number((row as { n?: number | string } | undefined)?.n ?? 0);
   }
 
-  /** Extends the lease of an operation this replica is running. */
-  async renewOnboardingLease(apiKey: string): Promise<void> {
-    await this.knex(ONBOARDING)
-      .where({ api_key: apiKey, state: 'running' })
+  /**
+   * Extends the lease of an operation this replica runs. False when the lease is no longer
+   * this run's (it ran out and another run took the operation over, or the operation ended).
+   */
+  async renewOnboardingLease(lease: OnboardingLease): Promise<boolean> {
+    const renewed = await this.knex(ONBOARDING)
+      .where(heldBy(lease))
       .update({ lease_until: Date.now() + ONBOARDING_LEASE_MS });
+    return renewed === 1;
   }
 
   /**
@@ -360,24 +511,49 @@ export class DefenderApisStore {
    * replica (or this one after a restart) carries them out. A repeated onboarding PUT is safe,
    * ARM answers it with the operation in progress or the finished resource.
    */
-  async requeueOnboardings(apiKeys: string[]): Promise<void> {
-    if (apiKeys.length === 0) return;
-    await this.knex(ONBOARDING)
-      .whereIn('api_key', apiKeys)
-      .andWhere('state', 'running')
-      .update({ state: 'queued', lease_until: null });
-    for (const apiKey of apiKeys) await this.recomposeApi(apiKey);
+  async requeueOnboardings(leases: OnboardingLease[]): Promise<void> {
+    for (const lease of leases) {
+      const requeued = await this.knex(ONBOARDING)
+        .where(heldBy(lease))
+        .update({ state: 'queued', lease_until: null, lease_owner: null });
+      if (requeued === 1) await this.recomposeApi(lease.apiKey);
+    }
   }
 
-  async finishOnboarding(apiKey: string, outcome: { state: 'succeeded' | 'failed'; error?: string }): Promise<void> {
-    await this.knex(ONBOARDING)
-      .where({ api_key: apiKey, state: 'running' })
+  /** Records the outcome of a run; false (and nothing written) when the lease is no longer its. */
+  async finishOnboarding(
+    lease: OnboardingLease,
+    outcome: { state: 'succeeded' | 'failed'; error?: string },
+  ): Promise<boolean> {
+    const finished = await this.knex(ONBOARDING)
+      .where(heldBy(lease))
       .update({
         state: outcome.state,
         error: outcome.error ?? null,
         finished_at: new Date().toISOString(),
         lease_until: null,
+        lease_owner: null,
       });
-    await this.recomposeApi(apiKey);
+    if (finished === 1) await this.recomposeApi(lease.apiKey);
+    return finished === 1;
   }
+}
+
+/** Rows a take may start: queued, or running under a lease that ran out. */
+function takeable(now: number) {
+  return (q: Knex.QueryBuilder) =>
+    q
+      .where('state', 'queued')
+      .orWhere(running =>
+        running.where('state', 'running').andWhere('lease_until', '<', now),
+      );
+}
+
+/** The row of a run, while that run still holds it. */
+function heldBy(lease: OnboardingLease) {
+  return {
+    api_key: lease.apiKey,
+    state: 'running',
+    lease_owner: lease.leaseToken,
+  };
 }

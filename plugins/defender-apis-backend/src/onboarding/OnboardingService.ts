@@ -5,14 +5,25 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, CustomErrorBase, InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  ConflictError,
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { Request } from 'express';
 import { DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { formatDuration } from '../config';
 import { describeAzureError } from '../azure/describeAzureError';
-import { DefenderApisStore, ONBOARDING_LEASE_MS, OnboardingRow } from '../database/DefenderApisStore';
+import {
+  DefenderApisStore,
+  ONBOARDING_LEASE_MS,
+  OnboardingLease,
+  RunningOnboarding,
+} from '../database/DefenderApisStore';
 import { serviceKey } from '../posture/mapping';
 import { CatalogApis } from '../posture/CatalogApis';
 import { OnboardAccess } from '../posture/OnboardAccess';
@@ -41,8 +52,8 @@ export class OnboardingService {
   private draining = false;
   private drainAgain = false;
   private readonly running = new Set<Promise<void>>();
-  /** API keys of the operations this replica runs, to hand back on shutdown. */
-  private readonly runningKeys = new Set<string>();
+  /** Leases of the operations this replica runs, to hand back on shutdown. */
+  private readonly runningLeases = new Set<OnboardingLease>();
   /** Aborted on shutdown: ends the polling of running operations; they go back to the queue. */
   private readonly shutdownSignal = new AbortController();
 
@@ -79,11 +90,20 @@ export class OnboardingService {
     });
     try {
       if (!(await access.canOnboard(entity, credentials))) {
-        throw new NotAllowedError(`Only the owners of ${entityRef} may onboard it to Defender for APIs`);
+        throw new NotAllowedError(
+          `Only the owners of ${entityRef} may onboard it to Defender for APIs`,
+        );
       }
       let posture = await postures.getPosture(entity);
-      const onboarded = posture.onboarding?.state === 'succeeded' ? posture.onboarding.finishedAt : undefined;
-      if (posture.status === 'notOnboarded' && onboarded && (!posture.refreshedAt || posture.refreshedAt < onboarded)) {
+      const onboarded =
+        posture.onboarding?.state === 'succeeded'
+          ? posture.onboarding.finishedAt
+          : undefined;
+      if (
+        posture.status === 'notOnboarded' &&
+        onboarded &&
+        (!posture.refreshedAt || posture.refreshedAt < onboarded)
+      ) {
         // Onboarded by an operation that finished after this entity's facts were read (another
         // entity maps to the same API, or the read after the operation is still running): read
         // again rather than onboard an onboarded API twice.
@@ -91,12 +111,18 @@ export class OnboardingService {
       }
       switch (posture.status) {
         case 'unmapped':
-          throw new InputError(`${entityRef} is not mapped to an API Management API: ${posture.reason}`);
+          throw new InputError(
+            `${entityRef} is not mapped to an API Management API: ${posture.reason}`,
+          );
         case 'notApplicable':
         case 'planDisabled':
-          throw new ConflictError(`${entityRef} cannot be onboarded: ${posture.reason}`);
+          throw new ConflictError(
+            `${entityRef} cannot be onboarded: ${posture.reason}`,
+          );
         case 'error':
-          throw new ServiceUnavailableError(`The state of ${entityRef} in Azure is unknown, try again later: ${posture.reason}`);
+          throw new ServiceUnavailableError(
+            `The state of ${entityRef} in Azure is unknown, try again later: ${posture.reason}`,
+          );
         case 'notOnboarded':
           break;
         default: // already onboarded, or onboarding
@@ -124,7 +150,12 @@ export class OnboardingService {
         requestedBy: credentials.principal.userEntityRef,
         requestedAt: new Date().toISOString(),
       });
-      await event.success({ meta: { outcome: claimed ? 'queued' : 'alreadyQueued', apiResourceId: api.resourceId } });
+      await event.success({
+        meta: {
+          outcome: claimed ? 'queued' : 'alreadyQueued',
+          apiResourceId: api.resourceId,
+        },
+      });
       this.drain();
       return { started: claimed, posture: await postures.getPosture(entity) };
     } catch (error) {
@@ -146,7 +177,9 @@ export class OnboardingService {
         do {
           this.drainAgain = false;
           for (;;) {
-            const row = await this.options.store.takeNextOnboarding(this.options.maxConcurrentPerService);
+            const row = await this.options.store.takeNextOnboarding(
+              this.options.maxConcurrentPerService,
+            );
             if (!row) break;
             const run = this.run(row).finally(() => {
               this.running.delete(run);
@@ -156,7 +189,10 @@ export class OnboardingService {
           }
         } while (this.drainAgain);
       } catch (error) {
-        this.options.logger.error('Could not read the onboarding queue', error as Error);
+        this.options.logger.error(
+          'Could not read the onboarding queue',
+          error as Error,
+        );
       } finally {
         this.draining = false;
       }
@@ -174,50 +210,112 @@ export class OnboardingService {
   /** On shutdown: takes no more work and hands running operations back to the queue. */
   async shutdown(): Promise<void> {
     this.shutdownSignal.abort();
-    const keys = [...this.runningKeys];
-    await this.options.store.requeueOnboardings(keys);
-    if (keys.length > 0) {
-      this.options.logger.info('Handed running onboardings back to the queue on shutdown', { count: keys.length });
+    const leases = [...this.runningLeases];
+    await this.options.store.requeueOnboardings(leases);
+    if (leases.length > 0) {
+      this.options.logger.info(
+        'Handed running onboardings back to the queue on shutdown',
+        { count: leases.length },
+      );
     }
   }
 
-  private async run(row: OnboardingRow): Promise<void> {
-    this.runningKeys.add(row.apiKey);
+  private async run(row: RunningOnboarding): Promise<void> {
+    this.runningLeases.add(row);
+    // Another run took the operation over (this one stopped renewing in time): stop polling
+    // and leave the outcome to it.
+    const leaseLost = new AbortController();
     const renewal = setInterval(() => {
-      this.options.store.renewOnboardingLease(row.apiKey).catch(error =>
-        this.options.logger.warn('Could not renew an onboarding lease', { apiResourceId: row.apiKey, error: String(error) }),
+      this.options.store.renewOnboardingLease(row).then(
+        held => {
+          if (held || leaseLost.signal.aborted) return;
+          this.options.logger.warn(
+            'Lost the lease on a running onboarding; another replica carries it on',
+            {
+              apiResourceId: row.apiKey,
+            },
+          );
+          leaseLost.abort();
+        },
+        error =>
+          this.options.logger.warn('Could not renew an onboarding lease', {
+            apiResourceId: row.apiKey,
+            error: String(error),
+          }),
       );
     }, ONBOARDING_LEASE_MS / 4);
     renewal.unref();
     try {
-      await this.runClaimed(row);
+      await this.runClaimed(row, leaseLost.signal);
     } finally {
       clearInterval(renewal);
-      this.runningKeys.delete(row.apiKey);
+      this.runningLeases.delete(row);
     }
   }
 
-  private async runClaimed(row: OnboardingRow): Promise<void> {
+  private async runClaimed(
+    row: RunningOnboarding,
+    leaseLost: AbortSignal,
+  ): Promise<void> {
     const { azure, store, logger, auditor } = this.options;
-    const meta = { entityRef: row.entityRef, apiResourceId: row.apiKey, requestedBy: row.requestedBy ?? null };
-    const event = await auditor.createEvent({ eventId: 'api-onboard-operation', severityLevel: 'medium', meta });
+    const meta = {
+      entityRef: row.entityRef,
+      apiResourceId: row.apiKey,
+      requestedBy: row.requestedBy ?? null,
+    };
+    const event = await auditor.createEvent({
+      eventId: 'api-onboard-operation',
+      severityLevel: 'medium',
+      meta,
+    });
     logger.info('Onboarding API to Defender for APIs', meta);
-    const timeout = AbortSignal.timeout(durationToMilliseconds(this.options.timeout));
+    const timeout = AbortSignal.timeout(
+      durationToMilliseconds(this.options.timeout),
+    );
+    // Ended without an outcome of ours: shut down (the operation went back to the queue) or
+    // taken over (its new runner records it).
+    const handedOver = () =>
+      this.shutdownSignal.signal.aborted || leaseLost.aborted;
+    let outcome: { state: 'succeeded' } | { state: 'failed'; error: string };
     try {
-      await azure.onboard(row.target, { abortSignal: AbortSignal.any([this.shutdownSignal.signal, timeout]) });
-      // Shut down meanwhile: the operation went back to the queue, its next runner records it.
-      if (this.shutdownSignal.signal.aborted) return;
-      await store.finishOnboarding(row.apiKey, { state: 'succeeded' });
+      await azure.onboard(row.target, {
+        abortSignal: AbortSignal.any([
+          this.shutdownSignal.signal,
+          leaseLost,
+          timeout,
+        ]),
+      });
+      if (handedOver()) return;
+      outcome = { state: 'succeeded' };
+    } catch (error) {
+      if (handedOver()) return;
+      outcome = {
+        state: 'failed',
+        error: timeout.aborted
+          ? `The onboarding of ${
+              row.target.apiId
+            } did not finish within ${formatDuration(
+              this.options.timeout,
+            )} (defenderApis.onboarding.timeout); Azure may still complete it, and the next refresh shows its state.`
+          : describeAzureError(error, `the onboarding of ${row.target.apiId}`),
+      };
+    }
+    if (!(await store.finishOnboarding(row, outcome))) {
+      logger.warn(
+        'An onboarding ended after another replica took it over; its outcome is left to that replica',
+        meta,
+      );
+      return;
+    }
+    if (outcome.state === 'succeeded') {
       await event.success();
       logger.info('Onboarded API to Defender for APIs', meta);
-    } catch (error) {
-      if (this.shutdownSignal.signal.aborted) return;
-      const message = timeout.aborted
-        ? `The onboarding of ${row.target.apiId} did not finish within ${formatDuration(this.options.timeout)} (defenderApis.onboarding.timeout); Azure may still complete it, and the next refresh shows its state.`
-        : describeAzureError(error, `the onboarding of ${row.target.apiId}`);
-      await store.finishOnboarding(row.apiKey, { state: 'failed', error: message });
-      await event.fail({ error: new Error(message) });
-      logger.warn('Onboarding to Defender for APIs failed', { ...meta, error: message });
+    } else {
+      await event.fail({ error: new Error(outcome.error) });
+      logger.warn('Onboarding to Defender for APIs failed', {
+        ...meta,
+        error: outcome.error,
+      });
     }
     await this.refreshEntity(row.entityRef);
   }
@@ -229,7 +327,10 @@ export class OnboardingService {
       const entity = await this.options.catalog.byRef(entityRef, credentials);
       if (entity) await this.options.postures.reread(entity);
     } catch (error) {
-      this.options.logger.warn('Could not refresh posture after onboarding', { entityRef, error: String(error) });
+      this.options.logger.warn('Could not refresh posture after onboarding', {
+        entityRef,
+        error: String(error),
+      });
     }
   }
 }

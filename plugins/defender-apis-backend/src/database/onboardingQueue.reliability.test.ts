@@ -1,0 +1,218 @@
+/**
+ * Reliability of the onboarding queue (docs/reliability.md, "Onboarding queue"): fair among
+ * services, bounded per user, and exact between replicas: a running operation is owned by the
+ * claim that took it, and replicas never run more operations of a service than allowed.
+ */
+import { TestDatabaseId } from '@backstage/backend-test-utils';
+import { Knex, knex as createKnex } from 'knex';
+import {
+  createStore as createStoreOn,
+  onboarding,
+  POSTGRES_IDS,
+  storeOn,
+  testDatabases,
+} from '../__testUtils__/storeFixtures';
+import { DefenderApisStore, RunningOnboarding } from './DefenderApisStore';
+
+jest.setTimeout(120_000);
+
+const databases = testDatabases('Onboarding queue');
+const createStore = (id: TestDatabaseId) => createStoreOn(databases, id);
+const ONBOARDING = 'defender_apis_onboarding';
+
+/** Makes the lease of a running operation run out, as when its replica stopped renewing it. */
+async function expireLease(knex: Knex, apiKey: string) {
+  await knex(ONBOARDING)
+    .where({ api_key: apiKey })
+    .update({ lease_until: Date.now() - 1_000 });
+}
+
+describe.each(databases.eachSupportedId())(
+  'Onboarding queue on %s',
+  databaseId => {
+    it('runs at most maxRunning operations per service, and queues a retry only after the last one ended', async () => {
+      const store = await createStore(databaseId);
+      await store.claimOnboarding(onboarding('one'));
+      await store.claimOnboarding(onboarding('two'));
+      await store.claimOnboarding(onboarding('other', 'svc-b'));
+
+      const first = await store.takeNextOnboarding(1);
+      const second = await store.takeNextOnboarding(1);
+      expect(first?.target.apiId).toBe('one');
+      expect(second?.target.apiId).toBe('other'); // svc-a is busy, svc-b is not
+      expect(await store.takeNextOnboarding(1)).toBeUndefined();
+
+      expect(await store.claimOnboarding(onboarding('one'))).toBe(false); // still running
+      await store.finishOnboarding(first!, {
+        state: 'failed',
+        error: 'Azure said no',
+      });
+      expect(await store.getOnboarding(first!.apiKey)).toEqual(
+        expect.objectContaining({ state: 'failed', error: 'Azure said no' }),
+      );
+      expect((await store.takeNextOnboarding(1))?.target.apiId).toBe('two');
+      expect(await store.claimOnboarding(onboarding('one'))).toBe(true); // a retry after failure
+    });
+
+    it('does not let a long queue of one service starve another service', async () => {
+      const store = await createStore(databaseId);
+      for (let i = 0; i < 60; i++) {
+        await store.claimOnboarding({
+          ...onboarding(`busy-${i}`, 'svc-busy'),
+          requestedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+        });
+      }
+      await store.claimOnboarding({
+        ...onboarding('patient', 'svc-quiet'),
+        requestedAt: new Date(Date.UTC(2026, 0, 2)).toISOString(),
+      });
+      expect((await store.takeNextOnboarding(1))?.target.apiId).toBe('busy-0');
+      expect((await store.takeNextOnboarding(1))?.target.apiId).toBe('patient');
+      expect(await store.takeNextOnboarding(1)).toBeUndefined();
+    });
+
+    it('counts the operations a user has queued or running', async () => {
+      const store = await createStore(databaseId);
+      await store.claimOnboarding(onboarding('one'));
+      await store.claimOnboarding({
+        ...onboarding('two'),
+        requestedBy: 'user:default/carl',
+      });
+      await store.claimOnboarding(onboarding('three', 'svc-b'));
+      await store.finishOnboarding((await store.takeNextOnboarding(1))!, {
+        state: 'succeeded',
+      });
+      expect(await store.countActiveOnboardings('user:default/paula')).toBe(1);
+      expect(await store.countActiveOnboardings('user:default/carl')).toBe(1);
+    });
+
+    it('lets only the claim that holds a running operation renew, finish or hand it back', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await storeOn(knex);
+      await store.claimOnboarding(onboarding('wallet'));
+      const stalled = (await store.takeNextOnboarding(1))!;
+      expect(await store.renewOnboardingLease(stalled)).toBe(true);
+
+      // Its replica stops renewing (a long pause, a lost network); another claim takes it over.
+      await expireLease(knex, stalled.apiKey);
+      const current = (await store.takeNextOnboarding(1))!;
+      expect(current.apiKey).toBe(stalled.apiKey);
+      expect(current.leaseToken).not.toBe(stalled.leaseToken);
+
+      // The stalled runner wakes up: nothing it writes lands.
+      expect(await store.renewOnboardingLease(stalled)).toBe(false);
+      expect(
+        await store.finishOnboarding(stalled, {
+          state: 'failed',
+          error: 'stale outcome',
+        }),
+      ).toBe(false);
+      await store.requeueOnboardings([stalled]);
+      expect(await store.getOnboarding(stalled.apiKey)).toEqual(
+        expect.objectContaining({ state: 'running' }),
+      );
+      expect(await store.takeNextOnboarding(1)).toBeUndefined(); // its lease was not extended by the stalled runner
+
+      expect(
+        await store.finishOnboarding(current, { state: 'succeeded' }),
+      ).toBe(true);
+      expect(await store.getOnboarding(stalled.apiKey)).toEqual(
+        expect.objectContaining({ state: 'succeeded' }),
+      );
+      expect(
+        (await store.getOnboarding(stalled.apiKey))?.error,
+      ).toBeUndefined();
+    });
+
+    it('takes an operation whose lease ran out once, however many takers race for it', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await storeOn(knex);
+      await store.claimOnboarding(onboarding('orphan'));
+      await store.takeNextOnboarding(1);
+      await expireLease(knex, onboarding('orphan').apiKey);
+      const taken = (
+        await Promise.all(
+          Array.from({ length: 12 }, () => store.takeNextOnboarding(1)),
+        )
+      ).filter(Boolean);
+      expect(taken.map(t => t!.apiKey)).toEqual([onboarding('orphan').apiKey]);
+    });
+  },
+);
+
+const postgresIds = POSTGRES_IDS.filter(id => databases.supports(id));
+if (postgresIds.length > 0) {
+  describe.each(postgresIds)('Two replicas on one %s database', databaseId => {
+    let second: Knex | undefined;
+    afterEach(async () => {
+      await second?.destroy();
+      second = undefined;
+    });
+
+    /** Two stores, as two replicas have, with their own connection pools on one database. */
+    async function twoReplicas(): Promise<
+      [DefenderApisStore, DefenderApisStore, Knex]
+    > {
+      const knex = await databases.init(databaseId);
+      const a = await storeOn(knex);
+      second = createKnex(knex.client.config);
+      return [a, await storeOn(second), knex];
+    }
+
+    async function runningPerService(
+      knex: Knex,
+    ): Promise<Record<string, number>> {
+      const rows: Array<{ service_key: string; n: number | string }> =
+        await knex(ONBOARDING)
+          .select('service_key')
+          .count({ n: '*' })
+          .where({ state: 'running' })
+          .groupBy('service_key');
+      return Object.fromEntries(rows.map(r => [r.service_key, Number(r.n)]));
+    }
+
+    it('never run more operations of a service than allowed between them, and never one operation twice', async () => {
+      const [a, b, knex] = await twoReplicas();
+      for (const service of ['svc-a', 'svc-b']) {
+        for (let i = 0; i < 10; i++)
+          await a.claimOnboarding({
+            ...onboarding(`${service}-${i}`, service),
+          });
+      }
+      // A replica that died while running one operation of each service: their leases ran out.
+      const orphans = [
+        await a.takeNextOnboarding(1),
+        await a.takeNextOnboarding(1),
+      ];
+      expect(orphans.map(o => o?.serviceKey)).toEqual([
+        's/rg/svc-a',
+        's/rg/svc-b',
+      ]);
+      for (const orphan of orphans) await expireLease(knex, orphan!.apiKey);
+
+      // Both replicas drain at once, each with many takes in flight.
+      const racing = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          (i % 2 === 0 ? a : b).takeNextOnboarding(2),
+        ),
+      );
+      const taken = racing.filter((t): t is RunningOnboarding => Boolean(t));
+      expect(new Set(taken.map(t => t.apiKey)).size).toBe(taken.length);
+      expect(
+        Object.values(await runningPerService(knex)).every(n => n <= 2),
+      ).toBe(true);
+
+      // Whatever capacity the race left, takes one at a time fill it exactly.
+      while (
+        (await a.takeNextOnboarding(2)) ||
+        (await b.takeNextOnboarding(2))
+      ) {
+        // taking until both say nothing is left
+      }
+      expect(await runningPerService(knex)).toEqual({
+        's/rg/svc-a': 2,
+        's/rg/svc-b': 2,
+      });
+    });
+  });
+}
