@@ -41,6 +41,14 @@ export interface Config {
         resourceGroup: string;
         /** Tenant of the subscription, when it is not the credential's home tenant. */
         tenantId?: string;
+        /**
+         * The only owners whose entities may map to this service's APIs: entity refs of groups
+         * or users (`group:default/team-payments`, `group:team-payments`). An entity of another
+         * owner that names one of its APIs is unmapped, with a reason that says so. Without it,
+         * any entity may name any API of the service; entities of different owners naming one
+         * API are shown as a conflict.
+         */
+        allowedOwners?: string[];
       }>;
     };
     refresh?: {

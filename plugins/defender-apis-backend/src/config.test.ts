@@ -33,6 +33,11 @@ describe('readDefenderApisConfig', () => {
     expect(config.maxConcurrentOnboardingsPerService).toBe(3);
   });
 
+  it('reads allowedOwners as lower-cased full entity refs', () => {
+    const config = read({ apiManagement: { services: [{ ...service, allowedOwners: ['group:Team-Payments', 'user:ops/jo'] }] } });
+    expect(config.services[0].allowedOwners).toEqual(['group:default/team-payments', 'user:ops/jo']);
+  });
+
   it.each([
     [{ azure: { resourceManagerEndpoint: 'http://management.azure.com' } }, 'defenderApis.azure.resourceManagerEndpoint: expected an https URL'],
     [{ azure: { credential: { type: 'emulator' } } }, 'defenderApis.azure.credential.type: expected a real credential'],
@@ -40,6 +45,10 @@ describe('readDefenderApisConfig', () => {
     [{ azure: { credential: { type: 'clientSecret', tenantId: 't' } } }, "defenderApis.azure.credential.clientId"],
     [{ apiManagement: { services: [{ ...service, subscriptionId: 'prod' }] } }, 'defenderApis.apiManagement.services[0].subscriptionId: expected a subscription id (a GUID), found "prod"'],
     [{ apiManagement: { services: [{ name: 'x', subscriptionId: service.subscriptionId }] } }, 'resourceGroup'],
+    [
+      { apiManagement: { services: [{ ...service, allowedOwners: ['component:default/x'] }] } },
+      'defenderApis.apiManagement.services[0].allowedOwners[0]: expected an entity ref of a group or user, e.g. group:default/team-payments, found "component:default/x"',
+    ],
     [{ onboarding: { maxConcurrentPerService: 0 } }, 'defenderApis.onboarding.maxConcurrentPerService: expected a whole number of at least 1, found 0'],
     [{ onboarding: { maxQueuedPerUser: 2.5 } }, 'defenderApis.onboarding.maxQueuedPerUser: expected a whole number of at least 1, found 2.5'],
   ])('fails start-up naming the key for %j', (value, message) => {

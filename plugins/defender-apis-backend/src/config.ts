@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
 import { ApiManagementServiceConfig } from '@defender-apis/plugin-defender-apis-common';
@@ -12,6 +13,11 @@ export type CredentialConfig =
 /** A configured APIM service, with the tenant of its subscription if not the default. */
 export interface ConfiguredService extends ApiManagementServiceConfig {
   tenantId?: string;
+  /**
+   * When set, only entities owned by one of these (lower-cased full entity refs of groups or
+   * users) may map to the service's APIs.
+   */
+  allowedOwners?: string[];
 }
 
 const DURATION_UNITS: Array<[keyof HumanDuration, string]> = [
@@ -109,6 +115,17 @@ function readCredential(config: Config, endpoint: string): CredentialConfig {
   }
 }
 
+/** An owner as config names it (`group:team-a`, `user:default/jo`), as a lower-cased full ref. */
+function ownerRef(key: string, value: string): string {
+  try {
+    const ref = parseEntityRef(value, { defaultNamespace: 'default' });
+    if (ref.kind.toLowerCase() === 'group' || ref.kind.toLowerCase() === 'user') return stringifyEntityRef(ref).toLowerCase();
+  } catch {
+    // reported below
+  }
+  throw invalid(key, 'an entity ref of a group or user, e.g. group:default/team-payments', value);
+}
+
 function readServices(config: Config): ConfiguredService[] {
   const entries = config.getOptionalConfigArray('defenderApis.apiManagement.services') ?? [];
   return entries.map((entry, index) => {
@@ -121,11 +138,13 @@ function readServices(config: Config): ConfiguredService[] {
     if (tenantId !== undefined && !GUID.test(tenantId)) {
       throw invalid(`${key}.tenantId`, 'a tenant id (a GUID)', tenantId);
     }
+    const allowedOwners = entry.getOptionalStringArray('allowedOwners')?.map((ref, i) => ownerRef(`${key}.allowedOwners[${i}]`, ref));
     return {
       name: entry.getString('name'),
       subscriptionId,
       resourceGroup: entry.getString('resourceGroup'),
       ...(tenantId ? { tenantId } : {}),
+      ...(allowedOwners ? { allowedOwners } : {}),
     };
   });
 }

@@ -27,6 +27,7 @@ export const OUT_OF_COVERAGE_STATUSES: readonly PostureStatus[] = [
  */
 export const STATUS_ATTENTION_ORDER: readonly PostureStatus[] = [
   'atRisk',
+  'conflict',
   'error',
   'unmapped',
   'notOnboarded',
@@ -57,5 +58,7 @@ export function coverageRatio(counts: {
   onboarded: number;
   applicable: number;
 }): number | undefined {
-  return counts.applicable > 0 ? counts.onboarded / counts.applicable : undefined;
+  return counts.applicable > 0
+    ? counts.onboarded / counts.applicable
+    : undefined;
 }

@@ -51,6 +51,30 @@ describe('derivePostureStatus', () => {
       undefined,
     ],
     [
+      'entities of other owners map the same API, even one that is not applicable',
+      {
+        ...base,
+        alerts: alerts('high'),
+        conflict: { reason: 'Also mapped by api:default/other.' },
+        notApplicable: { cause: 'revision', reason: 'a revision' },
+      },
+      'conflict',
+      'api:default/other',
+    ],
+    [
+      'an unmapped entity in a conflict',
+      {
+        ...base,
+        mappingIssue: {
+          issue: 'ownerNotAllowed',
+          reason: 'not an allowed owner',
+        },
+        conflict: { reason: 'Also mapped by api:default/other.' },
+      },
+      'unmapped',
+      'not an allowed owner',
+    ],
+    [
       'a high alert',
       { ...base, alerts: alerts('high') },
       'atRisk',

@@ -16,6 +16,8 @@ import {
 export interface PostureFacts {
   /** Set when the entity could not be mapped to an APIM API. */
   mappingIssue?: { issue: MappingIssue; reason: string };
+  /** Set when entities of other owners map to the same API; see `ApiPosture.conflictWith`. */
+  conflict?: { reason: string };
   /** Set when Defender for APIs does not apply to the API. */
   notApplicable?: { cause: NotApplicableCause; reason: string };
   /** Set when Azure could not be read and nothing is known about the API. */
@@ -65,7 +67,7 @@ const IN_PROGRESS_STATES = new Set([
 
 /**
  * Derives the one status of an API from its facts. Pure; precedence, highest first:
- * unmapped, notApplicable, error, planDisabled, onboarding, notOnboarded, awaitingData,
+ * unmapped, conflict, notApplicable, error, planDisabled, onboarding, notOnboarded, awaitingData,
  * atRisk (active alerts above informational, or unauthenticated endpoints), protected.
  *
  * @public
@@ -73,6 +75,9 @@ const IN_PROGRESS_STATES = new Set([
 export function derivePostureStatus(facts: PostureFacts): DerivedStatus {
   if (facts.mappingIssue) {
     return { status: 'unmapped', reason: facts.mappingIssue.reason };
+  }
+  if (facts.conflict) {
+    return { status: 'conflict', reason: facts.conflict.reason };
   }
   if (facts.notApplicable) {
     return { status: 'notApplicable', reason: facts.notApplicable.reason };

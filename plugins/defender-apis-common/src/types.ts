@@ -17,6 +17,7 @@ export type PostureStatus =
   | 'planDisabled'
   | 'notApplicable'
   | 'unmapped'
+  | 'conflict'
   | 'error';
 
 /** Every posture status, for validation and exhaustive tables. @public */
@@ -29,6 +30,7 @@ export const POSTURE_STATUSES: readonly PostureStatus[] = [
   'planDisabled',
   'notApplicable',
   'unmapped',
+  'conflict',
   'error',
 ];
 
@@ -37,7 +39,8 @@ export type MappingIssue =
   | 'missingAnnotation'
   | 'malformedAnnotation'
   | 'unknownService'
-  | 'apiNotFound';
+  | 'apiNotFound'
+  | 'ownerNotAllowed';
 
 /** Why Defender for APIs does not apply to an API. @public */
 export type NotApplicableCause =
@@ -161,6 +164,11 @@ export interface ApiPosture {
   mappingIssue?: MappingIssue;
   /** Set for `notApplicable`. */
   notApplicableCause?: NotApplicableCause;
+  /**
+   * Set for `conflict`: refs of the entities of other owners that map to the same APIM API.
+   * Until the conflict is resolved the posture carries no Azure facts.
+   */
+  conflictWith?: string[];
   api?: ApiManagementApiInfo;
   plan?: PlanInfo;
   endpoints?: EndpointCounts;

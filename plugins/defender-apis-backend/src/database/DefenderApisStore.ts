@@ -11,6 +11,7 @@ import {
 import { Knex } from 'knex';
 import { OnboardTarget } from '../azure/DefenderAzureClient';
 import { StoredPosture } from '../posture/buildPosture';
+import { conflictsAmong } from '../posture/claims';
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SharedReads } from '../util/SharedReads';
@@ -245,6 +246,7 @@ export class DefenderApisStore {
           rows.map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })),
         );
       }
+      await this.settleClaims(tx, keys);
     });
     this.summaries.clear();
   }
@@ -269,24 +271,52 @@ export class DefenderApisStore {
 
   /**
    * Composes the postures of the entities mapped to an API again with its current onboarding
-   * state: after every change of that state, so the stored status is always current.
+   * state and claims: after every change of either, so the stored status is always current.
    */
-  private async recomposeApi(apiKey: string): Promise<void> {
-    const rows: Array<{ data: string }> = await this.knex(POSTURE)
+  private async recomposeApi(
+    apiKey: string,
+    db: Knex | Knex.Transaction = this.knex,
+  ): Promise<void> {
+    const rows: Array<{ data: string }> = await db(POSTURE)
       .select('data')
       .where({ api_key: apiKey });
-    const onboarding = await this.getOnboarding(apiKey);
-    for (const { data } of rows) {
-      const stored: StoredPosture = JSON.parse(data);
+    const raw: RawOnboardingRow | undefined = await db(ONBOARDING)
+      .where({ api_key: apiKey })
+      .first();
+    const onboarding = raw && toOnboardingState(fromRaw(raw));
+    const facts: StoredPosture[] = rows.map(r => JSON.parse(r.data));
+    // Entities whose mapping was refused (owner not allowed, no such API) claim nothing.
+    const conflicts = conflictsAmong(facts.filter(f => !f.mappingIssue));
+    for (const stored of facts) {
       const { values } = toPostureRow(
         stored,
-        onboarding && toOnboardingState(onboarding),
+        onboarding,
+        conflicts.get(stored.entityRef),
       );
-      await this.knex(POSTURE)
-        .where({ entity_ref: stored.entityRef })
-        .update(values);
+      await db(POSTURE).where({ entity_ref: stored.entityRef }).update(values);
     }
     this.summaries.clear();
+  }
+
+  /**
+   * Recomposes the APIs among `apiKeys` whose claims may have changed with the last writes:
+   * those more than one entity maps to, and those with an entity marked in conflict.
+   */
+  private async settleClaims(
+    db: Knex | Knex.Transaction,
+    apiKeys: string[],
+  ): Promise<void> {
+    for (let i = 0; i < apiKeys.length; i += 500) {
+      if (i > 0) await nextTurn();
+      const contested: Array<{ api_key: string }> = await db(POSTURE)
+        .select('api_key')
+        .whereIn('api_key', apiKeys.slice(i, i + 500))
+        .groupBy('api_key')
+        .havingRaw(
+          "count(*) > 1 or sum(case when status = 'conflict' then 1 else 0 end) > 0",
+        );
+      for (const { api_key } of contested) await this.recomposeApi(api_key, db);
+    }
   }
 
   /** Composes rows written before the posture columns existed (see the migration). */
@@ -323,11 +353,20 @@ export class DefenderApisStore {
       if (i > 0) await nextTurn();
       const chunk = gone.slice(i, i + 500);
       await this.knex.transaction(async tx => {
+        const apiKeys: Array<{ api_key: string }> = await tx(POSTURE)
+          .distinct('api_key')
+          .whereIn('entity_ref', chunk)
+          .whereNotNull('api_key');
         await tx(OWNER_TABLE).whereIn('entity_ref', chunk).delete();
         await tx(POSTURE)
           .whereIn('entity_ref', chunk)
           .where(q => q.whereNull('read_at').orWhere('read_at', '<', startedAt))
           .delete();
+        // An entity that left may have been the other side of a conflict.
+        await this.settleClaims(
+          tx,
+          apiKeys.map(r => r.api_key),
+        );
       });
     }
     if (gone.length > 0) this.summaries.clear();

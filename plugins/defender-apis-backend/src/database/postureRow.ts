@@ -44,15 +44,19 @@ export function apiKeyOfPosture(stored: Pick<StoredPosture, 'api'>): string | un
 }
 
 /**
- * The row of one entity's facts with its onboarding state: the one place where what lists
- * filter, sort and count on is derived from the posture.
+ * The row of one entity's facts with its onboarding state and the entities it is in conflict
+ * with: the one place where what lists filter, sort and count on is derived from the posture.
  */
-export function toPostureRow(stored: StoredPosture, onboarding: OnboardingState | undefined): {
+export function toPostureRow(
+  stored: StoredPosture,
+  onboarding: OnboardingState | undefined,
+  conflictWith: string[] = [],
+): {
   values: PostureRowValues;
   owners: string[];
   posture: ApiPosture;
 } {
-  const posture = composePosture(stored, onboarding);
+  const posture = composePosture(stored, onboarding, conflictWith);
   const name = entityName(stored.entityRef);
   const owners = [...new Set(stored.owners.map(o => o.toLowerCase()))].sort();
   const endpoints = posture.endpoints;
@@ -67,7 +71,7 @@ export function toPostureRow(stored: StoredPosture, onboarding: OnboardingState 
       api_key: apiKeyOfPosture(stored) ?? null,
       status: posture.status,
       status_rank: STATUS_ATTENTION_ORDER.indexOf(posture.status),
-      name_key: (stored.title ?? stored.api?.displayName ?? name).toLowerCase(),
+      name_key: (stored.title ?? posture.api?.displayName ?? name).toLowerCase(),
       search_text: [name, stored.title ?? ''].join('\n').toLowerCase(),
       owners_key: owners.join(','),
       system: stored.system?.toLowerCase() ?? '',

@@ -114,6 +114,7 @@ export class OnboardingService {
           throw new InputError(
             `${entityRef} is not mapped to an API Management API: ${posture.reason}`,
           );
+        case 'conflict':
         case 'notApplicable':
         case 'planDisabled':
           throw new ConflictError(

@@ -18,6 +18,7 @@ import {
 import { ApiCollection } from '../azure/apiCollections';
 import { ApimApi, AzureAlert, AzureAssessment } from '../azure/DefenderAzureClient';
 import { ServiceFacts, SubscriptionFacts } from './azureFacts';
+import { conflictReason } from './claims';
 import { CatalogFacts, MappedEntity } from './mapping';
 
 /**
@@ -212,10 +213,18 @@ export function buildStoredPosture(entity: MappedEntity, azure: AzureFactsOfApi 
   return stored;
 }
 
-/** The posture served to callers: stored facts, the onboarding state, and the derived status. */
-export function composePosture(stored: StoredPosture, onboarding?: OnboardingState): ApiPosture {
+/**
+ * The posture served to callers: stored facts, the onboarding state, and the derived status.
+ * `conflictWith` names the entities of other owners mapping the same API ({@link conflictsAmong}):
+ * then the posture carries no Azure facts, since the caller's claim on the API is contested.
+ */
+export function composePosture(facts: StoredPosture, operation?: OnboardingState, conflictWith: string[] = []): ApiPosture {
+  const contested = conflictWith.length > 0;
+  const stored = contested ? withoutAzureFacts(facts) : facts;
+  const onboarding = contested ? undefined : operation;
   const { status, reason } = derivePostureStatus({
     mappingIssue: stored.mappingIssue,
+    ...(contested ? { conflict: { reason: conflictReason(conflictWith) } } : {}),
     notApplicable: stored.notApplicable,
     readError: stored.readError,
     plan: stored.plan,
@@ -234,6 +243,7 @@ export function composePosture(stored: StoredPosture, onboarding?: OnboardingSta
     ...(reason ? { reason } : {}),
     ...(stored.mappingIssue ? { mappingIssue: stored.mappingIssue.issue } : {}),
     ...(stored.notApplicable ? { notApplicableCause: stored.notApplicable.cause } : {}),
+    ...(contested ? { conflictWith } : {}),
     ...(stored.api ? { api: stored.api } : {}),
     ...(stored.plan ? { plan: stored.plan } : {}),
     ...(stored.collection ? { endpoints: stored.collection.endpoints } : {}),
@@ -244,5 +254,28 @@ export function composePosture(stored: StoredPosture, onboarding?: OnboardingSta
     ...(stored.refreshedAt ? { refreshedAt: stored.refreshedAt } : {}),
     stale: stored.stale,
     ...(stored.staleReason ? { staleReason: stored.staleReason } : {}),
+  };
+}
+
+/** What the annotation alone says about the API: nothing read from Azure. */
+function withoutAzureFacts(stored: StoredPosture): StoredPosture {
+  const { plan, collection, readError, notApplicable, api, ...rest } = stored;
+  return {
+    ...rest,
+    ...(api
+      ? {
+          api: {
+            resourceId: api.resourceId,
+            subscriptionId: api.subscriptionId,
+            resourceGroup: api.resourceGroup,
+            serviceName: api.serviceName,
+            apiId: api.apiId,
+            ...(api.workspace ? { workspace: api.workspace } : {}),
+            portalUrl: api.portalUrl,
+          },
+        }
+      : {}),
+    alerts: emptyAlerts(),
+    recommendations: [],
   };
 }

@@ -123,6 +123,16 @@ export function mapEntity(
       },
     };
   }
+  const { allowedOwners } = service;
+  if (allowedOwners && !base.catalog.owners.some(owner => allowedOwners.includes(owner.toLowerCase()))) {
+    return {
+      ...base,
+      mappingIssue: {
+        issue: 'ownerNotAllowed',
+        reason: `Only entities owned by ${allowedOwners.join(', ')} may map to APIs of API Management service "${service.name}" (defenderApis.apiManagement.services[].allowedOwners); this entity is owned by ${base.catalog.owners.join(', ') || 'no one'}.`,
+      },
+    };
+  }
   const target = { ref: parsed.ref, service };
   if (parsed.ref.workspace) {
     return {

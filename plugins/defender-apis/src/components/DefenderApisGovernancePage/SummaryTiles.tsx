@@ -104,6 +104,12 @@ export const SummaryTiles = (props: { summary: PostureSummary }) => {
         caption="Not REST, self-hosted gateway, workspace, old revision or Consumption tier"
       />
       <Tile
+        label="Conflicts"
+        light={lightOf('conflict')}
+        value={n('conflict')}
+        caption="Entities of different owners name one API: keep one mapping, or set allowedOwners"
+      />
+      <Tile
         label="Unmapped or error"
         light={lightOf('unmapped')}
         value={n('unmapped') + n('error')}

@@ -444,6 +444,36 @@ describe('EntityDefenderApisCard', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('shows a conflict with the other entities and no facts or onboard button', async () => {
+    const reason =
+      'Entities of other owners also map to this API Management API: api:default/squatter. Until only one team maps it, no Defender for APIs data is shown for it and it cannot be onboarded.';
+    const { api } = posture();
+    await renderCard(
+      answering({
+        entityRef: 'api:default/petstore',
+        status: 'conflict',
+        owners: ['group:default/team-payments'],
+        conflictWith: ['api:default/squatter'],
+        reason,
+        api: { ...api!, displayName: undefined },
+        alerts: posture().alerts,
+        recommendations: [],
+        stale: false,
+        access: { canOnboard: true, owners: ['group:default/team-payments'] },
+      }),
+    );
+
+    await screen.findByTestId('posture-headline');
+    expect(
+      within(headline()).getByLabelText('Status error'),
+    ).toBeInTheDocument();
+    expect(headline()).toHaveTextContent(`Conflict — ${reason}`);
+    expect(
+      screen.queryByRole('button', { name: /onboard/i }),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByText(/endpoints/i)).not.toBeInTheDocument();
+  });
+
   it('shows an Azure read error with its reason', async () => {
     await renderCard(
       answering(

@@ -12,6 +12,7 @@ import {
 import {
   ANNOTATION_API_MANAGEMENT_API,
   ApiPosture,
+  PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
@@ -55,6 +56,13 @@ const MissingAnnotation = () => (
   </>
 );
 
+/** Statuses whose posture holds no facts about the API. */
+const FACTLESS_STATUSES = new Set<PostureStatus>([
+  'unmapped',
+  'conflict',
+  'error',
+]);
+
 const PostureView = (props: {
   posture: ApiPosture;
   onboardPending: boolean;
@@ -63,8 +71,9 @@ const PostureView = (props: {
   onOnboard: () => void;
 }) => {
   const { posture } = props;
-  // Without a mapping there are no facts, only the reason (which names the annotation problem).
-  const showFacts = posture.status !== 'unmapped' && posture.status !== 'error';
+  // Without a mapping there are no facts, only the reason (which names the annotation problem
+  // or, for a conflict, the other entities that name the same API).
+  const showFacts = !FACTLESS_STATUSES.has(posture.status);
   return (
     <>
       <PostureStatusHeadline posture={posture} />

@@ -31,6 +31,7 @@ export const STATUS_PRESENTATION: Record<
   planDisabled: { label: 'Plan off', Icon: StatusWarning },
   notApplicable: { label: 'Not applicable', Icon: StatusAborted },
   unmapped: { label: 'Not mapped', Icon: StatusError },
+  conflict: { label: 'Conflict', Icon: StatusError },
   error: { label: 'Unknown', Icon: StatusError },
 };
 

@@ -1,0 +1,56 @@
+/**
+ * Claims on an APIM API: an annotation is written by whoever writes the entity, so the only
+ * claim the backend trusts without configuration is an uncontested one. Entities of different
+ * owners naming one API are in conflict with each other; entities of the same owners are not.
+ */
+
+/** One entity that names an API, as far as claims go. */
+export interface ApiClaim {
+  entityRef: string;
+  /** The entity's owner refs. */
+  owners: readonly string[];
+}
+
+/** How many conflicting entity refs a reason names before it says "and N more". */
+const NAMED_IN_REASON = 10;
+
+function ownersKey(owners: readonly string[]): string {
+  return [...new Set(owners.map(o => o.toLowerCase()))].sort().join(',');
+}
+
+/**
+ * For the claims on one API: each entity in conflict, with the refs of the entities of other
+ * owners (sorted). Entities not in the map are not in conflict.
+ */
+export function conflictsAmong(
+  claims: readonly ApiClaim[],
+): Map<string, string[]> {
+  const byOwners = new Map<string, string[]>();
+  for (const claim of claims) {
+    const key = ownersKey(claim.owners);
+    byOwners.set(key, [...(byOwners.get(key) ?? []), claim.entityRef]);
+  }
+  const conflicts = new Map<string, string[]>();
+  if (byOwners.size < 2) return conflicts;
+  for (const [key, refs] of byOwners) {
+    const others = [...byOwners]
+      .flatMap(([otherKey, otherRefs]) => (otherKey === key ? [] : otherRefs))
+      .sort();
+    for (const ref of refs) conflicts.set(ref, others);
+  }
+  return conflicts;
+}
+
+/** The reason shown for a conflict, naming the other entities. */
+export function conflictReason(others: readonly string[]): string {
+  const named = others.slice(0, NAMED_IN_REASON).join(', ');
+  const more =
+    others.length > NAMED_IN_REASON
+      ? ` and ${others.length - NAMED_IN_REASON} more`
+      : '';
+  return (
+    `Entities of other owners also map to this API Management API: ${named}${more}. ` +
+    'Until only one team maps it (or the service names its allowedOwners in defenderApis.apiManagement.services), ' +
+    'no Defender for APIs data is shown for it and it cannot be onboarded.'
+  );
+}

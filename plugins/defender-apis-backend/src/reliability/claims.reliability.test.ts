@@ -1,0 +1,182 @@
+/**
+ * Reliability: claims on an API. An annotation is written by whoever writes the entity, so two
+ * teams' entities naming one APIM API are a conflict that shows no Azure facts and onboards
+ * nothing until the platform team resolves it; a service's `allowedOwners` stops squatting.
+ */
+import {
+  apiEntity,
+  asUser,
+  demoEntities,
+  EDGE,
+  fullId,
+  PAYMENTS,
+  PluginHarness,
+  RETAIL,
+  startHarness,
+} from '../__testUtils__/harness';
+
+jest.setTimeout(120_000);
+
+const BASE = '/api/defender-apis';
+const posturePath = (name: string) => `${BASE}/posture/api/default/${name}`;
+const onboardPath = (name: string) => `${posturePath(name)}/onboard`;
+const CHECKOUT = 'group:default/team-checkout';
+
+async function postureOf(h: PluginHarness, name: string, user = 'paula') {
+  const res = await h.request
+    .get(posturePath(name))
+    .set('Authorization', asUser(user));
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+/** The posture shows nothing read from Azure about the API. */
+function expectNoAzureFacts(posture: any) {
+  expect(posture.endpoints).toBeUndefined();
+  expect(posture.sensitivityLabel).toBeUndefined();
+  expect(posture.alerts).toEqual(
+    expect.objectContaining({ active: 0, items: [] }),
+  );
+  expect(posture.recommendations).toEqual([]);
+  expect(posture.api?.displayName).toBeUndefined();
+}
+
+describe('reliability: claims on an API', () => {
+  let h: PluginHarness;
+  afterEach(() => h?.stop());
+
+  it('makes two owners mapping one API (ids in any case) a conflict: no Azure facts, 409 on onboarding, counted and listed', async () => {
+    h = await startHarness();
+    await h.runScheduledRefresh();
+    const before = await postureOf(h, 'payments-api');
+    expect(before.endpoints.total).toBeGreaterThan(0);
+
+    // Another team's entity names the same API, in another form and casing.
+    h.addEntities([
+      apiEntity('squatter-api', 'CONTOSO-PAYMENTS-APIM/PAYMENTS-API', CHECKOUT),
+    ]);
+    await h.runScheduledRefresh();
+
+    const owner = await postureOf(h, 'payments-api');
+    const squatter = await postureOf(h, 'squatter-api', 'carl');
+    for (const [posture, other] of [
+      [owner, 'api:default/squatter-api'],
+      [squatter, 'api:default/payments-api'],
+    ]) {
+      expect(posture.status).toBe('conflict');
+      expect(posture.reason).toContain(other);
+      expect(posture.conflictWith).toEqual([other]);
+      expectNoAzureFacts(posture);
+    }
+
+    const writesBefore = h.emulator
+      .requests()
+      .filter(r => r.method !== 'GET').length;
+    for (const [name, user] of [
+      ['squatter-api', 'carl'],
+      ['payments-api', 'paula'],
+    ]) {
+      const res = await h.request
+        .post(onboardPath(name))
+        .set('Authorization', asUser(user));
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toContain('api:default/');
+      expect(res.body.error.message).toMatch(/also map|conflict/i);
+    }
+    expect(h.emulator.requests().filter(r => r.method !== 'GET')).toHaveLength(
+      writesBefore,
+    );
+
+    const summary = (
+      await h.request
+        .get(`${BASE}/summary`)
+        .set('Authorization', asUser('priya'))
+    ).body;
+    expect(summary.byStatus.conflict).toBe(2);
+    const list = (
+      await h.request
+        .get(`${BASE}/posture?status=conflict`)
+        .set('Authorization', asUser('priya'))
+    ).body;
+    expect(list.items.map((p: any) => p.entityRef).sort()).toEqual([
+      'api:default/payments-api',
+      'api:default/squatter-api',
+    ]);
+    expectNoAzureFacts(list.items[0]);
+
+    // The platform team removes the squatter: the owner's posture comes back whole.
+    h.replaceEntities(demoEntities());
+    await h.runScheduledRefresh();
+    const after = await postureOf(h, 'payments-api');
+    expect(after.status).toBe(before.status);
+    expect(after.endpoints).toEqual(before.endpoints);
+    expect(after.conflictWith).toBeUndefined();
+  });
+
+  it('detects a conflict on the first view of a new entity, and recomposes the entity it conflicts with', async () => {
+    h = await startHarness();
+    await h.runScheduledRefresh();
+    h.addEntities([
+      apiEntity(
+        'late-squatter-api',
+        fullId(PAYMENTS, 'payments-api'),
+        CHECKOUT,
+      ),
+    ]);
+    const squatter = await postureOf(h, 'late-squatter-api', 'carl');
+    expect(squatter.status).toBe('conflict');
+    expectNoAzureFacts(squatter);
+    expect((await postureOf(h, 'payments-api')).status).toBe('conflict');
+  });
+
+  it('does not make entities of the same owners mapping one API a conflict', async () => {
+    h = await startHarness();
+    h.addEntities([
+      apiEntity('payments-api-v2-docs', 'contoso-payments-apim/payments-api'),
+    ]);
+    await h.runScheduledRefresh();
+    const one = await postureOf(h, 'payments-api');
+    const two = await postureOf(h, 'payments-api-v2-docs');
+    expect(one.status).not.toBe('conflict');
+    expect(two.status).toBe(one.status);
+    expect(two.endpoints).toEqual(one.endpoints);
+  });
+
+  it('maps only entities of allowedOwners to a service: others are unmapped, saying why, and cause no conflict', async () => {
+    h = await startHarness({
+      services: [
+        {
+          ...PAYMENTS,
+          allowedOwners: ['group:team-payments'],
+        } as typeof PAYMENTS,
+        EDGE,
+        RETAIL,
+      ],
+    });
+    h.addEntities([
+      apiEntity('squatter-api', 'contoso-payments-apim/payments-api', CHECKOUT),
+    ]);
+    await h.runScheduledRefresh();
+
+    const squatter = await postureOf(h, 'squatter-api', 'carl');
+    expect(squatter.status).toBe('unmapped');
+    expect(squatter.mappingIssue).toBe('ownerNotAllowed');
+    expect(squatter.reason).toContain('group:default/team-payments');
+    expect(squatter.reason).toContain(CHECKOUT);
+    expectNoAzureFacts(squatter);
+    // checkout-api of the demo catalog, owned by team-checkout, is refused the same way.
+    expect((await postureOf(h, 'checkout-api', 'carl')).mappingIssue).toBe(
+      'ownerNotAllowed',
+    );
+
+    const owner = await postureOf(h, 'payments-api');
+    expect(owner.status).not.toBe('conflict');
+    expect(owner.endpoints.total).toBeGreaterThan(0);
+
+    const res = await h.request
+      .post(onboardPath('squatter-api'))
+      .set('Authorization', asUser('carl'));
+    expect(res.status).toBe(400);
+    expect(h.emulator.requests().filter(r => r.method !== 'GET')).toEqual([]);
+  });
+});
