@@ -14,6 +14,8 @@ export interface RecordedRequest {
   timestamp: string;
   /** Whether an `Authorization: Bearer ...` header was present. */
   hasBearerToken: boolean;
+  /** The tenant the bearer token was issued for (its `tid` claim), when it names one. */
+  tokenTenant?: string;
   /** Id of the fault that shaped the answer, if any. */
   faultId?: string;
 }

@@ -77,6 +77,7 @@ export const defenderApisPlugin = createBackendPlugin({
           maxConcurrentPerService: settings.maxConcurrentOnboardingsPerService,
           maxQueuedPerUser: settings.maxQueuedOnboardingsPerUser,
           timeout: settings.onboardingTimeout,
+          services: settings.services,
         });
 
         // One replica at a time refreshes the whole catalog (scope global).

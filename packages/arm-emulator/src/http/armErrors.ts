@@ -69,6 +69,19 @@ export const armErrors = {
     );
   },
 
+  /** ARM's answer to a token of another tenant than the subscription's. */
+  wrongTenant(tokenTenant: string | undefined, subscriptionTenant: string | undefined): ArmResponse {
+    const issuer = (tenant: string | undefined) => `https://sts.windows.net/${tenant ?? 'home-tenant'}/`;
+    return armError(
+      401,
+      'InvalidAuthenticationTokenTenant',
+      `The access token is from the wrong issuer '${issuer(tokenTenant)}'. It must match the tenant '${issuer(subscriptionTenant)}' associated with this subscription. Please use the authority (URL) '${issuer(subscriptionTenant).replace('sts.windows.net', 'login.windows.net')}' to get the token.`,
+      {
+        'www-authenticate': `Bearer authorization_uri="https://login.windows.net/${subscriptionTenant ?? 'home-tenant'}", error="invalid_token", error_description="The access token is from the wrong issuer."`,
+      },
+    );
+  },
+
   unknownRoute(method: string, url: string): ArmResponse {
     return armError(
       404,

@@ -67,6 +67,7 @@ function readSubscription(r: FieldReader): ScenarioSubscription {
   r.rejectUnknownKeys([
     'subscriptionId',
     'displayName',
+    'tenantId',
     'pricings',
     'services',
     'alerts',
@@ -76,9 +77,14 @@ function readSubscription(r: FieldReader): ScenarioSubscription {
   if (subscriptionId && !GUID.test(subscriptionId)) {
     r.problem('subscriptionId', `expected a GUID, got "${subscriptionId}"`);
   }
+  const tenantId = r.string('tenantId', 'optional');
+  if (tenantId !== undefined && !GUID.test(tenantId)) {
+    r.problem('tenantId', `expected a GUID, got "${tenantId}"`);
+  }
   return {
     subscriptionId,
     displayName: r.string('displayName'),
+    ...(tenantId !== undefined ? { tenantId } : {}),
     pricings: r.objectArray('pricings', readPricing),
     services: r.objectArray('services', readService),
     alerts: r.objectArray('alerts', readAlert, 'optional'),

@@ -92,6 +92,12 @@ export interface ScenarioSubscription {
   /** The subscription GUID. */
   subscriptionId: string;
   displayName: string;
+  /**
+   * The Microsoft Entra tenant the subscription belongs to, when it is not the home tenant.
+   * Requests to it must carry a token of that tenant (its `tid` claim); requests to
+   * subscriptions without one must carry a token without a `tid` (the home tenant).
+   */
+  tenantId?: string;
   /** `Microsoft.Security/pricings` of the subscription; the Defender for APIs plan is `Api`. */
   pricings: ScenarioPricing[];
   services: ScenarioApimService[];

@@ -25,7 +25,24 @@ export interface ArmOutcome {
   /** Percent-decoded path, for the request log. */
   path: string;
   hasBearerToken: boolean;
+  /** The `tid` claim of the bearer token, when it names one. */
+  tokenTenant?: string;
   faultId?: string;
+}
+
+/**
+ * The `tid` claim of a JWT-shaped bearer token. The emulator checks no signature: it only
+ * needs to know which tenant a client asked a token of.
+ */
+export function tokenTenantOf(authorization: string | undefined): string | undefined {
+  const payload = authorization?.replace(/^Bearer\s+/i, '').split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return typeof claims?.tid === 'string' ? claims.tid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -41,11 +58,20 @@ export async function handleArmRequest(
   const segments = splitPath(request.rawPath).map(safeDecode);
   const path = `/${segments.join('/')}`;
   const bearer = /^Bearer\s+\S/i.test(request.authorization ?? '');
-  const base = { path, hasBearerToken: bearer };
+  const tokenTenant = bearer ? tokenTenantOf(request.authorization) : undefined;
+  const base = { path, hasBearerToken: bearer, ...(tokenTenant ? { tokenTenant } : {}) };
 
   if (!bearer) {
     const response = request.authorization ? armErrors.invalidToken() : armErrors.missingToken();
     return { ...base, response };
+  }
+  // As ARM does: a subscription answers only tokens of its own tenant.
+  if (segments[0]?.toLowerCase() === 'subscriptions' && segments[1]) {
+    const subscription = core.state.subscription(segments[1]);
+    const tenant = subscription?.scenario.tenantId;
+    if (subscription && tenant?.toLowerCase() !== tokenTenant?.toLowerCase()) {
+      return { ...base, response: armErrors.wrongTenant(tokenTenant, tenant) };
+    }
   }
 
   const fault = core.faults.take({ method: request.method, path });

@@ -1,8 +1,13 @@
 import https from 'node:https';
 import { generateScenario } from '../scenario/generateScenario';
+import { demoScenario } from '../scenario/loadScenario';
 import { ArmEmulator, startArmEmulator } from './startArmEmulator';
 
 const SUB = '11111111-1111-1111-1111-111111111111';
+const TENANT_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
+/** An unsigned token naming its tenant, as the plugin's emulator credential makes. */
+const tokenFor = (tenantId: string) =>
+  `${['{"alg":"none"}', JSON.stringify({ tid: tenantId })].map(p => Buffer.from(p).toString('base64url')).join('.')}.`;
 const RETAIL_SUB = '22222222-2222-2222-2222-222222222222';
 const SERVICE = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.ApiManagement/service/contoso-payments-apim`;
 const COLLECTIONS_VERSION = 'api-version=2023-11-15';
@@ -77,6 +82,28 @@ describe('ARM emulator', () => {
       expect(emulator.requests()).toEqual([
         expect.objectContaining({ method: 'GET', status: 401, hasBearerToken: false }),
       ]);
+    });
+
+    it('answers a subscription only tokens of its tenant, as ARM does, and records the tenant', async () => {
+      const scenario = demoScenario();
+      scenario.subscriptions.find(s => s.subscriptionId === RETAIL_SUB)!.tenantId = TENANT_B;
+      const twoTenants = await startArmEmulator({ scenario });
+      try {
+        const retailServices = `/subscriptions/${RETAIL_SUB}/resourceGroups/rg-retail/providers/Microsoft.ApiManagement/service/contoso-retail-apim/apis?${APIM_VERSION}`;
+        const home = await call(twoTenants, 'GET', retailServices);
+        expect(home.status).toBe(401);
+        expect(home.json.error.code).toBe('InvalidAuthenticationTokenTenant');
+        expect((await call(twoTenants, 'GET', retailServices, { token: tokenFor(TENANT_B) })).status).toBe(200);
+        // A tenant-B token is refused by the home tenant's subscription.
+        expect((await call(twoTenants, 'GET', `${SERVICE}/apis?${APIM_VERSION}`, { token: tokenFor(TENANT_B) })).status).toBe(401);
+        expect(twoTenants.requests().map(r => [r.status, r.tokenTenant])).toEqual([
+          [401, undefined],
+          [200, TENANT_B],
+          [401, TENANT_B],
+        ]);
+      } finally {
+        await twoTenants.close();
+      }
     });
 
     it('refuses a missing or unknown api-version and an unknown resource in ARM shape', async () => {

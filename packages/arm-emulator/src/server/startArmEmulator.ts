@@ -182,6 +182,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
       status: outcome.response.status,
       timestamp,
       hasBearerToken: outcome.hasBearerToken,
+      ...(outcome.tokenTenant ? { tokenTenant: outcome.tokenTenant } : {}),
       ...(outcome.faultId ? { faultId: outcome.faultId } : {}),
     });
   }

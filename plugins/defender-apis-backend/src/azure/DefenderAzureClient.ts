@@ -257,7 +257,7 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
   }
 
   private security(subscriptionId: string, tenantId?: string): SecurityCenter {
-    const key = subscriptionId.toLowerCase();
+    const key = clientKey(subscriptionId, tenantId);
     let client = this.securityClients.get(key);
     if (!client) {
       client = new SecurityCenter(this.credential(tenantId), subscriptionId, {
@@ -269,7 +269,7 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
   }
 
   private apim(subscriptionId: string, tenantId?: string): ApiManagementClient {
-    const key = subscriptionId.toLowerCase();
+    const key = clientKey(subscriptionId, tenantId);
     let client = this.apimClients.get(key);
     if (!client) {
       client = new ApiManagementClient(this.credential(tenantId), subscriptionId, {
@@ -279,4 +279,12 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
     }
     return client;
   }
+}
+
+/**
+ * Clients are per tenant and subscription: a client made for one tenant's credential must
+ * never serve a call meant for another (the token would be refused, or worse, accepted).
+ */
+function clientKey(subscriptionId: string, tenantId: string | undefined): string {
+  return `${(tenantId ?? '').toLowerCase()}/${subscriptionId.toLowerCase()}`;
 }

@@ -7,13 +7,24 @@ import {
 import { CredentialConfig } from '../config';
 
 /**
- * A fixed development token for the ARM emulator. Config validation refuses it unless the
- * Resource Manager endpoint is on localhost, so it can never be sent to Azure.
+ * A fixed, unsigned development token for the ARM emulator, naming the tenant it is for (the
+ * `tid` claim, as Entra ID tokens do) when that is not the home tenant: the emulator answers a
+ * subscription only tokens of its tenant, as ARM does. Config validation refuses this
+ * credential unless the Resource Manager endpoint is on localhost, so it never reaches Azure.
  */
 class EmulatorCredential implements TokenCredential {
+  constructor(private readonly tenantId?: string) {}
+
   async getToken(): Promise<AccessToken> {
+    const part = (value: object) =>
+      Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = {
+      aud: 'https://management.azure.com',
+      sub: 'arm-emulator-development',
+      ...(this.tenantId ? { tid: this.tenantId } : {}),
+    };
     return {
-      token: 'arm-emulator-development-token',
+      token: `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`,
       expiresOnTimestamp: Date.now() + 60 * 60 * 1000,
     };
   }
@@ -29,7 +40,7 @@ export function createCredential(
 ): TokenCredential {
   switch (config.type) {
     case 'emulator':
-      return new EmulatorCredential();
+      return new EmulatorCredential(tenantId);
     case 'clientSecret':
       return new ClientSecretCredential(
         tenantId ?? config.tenantId,

@@ -15,8 +15,8 @@ import {
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { Request } from 'express';
-import { DefenderAzureApi } from '../azure/DefenderAzureClient';
-import { formatDuration } from '../config';
+import { DefenderAzureApi, OnboardTarget } from '../azure/DefenderAzureClient';
+import { ConfiguredService, formatDuration } from '../config';
 import { describeAzureError } from '../azure/describeAzureError';
 import {
   DefenderApisStore,
@@ -72,6 +72,8 @@ export class OnboardingService {
       maxQueuedPerUser: number;
       /** How long an operation may run before it is marked failed. */
       timeout: HumanDuration;
+      /** The configured APIM services, for the tenant of each. */
+      services: readonly ConfiguredService[];
     },
   ) {}
 
@@ -142,12 +144,12 @@ export class OnboardingService {
         apiKey: api.resourceId.toLowerCase(),
         serviceKey: serviceKey(api),
         entityRef,
-        target: {
+        target: this.withTenant({
           subscriptionId: api.subscriptionId,
           resourceGroup: api.resourceGroup,
           serviceName: api.serviceName,
           apiId: api.apiId,
-        },
+        }),
         requestedBy: credentials.principal.userEntityRef,
         requestedAt: new Date().toISOString(),
       });
@@ -163,6 +165,21 @@ export class OnboardingService {
       await event.fail({ error: error as Error });
       throw error;
     }
+  }
+
+  /**
+   * The target with the tenant of its service, so the operation runs with that tenant's
+   * credential wherever and whenever it runs. Rows queued before targets carried it get it
+   * when they run.
+   */
+  private withTenant(target: OnboardTarget): OnboardTarget {
+    if (target.tenantId) return target;
+    const service = this.options.services.find(
+      s => serviceKey(s) === serviceKey(target),
+    );
+    return service?.tenantId
+      ? { ...target, tenantId: service.tenantId }
+      : target;
   }
 
   /** Starts queued operations while services have capacity; safe to call any time. */
@@ -279,7 +296,7 @@ export class OnboardingService {
       this.shutdownSignal.signal.aborted || leaseLost.aborted;
     let outcome: { state: 'succeeded' } | { state: 'failed'; error: string };
     try {
-      await azure.onboard(row.target, {
+      await azure.onboard(this.withTenant(row.target), {
         abortSignal: AbortSignal.any([
           this.shutdownSignal.signal,
           leaseLost,
