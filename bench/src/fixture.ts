@@ -193,7 +193,7 @@ export function backendConfig(fixture: BenchFixture, options: { port: number; em
     defenderApis: {
       azure: { resourceManagerEndpoint: options.emulatorUrl, credential: { type: 'emulator' } },
       apiManagement: { services: fixture.services },
-      // String form: an object here would merge with app-config.yaml's { minutes: 30 }.
+      // String form, as app-config.yaml's: either form replaces a string, but objects merge key by key.
       refresh: { frequency: '1d', timeout: '30m' },
     },
   };

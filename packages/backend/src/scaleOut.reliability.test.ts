@@ -146,7 +146,7 @@ describe('reliability: two backend replicas on one PostgreSQL', () => {
           },
           defenderApis: {
             azure: { resourceManagerEndpoint: emulator.url },
-            // minutes: 0 overrides app-config.yaml's 30 minutes: config files merge objects key by key.
+            // String form: it replaces app-config.yaml's 30m whole (objects would merge key by key).
             refresh: { frequency: `${REFRESH_SECONDS}s`, timeout: `${REFRESH_TIMEOUT_SECONDS}s` },
           },
         }),

@@ -1,4 +1,8 @@
 import { ConfigReader } from '@backstage/config';
+import { loadConfig } from '@backstage/config-loader';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { readDefenderApisConfig } from './config';
 
 const read = (defenderApis: object) => readDefenderApisConfig(new ConfigReader({ defenderApis }));
@@ -49,9 +53,27 @@ describe('readDefenderApisConfig', () => {
       { apiManagement: { services: [{ ...service, allowedOwners: ['component:default/x'] }] } },
       'defenderApis.apiManagement.services[0].allowedOwners[0]: expected an entity ref of a group or user, e.g. group:default/team-payments, found "component:default/x"',
     ],
+    [{ refresh: { frequency: 'soon' } }, 'defenderApis.refresh.frequency: expected a duration such as 30m, PT30M or { minutes: 30 }, found "soon"'],
     [{ onboarding: { maxConcurrentPerService: 0 } }, 'defenderApis.onboarding.maxConcurrentPerService: expected a whole number of at least 1, found 0'],
     [{ onboarding: { maxQueuedPerUser: 2.5 } }, 'defenderApis.onboarding.maxQueuedPerUser: expected a whole number of at least 1, found 2.5'],
   ])('fails start-up naming the key for %j', (value, message) => {
     expect(() => read(value)).toThrow(message);
+  });
+});
+
+describe('durations in the committed app-config', () => {
+  it('are replaced whole by an override in either form', async () => {
+    const repoRoot = path.resolve(__dirname, '../../..');
+    const override = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'defender-apis-config-')), 'app-config.override.yaml');
+    const load = async (frequency: string) => {
+      fs.writeFileSync(override, `defenderApis:\n  refresh:\n    frequency: ${frequency}\n`);
+      const { appConfigs } = await loadConfig({
+        configRoot: repoRoot,
+        configTargets: [{ path: path.join(repoRoot, 'app-config.yaml') }, { path: override }],
+      });
+      return readDefenderApisConfig(ConfigReader.fromConfigs(appConfigs)).refreshFrequency;
+    };
+    expect(await load('{ seconds: 5 }')).toEqual({ seconds: 5 });
+    expect(await load('10s')).toEqual({ seconds: 10 });
   });
 });

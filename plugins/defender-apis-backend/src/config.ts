@@ -1,5 +1,5 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { Config, readDurationFromConfig } from '@backstage/config';
+import { Config, ConfigReader, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
 import { ApiManagementServiceConfig } from '@defender-apis/plugin-defender-apis-common';
 
@@ -155,9 +155,20 @@ function readPositiveInteger(config: Config, key: string, fallback: number): num
   return value;
 }
 
+/**
+ * Reads a duration as the top-most config file states it. Backstage's reader would look
+ * through an object into lower files, so `{ seconds: 5 }` over a committed `30m` failed
+ * ("got string, wanted object"); the value alone is read instead.
+ */
 function readDuration(config: Config, key: string, fallback: HumanDuration): HumanDuration {
   const path = `defenderApis.${key}`;
-  return config.has(path) ? readDurationFromConfig(config, { key: path }) : fallback;
+  if (!config.has(path)) return fallback;
+  const value = config.get(path);
+  try {
+    return readDurationFromConfig(new ConfigReader({ value }), { key: 'value' });
+  } catch {
+    throw invalid(key, 'a duration such as 30m, PT30M or { minutes: 30 }', value);
+  }
 }
 
 /**
