@@ -4,11 +4,26 @@ import {
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
-import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { Entity } from '@backstage/catalog-model';
+import {
+  catalogApiRef,
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { defenderApisApiRef } from './api';
-import { fakeDefenderApi, posture, summary } from './__testUtils__/postures';
-import { defenderApisGovernancePage } from './alpha';
+import {
+  apiEntity,
+  fakeDefenderApi,
+  notOnboardedPosture,
+  posture,
+  summary,
+} from './__testUtils__/postures';
+import defenderApisPlugin, {
+  defenderApisGovernancePage,
+  defenderApisOverviewEntityCard,
+} from './alpha';
 
 describe('defenderApisGovernancePage (new frontend system)', () => {
   it('mounts the governance page at /defender-apis and renders it', async () => {
@@ -39,6 +54,73 @@ describe('defenderApisGovernancePage (new frontend system)', () => {
     expect(screen.getByRole('link', { name: 'Petstore API' })).toHaveAttribute(
       'href',
       '/catalog/default/api/petstore',
+    );
+  });
+});
+
+describe('defenderApisOverviewEntityCard (new frontend system)', () => {
+  const entityOfKind = (kind: string): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: { name: 'payments', namespace: 'default' },
+  });
+
+  it('is one of the plugin extensions', () => {
+    expect(
+      defenderApisPlugin.getExtension(
+        'entity-card:defender-apis/defender-apis-overview',
+      ),
+    ).toBeDefined();
+  });
+
+  it('shows on Group and System pages only', () => {
+    const tester = createExtensionTester(defenderApisOverviewEntityCard);
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+    expect(filter?.(entityOfKind('Group'))).toBe(true);
+    expect(filter?.(entityOfKind('System'))).toBe(true);
+    expect(filter?.(apiEntity())).toBe(false);
+    expect(filter?.(entityOfKind('Component'))).toBe(false);
+  });
+
+  it("renders the system's overview", async () => {
+    const tester = createExtensionTester(defenderApisOverviewEntityCard);
+    const defenderApi = fakeDefenderApi({
+      listPostures: jest.fn().mockResolvedValue({
+        items: [notOnboardedPosture({ title: 'Petstore API' })],
+        totalItems: 1,
+        offset: 0,
+        limit: 50,
+      }),
+      getSummary: jest.fn().mockResolvedValue(
+        summary(
+          { protected: 1, notOnboarded: 1 },
+          {
+            bySystem: {
+              'system:default/payments': { protected: 1, notOnboarded: 1 },
+            },
+          },
+        ),
+      ),
+    });
+    renderInTestApp(
+      <EntityProvider entity={entityOfKind('System')}>
+        {tester.reactElement()}
+      </EntityProvider>,
+      {
+        apis: [[defenderApisApiRef, defenderApi]],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+
+    expect(
+      await screen.findByText('1 of 2 applicable APIs onboarded (50%)'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Petstore API' })).toHaveAttribute(
+      'href',
+      '/catalog/default/api/petstore',
+    );
+    expect(defenderApi.listPostures).toHaveBeenCalledWith(
+      expect.objectContaining({ system: ['system:default/payments'] }),
     );
   });
 });

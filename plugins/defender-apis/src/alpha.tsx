@@ -35,6 +35,21 @@ export const defenderApisEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * The Defender for APIs overview card on Group and System entity pages (new frontend system).
+ * @alpha
+ */
+export const defenderApisOverviewEntityCard = EntityCardBlueprint.make({
+  name: 'defender-apis-overview',
+  params: {
+    filter: { kind: { $in: ['group', 'system'] } },
+    loader: () =>
+      import('./components/EntityDefenderApisOverviewCard').then(m =>
+        compatWrapper(<m.EntityDefenderApisOverviewCard />),
+      ),
+  },
+});
+
 /** The governance page at `/defender-apis` (new frontend system). @alpha */
 export const defenderApisGovernancePage = PageBlueprint.make({
   params: {
@@ -64,6 +79,7 @@ export default createFrontendPlugin({
   extensions: [
     defenderApisApi,
     defenderApisEntityCard,
+    defenderApisOverviewEntityCard,
     defenderApisGovernancePage,
   ],
 });

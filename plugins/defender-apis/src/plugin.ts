@@ -46,6 +46,26 @@ export const EntityDefenderApisCard = defenderApisPlugin.provide(
 );
 
 /**
+ * Card for Group and System entity pages: Defender for APIs coverage of the APIs the group
+ * owns or that are part of the system, counts by posture status, the at-risk, conflicting and
+ * unprotected APIs linked to their pages, and gradual onboarding of the unprotected ones (the
+ * backend decides for each API whether the viewer may).
+ *
+ * @public
+ */
+export const EntityDefenderApisOverviewCard = defenderApisPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDefenderApisOverviewCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityDefenderApisOverviewCard').then(
+          m => m.EntityDefenderApisOverviewCard,
+        ),
+    },
+  }),
+);
+
+/**
  * The governance page: every API of the catalog with its Defender for APIs posture, coverage
  * overall and per owner, filters, sorting and CSV export. Mount it on a route of the app, e.g.
  * `/defender-apis`.

@@ -33,7 +33,10 @@ import {
   EntityMembersListCard,
   EntityOwnershipCard,
 } from '@backstage/plugin-org';
-import { EntityDefenderApisCard } from '@defender-apis/plugin-defender-apis';
+import {
+  EntityDefenderApisCard,
+  EntityDefenderApisOverviewCard,
+} from '@defender-apis/plugin-defender-apis';
 import {
   Direction,
   EntityCatalogGraphCard,
@@ -102,7 +105,6 @@ const serviceEntityPage = (
       {overviewContent}
     </EntityLayout.Route>
 
-
     <EntityLayout.Route path="/api" title="API">
       <Grid container spacing={3} alignItems="stretch">
         <Grid item md={6}>
@@ -132,7 +134,6 @@ const websiteEntityPage = (
     <EntityLayout.Route path="/" title="Overview">
       {overviewContent}
     </EntityLayout.Route>
-
 
     <EntityLayout.Route path="/dependencies" title="Dependencies">
       <Grid container spacing={3} alignItems="stretch">
@@ -242,6 +243,9 @@ const groupPage = (
           <EntityOwnershipCard />
         </Grid>
         <Grid item xs={12} md={6}>
+          <EntityDefenderApisOverviewCard />
+        </Grid>
+        <Grid item xs={12} md={6}>
           <EntityMembersListCard />
         </Grid>
         <Grid item xs={12} md={6}>
@@ -271,6 +275,9 @@ const systemPage = (
         </Grid>
         <Grid item md={6}>
           <EntityHasApisCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityDefenderApisOverviewCard />
         </Grid>
         <Grid item md={6}>
           <EntityHasResourcesCard />

@@ -2,7 +2,10 @@ import { useRef, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { PostureListQuery } from '@defender-apis/plugin-defender-apis-common';
+import {
+  ApiPosture,
+  PostureListQuery,
+} from '@defender-apis/plugin-defender-apis-common';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -38,31 +41,51 @@ function titleOf(rows: PostureRow[] | undefined): string {
   } to Defender for APIs?`;
 }
 
-/**
- * Confirms and runs a gradual bulk onboarding of the APIs the query selects, read from the
- * backend (every page) when the dialog opens: one request at a time, `paceMs` apart, with
- * progress, a stop button and each API's outcome. The backend decides for each API whether
- * the user may onboard it and queues the operations per APIM service.
- */
-export const BulkOnboardDialog = (props: {
+/** Props of {@link BulkOnboardDialog}: the APIs to onboard, by query or as already read. */
+export type BulkOnboardDialogProps = {
   open: boolean;
-  /** The APIs to onboard: the page's filters narrowed to the not-onboarded ones. */
-  query: PostureListQuery;
   paceMs?: number;
   onClose: (changed: boolean) => void;
-}) => {
-  const { open, query, paceMs = BULK_ONBOARD_PACE_MS, onClose } = props;
+} & (
+  | {
+      /** The APIs to onboard: the page's filters narrowed to the not-onboarded ones. */
+      query: PostureListQuery;
+      postures?: undefined;
+    }
+  | {
+      /** The APIs to onboard as the caller already read them (e.g. the ones a card lists). */
+      postures: ApiPosture[];
+      query?: undefined;
+    }
+);
+
+/**
+ * Confirms and runs a gradual bulk onboarding of the given APIs, or of those the query
+ * selects, read from the backend (every page) when the dialog opens: one request at a time,
+ * `paceMs` apart, with progress, a stop button and each API's outcome. The backend decides
+ * for each API whether the user may onboard it and queues the operations per APIM service.
+ */
+export const BulkOnboardDialog = (props: BulkOnboardDialogProps) => {
+  const {
+    open,
+    query,
+    postures,
+    paceMs = BULK_ONBOARD_PACE_MS,
+    onClose,
+  } = props;
   const api = useApi(defenderApisApiRef);
   const [phase, setPhase] = useState<Phase>('confirm');
   const [results, setResults] = useState<BulkOnboardResult[]>([]);
   const stop = useRef<AbortController>();
 
-  // Read afresh at each opening: the list is what the backend says now, not at page load.
+  // A query is read afresh at each opening: the list is what the backend says now, not at
+  // page load.
   const targets = useAsyncRetry(async () => {
     if (!open) return undefined;
-    const postures = await loadMatchingPostures(api, query);
-    return postures.map(toPostureRow);
-  }, [open, api, query]);
+    const selected =
+      postures ?? (query ? await loadMatchingPostures(api, query) : []);
+    return selected.map(toPostureRow);
+  }, [open, api, query, postures]);
   const rows = targets.loading ? undefined : targets.value;
 
   const start = async () => {
@@ -108,6 +131,12 @@ export const BulkOnboardDialog = (props: {
               API Management service. Billing follows each API&apos;s traffic on
               its subscription&apos;s Defender for APIs plan, and first insights
               take up to about 50 minutes.
+            </DialogContentText>
+            <DialogContentText>
+              Microsoft cautions that onboarding adds compute, memory and
+              network load to the API Management instance, in extreme cases up
+              to an outage: do not onboard many APIs at once while the instance
+              is busy; onboard them gradually and watch its capacity.
             </DialogContentText>
             <DialogContentText>
               Gradually, as Microsoft advises: one request every {seconds}{' '}

@@ -1,0 +1,2 @@
+export { EntityDefenderApisOverviewCard } from './EntityDefenderApisOverviewCard';
+export type { EntityDefenderApisOverviewCardProps } from './EntityDefenderApisOverviewCard';
