@@ -10,7 +10,9 @@ source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
 status=0
-with_ca() { node packages/arm-emulator/bin/with-arm-emulator-ca "$@"; }
+# Without CI set, backstage-cli starts jest in watch mode; this suite runs once.
+export CI=true
+with_ca() { node "$REPO_ROOT/packages/arm-emulator/bin/with-arm-emulator-ca" "$@"; }
 
 log "Reliability: Azure faults, bad input, access, claims, tenants, onboarding queue, restart (plugins/defender-apis-backend)"
 with_ca node "$YARN_RELEASE" workspace @defender-apis/plugin-defender-apis-backend test:reliability || status=1
