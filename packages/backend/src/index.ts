@@ -1,6 +1,7 @@
 /*
  * The Backstage backend of this repository: catalog, guest sign-in, permissions and the
- * Defender for APIs plugin. Development defaults live in app-config.yaml.
+ * Defender for APIs plugin, and Tech Insights with the Defender for APIs facts and checks.
+ * Development defaults live in app-config.yaml.
  */
 import { createBackend } from '@backstage/backend-defaults';
 
@@ -18,5 +19,13 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
 
 backend.add(import('@defender-apis/plugin-defender-apis-backend'));
+
+backend.add(import('@backstage-community/plugin-tech-insights-backend'));
+backend.add(
+  import('@backstage-community/plugin-tech-insights-backend-module-jsonfc'),
+);
+backend.add(
+  import('@defender-apis/plugin-defender-apis-backend-module-tech-insights'),
+);
 
 backend.start();
