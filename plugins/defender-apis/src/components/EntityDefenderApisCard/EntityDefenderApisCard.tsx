@@ -1,5 +1,8 @@
 import { ReactNode } from 'react';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  getCompoundEntityRef,
+} from '@backstage/catalog-model';
 import {
   InfoCard,
   Progress,
@@ -21,6 +24,7 @@ import { errorMessage } from './format';
 import { OnboardingPanel } from './OnboardingPanel';
 import { PostureFacts } from './PostureFacts';
 import { PostureStatusHeadline } from './PostureStatusHeadline';
+import { ScorecardRow } from './ScorecardRow';
 import { useDefenderPosture } from './useDefenderPosture';
 
 const TITLE = 'Defender for APIs';
@@ -64,6 +68,7 @@ const FACTLESS_STATUSES = new Set<PostureStatus>([
 ]);
 
 const PostureView = (props: {
+  entityRef: CompoundEntityRef;
   posture: ApiPosture;
   onboardPending: boolean;
   onboardError?: Error;
@@ -78,6 +83,7 @@ const PostureView = (props: {
     <>
       <PostureStatusHeadline posture={posture} />
       {showFacts ? <PostureFacts posture={posture} /> : null}
+      <ScorecardRow entityRef={props.entityRef} />
       {props.pollError ? (
         <Alert severity="warning">
           Could not read the onboarding progress, trying again:{' '}
@@ -122,6 +128,7 @@ export const EntityDefenderApisCard = (props: EntityDefenderApisCardProps) => {
   } else if (posture) {
     content = (
       <PostureView
+        entityRef={getCompoundEntityRef(entity)}
         posture={posture}
         onboardPending={state.onboardPending}
         onboardError={state.onboardError}
