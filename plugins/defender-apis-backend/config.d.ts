@@ -69,6 +69,12 @@ export interface Config {
        */
       maxQueuedPerUser?: number;
       /**
+       * Operations of an onboarding batch (`POST /onboard`) start at most this often per APIM
+       * service (and at most maxConcurrentPerService at once), as Microsoft advises onboarding
+       * gradually. Default 60 seconds. Use the string form (`1m`).
+       */
+      pace?: HumanDuration | string;
+      /**
        * An onboarding still running after this long is marked failed, freeing its service's
        * slot. Default 15m.
        */

@@ -20,6 +20,7 @@ describe('readDefenderApisConfig', () => {
       maxConcurrentOnboardingsPerService: 1,
       maxQueuedOnboardingsPerUser: 20,
       onboardingTimeout: { minutes: 15 },
+      onboardingPace: { seconds: 60 },
     });
   });
 

@@ -48,6 +48,8 @@ export interface DefenderApisConfig {
   maxQueuedOnboardingsPerUser: number;
   /** An onboarding still running after this long is marked failed. */
   onboardingTimeout: HumanDuration;
+  /** Operations of a batch start at most this often per service. */
+  onboardingPace: HumanDuration;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -189,5 +191,6 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
     maxConcurrentOnboardingsPerService: max,
     maxQueuedOnboardingsPerUser: maxPerUser,
     onboardingTimeout: readDuration(config, 'onboarding.timeout', { minutes: 15 }),
+    onboardingPace: readDuration(config, 'onboarding.pace', { seconds: 60 }),
   };
 }

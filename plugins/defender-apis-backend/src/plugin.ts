@@ -78,6 +78,7 @@ export const defenderApisPlugin = createBackendPlugin({
           maxQueuedPerUser: settings.maxQueuedOnboardingsPerUser,
           timeout: settings.onboardingTimeout,
           services: settings.services,
+          pace: settings.onboardingPace,
         });
 
         // One replica at a time refreshes the whole catalog (scope global).

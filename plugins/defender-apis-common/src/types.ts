@@ -311,3 +311,58 @@ export function emptyAlerts(): PostureAlerts {
     items: [],
   };
 }
+
+/** Most entity refs one `POST /onboard` may name. @public */
+export const MAX_ONBOARDING_BATCH = 500;
+
+/**
+ * What became of one API of an onboarding batch when it was requested: `queued` (the backend
+ * starts it at the configured pace), `alreadyQueued` (an operation was queued or running),
+ * `alreadyOnboarded`, `refused` (with the reason: not an owner, not applicable, plan off,
+ * conflict, not mapped, not in the catalog), and `cancelled` once the batch was cancelled
+ * before it started.
+ *
+ * @public
+ */
+export type OnboardingBatchOutcome =
+  | 'queued'
+  | 'alreadyQueued'
+  | 'alreadyOnboarded'
+  | 'refused'
+  | 'cancelled';
+
+/** One API of an onboarding batch. @public */
+export interface OnboardingBatchItem {
+  entityRef: string;
+  outcome: OnboardingBatchOutcome;
+  /** Why it was refused, or what it already was. */
+  reason?: string;
+  /** For queued APIs: the operation's state as it progresses. */
+  operation?: OnboardingState;
+}
+
+/**
+ * An onboarding batch (`POST /onboard`, `GET /onboard/batches/:id`): APIs requested together and
+ * started by the backend at `defenderApis.onboarding.pace` per service, whether or not the
+ * requester's browser stays open.
+ *
+ * @public
+ */
+export interface OnboardingBatch {
+  id: string;
+  requestedBy: string;
+  requestedAt: string;
+  /** Set once the batch was cancelled: its APIs that had not started were taken out of the queue. */
+  cancelledAt?: string;
+  items: OnboardingBatchItem[];
+  /** Items per outcome, and queued items per operation state. */
+  counts: {
+    requested: number;
+    refused: number;
+    cancelled: number;
+    /** Queued items still waiting or running. */
+    pending: number;
+    succeeded: number;
+    failed: number;
+  };
+}

@@ -4,6 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   ApiPosture,
+  OnboardingBatch,
+  OnboardingBatchOutcome,
   OnboardingState,
   PostureList,
   PostureSummary,
@@ -28,6 +30,8 @@ import {
 const ONBOARDING = 'defender_apis_onboarding';
 /** One row per APIM service, locked while an operation of the service is counted and taken. */
 const SERVICE_LOCK = 'defender_apis_onboarding_service_lock';
+const BATCH = 'defender_apis_onboarding_batch';
+const BATCH_ITEM = 'defender_apis_onboarding_batch_item';
 /** How long a catalog-wide summary is reused; other replicas' writes show within it. */
 export const SUMMARY_TTL_MS = 5_000;
 /**
@@ -53,6 +57,8 @@ export interface OnboardingRow {
   requestedAt: string;
   finishedAt?: string;
   error?: string;
+  /** The batch that queued it; batch operations start at the configured pace. */
+  batchId?: string;
 }
 
 /**
@@ -78,6 +84,7 @@ interface RawOnboardingRow {
   requested_at: string;
   finished_at: string | null;
   error: string | null;
+  batch_id?: string | null;
 }
 
 function fromRaw(row: RawOnboardingRow): OnboardingRow {
@@ -91,6 +98,7 @@ function fromRaw(row: RawOnboardingRow): OnboardingRow {
     requestedAt: row.requested_at,
     ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
     ...(row.error ? { error: row.error } : {}),
+    ...(row.batch_id ? { batchId: row.batch_id } : {}),
   };
 }
 
@@ -414,6 +422,7 @@ export class DefenderApisStore {
       lease_until: null,
       lease_owner: null,
       error: null,
+      batch_id: row.batchId ?? null,
     };
     const inserted = await this.knex(ONBOARDING)
       .insert(values)
@@ -441,6 +450,7 @@ export class DefenderApisStore {
    */
   async takeNextOnboarding(
     maxRunning: number,
+    paceMs = 0,
   ): Promise<RunningOnboarding | undefined> {
     const full = new Set<string>();
     for (let attempt = 0; attempt < 10; attempt++) {
@@ -456,6 +466,15 @@ export class DefenderApisStore {
       )
         .where(takeable(now))
         .whereNotIn('service_key', saturated)
+        // Batch operations wait until their service's last start is `paceMs` old.
+        .where(q =>
+          q.whereNull('batch_id').orWhereNotIn(
+            'service_key',
+            this.knex(SERVICE_LOCK)
+              .select('service_key')
+              .where('taken_at', '>', now - paceMs),
+          ),
+        )
         .modify(q =>
           full.size > 0 ? q.whereNotIn('service_key', [...full]) : q,
         )
@@ -463,7 +482,7 @@ export class DefenderApisStore {
         .first();
       if (!candidate) return undefined;
       const outcome = await this.knex.transaction(tx =>
-        this.takeUnderServiceLock(tx, candidate, maxRunning),
+        this.takeUnderServiceLock(tx, candidate, maxRunning, paceMs),
       );
       if (outcome === 'full') {
         full.add(candidate.service_key);
@@ -480,23 +499,33 @@ export class DefenderApisStore {
     tx: Knex.Transaction,
     candidate: RawOnboardingRow,
     maxRunning: number,
+    paceMs: number,
   ): Promise<RunningOnboarding | 'full' | undefined> {
     const service = candidate.service_key;
     const now = Date.now();
-    // Writing the lock row holds it until commit (a row lock on PostgreSQL and MySQL, the
-    // database lock on SQLite): takes for one service happen one after the other.
-    if (
-      (await tx(SERVICE_LOCK)
+    // Writing the lock row (to itself) holds it until commit (a row lock on PostgreSQL and
+    // MySQL, the database lock on SQLite): takes for one service happen one after the other.
+    const lock = () =>
+      tx(SERVICE_LOCK)
         .where({ service_key: service })
-        .update({ taken_at: now })) === 0
-    ) {
+        .update({ service_key: service });
+    if ((await lock()) === 0) {
       await tx(SERVICE_LOCK)
-        .insert({ service_key: service, taken_at: now })
+        .insert({ service_key: service, taken_at: null })
         .onConflict('service_key')
         .ignore();
-      await tx(SERVICE_LOCK)
-        .where({ service_key: service })
-        .update({ taken_at: now });
+      await lock();
+    }
+    const { taken_at: lastStart } = await tx(SERVICE_LOCK)
+      .select('taken_at')
+      .where({ service_key: service })
+      .first();
+    if (
+      candidate.batch_id &&
+      lastStart !== null &&
+      Number(lastStart) > now - paceMs
+    ) {
+      return 'full';
     }
     const counted = await tx(ONBOARDING)
       .where({ service_key: service, state: 'running' })
@@ -518,16 +547,21 @@ export class DefenderApisStore {
         lease_owner: leaseToken,
       });
     if (taken !== 1) return undefined;
+    await tx(SERVICE_LOCK)
+      .where({ service_key: service })
+      .update({ taken_at: now });
     const row: RawOnboardingRow = await tx(ONBOARDING)
       .where({ api_key: candidate.api_key })
       .first();
     return { ...fromRaw(row), leaseToken };
   }
 
-  /** How many operations a user has queued or running. */
+  /** How many operations a user has queued or running, outside batches. */
   async countActiveOnboardings(userEntityRef: string): Promise<number> {
     const row = await this.knex(ONBOARDING)
       .where({ requested_by: userEntityRef })
+      // Batches are bounded per request and paced; they do not count against single requests.
+      .whereNull('batch_id')
       .whereIn('state', ['queued', 'running'])
       .count({ n: '*' })
       .first();
@@ -575,6 +609,144 @@ export class DefenderApisStore {
       });
     if (finished === 1) await this.recomposeApi(lease.apiKey);
     return finished === 1;
+  }
+
+  /** Whether batch operations wait in the queue. */
+  async hasQueuedBatchOperations(): Promise<boolean> {
+    return Boolean(
+      await this.knex(ONBOARDING)
+        .select('api_key')
+        .where({ state: 'queued' })
+        .whereNotNull('batch_id')
+        .first(),
+    );
+  }
+
+  /** Records a batch and what became of each of its APIs when requested. */
+  async createBatch(
+    batch: { id: string; requestedBy: string; requestedAt: string },
+    items: Array<{
+      entityRef: string;
+      apiKey?: string;
+      outcome: OnboardingBatchOutcome;
+      reason?: string;
+    }>,
+  ): Promise<void> {
+    await this.knex.transaction(async tx => {
+      await tx(BATCH).insert({
+        id: batch.id,
+        requested_by: batch.requestedBy,
+        requested_at: batch.requestedAt,
+      });
+      for (let i = 0; i < items.length; i += CHUNK) {
+        await tx(BATCH_ITEM).insert(
+          items.slice(i, i + CHUNK).map(item => ({
+            batch_id: batch.id,
+            entity_ref: item.entityRef,
+            api_key: item.apiKey ?? null,
+            outcome: item.outcome,
+            reason: item.reason ?? null,
+          })),
+        );
+      }
+    });
+  }
+
+  /** A batch with the current state of each operation it queued. */
+  async getBatch(id: string): Promise<OnboardingBatch | undefined> {
+    const batch = await this.knex(BATCH).where({ id }).first();
+    if (!batch) return undefined;
+    const items: Array<{
+      entity_ref: string;
+      api_key: string | null;
+      outcome: OnboardingBatchOutcome;
+      reason: string | null;
+    }> = await this.knex(BATCH_ITEM)
+      .where({ batch_id: id })
+      .orderBy('entity_ref');
+    const operations = new Map(
+      (
+        (await this.knex(ONBOARDING).where({
+          batch_id: id,
+        })) as RawOnboardingRow[]
+      ).map(row => [row.api_key, toOnboardingState(fromRaw(row))]),
+    );
+    const counts = {
+      requested: items.length,
+      refused: 0,
+      cancelled: 0,
+      pending: 0,
+      succeeded: 0,
+      failed: 0,
+    };
+    const result = items.map(item => {
+      const operation =
+        item.outcome === 'queued' && item.api_key
+          ? operations.get(item.api_key)
+          : undefined;
+      if (item.outcome === 'refused') counts.refused++;
+      if (item.outcome === 'cancelled') counts.cancelled++;
+      if (operation?.state === 'queued' || operation?.state === 'running')
+        counts.pending++;
+      if (operation?.state === 'succeeded') counts.succeeded++;
+      if (operation?.state === 'failed') counts.failed++;
+      return {
+        entityRef: item.entity_ref,
+        outcome: item.outcome,
+        ...(item.reason ? { reason: item.reason } : {}),
+        ...(operation ? { operation } : {}),
+      };
+    });
+    return {
+      id: batch.id,
+      requestedBy: batch.requested_by,
+      requestedAt: batch.requested_at,
+      ...(batch.cancelled_at ? { cancelledAt: batch.cancelled_at } : {}),
+      items: result,
+      counts,
+    };
+  }
+
+  /**
+   * Cancels a batch: its operations that have not started leave the queue (running ones go
+   * on). Returns the keys of the APIs taken out.
+   */
+  async cancelBatch(id: string): Promise<string[]> {
+    const removed = await this.knex.transaction(async tx => {
+      const queued: Array<{ api_key: string }> = await tx(ONBOARDING)
+        .select('api_key')
+        .where({ batch_id: id, state: 'queued' });
+      const keys = queued.map(r => r.api_key);
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        const chunk = keys.slice(i, i + CHUNK);
+        // The state condition again: an operation started since the select goes on.
+        const gone: Array<{ api_key: string }> = await tx(ONBOARDING)
+          .where({ batch_id: id, state: 'queued' })
+          .whereIn('api_key', chunk)
+          .select('api_key');
+        await tx(ONBOARDING)
+          .where({ batch_id: id, state: 'queued' })
+          .whereIn('api_key', chunk)
+          .delete();
+        await tx(BATCH_ITEM)
+          .where({ batch_id: id })
+          .whereIn(
+            'api_key',
+            gone.map(r => r.api_key),
+          )
+          .update({
+            outcome: 'cancelled',
+            reason: 'Cancelled before it started.',
+          });
+      }
+      await tx(BATCH)
+        .where({ id })
+        .whereNull('cancelled_at')
+        .update({ cancelled_at: new Date().toISOString() });
+      return keys;
+    });
+    for (const key of removed) await this.recomposeApi(key);
+    return removed;
   }
 }
 

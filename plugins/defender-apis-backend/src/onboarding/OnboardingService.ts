@@ -10,9 +10,15 @@ import {
   CustomErrorBase,
   InputError,
   NotAllowedError,
+  NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
+import {
+  ApiPosture,
+  OnboardingBatch,
+  OnboardingBatchOutcome,
+} from '@defender-apis/plugin-defender-apis-common';
+import { randomUUID } from 'node:crypto';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { Request } from 'express';
 import { DefenderAzureApi, OnboardTarget } from '../azure/DefenderAzureClient';
@@ -22,6 +28,7 @@ import {
   DefenderApisStore,
   ONBOARDING_LEASE_MS,
   OnboardingLease,
+  OnboardingRow,
   RunningOnboarding,
 } from '../database/DefenderApisStore';
 import { serviceKey } from '../posture/mapping';
@@ -51,6 +58,7 @@ export interface OnboardingRequestResult {
 export class OnboardingService {
   private draining = false;
   private drainAgain = false;
+  private paceTimer: NodeJS.Timeout | undefined;
   private readonly running = new Set<Promise<void>>();
   /** Leases of the operations this replica runs, to hand back on shutdown. */
   private readonly runningLeases = new Set<OnboardingLease>();
@@ -74,6 +82,8 @@ export class OnboardingService {
       timeout: HumanDuration;
       /** The configured APIM services, for the tenant of each. */
       services: readonly ConfiguredService[];
+      /** Batch operations of one service start at most this often. */
+      pace: HumanDuration;
     },
   ) {}
 
@@ -82,7 +92,7 @@ export class OnboardingService {
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
     request: Request,
   ): Promise<OnboardingRequestResult> {
-    const { auditor, access, postures, store } = this.options;
+    const { auditor, store } = this.options;
     const entityRef = stringifyEntityRef(entity);
     const event = await auditor.createEvent({
       eventId: 'api-onboard',
@@ -91,46 +101,10 @@ export class OnboardingService {
       meta: { entityRef },
     });
     try {
-      if (!(await access.canOnboard(entity, credentials))) {
-        throw new NotAllowedError(
-          `Only the owners of ${entityRef} may onboard it to Defender for APIs`,
-        );
-      }
-      let posture = await postures.getPosture(entity);
-      const onboarded =
-        posture.onboarding?.state === 'succeeded'
-          ? posture.onboarding.finishedAt
-          : undefined;
-      if (
-        posture.status === 'notOnboarded' &&
-        onboarded &&
-        (!posture.refreshedAt || posture.refreshedAt < onboarded)
-      ) {
-        // Onboarded by an operation that finished after this entity's facts were read (another
-        // entity maps to the same API, or the read after the operation is still running): read
-        // again rather than onboard an onboarded API twice.
-        posture = await postures.reread(entity);
-      }
-      switch (posture.status) {
-        case 'unmapped':
-          throw new InputError(
-            `${entityRef} is not mapped to an API Management API: ${posture.reason}`,
-          );
-        case 'conflict':
-        case 'notApplicable':
-        case 'planDisabled':
-          throw new ConflictError(
-            `${entityRef} cannot be onboarded: ${posture.reason}`,
-          );
-        case 'error':
-          throw new ServiceUnavailableError(
-            `The state of ${entityRef} in Azure is unknown, try again later: ${posture.reason}`,
-          );
-        case 'notOnboarded':
-          break;
-        default: // already onboarded, or onboarding
-          await event.success({ meta: { outcome: posture.status } });
-          return { started: false, posture };
+      const admission = await this.admit(entity, credentials);
+      if (!admission.claim) {
+        await event.success({ meta: { outcome: admission.posture.status } });
+        return { started: false, posture: admission.posture };
       }
       const user = credentials.principal.userEntityRef;
       const active = await store.countActiveOnboardings(user);
@@ -139,8 +113,196 @@ export class OnboardingService {
           `${user} already has ${active} onboardings queued or running, the most one user may have (defenderApis.onboarding.maxQueuedPerUser); try again when some have finished`,
         );
       }
-      const api = posture.api!;
-      const claimed = await store.claimOnboarding({
+      const claimed = await store.claimOnboarding(admission.claim);
+      await event.success({
+        meta: {
+          outcome: claimed ? 'queued' : 'alreadyQueued',
+          apiResourceId: admission.claim.apiKey,
+        },
+      });
+      this.drain();
+      return {
+        started: claimed,
+        posture: await this.options.postures.getPosture(entity),
+      };
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  /**
+   * Queues the onboarding of many APIs at once, each checked like a single request; the
+   * queue starts them at `pace` per service. Refs the caller cannot see in the catalog are
+   * refused like any other. Returns the batch as recorded.
+   */
+  async requestBatch(
+    entityRefs: string[],
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+    request: Request,
+  ): Promise<OnboardingBatch> {
+    const { auditor, catalog, store } = this.options;
+    const event = await auditor.createEvent({
+      eventId: 'api-onboard-batch',
+      severityLevel: 'medium',
+      request,
+      meta: { count: entityRefs.length },
+    });
+    try {
+      const batch = {
+        id: randomUUID(),
+        requestedBy: credentials.principal.userEntityRef,
+        requestedAt: new Date().toISOString(),
+      };
+      const entities = await catalog.byRefs(entityRefs, credentials);
+      const items = [];
+      for (const [i, entityRef] of entityRefs.entries()) {
+        const entity = entities[i];
+        items.push(
+          entity
+            ? await this.admitToBatch(entity, credentials, batch)
+            : {
+                entityRef,
+                outcome: 'refused' as const,
+                reason: `No entity ${entityRef} in the catalog`,
+              },
+        );
+      }
+      await store.createBatch(batch, items);
+      const recorded = (await store.getBatch(batch.id))!;
+      await event.success({ meta: { batchId: batch.id, ...recorded.counts } });
+      this.drain();
+      return recorded;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  /** A batch its requester asked for; NotFoundError for anyone else, as for a missing one. */
+  async getBatch(
+    id: string,
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+  ): Promise<OnboardingBatch> {
+    const batch = await this.options.store.getBatch(id);
+    if (!batch || batch.requestedBy !== credentials.principal.userEntityRef) {
+      throw new NotFoundError(`No onboarding batch ${id} of yours`);
+    }
+    return batch;
+  }
+
+  /** Cancels the requester's batch: what has not started leaves the queue. */
+  async cancelBatch(
+    id: string,
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+  ): Promise<OnboardingBatch> {
+    await this.getBatch(id, credentials);
+    const removed = await this.options.store.cancelBatch(id);
+    this.options.logger.info('Cancelled an onboarding batch', {
+      batchId: id,
+      removed: removed.length,
+    });
+    return (await this.options.store.getBatch(id))!;
+  }
+
+  /** What one API of a batch comes to: queued with the batch's id, or why not. */
+  private async admitToBatch(
+    entity: Entity,
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+    batch: { id: string; requestedAt: string },
+  ): Promise<{
+    entityRef: string;
+    apiKey?: string;
+    outcome: OnboardingBatchOutcome;
+    reason?: string;
+  }> {
+    const entityRef = stringifyEntityRef(entity);
+    try {
+      const { claim, posture } = await this.admit(entity, credentials);
+      if (!claim) {
+        return {
+          entityRef,
+          outcome:
+            posture.status === 'onboarding'
+              ? 'alreadyQueued'
+              : 'alreadyOnboarded',
+          ...(posture.reason ? { reason: posture.reason } : {}),
+        };
+      }
+      const claimed = await this.options.store.claimOnboarding({
+        ...claim,
+        requestedAt: batch.requestedAt,
+        batchId: batch.id,
+      });
+      return {
+        entityRef,
+        apiKey: claim.apiKey,
+        outcome: claimed ? 'queued' : 'alreadyQueued',
+      };
+    } catch (error) {
+      return {
+        entityRef,
+        outcome: 'refused',
+        reason: (error as Error).message,
+      };
+    }
+  }
+
+  /**
+   * Decides whether an entity's API may be onboarded now, for this caller: throws the error a
+   * single request answers with (403 not an owner, 400 not mapped, 409 not applicable, plan
+   * off or conflict, 503 unknown); no claim when it is onboarded or onboarding already.
+   */
+  private async admit(
+    entity: Entity,
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+  ): Promise<{ posture: ApiPosture; claim?: Omit<OnboardingRow, 'state'> }> {
+    const { access, postures } = this.options;
+    const entityRef = stringifyEntityRef(entity);
+    if (!(await access.canOnboard(entity, credentials))) {
+      throw new NotAllowedError(
+        `Only the owners of ${entityRef} may onboard it to Defender for APIs`,
+      );
+    }
+    let posture = await postures.getPosture(entity);
+    const onboarded =
+      posture.onboarding?.state === 'succeeded'
+        ? posture.onboarding.finishedAt
+        : undefined;
+    if (
+      posture.status === 'notOnboarded' &&
+      onboarded &&
+      (!posture.refreshedAt || posture.refreshedAt < onboarded)
+    ) {
+      // Onboarded by an operation that finished after this entity's facts were read (another
+      // entity maps to the same API, or the read after the operation is still running): read
+      // again rather than onboard an onboarded API twice.
+      posture = await postures.reread(entity);
+    }
+    switch (posture.status) {
+      case 'unmapped':
+        throw new InputError(
+          `${entityRef} is not mapped to an API Management API: ${posture.reason}`,
+        );
+      case 'conflict':
+      case 'notApplicable':
+      case 'planDisabled':
+        throw new ConflictError(
+          `${entityRef} cannot be onboarded: ${posture.reason}`,
+        );
+      case 'error':
+        throw new ServiceUnavailableError(
+          `The state of ${entityRef} in Azure is unknown, try again later: ${posture.reason}`,
+        );
+      case 'notOnboarded':
+        break;
+      default: // already onboarded, or onboarding
+        return { posture };
+    }
+    const api = posture.api!;
+    return {
+      posture,
+      claim: {
         apiKey: api.resourceId.toLowerCase(),
         serviceKey: serviceKey(api),
         entityRef,
@@ -152,19 +314,8 @@ export class OnboardingService {
         }),
         requestedBy: credentials.principal.userEntityRef,
         requestedAt: new Date().toISOString(),
-      });
-      await event.success({
-        meta: {
-          outcome: claimed ? 'queued' : 'alreadyQueued',
-          apiResourceId: api.resourceId,
-        },
-      });
-      this.drain();
-      return { started: claimed, posture: await postures.getPosture(entity) };
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+      },
+    };
   }
 
   /**
@@ -197,6 +348,7 @@ export class OnboardingService {
           for (;;) {
             const row = await this.options.store.takeNextOnboarding(
               this.options.maxConcurrentPerService,
+              durationToMilliseconds(this.options.pace),
             );
             if (!row) break;
             const run = this.run(row).finally(() => {
@@ -206,6 +358,7 @@ export class OnboardingService {
             this.running.add(run);
           }
         } while (this.drainAgain);
+        await this.wakeForPacedOperations();
       } catch (error) {
         this.options.logger.error(
           'Could not read the onboarding queue',
@@ -215,6 +368,23 @@ export class OnboardingService {
         this.draining = false;
       }
     })();
+  }
+
+  /**
+   * Batch operations held back by the pace start when it has passed, without waiting for the
+   * next scheduled look at the queue.
+   */
+  private async wakeForPacedOperations(): Promise<void> {
+    if (
+      this.paceTimer ||
+      !(await this.options.store.hasQueuedBatchOperations())
+    )
+      return;
+    this.paceTimer = setTimeout(() => {
+      this.paceTimer = undefined;
+      this.drain();
+    }, Math.max(1_000, durationToMilliseconds(this.options.pace)));
+    this.paceTimer.unref();
   }
 
   /** Waits for the operations this process runs; for shutdown and tests. */
@@ -228,6 +398,7 @@ export class OnboardingService {
   /** On shutdown: takes no more work and hands running operations back to the queue. */
   async shutdown(): Promise<void> {
     this.shutdownSignal.abort();
+    clearTimeout(this.paceTimer);
     const leases = [...this.runningLeases];
     await this.options.store.requeueOnboardings(leases);
     if (leases.length > 0) {

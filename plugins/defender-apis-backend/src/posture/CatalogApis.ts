@@ -15,6 +15,19 @@ export class CatalogApis {
     return this.catalog.getEntityByRef(entityRef, { credentials });
   }
 
+  /**
+   * Entities by ref as the credentials may see them, in the order asked (undefined where not
+   * found or not visible), in pages of the catalog's batch read.
+   */
+  async byRefs(entityRefs: string[], credentials: BackstageCredentials): Promise<Array<Entity | undefined>> {
+    const entities: Array<Entity | undefined> = [];
+    for (let i = 0; i < entityRefs.length; i += PAGE) {
+      const { items } = await this.catalog.getEntitiesByRefs({ entityRefs: entityRefs.slice(i, i + PAGE) }, { credentials });
+      entities.push(...items.map(item => item ?? undefined));
+    }
+    return entities;
+  }
+
   /** Every API entity the credentials may see, with the fields posture needs. */
   readAll(credentials: BackstageCredentials): Promise<Entity[]> {
     return this.query(API_ENTITY_FIELDS, credentials);

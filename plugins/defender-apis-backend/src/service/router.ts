@@ -1,7 +1,8 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { CompoundEntityRef, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  MAX_ONBOARDING_BATCH,
   POSTURE_SORT_FIELDS,
   POSTURE_STATUSES,
   PostureSortField,
@@ -100,10 +101,51 @@ function listQueryFrom(query: Record<string, unknown>): ResolvedListQuery {
   };
 }
 
+/** The body of `POST /onboard`: `{ entityRefs }`, 1 to 500 API entity refs, without repeats. */
+function batchRefsFrom(body: unknown): string[] {
+  const refs = (body as { entityRefs?: unknown } | undefined)?.entityRefs;
+  if (!Array.isArray(refs) || refs.length === 0 || refs.length > MAX_ONBOARDING_BATCH) {
+    const found = Array.isArray(refs) ? `${refs.length} refs` : JSON.stringify(refs ?? null).slice(0, 100);
+    throw new InputError(
+      `Invalid body: expected { "entityRefs": [...] } with 1 to ${MAX_ONBOARDING_BATCH} API entity refs, found ${found}`,
+    );
+  }
+  const normalized = refs.map(ref => {
+    let parsed: CompoundEntityRef | undefined;
+    try {
+      parsed = typeof ref === 'string' && ref.length <= 1000 ? parseEntityRef(ref) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.kind.toLowerCase() !== 'api') {
+      throw new InputError(
+        `Invalid entity ref in entityRefs: expected an API entity ref such as api:default/payments-api, found ${JSON.stringify(ref).slice(0, 100)}`,
+      );
+    }
+    return entityRefFrom({ kind: parsed.kind, namespace: parsed.namespace, name: parsed.name });
+  });
+  return [...new Set(normalized)];
+}
+
+const BATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function batchIdFrom(id: string): string {
+  if (!BATCH_ID.test(id)) {
+    throw new InputError(`Invalid batch id in the path: expected the id POST /onboard answered (a UUID), found "${id.slice(0, 100)}"`);
+  }
+  return id;
+}
+
 /** The plugin's HTTP routes; see DESIGN.md for the contract. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { httpAuth, postures, onboarding, access } = options;
   const router = Router();
+  // Up to 500 entity refs: the one body larger than the rest.
+  router.post('/onboard', express.json({ limit: '64kb' }), async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const batch = await onboarding.requestBatch(batchRefsFrom(req.body), credentials, req);
+    res.status(202).json(batch);
+  });
   router.use(express.json({ limit: '16kb' }));
 
   router.get('/health', (_req, res) => {
@@ -136,6 +178,16 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(await postures.listPostures(listQueryFrom(req.query), credentials));
   });
 
+  router.get('/onboard/batches/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await onboarding.getBatch(batchIdFrom(req.params.id), credentials));
+  });
+
+  router.post('/onboard/batches/:id/cancel', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await onboarding.cancelBatch(batchIdFrom(req.params.id), credentials));
+  });
+
   router.get('/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json(await postures.summary(credentials));
@@ -144,7 +196,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   // Anything else (another path, or another method on a known path) in Backstage's error shape.
   router.use((req, _res) => {
     throw new NotFoundError(
-      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, POST /posture/:kind/:namespace/:name/onboard, GET /posture or GET /summary`,
+      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, POST /posture/:kind/:namespace/:name/onboard, GET /posture, GET /summary, POST /onboard, GET /onboard/batches/:id or POST /onboard/batches/:id/cancel`,
     );
   });
 

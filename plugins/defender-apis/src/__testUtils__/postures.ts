@@ -5,6 +5,8 @@ import {
   emptyAlerts,
   isApplicableStatus,
   isOnboardedStatus,
+  OnboardingBatch,
+  OnboardingBatchItem,
   POSTURE_STATUSES,
   PostureCounts,
   PostureStatus,
@@ -105,6 +107,9 @@ export function fakeDefenderApi(
     onboard: answers.onboard ?? jest.fn(),
     listPostures: answers.listPostures ?? jest.fn(),
     getSummary: answers.getSummary ?? jest.fn(),
+    onboardBatch: answers.onboardBatch ?? jest.fn(),
+    getOnboardingBatch: answers.getOnboardingBatch ?? jest.fn(),
+    cancelOnboardingBatch: answers.cancelOnboardingBatch ?? jest.fn(),
   } as jest.Mocked<DefenderApisApi>;
 }
 
@@ -158,5 +163,29 @@ export function summary(
     byOwner: perGroup(groups.byOwner),
     bySystem: perGroup(groups.bySystem),
     byDomain: perGroup(groups.byDomain),
+  };
+}
+
+/** An onboarding batch as the backend answers it; counts follow the items. */
+export function onboardingBatch(
+  items: OnboardingBatchItem[],
+  overrides: Partial<OnboardingBatch> = {},
+): OnboardingBatch {
+  const state = (s: string) =>
+    items.filter(i => i.operation?.state === s).length;
+  return {
+    id: '6f1c2a9e-0000-4000-8000-000000000001',
+    requestedBy: 'user:default/jane',
+    requestedAt: '2026-11-24T09:00:00.000Z',
+    items,
+    counts: {
+      requested: items.length,
+      refused: items.filter(i => i.outcome === 'refused').length,
+      cancelled: items.filter(i => i.outcome === 'cancelled').length,
+      pending: state('queued') + state('running'),
+      succeeded: state('succeeded'),
+      failed: state('failed'),
+    },
+    ...overrides,
   };
 }

@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   ApiPosture,
+  OnboardingBatch,
   PostureList,
   PostureListQuery,
   PostureSummary,
@@ -27,6 +28,16 @@ export interface DefenderApisApi {
   listPostures(query?: PostureListQuery): Promise<PostureList>;
   /** Counts by status and coverage: overall, per owner, per system and per domain. */
   getSummary(): Promise<PostureSummary>;
+  /**
+   * Asks the backend to onboard up to 500 APIs gradually: it checks each like a single
+   * request, queues the accepted ones and starts them at its configured pace per APIM
+   * service, whether or not this page stays open.
+   */
+  onboardBatch(entityRefs: string[]): Promise<OnboardingBatch>;
+  /** A batch this user requested, with the progress of each API. */
+  getOnboardingBatch(id: string): Promise<OnboardingBatch>;
+  /** Cancels what has not started yet of a batch this user requested. */
+  cancelOnboardingBatch(id: string): Promise<OnboardingBatch>;
 }
 
 /** Reference to the {@link DefenderApisApi}. @public */

@@ -180,6 +180,31 @@ describe('DefenderApisClient', () => {
     expect(url.hash).toBe('');
   });
 
+  it('asks for a batch with a JSON body, and reads and cancels it by encoded id', async () => {
+    const body = { id: 'b-1', items: [] };
+    const { client, fetch } = setup(jsonResponse(body, 202, 'Accepted'));
+    fetch.mockImplementation(async () => jsonResponse(body));
+
+    await expect(
+      client.onboardBatch(['api:default/a', 'api:default/b']),
+    ).resolves.toEqual(body);
+    expect(fetch).toHaveBeenCalledWith(`${BASE_URL}/onboard`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ entityRefs: ['api:default/a', 'api:default/b'] }),
+    });
+    await client.getOnboardingBatch('b/1');
+    expect(fetch.mock.calls[1]).toEqual([
+      `${BASE_URL}/onboard/batches/b%2F1`,
+      { method: 'GET' },
+    ]);
+    await client.cancelOnboardingBatch('b-1');
+    expect(fetch.mock.calls[2]).toEqual([
+      `${BASE_URL}/onboard/batches/b-1/cancel`,
+      { method: 'POST' },
+    ]);
+  });
+
   it('reads the summary with GET', async () => {
     const body = {
       total: 0,

@@ -3,6 +3,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
   ApiPosture,
+  OnboardingBatch,
   PostureList,
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
@@ -70,6 +71,18 @@ export class DefenderApisClient implements DefenderApisApi {
     return this.request('GET', ['summary']);
   }
 
+  onboardBatch(entityRefs: string[]): Promise<OnboardingBatch> {
+    return this.request('POST', ['onboard'], {}, { entityRefs });
+  }
+
+  getOnboardingBatch(id: string): Promise<OnboardingBatch> {
+    return this.request('GET', ['onboard', 'batches', id]);
+  }
+
+  cancelOnboardingBatch(id: string): Promise<OnboardingBatch> {
+    return this.request('POST', ['onboard', 'batches', id, 'cancel']);
+  }
+
   /**
    * The one place that builds URLs: every path segment is encoded, and query parameters go
    * through `URLSearchParams`.
@@ -78,6 +91,7 @@ export class DefenderApisClient implements DefenderApisApi {
     method: string,
     segments: string[],
     query: QueryParams = {},
+    body?: unknown,
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('defender-apis');
     const path = segments.map(s => encodeURIComponent(s)).join('/');
@@ -90,7 +104,16 @@ export class DefenderApisClient implements DefenderApisApi {
     }
     const search = params.toString();
     const url = `${baseUrl}/${path}${search ? `?${search}` : ''}`;
-    const response = await this.fetchApi.fetch(url, { method });
+    const response = await this.fetchApi.fetch(
+      url,
+      body === undefined
+        ? { method }
+        : {
+            method,
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          },
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

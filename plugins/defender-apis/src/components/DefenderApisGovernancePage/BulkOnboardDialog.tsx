@@ -1,9 +1,12 @@
-import { useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   ApiPosture,
+  MAX_ONBOARDING_BATCH,
+  OnboardingBatch,
+  OnboardingBatchItem,
   PostureListQuery,
 } from '@defender-apis/plugin-defender-apis-common';
 import Button from '@material-ui/core/Button';
@@ -18,19 +21,38 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import { defenderApisApiRef } from '../../api';
 import { loadMatchingPostures } from './loadMatchingPostures';
-import { BulkOnboardResult, onboardGradually } from './onboardGradually';
 import { PostureRow, toPostureRow } from './rows';
 
-/** Default pause between two onboarding requests of a bulk onboarding. */
-export const BULK_ONBOARD_PACE_MS = 3000;
+/** Default interval between two reads of a running batch's progress. */
+export const BULK_ONBOARD_POLL_MS = 3000;
 
-type Phase = 'confirm' | 'running' | 'done';
+type Phase = 'confirm' | 'requesting' | 'requested';
 
-function resultText(result: BulkOnboardResult | undefined): string {
-  if (!result) return 'Waiting';
-  return result.outcome === 'requested'
-    ? 'Requested'
-    : `Refused: ${result.message}`;
+/** What one API of a batch has come to, in words. */
+export function batchItemText(item: OnboardingBatchItem | undefined): string {
+  if (!item) return 'Waiting';
+  switch (item.outcome) {
+    case 'refused':
+      return `Refused: ${item.reason ?? 'no reason given'}`;
+    case 'alreadyOnboarded':
+      return 'Already onboarded';
+    case 'alreadyQueued':
+      return 'Already being onboarded';
+    case 'cancelled':
+      return 'Cancelled before it started';
+    default:
+      break;
+  }
+  switch (item.operation?.state) {
+    case 'running':
+      return 'Onboarding';
+    case 'succeeded':
+      return 'Onboarded';
+    case 'failed':
+      return `Failed: ${item.operation.error ?? 'no reason given'}`;
+    default:
+      return 'Queued: the backend starts it at its pace';
+  }
 }
 
 function titleOf(rows: PostureRow[] | undefined): string {
@@ -44,7 +66,8 @@ function titleOf(rows: PostureRow[] | undefined): string {
 /** Props of {@link BulkOnboardDialog}: the APIs to onboard, by query or as already read. */
 export type BulkOnboardDialogProps = {
   open: boolean;
-  paceMs?: number;
+  /** How often the batch's progress is read while the dialog is open. */
+  pollMs?: number;
   onClose: (changed: boolean) => void;
 } & (
   | {
@@ -60,23 +83,24 @@ export type BulkOnboardDialogProps = {
 );
 
 /**
- * Confirms and runs a gradual bulk onboarding of the given APIs, or of those the query
- * selects, read from the backend (every page) when the dialog opens: one request at a time,
- * `paceMs` apart, with progress, a stop button and each API's outcome. The backend decides
- * for each API whether the user may onboard it and queues the operations per APIM service.
+ * Confirms a gradual bulk onboarding of the given APIs, or of those the query selects (read
+ * from the backend, every page, when the dialog opens), and hands it to the backend as
+ * batches of at most 500: the backend checks each API, queues the accepted ones and starts
+ * them at its configured pace per APIM service, whether or not this page stays open. While
+ * open, the dialog shows each API's progress; what has not started can be cancelled.
  */
 export const BulkOnboardDialog = (props: BulkOnboardDialogProps) => {
   const {
     open,
     query,
     postures,
-    paceMs = BULK_ONBOARD_PACE_MS,
+    pollMs = BULK_ONBOARD_POLL_MS,
     onClose,
   } = props;
   const api = useApi(defenderApisApiRef);
   const [phase, setPhase] = useState<Phase>('confirm');
-  const [results, setResults] = useState<BulkOnboardResult[]>([]);
-  const stop = useRef<AbortController>();
+  const [batches, setBatches] = useState<OnboardingBatch[]>([]);
+  const [requestError, setRequestError] = useState<Error>();
 
   // A query is read afresh at each opening: the list is what the backend says now, not at
   // page load.
@@ -88,33 +112,72 @@ export const BulkOnboardDialog = (props: BulkOnboardDialogProps) => {
   }, [open, api, query, postures]);
   const rows = targets.loading ? undefined : targets.value;
 
+  const pending = batches.some(b => b.counts.pending > 0);
+  useEffect(() => {
+    if (!open || phase !== 'requested' || !pending) return undefined;
+    const timer = setInterval(async () => {
+      try {
+        setBatches(
+          await Promise.all(batches.map(b => api.getOnboardingBatch(b.id))),
+        );
+      } catch {
+        // The next read tries again; the batch runs in the backend either way.
+      }
+    }, pollMs);
+    return () => clearInterval(timer);
+  }, [open, phase, pending, batches, api, pollMs]);
+
   const start = async () => {
     if (!rows) return;
-    setPhase('running');
-    stop.current = new AbortController();
-    await onboardGradually(
-      rows.map(r => r.entityRef),
-      ref => api.onboard(ref),
-      { paceMs, signal: stop.current.signal, onProgress: setResults },
-    );
-    setPhase('done');
+    setPhase('requesting');
+    const refs = rows.map(r => r.entityRef);
+    const requested: OnboardingBatch[] = [];
+    try {
+      for (let i = 0; i < refs.length; i += MAX_ONBOARDING_BATCH) {
+        requested.push(
+          await api.onboardBatch(refs.slice(i, i + MAX_ONBOARDING_BATCH)),
+        );
+        setBatches([...requested]);
+      }
+    } catch (error) {
+      setRequestError(error as Error);
+    }
+    setPhase('requested');
+  };
+
+  const cancelBatches = async () => {
+    try {
+      setBatches(
+        await Promise.all(batches.map(b => api.cancelOnboardingBatch(b.id))),
+      );
+    } catch (error) {
+      setRequestError(error as Error);
+    }
   };
 
   const close = () => {
-    stop.current?.abort();
-    const changed = results.some(r => r.outcome === 'requested');
+    const changed = batches.some(b =>
+      b.items.some(i => i.outcome === 'queued'),
+    );
     setPhase('confirm');
-    setResults([]);
+    setBatches([]);
+    setRequestError(undefined);
     onClose(changed);
   };
 
-  const byRef = new Map(results.map(r => [r.entityRef, r]));
-  const seconds = Math.round(paceMs / 1000);
+  const byRef = new Map<string, OnboardingBatchItem>(
+    batches.flatMap(b => b.items.map(i => [i.entityRef, i] as const)),
+  );
   const count = rows?.length ?? 0;
+  const settled = batches.reduce(
+    (n, b) => n + b.items.length - b.counts.pending,
+    0,
+  );
+  const cancelled = batches.some(b => b.cancelledAt);
   return (
     <Dialog
       open={open}
-      onClose={phase === 'running' ? undefined : close}
+      onClose={phase === 'requesting' ? undefined : close}
       aria-labelledby="defender-apis-bulk-title"
       fullWidth
     >
@@ -139,23 +202,28 @@ export const BulkOnboardDialog = (props: BulkOnboardDialogProps) => {
               is busy; onboard them gradually and watch its capacity.
             </DialogContentText>
             <DialogContentText>
-              Gradually, as Microsoft advises: one request every {seconds}{' '}
-              seconds, and the backend runs at most a configured number of
-              onboardings at a time per API Management service. APIs you may not
+              Gradually, as Microsoft advises: the backend starts them at its
+              configured pace (defenderApis.onboarding.pace) and runs at most a
+              configured number at a time per API Management service. It carries
+              on when you close this dialog or the page. APIs you may not
               onboard are reported, not onboarded.
             </DialogContentText>
           </>
         ) : null}
+        {requestError ? <ResponseErrorPanel error={requestError} /> : null}
         {phase !== 'confirm' ? (
           <>
             <LinearProgress
-              variant="determinate"
-              value={(results.length / Math.max(count, 1)) * 100}
+              variant={phase === 'requesting' ? 'indeterminate' : 'determinate'}
+              value={(settled / Math.max(count, 1)) * 100}
               aria-label="Bulk onboarding progress"
             />
             <DialogContentText>
-              {results.length} of {count} requested
-              {phase === 'done' ? '' : '…'}
+              {phase === 'requesting'
+                ? 'Handing the APIs to the backend…'
+                : `${settled} of ${count} settled${
+                    pending ? '; the backend carries on if you close this' : ''
+                  }${cancelled ? '; cancelled' : ''}`}
             </DialogContentText>
           </>
         ) : null}
@@ -168,7 +236,7 @@ export const BulkOnboardDialog = (props: BulkOnboardDialogProps) => {
                   secondary={
                     phase === 'confirm'
                       ? row.serviceName
-                      : resultText(byRef.get(row.entityRef))
+                      : batchItemText(byRef.get(row.entityRef))
                   }
                 />
               </ListItem>
@@ -187,13 +255,17 @@ export const BulkOnboardDialog = (props: BulkOnboardDialogProps) => {
             ) : null}
           </>
         ) : null}
-        {phase === 'running' ? (
-          <Button onClick={() => stop.current?.abort()}>Stop</Button>
-        ) : null}
-        {phase === 'done' ? (
-          <Button color="primary" onClick={close}>
-            Close
-          </Button>
+        {phase === 'requested' ? (
+          <>
+            {pending && !cancelled ? (
+              <Button onClick={cancelBatches}>
+                Cancel what has not started
+              </Button>
+            ) : null}
+            <Button color="primary" onClick={close}>
+              Close
+            </Button>
+          </>
         ) : null}
       </DialogActions>
     </Dialog>

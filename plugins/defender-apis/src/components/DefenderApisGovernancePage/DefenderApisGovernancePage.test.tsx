@@ -12,6 +12,7 @@ import {
   fakeDefenderApi,
   minutesAgo,
   notOnboardedPosture,
+  onboardingBatch,
   posture,
   summary,
 } from '../../__testUtils__/postures';
@@ -682,14 +683,34 @@ describe('DefenderApisGovernancePage', () => {
     },
   );
 
-  it('onboards the unprotected APIs the filters select, read when asked, gradually, and reads the page again', async () => {
+  it('hands the unprotected APIs the filters select, read when asked, to the backend as a batch, shows its progress, and reads the page again', async () => {
     const defenderApi = backend(WITH_UNPROTECTED, SUMMARY_WITH_UNPROTECTED);
-    defenderApi.onboard
-      .mockRejectedValueOnce(
-        new Error('Only the owners of api:default/fx may onboard it'),
-      )
-      .mockResolvedValueOnce({ ...WITH_UNPROTECTED[4], status: 'onboarding' });
-    await renderPage(defenderApi, { bulkOnboardPaceMs: 0 });
+    const refused = {
+      entityRef: 'api:default/fx',
+      outcome: 'refused' as const,
+      reason: 'Only the owners of api:default/fx may onboard it',
+    };
+    defenderApi.onboardBatch.mockResolvedValue(
+      onboardingBatch([
+        refused,
+        {
+          entityRef: 'api:default/wallet',
+          outcome: 'queued',
+          operation: { state: 'queued' },
+        },
+      ]),
+    );
+    defenderApi.getOnboardingBatch.mockResolvedValue(
+      onboardingBatch([
+        refused,
+        {
+          entityRef: 'api:default/wallet',
+          outcome: 'queued',
+          operation: { state: 'succeeded' },
+        },
+      ]),
+    );
+    await renderPage(defenderApi, { bulkOnboardPollMs: 10 });
     await screen.findByText('APIs (6)');
     const readsBefore = listCalls(defenderApi).length;
 
@@ -701,23 +722,25 @@ describe('DefenderApisGovernancePage', () => {
     expect(listCalls(defenderApi).slice(readsBefore)).toEqual([
       { status: ['notOnboarded'], limit: 500 },
     ]);
-    expect(dialog).toHaveTextContent(/one request every 0 seconds/);
-    expect(defenderApi.onboard).not.toHaveBeenCalled();
+    expect(dialog).toHaveTextContent(/defenderApis.onboarding.pace/);
+    expect(defenderApi.onboardBatch).not.toHaveBeenCalled();
 
     await userEvent.click(
       within(dialog).getByRole('button', { name: 'Onboard 2' }),
     );
-    await within(dialog).findByText('2 of 2 requested');
-    expect(defenderApi.onboard.mock.calls.map(([ref]) => ref.name)).toEqual([
-      'fx',
-      'wallet',
-    ]);
-    expect(within(dialog).getByText('Requested')).toBeInTheDocument();
     expect(
-      within(dialog).getByText(
+      await within(dialog).findByText(
         'Refused: Only the owners of api:default/fx may onboard it',
       ),
     ).toBeInTheDocument();
+    expect(defenderApi.onboardBatch.mock.calls).toEqual([
+      [['api:default/fx', 'api:default/wallet']],
+    ]);
+    expect(await within(dialog).findByText('Onboarded')).toBeInTheDocument();
+    expect(defenderApi.getOnboardingBatch).toHaveBeenCalledWith(
+      onboardingBatch([]).id,
+    );
+    expect(defenderApi.onboard).not.toHaveBeenCalled();
 
     const pageReads = listCalls(defenderApi).length;
     await userEvent.click(
@@ -732,9 +755,63 @@ describe('DefenderApisGovernancePage', () => {
     );
   });
 
+  it('cancels what has not started of a batch', async () => {
+    const defenderApi = backend(WITH_UNPROTECTED, SUMMARY_WITH_UNPROTECTED);
+    const queued = onboardingBatch([
+      {
+        entityRef: 'api:default/fx',
+        outcome: 'queued',
+        operation: { state: 'queued' },
+      },
+      {
+        entityRef: 'api:default/wallet',
+        outcome: 'queued',
+        operation: { state: 'queued' },
+      },
+    ]);
+    defenderApi.onboardBatch.mockResolvedValue(queued);
+    defenderApi.getOnboardingBatch.mockResolvedValue(queued);
+    defenderApi.cancelOnboardingBatch.mockResolvedValue(
+      onboardingBatch(
+        [
+          {
+            entityRef: 'api:default/fx',
+            outcome: 'queued',
+            operation: { state: 'running' },
+          },
+          {
+            entityRef: 'api:default/wallet',
+            outcome: 'cancelled',
+            reason: 'Cancelled before it started.',
+          },
+        ],
+        { cancelledAt: '2026-11-24T09:01:00.000Z' },
+      ),
+    );
+    await renderPage(defenderApi, { bulkOnboardPollMs: 60_000 });
+    await screen.findByText('APIs (6)');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Onboard unprotected' }),
+    );
+    const dialog = screen.getByRole('dialog');
+    await userEvent.click(
+      await within(dialog).findByRole('button', { name: 'Onboard 2' }),
+    );
+    await userEvent.click(
+      await within(dialog).findByRole('button', {
+        name: 'Cancel what has not started',
+      }),
+    );
+    expect(
+      await within(dialog).findByText('Cancelled before it started'),
+    ).toBeInTheDocument();
+    expect(defenderApi.cancelOnboardingBatch).toHaveBeenCalledWith(queued.id);
+    expect(within(dialog).getByText('Onboarding')).toBeInTheDocument();
+  });
+
   it('narrows bulk onboarding with the filters and the search', async () => {
     const defenderApi = backend(WITH_UNPROTECTED, SUMMARY_WITH_UNPROTECTED);
-    await renderPage(defenderApi, { bulkOnboardPaceMs: 0 });
+    await renderPage(defenderApi, { bulkOnboardPollMs: 10 });
     await screen.findByText('APIs (6)');
     await userEvent.selectOptions(
       screen.getByLabelText('Owner'),
@@ -757,7 +834,7 @@ describe('DefenderApisGovernancePage', () => {
     await userEvent.click(
       within(dialog).getByRole('button', { name: 'Cancel' }),
     );
-    expect(defenderApi.onboard).not.toHaveBeenCalled();
+    expect(defenderApi.onboardBatch).not.toHaveBeenCalled();
   });
 
   it('says so when no unprotected API matches any more', async () => {

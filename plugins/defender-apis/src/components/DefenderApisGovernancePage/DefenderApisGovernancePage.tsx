@@ -19,10 +19,10 @@ import { useSummary } from './useSummary';
  */
 export interface DefenderApisGovernancePageProps {
   /**
-   * Pause between the requests of a bulk onboarding, in milliseconds; default 3000. The
-   * backend also limits how many onboardings run at once per APIM service.
+   * How often a bulk onboarding's progress is read while its dialog is open, in
+   * milliseconds; default 3000. The backend paces the onboardings themselves.
    */
-  bulkOnboardPaceMs?: number;
+  bulkOnboardPollMs?: number;
 }
 
 const TITLE = 'Defender for APIs';
@@ -74,7 +74,7 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
       <Grid item xs={12}>
         <PosturesTable
           summary={summary}
-          bulkOnboardPaceMs={props.bulkOnboardPaceMs}
+          bulkOnboardPollMs={props.bulkOnboardPollMs}
           onChanged={retry}
         />
       </Grid>

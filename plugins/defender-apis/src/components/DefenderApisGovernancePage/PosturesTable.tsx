@@ -48,8 +48,8 @@ const TABLE_OPTIONS: TableOptions<PostureRow> = {
  */
 export const PosturesTable = (props: {
   summary: PostureSummary;
-  /** Pause between the requests of a bulk onboarding. */
-  bulkOnboardPaceMs?: number;
+  /** How often a bulk onboarding's progress is read while its dialog is open. */
+  bulkOnboardPollMs?: number;
   /** Called after a bulk onboarding requested something, to read the summary again. */
   onChanged?: () => void;
 }) => {
@@ -132,7 +132,7 @@ export const PosturesTable = (props: {
         <BulkOnboardDialog
           open={bulkOpen}
           query={toOnboard}
-          paceMs={props.bulkOnboardPaceMs}
+          pollMs={props.bulkOnboardPollMs}
           onClose={changed => {
             setBulkOpen(false);
             if (changed) {

@@ -17,6 +17,7 @@ import {
   apiEntity,
   fakeDefenderApi,
   notOnboardedPosture,
+  onboardingBatch,
   posture,
   summary,
 } from '../../__testUtils__/postures';
@@ -101,7 +102,7 @@ async function renderCard(api: DefenderApisApi, entity: Entity) {
   return renderInTestApp(
     <TestApiProvider apis={[[defenderApisApiRef, api]]}>
       <EntityProvider entity={entity}>
-        <EntityDefenderApisOverviewCard bulkOnboardPaceMs={0} />
+        <EntityDefenderApisOverviewCard bulkOnboardPollMs={10} />
       </EntityProvider>
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
@@ -229,24 +230,43 @@ describe('EntityDefenderApisOverviewCard', () => {
     expect(screen.getByText(/Showing the first 2 of 70/)).toBeInTheDocument();
   });
 
-  it('onboards the listed unprotected APIs one after another after confirming, with each outcome', async () => {
+  it('hands the listed unprotected APIs to the backend as one batch after confirming, and shows each outcome as it progresses', async () => {
     const api = backend([WALLET, FX, LEDGER, RATES]);
-    api.onboard
-      .mockRejectedValueOnce(
-        await responseError(
-          403,
-          'Forbidden',
-          'Only the owners of api:default/fx may onboard it',
-        ),
-      )
-      .mockResolvedValueOnce({ ...LEDGER, status: 'onboarding' })
-      .mockRejectedValueOnce(
-        await responseError(
-          429,
-          'Too Many Requests',
-          'user:default/jane already has 5 onboardings queued or running; try again when some have finished',
-        ),
-      );
+    const refused = {
+      entityRef: 'api:default/fx',
+      outcome: 'refused' as const,
+      reason: 'Only the owners of api:default/fx may onboard it',
+    };
+    api.onboardBatch.mockResolvedValue(
+      onboardingBatch([
+        refused,
+        {
+          entityRef: 'api:default/ledger',
+          outcome: 'queued',
+          operation: { state: 'running' },
+        },
+        {
+          entityRef: 'api:default/rates',
+          outcome: 'queued',
+          operation: { state: 'queued' },
+        },
+      ]),
+    );
+    api.getOnboardingBatch.mockResolvedValue(
+      onboardingBatch([
+        refused,
+        {
+          entityRef: 'api:default/ledger',
+          outcome: 'queued',
+          operation: { state: 'succeeded' },
+        },
+        {
+          entityRef: 'api:default/rates',
+          outcome: 'queued',
+          operation: { state: 'failed', error: 'Azure said no' },
+        },
+      ]),
+    );
     await renderCard(api, groupEntity());
 
     await userEvent.click(
@@ -257,30 +277,27 @@ describe('EntityDefenderApisOverviewCard', () => {
     expect(dialog).toHaveTextContent(
       /onboarding adds compute, memory and network load to the API Management instance/,
     );
-    expect(dialog).toHaveTextContent(/onboard them gradually/);
+    expect(dialog).toHaveTextContent(/carries on when you close/);
     expect(within(dialog).queryByText('Wallet API')).not.toBeInTheDocument();
-    expect(api.onboard).not.toHaveBeenCalled();
+    expect(api.onboardBatch).not.toHaveBeenCalled();
 
     await userEvent.click(
       within(dialog).getByRole('button', { name: 'Onboard 3' }),
     );
-    await within(dialog).findByText('3 of 3 requested');
-    expect(api.onboard.mock.calls.map(([ref]) => ref)).toEqual([
-      { kind: 'api', namespace: 'default', name: 'fx' },
-      { kind: 'api', namespace: 'default', name: 'ledger' },
-      { kind: 'api', namespace: 'default', name: 'rates' },
-    ]);
     expect(
-      within(dialog).getByText(
+      await within(dialog).findByText(
         'Refused: Only the owners of api:default/fx may onboard it',
       ),
     ).toBeInTheDocument();
-    expect(within(dialog).getByText('Requested')).toBeInTheDocument();
+    expect(api.onboardBatch.mock.calls).toEqual([
+      [['api:default/fx', 'api:default/ledger', 'api:default/rates']],
+    ]);
+    // Progress read from the backend until nothing is pending.
+    expect(await within(dialog).findByText('Onboarded')).toBeInTheDocument();
     expect(
-      within(dialog).getByText(
-        'Refused: user:default/jane already has 5 onboardings queued or running; try again when some have finished',
-      ),
+      within(dialog).getByText('Failed: Azure said no'),
     ).toBeInTheDocument();
+    expect(api.onboard).not.toHaveBeenCalled();
     // The list was not read again to onboard: the APIs listed are the ones onboarded.
     expect(api.listPostures).toHaveBeenCalledTimes(1);
 
@@ -304,7 +321,7 @@ describe('EntityDefenderApisOverviewCard', () => {
       within(dialog).getByRole('button', { name: 'Cancel' }),
     );
 
-    expect(api.onboard).not.toHaveBeenCalled();
+    expect(api.onboardBatch).not.toHaveBeenCalled();
     expect(api.getSummary).toHaveBeenCalledTimes(1);
   });
 

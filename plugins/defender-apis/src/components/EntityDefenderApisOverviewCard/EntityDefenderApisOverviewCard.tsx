@@ -44,8 +44,8 @@ const TITLE = 'Defender for APIs';
  * @public
  */
 export interface EntityDefenderApisOverviewCardProps {
-  /** Pause between two requests of "Onboard unprotected", in milliseconds; default 3000. */
-  bulkOnboardPaceMs?: number;
+  /** How often the progress of "Onboard unprotected" is read, in milliseconds; default 3000. */
+  bulkOnboardPollMs?: number;
 }
 
 const SUBHEADER: Record<OverviewScope['filter'], string> = {
@@ -136,7 +136,7 @@ const AttentionItem = (props: { posture: ApiPosture }) => {
 /** The at-risk, conflicting and unprotected APIs, and onboarding of the unprotected ones. */
 const Attention = (props: {
   attention: PostureList;
-  paceMs?: number;
+  pollMs?: number;
   onChanged: () => void;
 }) => {
   const { items, totalItems } = props.attention;
@@ -186,7 +186,7 @@ const Attention = (props: {
           <BulkOnboardDialog
             open={onboardOpen}
             postures={unprotected}
-            paceMs={props.paceMs}
+            pollMs={props.pollMs}
             onClose={changed => {
               setOnboardOpen(false);
               if (changed) props.onChanged();
@@ -238,7 +238,7 @@ export const EntityDefenderApisOverviewCard = (
         <Box mt={2}>
           <Attention
             attention={overview.attention}
-            paceMs={props.bulkOnboardPaceMs}
+            pollMs={props.bulkOnboardPollMs}
             onChanged={state.retry}
           />
         </Box>
