@@ -2,7 +2,8 @@
  * The api-versions each route accepts. The first of each list is what the SDKs we emulate
  * send: `@azure/arm-apimanagement` 10.0.0 (2024-05-01) and `@azure/arm-security` 5.0.0
  * (pricings 2022-03-01, alerts 2021-11-01, assessments 2021-06-01); apiCollections are only
- * served in their stable 2023-11-15 shape. The others answer in the same shape.
+ * served in their stable 2023-11-15 shape. Azure Monitor metrics are served in
+ * the version `@azure/arm-monitor` 8 sends (2024-02-01), 2023-10-01 and the older 2018-01-01. The others answer in the same shape.
  * @public
  */
 export const API_VERSIONS = {
@@ -18,4 +19,5 @@ export const API_VERSIONS = {
   pricings: ['2022-03-01', '2023-01-01', '2024-01-01'],
   alerts: ['2021-11-01', '2022-01-01'],
   assessments: ['2021-06-01', '2020-01-01'],
+  metrics: ['2024-02-01', '2023-10-01', '2018-01-01'],
 } as const;

@@ -1,6 +1,7 @@
 import { ArmRoute } from '../http/routeTable';
 import { apiCollectionRoutes } from './apiCollectionRoutes';
 import { apiManagementRoutes } from './apiManagementRoutes';
+import { metricsRoutes } from './metricsRoutes';
 import { securityRoutes } from './securityRoutes';
 
 /** Every ARM route the emulator serves. */
@@ -8,6 +9,7 @@ export const armRoutes: ArmRoute[] = [
   ...apiManagementRoutes,
   ...apiCollectionRoutes,
   ...securityRoutes,
+  ...metricsRoutes,
 ];
 
 export { API_VERSIONS } from './apiVersions';

@@ -118,6 +118,7 @@ function readService(r: FieldReader): ScenarioApimService {
     'location',
     'publisherEmail',
     'publisherName',
+    'requestsLast30Days',
     'apis',
   ]);
   return {
@@ -128,6 +129,7 @@ function readService(r: FieldReader): ScenarioApimService {
     location: r.string('location'),
     publisherEmail: r.string('publisherEmail', 'optional'),
     publisherName: r.string('publisherName', 'optional'),
+    requestsLast30Days: r.number('requestsLast30Days', { min: 0, integer: true }, 'optional'),
     apis: r.objectArray('apis', readApi),
   };
 }

@@ -135,6 +135,12 @@ export interface ScenarioApimService {
   location: string;
   publisherEmail?: string;
   publisherName?: string;
+  /**
+   * Total of the service's Azure Monitor `Requests` metric over the last 30 days, which Microsoft
+   * sums per subscription to pick a Defender for APIs plan. Defaults to 0. The metrics route
+   * spreads it evenly over the days of the asked timespan.
+   */
+  requestsLast30Days?: number;
   apis: ScenarioApi[];
 }
 

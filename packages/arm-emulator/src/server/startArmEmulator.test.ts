@@ -276,6 +276,45 @@ describe('ARM emulator', () => {
     });
   });
 
+  describe('metrics', () => {
+    it('answers the Requests total of a service in Azure Monitor shape, spread over the asked days', async () => {
+      const metrics = (query: string) => `${SERVICE}/providers/Microsoft.Insights/metrics?${query}`;
+      const timespan = 'timespan=2026-10-01T00:00:00Z/2026-10-31T00:00:00Z&metricnames=Requests&aggregation=Total';
+      const daily = await call(emulator, 'GET', metrics(`api-version=2023-10-01&${timespan}&interval=P1D`));
+      expect(daily.status).toBe(200);
+      expect(daily.json).toMatchObject({
+        timespan: '2026-10-01T00:00:00Z/2026-10-31T00:00:00Z',
+        interval: 'P1D',
+        namespace: 'Microsoft.ApiManagement/service',
+        resourceregion: 'westeurope',
+      });
+      const [metric] = daily.json.value;
+      expect(metric).toMatchObject({
+        id: `${SERVICE}/providers/Microsoft.Insights/metrics/Requests`,
+        type: 'Microsoft.Insights/metrics',
+        name: { value: 'Requests' },
+        unit: 'Count',
+      });
+      const points: Array<{ timeStamp: string; total: number }> = metric.timeseries[0].data;
+      expect(points).toHaveLength(30);
+      expect(points[0]).toEqual({ timeStamp: '2026-10-01T00:00:00Z', total: 30000 });
+      expect(points.reduce((sum, p) => sum + p.total, 0)).toBe(900000);
+
+      const full = await call(emulator, 'GET', metrics(`api-version=2018-01-01&${timespan}&interval=FULL`));
+      expect(full.json.value[0].timeseries[0].data).toEqual([{ timeStamp: '2026-10-01T00:00:00Z', total: 900000 }]);
+    });
+
+    it('refuses another metric, aggregation or a bad timespan with an ARM 400', async () => {
+      const base = `${SERVICE}/providers/Microsoft.Insights/metrics?api-version=2023-10-01&interval=P1D`;
+      const span = 'timespan=2026-10-01T00:00:00Z/2026-10-31T00:00:00Z';
+      expect((await call(emulator, 'GET', `${base}&${span}&metricnames=Capacity`)).status).toBe(400);
+      expect((await call(emulator, 'GET', `${base}&${span}&metricnames=Requests&aggregation=Average`)).status).toBe(400);
+      const badSpan = await call(emulator, 'GET', `${base}&timespan=yesterday&metricnames=Requests`);
+      expect(badSpan.status).toBe(400);
+      expect(badSpan.json.error.message).toMatch(/timespan/);
+    });
+  });
+
   describe('scenarios', () => {
     it('loads a generated scenario of N APIs through the admin API', async () => {
       const loaded = await call(emulator, 'POST', '/_admin/scenario', { body: { generate: { apis: 30 } } });
