@@ -80,5 +80,17 @@ export interface Config {
        */
       timeout?: HumanDuration | string;
     };
+    /**
+     * Monthly API call entitlements of the Defender for APIs plans, overriding Microsoft's
+     * defaults (P1 1000000, P2 5000000, P3 50000000, P4 100000000, P5 1000000000). Plan fit
+     * compares each subscription's API Management `Requests` of the last 30 days with them.
+     */
+    planEntitlements?: {
+      P1?: number;
+      P2?: number;
+      P3?: number;
+      P4?: number;
+      P5?: number;
+    };
   };
 }

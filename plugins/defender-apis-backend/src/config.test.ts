@@ -21,6 +21,17 @@ describe('readDefenderApisConfig', () => {
       maxQueuedOnboardingsPerUser: 20,
       onboardingTimeout: { minutes: 15 },
       onboardingPace: { seconds: 60 },
+      planEntitlements: { P1: 1000000, P2: 5000000, P3: 50000000, P4: 100000000, P5: 1000000000 },
+    });
+  });
+
+  it('overrides plan entitlements one by one', () => {
+    expect(read({ planEntitlements: { P1: 2000000 } }).planEntitlements).toEqual({
+      P1: 2000000,
+      P2: 5000000,
+      P3: 50000000,
+      P4: 100000000,
+      P5: 1000000000,
     });
   });
 
@@ -57,6 +68,8 @@ describe('readDefenderApisConfig', () => {
     [{ refresh: { frequency: 'soon' } }, 'defenderApis.refresh.frequency: expected a duration such as 30m, PT30M or { minutes: 30 }, found "soon"'],
     [{ onboarding: { maxConcurrentPerService: 0 } }, 'defenderApis.onboarding.maxConcurrentPerService: expected a whole number of at least 1, found 0'],
     [{ onboarding: { maxQueuedPerUser: 2.5 } }, 'defenderApis.onboarding.maxQueuedPerUser: expected a whole number of at least 1, found 2.5'],
+    [{ planEntitlements: { P2: '5M' } }, 'defenderApis.planEntitlements.P2: expected a whole number of API calls per month, at least 1, found "5M"'],
+    [{ planEntitlements: { P6: 1 } }, 'defenderApis.planEntitlements.P6: expected one of the plans P1, P2, P3, P4, P5, found "P6"'],
   ])('fails start-up naming the key for %j', (value, message) => {
     expect(() => read(value)).toThrow(message);
   });

@@ -2,6 +2,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config, ConfigReader, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
 import { ApiManagementServiceConfig } from '@defender-apis/plugin-defender-apis-common';
+import { DEFAULT_PLAN_ENTITLEMENTS } from './posture/planFit';
 
 /** Credential settings, see config.d.ts. */
 export type CredentialConfig =
@@ -50,6 +51,8 @@ export interface DefenderApisConfig {
   onboardingTimeout: HumanDuration;
   /** Operations of a batch start at most this often per service. */
   onboardingPace: HumanDuration;
+  /** Monthly API calls per Defender for APIs plan (`P1`..`P5`), defaults with overrides applied. */
+  planEntitlements: Record<string, number>;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -173,6 +176,27 @@ function readDuration(config: Config, key: string, fallback: HumanDuration): Hum
   }
 }
 
+/** The plans' entitlements: Microsoft's defaults, each overridable by a whole number of calls. */
+function readPlanEntitlements(config: Config): Record<string, number> {
+  const key = 'planEntitlements';
+  const overrides = config.getOptional(`defenderApis.${key}`);
+  if (overrides === undefined) return { ...DEFAULT_PLAN_ENTITLEMENTS };
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    throw invalid(key, `an object with monthly API calls per plan (${Object.keys(DEFAULT_PLAN_ENTITLEMENTS).join(', ')})`, overrides);
+  }
+  const result = { ...DEFAULT_PLAN_ENTITLEMENTS };
+  for (const [plan, calls] of Object.entries(overrides)) {
+    if (!(plan in DEFAULT_PLAN_ENTITLEMENTS)) {
+      throw invalid(`${key}.${plan}`, `one of the plans ${Object.keys(DEFAULT_PLAN_ENTITLEMENTS).join(', ')}`, plan);
+    }
+    if (typeof calls !== 'number' || !Number.isInteger(calls) || calls < 1) {
+      throw invalid(`${key}.${plan}`, 'a whole number of API calls per month, at least 1', calls);
+    }
+    result[plan] = calls;
+  }
+  return result;
+}
+
 /**
  * Reads and validates the `defenderApis` configuration. Throws at start-up with a message
  * naming the bad key, what was expected and what was found.
@@ -192,5 +216,6 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
     maxQueuedOnboardingsPerUser: maxPerUser,
     onboardingTimeout: readDuration(config, 'onboarding.timeout', { minutes: 15 }),
     onboardingPace: readDuration(config, 'onboarding.pace', { seconds: 60 }),
+    planEntitlements: readPlanEntitlements(config),
   };
 }

@@ -287,8 +287,8 @@ describe('refresh', () => {
     };
     const small = await countFor(10);
     const large = await countFor(200);
-    // Per subscription: pricing, collections, alerts, assessments; per service: service, APIs.
-    expect(small).toBe(2 * 4 + 2 * 2);
+    // Per subscription: pricing, collections, alerts, assessments; per service: service, APIs, Requests metric.
+    expect(small).toBe(2 * 4 + 2 * 3);
     expect(large).toBe(small);
   });
 

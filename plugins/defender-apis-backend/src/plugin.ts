@@ -50,6 +50,7 @@ export const defenderApisPlugin = createBackendPlugin({
           store,
           logger,
           refreshIntervalMs: durationToMilliseconds(settings.refreshFrequency),
+          planEntitlements: settings.planEntitlements,
         });
         const catalogApis = new CatalogApis(catalog);
         const postures = new PostureService({

@@ -71,6 +71,40 @@ export interface PlanInfo {
   enabled: boolean;
   subPlan?: string;
   subscriptionId?: string;
+  /**
+   * How the subscription's API traffic fits the plan. Absent when the plan is off, its
+   * sub-plan is unknown or the traffic could not be read (plan fit is then unknown).
+   */
+  traffic?: PlanTraffic;
+}
+
+/**
+ * Whether a subscription's API traffic fits its Defender for APIs plan:
+ * `exceeds` (above the plan's monthly entitlement), `smallerPlanFits` (a smaller
+ * plan's entitlement covers it) or `fits`.
+ *
+ * @public
+ */
+export type PlanFitVerdict = 'fits' | 'exceeds' | 'smallerPlanFits';
+
+/**
+ * The API traffic of a subscription over the last 30 days against its plan, as
+ * Microsoft advises sizing plans: the `Requests` metric (total) of its API
+ * Management services, summed.
+ *
+ * @public
+ */
+export interface PlanTraffic {
+  /** Requests of the subscription's API Management services in the last 30 days. */
+  requestsLast30Days: number;
+  /** Monthly API calls the current plan includes. */
+  entitlement?: number;
+  verdict: PlanFitVerdict;
+  /**
+   * The plan to move to: the smallest that covers the traffic (or the largest
+   * when none does) for `exceeds`, the smallest covering one for `smallerPlanFits`.
+   */
+  suggestedPlan?: string;
 }
 
 /** Endpoint counts of an onboarded API collection. @public */

@@ -6,6 +6,7 @@ import {
   SecurityAssessmentResponse,
   SecurityCenter,
 } from '@azure/arm-security';
+import { MonitorClient } from '@azure/arm-monitor';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { durationToMilliseconds } from '@backstage/types';
 import { ConfiguredService, DefenderApisConfig } from '../config';
@@ -82,6 +83,11 @@ export interface DefenderAzureApi {
   /** The collection of one API; undefined when the API is not onboarded. */
   readCollection(target: OnboardTarget): Promise<ApiCollection | undefined>;
   readService(service: ConfiguredService): Promise<ServiceSnapshot>;
+  /**
+   * The service's Azure Monitor `Requests` metric (aggregation Total) summed over the last 30
+   * days, as Microsoft advises to size a Defender for APIs plan.
+   */
+  readRequestsLast30Days(service: ConfiguredService): Promise<number>;
   /** One API of a service; undefined when the service has no such API. */
   readApi(service: ConfiguredService, apiId: string): Promise<ApimApi | undefined>;
   /** Onboards the API and resolves once ARM reports the operation finished. */
@@ -119,6 +125,13 @@ function toApimApi(api: ApiContract): ApimApi {
   };
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The ARM id of an APIM service, the resource its metrics are read on. */
+function serviceResourceId(service: ConfiguredService): string {
+  return `subscriptions/${service.subscriptionId}/resourceGroups/${service.resourceGroup}/providers/Microsoft.ApiManagement/service/${service.name}`;
+}
+
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const result: T[] = [];
   for await (const item of items) result.push(item);
@@ -126,13 +139,14 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 /**
- * {@link DefenderAzureApi} with the Azure SDKs: one `SecurityCenter` and one
- * `ApiManagementClient` per subscription, sharing one credential per tenant.
+ * {@link DefenderAzureApi} with the Azure SDKs: one `SecurityCenter`, one `ApiManagementClient`
+ * and one `MonitorClient` per subscription, sharing one credential per tenant.
  */
 export class DefaultDefenderAzureClient implements DefenderAzureApi {
   private readonly credentials = new Map<string, TokenCredential>();
   private readonly securityClients = new Map<string, SecurityCenter>();
   private readonly apimClients = new Map<string, ApiManagementClient>();
+  private readonly monitorClients = new Map<string, MonitorClient>();
 
   static fromConfig(config: DefenderApisConfig): DefaultDefenderAzureClient {
     return new DefaultDefenderAzureClient(config);
@@ -221,6 +235,25 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
     };
   }
 
+  async readRequestsLast30Days(service: ConfiguredService): Promise<number> {
+    const end = new Date();
+    const start = new Date(end.getTime() - 30 * DAY_MS);
+    const answer = await this.monitor(service.subscriptionId, service.tenantId).metrics.list(serviceResourceId(service), {
+      metricnames: 'Requests',
+      aggregation: 'Total',
+      timespan: `${start.toISOString()}/${end.toISOString()}`,
+      interval: 'P1D',
+      ...this.callOptions(),
+    });
+    let total = 0;
+    for (const metric of answer.value ?? []) {
+      for (const series of metric.timeseries ?? []) {
+        for (const point of series.data ?? []) total += point.total ?? 0;
+      }
+    }
+    return total;
+  }
+
   async readApi(service: ConfiguredService, apiId: string): Promise<ApimApi | undefined> {
     const client = this.apim(service.subscriptionId, service.tenantId);
     try {
@@ -276,6 +309,18 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
         endpoint: this.config.resourceManagerEndpoint,
       });
       this.apimClients.set(key, client);
+    }
+    return client;
+  }
+
+  private monitor(subscriptionId: string, tenantId?: string): MonitorClient {
+    const key = clientKey(subscriptionId, tenantId);
+    let client = this.monitorClients.get(key);
+    if (!client) {
+      client = new MonitorClient(this.credential(tenantId), subscriptionId, {
+        endpoint: this.config.resourceManagerEndpoint,
+      });
+      this.monitorClients.set(key, client);
     }
     return client;
   }

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { apiManagementApiResourceId, emptyAlerts } from '@defender-apis/plugin-defender-apis-common';
+import { apiManagementApiResourceId, emptyAlerts, PlanTraffic } from '@defender-apis/plugin-defender-apis-common';
 import { ApiCollection } from '../azure/apiCollections';
 import { ApimApi, DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { describeAzureError } from '../azure/describeAzureError';
@@ -11,6 +11,7 @@ import { mapConcurrently, mapInChunks } from '../util/yieldToEventLoop';
 import { collectionsByApi, ServiceFacts, SubscriptionFacts } from './azureFacts';
 import { AzureFactsOfApi, buildStoredPosture, StoredPosture } from './buildPosture';
 import { mapEntity, MappedEntity, serviceKey } from './mapping';
+import { planFit } from './planFit';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -48,6 +49,8 @@ interface AzureReads {
   collectionKey(entity: MappedEntity): string;
   /** APIs read one by one, by entity ref: those missing from a service list read earlier. */
   apis: Map<string, Outcome<ApimApi | undefined>>;
+  /** Plan fit by lower-cased subscription id; absent where it is unknown. */
+  traffic: ReadonlyMap<string, PlanTraffic>;
 }
 
 /**
@@ -61,6 +64,8 @@ interface AzureReads {
 export class PostureRefresher {
   private readonly subscriptionReads = new SharedReads<SubscriptionFacts>(SHARED_READ_TTL_MS);
   private readonly serviceReads = new SharedReads<ServiceFacts>(SHARED_READ_TTL_MS);
+  /** The last full refresh's plan fit, which first views reuse (traffic is read by refreshes only). */
+  private latestTraffic: ReadonlyMap<string, PlanTraffic> = new Map();
 
   constructor(
     private readonly options: {
@@ -70,6 +75,8 @@ export class PostureRefresher {
       logger: LoggerService;
       /** How long a full refresh's reads serve first views: until the next refresh. */
       refreshIntervalMs: number;
+      /** Monthly API calls per Defender for APIs plan, for plan fit. */
+      planEntitlements: Readonly<Record<string, number>>;
     },
   ) {}
 
@@ -122,7 +129,9 @@ export class PostureRefresher {
   private async readInBulk(mapped: MappedEntity[]): Promise<AzureReads> {
     const { azure } = this.options;
     const { subscriptions, services } = this.scopesOf(mapped);
-    const [subscriptionResults, collectionResults, serviceResults] = await Promise.all([
+    // Traffic counts every configured service of a subscription in scope, with or without entities.
+    const metered = this.options.services.filter(s => subscriptions.has(s.subscriptionId.toLowerCase()));
+    const [subscriptionResults, collectionResults, serviceResults, requestResults] = await Promise.all([
       Promise.all(
         [...subscriptions].map(async ([id, tenantId]) => {
           const read = settle(azure.readSubscription(id, tenantId).then(SubscriptionFacts.index), `subscription ${id}`);
@@ -145,14 +154,49 @@ export class PostureRefresher {
         if (outcome.ok) this.serviceReads.set(key, outcome.value, this.options.refreshIntervalMs);
         return [key, outcome] as const;
       }),
+      // One metrics read per service, as many at once as service reads.
+      mapConcurrently(metered, SERVICE_READS_IN_FLIGHT, async service => {
+        const outcome = await settle(azure.readRequestsLast30Days(service), `the Requests metric of API Management service ${service.name}`);
+        return [service.subscriptionId.toLowerCase(), outcome] as const;
+      }),
     ]);
+    const subscriptionOutcomes = new Map(subscriptionResults);
+    this.latestTraffic = this.planTraffic(subscriptionOutcomes, requestResults);
     return {
-      subscriptions: new Map(subscriptionResults),
+      subscriptions: subscriptionOutcomes,
       services: new Map(serviceResults),
       collections: new Map(collectionResults),
       collectionKey: m => m.target!.service.subscriptionId.toLowerCase(),
       apis: new Map(),
+      traffic: this.latestTraffic,
     };
+  }
+
+  /**
+   * Plan fit of each subscription whose plan is on and whose services' traffic was all read.
+   * A failed metrics read only makes its subscription's plan fit unknown: never stale posture.
+   */
+  private planTraffic(
+    subscriptions: ReadonlyMap<string, Outcome<SubscriptionFacts>>,
+    requests: ReadonlyArray<readonly [string, Outcome<number>]>,
+  ): Map<string, PlanTraffic> {
+    const totals = new Map<string, number | undefined>();
+    for (const [subscriptionId, outcome] of requests) {
+      if (!outcome.ok) {
+        this.options.logger.warn('Defender for APIs traffic read failed; plan fit is unknown', { reason: outcome.reason });
+        totals.set(subscriptionId, undefined);
+      } else if (!totals.has(subscriptionId) || totals.get(subscriptionId) !== undefined) {
+        totals.set(subscriptionId, (totals.get(subscriptionId) ?? 0) + outcome.value);
+      }
+    }
+    const result = new Map<string, PlanTraffic>();
+    for (const [subscriptionId, total] of totals) {
+      const subscription = subscriptions.get(subscriptionId);
+      if (total === undefined || !subscription?.ok || !subscription.value.plan.enabled) continue;
+      const fit = planFit(subscription.value.plan.subPlan, total, this.options.planEntitlements);
+      if (fit) result.set(subscriptionId, fit);
+    }
+    return result;
   }
 
   private async readShared(mapped: MappedEntity[]): Promise<AzureReads> {
@@ -193,6 +237,7 @@ export class PostureRefresher {
       collections: new Map(perEntity.map(([ref, collection]) => [ref, collection])),
       collectionKey: m => m.entityRef,
       apis: new Map(perEntity.flatMap(([ref, , api]) => (api ? [[ref, api] as const] : []))),
+      traffic: this.latestTraffic,
     };
   }
 
@@ -264,6 +309,7 @@ export class PostureRefresher {
           service: serviceFacts.value,
           collection: collections.value.get(apiManagementApiResourceId(ref).toLowerCase()),
           api: api.value,
+          traffic: reads.traffic.get(service.subscriptionId.toLowerCase()),
         },
       };
     }

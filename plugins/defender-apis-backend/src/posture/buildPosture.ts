@@ -11,6 +11,7 @@ import {
   NotApplicableCause,
   OnboardingState,
   PlanInfo,
+  PlanTraffic,
   PostureAlerts,
   PostureRecommendation,
   sameResourceId,
@@ -137,6 +138,8 @@ export interface AzureFactsOfApi {
   collection: ApiCollection | undefined;
   /** The API as read on its own, when the service's list was read before it existed. */
   api?: ApimApi;
+  /** How the subscription's API traffic fits its plan; undefined when unknown. */
+  traffic?: PlanTraffic;
 }
 
 /** The facts of one mapped entity; without `azure`, only what the catalog tells. */
@@ -168,7 +171,7 @@ export function buildStoredPosture(entity: MappedEntity, azure: AzureFactsOfApi 
   };
   if (entity.notApplicable) return { ...stored, notApplicable: entity.notApplicable };
   if (!azure) return stored;
-  const { subscription, service, collection } = azure;
+  const { subscription, service, collection, traffic } = azure;
 
   if (!apim) {
     return {
@@ -193,7 +196,7 @@ export function buildStoredPosture(entity: MappedEntity, azure: AzureFactsOfApi 
     undefined;
   if (notApplicable) return { ...stored, notApplicable };
 
-  stored.plan = { ...subscription.plan, subscriptionId: ref.subscriptionId };
+  stored.plan = { ...subscription.plan, subscriptionId: ref.subscriptionId, ...(traffic ? { traffic } : {}) };
   const collectionId = apiCollectionResourceId(ref);
   if (collection) {
     stored.collection = {
