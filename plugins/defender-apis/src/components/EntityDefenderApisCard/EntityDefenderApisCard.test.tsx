@@ -4,7 +4,10 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { ResponseError } from '@backstage/errors';
 import { Entity } from '@backstage/catalog-model';
-import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
+import {
+  ApiPosture,
+  PlanTraffic,
+} from '@defender-apis/plugin-defender-apis-common';
 import { DefenderApisApi, defenderApisApiRef } from '../../api';
 import {
   apiEntity,
@@ -362,6 +365,63 @@ describe('EntityDefenderApisCard', () => {
     expect(
       screen.queryByRole('button', { name: 'Onboard' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('shows the traffic of the last 30 days against the plan, and no line without it', async () => {
+    const withTraffic = (traffic: PlanTraffic) =>
+      posture({
+        plan: {
+          enabled: true,
+          subPlan: 'P1',
+          subscriptionId: '00000000-0000-0000-0000-000000000001',
+          traffic,
+        },
+      });
+    const exceeds = await renderCard(
+      answering(
+        withTraffic({
+          requestsLast30Days: 1_250_000,
+          entitlement: 1_000_000,
+          verdict: 'exceeds',
+          suggestedPlan: 'P2',
+        }),
+      ),
+    );
+    expect(
+      await screen.findByText(
+        '1.25M of 1M calls in P1 — exceeds the plan; move to P2',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('API traffic (30 days)')).toBeInTheDocument();
+    exceeds.unmount();
+
+    const smaller = await renderCard(
+      answering(
+        posture({
+          plan: {
+            enabled: true,
+            subPlan: 'P3',
+            traffic: {
+              requestsLast30Days: 40_000,
+              entitlement: 50_000_000,
+              verdict: 'smallerPlanFits',
+              suggestedPlan: 'P1',
+            },
+          },
+        }),
+      ),
+    );
+    expect(
+      await screen.findByText(
+        '40K of 50M calls in P3 — fits a smaller plan (P1)',
+      ),
+    ).toBeInTheDocument();
+    smaller.unmount();
+
+    await renderCard(answering(posture()));
+    await screen.findByTestId('posture-headline');
+    expect(screen.queryByText('API traffic (30 days)')).not.toBeInTheDocument();
+    expect(screen.queryByText(/calls in P1/)).not.toBeInTheDocument();
   });
 
   it('says who can turn the plan on when it is off', async () => {

@@ -1,6 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import {
   errorMessage,
+  formatCalls,
   formatRelativeTime,
   humanizeRef,
   plural,
@@ -74,5 +75,13 @@ describe('errorMessage', () => {
 
   it('falls back to the error message', () => {
     expect(errorMessage(new Error('network down'))).toBe('network down');
+  });
+});
+
+describe('formatCalls', () => {
+  it('writes call counts as plans state them', () => {
+    expect(
+      [900, 40_000, 1_000_000, 1_250_000, 1_000_000_000].map(formatCalls),
+    ).toEqual(['900', '40K', '1M', '1.25M', '1B']);
   });
 });

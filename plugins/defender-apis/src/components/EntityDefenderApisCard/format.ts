@@ -10,6 +10,16 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+const CALLS = new Intl.NumberFormat('en', {
+  notation: 'compact',
+  maximumFractionDigits: 2,
+});
+
+/** API call counts as plans state them: `900`, `40K`, `1.25M`, `1B`. */
+export function formatCalls(count: number): string {
+  return CALLS.format(count);
+}
+
 /**
  * An owner, system or domain ref as people say it: `group:default/team-payments` becomes
  * `team-payments`; a namespace other than `default` is kept (`group:ops/team-x` becomes
