@@ -31,6 +31,8 @@ const SERVICE_READS_IN_FLIGHT = 8;
 
 /** How long first views reuse subscription and service reads they made themselves. */
 export const SHARED_READ_TTL_MS = 60_000;
+/** How long a service's 30-day request count is reused by later refreshes. */
+export const TRAFFIC_TTL_MS = 6 * 60 * 60 * 1000;
 
 async function settle<T>(promise: Promise<T>, what: string): Promise<Outcome<T>> {
   try {
@@ -64,6 +66,8 @@ interface AzureReads {
 export class PostureRefresher {
   private readonly subscriptionReads = new SharedReads<SubscriptionFacts>(SHARED_READ_TTL_MS);
   private readonly serviceReads = new SharedReads<ServiceFacts>(SHARED_READ_TTL_MS);
+  /** Requests of the last 30 days per service, read by full refreshes. */
+  private readonly trafficReads = new SharedReads<number>(TRAFFIC_TTL_MS);
   /** The last full refresh's plan fit, which first views reuse (traffic is read by refreshes only). */
   private latestTraffic: ReadonlyMap<string, PlanTraffic> = new Map();
 
@@ -154,9 +158,13 @@ export class PostureRefresher {
         if (outcome.ok) this.serviceReads.set(key, outcome.value, this.options.refreshIntervalMs);
         return [key, outcome] as const;
       }),
-      // One metrics read per service, as many at once as service reads.
+      // One metrics read per service, as many at once as service reads, reused for hours: a
+      // 30-day sum barely moves between refreshes, and the refresh's ARM calls stay few.
       mapConcurrently(metered, SERVICE_READS_IN_FLIGHT, async service => {
-        const outcome = await settle(azure.readRequestsLast30Days(service), `the Requests metric of API Management service ${service.name}`);
+        const outcome = await settle(
+          this.trafficReads.get(serviceKey(service), () => azure.readRequestsLast30Days(service)),
+          `the Requests metric of API Management service ${service.name}`,
+        );
         return [service.subscriptionId.toLowerCase(), outcome] as const;
       }),
     ]);

@@ -25,7 +25,7 @@ describe('reliability: plan fit', () => {
     return res.body;
   };
 
-  it("shows the subscription's summed traffic against its plan, reading each service's metric once", async () => {
+  it("shows the subscription's summed traffic against its plan, reading each service's metric once for several refreshes", async () => {
     h = await startHarness();
     await h.runScheduledRefresh();
     const payments = await get(h, 'payments-api');
@@ -42,6 +42,11 @@ describe('reliability: plan fit', () => {
     const metricReads = h.emulator.requests().filter(r => r.path.includes(METRICS));
     expect(metricReads.map(r => r.path.split('/')[8]).sort()).toEqual(['contoso-edge-apim', 'contoso-payments-apim', 'contoso-retail-apim']);
     expect(metricReads.every(r => r.status === 200)).toBe(true);
+
+    // The next refresh reuses the 30-day counts: its ARM calls stay one set per subscription and service.
+    await h.runScheduledRefresh();
+    expect(h.emulator.requests().filter(r => r.path.includes(METRICS))).toHaveLength(3);
+    expect((await get(h, 'payments-api')).plan?.traffic?.verdict).toBe('exceeds');
   });
 
   it('says a smaller plan fits, with entitlements from config', async () => {
