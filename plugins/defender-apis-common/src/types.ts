@@ -335,6 +335,11 @@ export interface PostureSummary extends PostureCounts {
   bySystem: Record<string, PostureCounts>;
   /** Counts per domain entity ref; APIs without a domain are not in it. */
   byDomain: Record<string, PostureCounts>;
+  /**
+   * The Defender for APIs plan of each subscription among the APIs counted, with its API
+   * traffic and plan fit when known, ordered by subscription id.
+   */
+  plans?: PlanInfo[];
 }
 
 /** An empty alert summary. @public */

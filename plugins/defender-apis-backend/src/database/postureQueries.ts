@@ -7,6 +7,7 @@ import {
   ApiPosture,
   isApplicableStatus,
   isOnboardedStatus,
+  PlanInfo,
   POSTURE_STATUSES,
   PostureCounts,
   PostureListQuery,
@@ -179,12 +180,13 @@ export async function summarizePostures(knex: Knex, visibility: Visibility): Pro
     .groupBy('o.owner_ref', 'p.status');
   applyVisibility(knex, byOwner, visibility, 'p.entity_ref');
 
-  const [overallRows, ownerRows, systemRows, domainRows] = (await Promise.all([
+  const [overallRows, ownerRows, systemRows, domainRows, plans] = (await Promise.all([
     overall,
     byOwner,
     grouped('system'),
     grouped('domain'),
-  ])) as [GroupRow[], GroupRow[], GroupRow[], GroupRow[]];
+    plansOf(knex, visibility),
+  ])) as [GroupRow[], GroupRow[], GroupRow[], GroupRow[], PlanInfo[]];
 
   const summary: PostureSummary = {
     ...emptyCounts(),
@@ -192,6 +194,7 @@ export async function summarizePostures(knex: Knex, visibility: Visibility): Pro
     byOwner: {},
     bySystem: {},
     byDomain: {},
+    plans,
   };
   for (const row of overallRows) add(summary, row.status, Number(row.n));
   const groups: Array<[GroupRow[], Record<string, PostureCounts>]> = [
@@ -203,4 +206,25 @@ export async function summarizePostures(knex: Knex, visibility: Visibility): Pro
     for (const row of rows) add((target[row.key] ??= emptyCounts()), row.status, Number(row.n));
   }
   return summary;
+}
+
+/** Statuses whose posture holds its subscription's plan as read from Azure. */
+const PLAN_READ_STATUSES = POSTURE_STATUSES.filter(s => !['unmapped', 'notApplicable', 'conflict', 'error'].includes(s));
+
+/**
+ * The plan (with its traffic and plan fit) of each subscription among the postures the caller
+ * may see: one posture per subscription carries it, as every posture of it does.
+ */
+async function plansOf(knex: Knex, visibility: Visibility): Promise<PlanInfo[]> {
+  const one: Array<{ ref: string }> = await filtered(knex, { status: PLAN_READ_STATUSES }, visibility)
+    .min({ ref: 'entity_ref' })
+    .whereNotNull('subscription_id')
+    .groupBy('subscription_id');
+  if (one.length === 0) return [];
+  const rows: Array<{ posture: string }> = await knex(POSTURE_TABLE)
+    .select('posture')
+    .whereIn('entity_ref', one.map(r => r.ref));
+  return rows
+    .flatMap(r => (JSON.parse(r.posture) as ApiPosture).plan ?? [])
+    .sort((a, b) => (a.subscriptionId ?? '').localeCompare(b.subscriptionId ?? ''));
 }

@@ -5,7 +5,7 @@
  */
 import { demoScenario } from '@defender-apis/arm-emulator';
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
-import { asUser, PluginHarness, startHarness, SUB_A } from '../__testUtils__/harness';
+import { asUser, PluginHarness, startHarness, SUB_A, SUB_B } from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
@@ -42,6 +42,13 @@ describe('reliability: plan fit', () => {
     const metricReads = h.emulator.requests().filter(r => r.path.includes(METRICS));
     expect(metricReads.map(r => r.path.split('/')[8]).sort()).toEqual(['contoso-edge-apim', 'contoso-payments-apim', 'contoso-retail-apim']);
     expect(metricReads.every(r => r.status === 200)).toBe(true);
+
+    // The summary gives the platform team every subscription's plan fit in one place.
+    const summary = (await h.request.get('/api/defender-apis/summary').set('Authorization', asUser('priya'))).body;
+    expect(summary.plans).toEqual([
+      expect.objectContaining({ subscriptionId: SUB_A, subPlan: 'P1', traffic: expect.objectContaining({ verdict: 'exceeds' }) }),
+      expect.objectContaining({ subscriptionId: SUB_B, enabled: false }),
+    ]);
 
     // The next refresh reuses the 30-day counts: its ARM calls stay one set per subscription and service.
     await h.runScheduledRefresh();

@@ -269,6 +269,44 @@ describe('DefenderApisGovernancePage', () => {
     ).toBeInTheDocument();
   });
 
+  it("shows each subscription's plan and how its API traffic fits it, and no table without plans", async () => {
+    await renderPage(
+      backend(POSTURES, {
+        ...SUMMARY,
+        plans: [
+          {
+            enabled: true,
+            subPlan: 'P1',
+            subscriptionId: 'sub-prod',
+            traffic: {
+              requestsLast30Days: 1_250_000,
+              entitlement: 1_000_000,
+              verdict: 'exceeds',
+              suggestedPlan: 'P2',
+            },
+          },
+          { enabled: false, subscriptionId: 'sub-dev' },
+        ],
+      }),
+    );
+
+    expect(
+      await screen.findByText('Plans and API traffic'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        '1.25M of 1M calls in P1 — exceeds the plan; move to P2',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Plan off: nothing to fit')).toBeInTheDocument();
+  });
+
+  it('shows no plan table when the summary has no plans', async () => {
+    await renderPage();
+    await screen.findByText('Coverage by owner');
+    expect(screen.queryByText('Plans and API traffic')).not.toBeInTheDocument();
+  });
+
   it('lists coverage per owner and per system, worst first', async () => {
     await renderPage();
 

@@ -10,6 +10,7 @@ import Grid from '@material-ui/core/Grid';
 import { CoverageTable } from './CoverageTable';
 import { PosturesTable } from './PosturesTable';
 import { SummaryTiles } from './SummaryTiles';
+import { PlanFitTable } from './PlanFitTable';
 import { useSummary } from './useSummary';
 
 /**
@@ -69,6 +70,11 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
             defaultKind="system"
             emptyText="No API entity is part of a system."
           />
+        </Grid>
+      ) : null}
+      {summary.plans?.length ? (
+        <Grid item xs={12}>
+          <PlanFitTable plans={summary.plans} />
         </Grid>
       ) : null}
       <Grid item xs={12}>

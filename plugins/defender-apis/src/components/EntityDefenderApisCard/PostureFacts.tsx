@@ -4,7 +4,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { AlertsList } from './AlertsList';
-import { formatCalls, plural } from './format';
+import { planTrafficText, plural } from './format';
 import { RecommendationsList } from './RecommendationsList';
 
 const useStyles = makeStyles(theme => ({
@@ -64,35 +64,6 @@ function planText(posture: ApiPosture): ReactNode {
   return `On${plan.subPlan ? ` (plan ${plan.subPlan})` : ''}${where}`;
 }
 
-/**
- * How the subscription's API traffic of the last 30 days fits its plan, e.g. `1.25M of 1M
- * calls in P1 — exceeds the plan; move to P2`. Undefined when the backend could not tell.
- */
-function trafficText(posture: ApiPosture): string | undefined {
-  const traffic = posture.plan?.enabled ? posture.plan.traffic : undefined;
-  if (!traffic) return undefined;
-  const of =
-    traffic.entitlement !== undefined
-      ? ` of ${formatCalls(traffic.entitlement)}`
-      : '';
-  const inPlan = posture.plan?.subPlan ? ` in ${posture.plan.subPlan}` : '';
-  const calls = `${formatCalls(
-    traffic.requestsLast30Days,
-  )}${of} calls${inPlan}`;
-  switch (traffic.verdict) {
-    case 'exceeds':
-      return `${calls} — exceeds the plan${
-        traffic.suggestedPlan ? `; move to ${traffic.suggestedPlan}` : ''
-      }`;
-    case 'smallerPlanFits':
-      return `${calls} — fits a smaller plan${
-        traffic.suggestedPlan ? ` (${traffic.suggestedPlan})` : ''
-      }`;
-    default:
-      return `${calls} — fits the plan`;
-  }
-}
-
 function alertsText(posture: ApiPosture): string {
   const { active, bySeverity } = posture.alerts;
   if (active === 0) return 'No active alerts';
@@ -132,7 +103,7 @@ export const PostureFacts = (props: { posture: ApiPosture }) => {
   rows.push(['Onboarding', onboardingText(posture)]);
   const plan = planText(posture);
   if (plan) rows.push(['Defender for APIs plan', plan]);
-  const traffic = trafficText(posture);
+  const traffic = planTrafficText(posture.plan);
   if (traffic) rows.push(['API traffic (30 days)', traffic]);
   if (hasEndpointData) {
     rows.push([

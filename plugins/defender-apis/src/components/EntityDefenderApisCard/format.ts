@@ -4,6 +4,7 @@
  */
 import { parseEntityRef } from '@backstage/catalog-model';
 import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
+import { PlanInfo } from '@defender-apis/plugin-defender-apis-common';
 
 /** `1 endpoint`, `2 endpoints`. */
 export function plural(count: number, word: string): string {
@@ -82,4 +83,36 @@ export function errorMessage(error: Error): string {
     return (cause as { message: string }).message;
   }
   return error.message;
+}
+
+/**
+ * How a subscription's API traffic of the last 30 days fits its plan, e.g. `1.25M of 1M calls
+ * in P1 — exceeds the plan; move to P2`. Undefined when the plan is off or the backend could
+ * not tell.
+ */
+export function planTrafficText(
+  plan: PlanInfo | undefined,
+): string | undefined {
+  const traffic = plan?.enabled ? plan.traffic : undefined;
+  if (!traffic) return undefined;
+  const of =
+    traffic.entitlement !== undefined
+      ? ` of ${formatCalls(traffic.entitlement)}`
+      : '';
+  const inPlan = plan?.subPlan ? ` in ${plan.subPlan}` : '';
+  const calls = `${formatCalls(
+    traffic.requestsLast30Days,
+  )}${of} calls${inPlan}`;
+  switch (traffic.verdict) {
+    case 'exceeds':
+      return `${calls} — exceeds the plan${
+        traffic.suggestedPlan ? `; move to ${traffic.suggestedPlan}` : ''
+      }`;
+    case 'smallerPlanFits':
+      return `${calls} — fits a smaller plan${
+        traffic.suggestedPlan ? ` (${traffic.suggestedPlan})` : ''
+      }`;
+    default:
+      return `${calls} — fits the plan`;
+  }
 }
