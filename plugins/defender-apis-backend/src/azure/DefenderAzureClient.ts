@@ -280,50 +280,42 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
   }
 
   private credential(tenantId?: string): TokenCredential {
-    const key = tenantId ?? '';
-    let credential = this.credentials.get(key);
-    if (!credential) {
-      credential = createCredential(this.config.credential, tenantId);
-      this.credentials.set(key, credential);
-    }
-    return credential;
+    return cached(this.credentials, (tenantId ?? '').toLowerCase(), () =>
+      createCredential(this.config.credential, tenantId),
+    );
   }
 
   private security(subscriptionId: string, tenantId?: string): SecurityCenter {
-    const key = clientKey(subscriptionId, tenantId);
-    let client = this.securityClients.get(key);
-    if (!client) {
-      client = new SecurityCenter(this.credential(tenantId), subscriptionId, {
-        endpoint: this.config.resourceManagerEndpoint,
-      });
-      this.securityClients.set(key, client);
-    }
-    return client;
+    return cached(this.securityClients, clientKey(subscriptionId, tenantId), () =>
+      new SecurityCenter(this.credential(tenantId), subscriptionId, this.clientOptions()),
+    );
   }
 
   private apim(subscriptionId: string, tenantId?: string): ApiManagementClient {
-    const key = clientKey(subscriptionId, tenantId);
-    let client = this.apimClients.get(key);
-    if (!client) {
-      client = new ApiManagementClient(this.credential(tenantId), subscriptionId, {
-        endpoint: this.config.resourceManagerEndpoint,
-      });
-      this.apimClients.set(key, client);
-    }
-    return client;
+    return cached(this.apimClients, clientKey(subscriptionId, tenantId), () =>
+      new ApiManagementClient(this.credential(tenantId), subscriptionId, this.clientOptions()),
+    );
   }
 
   private monitor(subscriptionId: string, tenantId?: string): MonitorClient {
-    const key = clientKey(subscriptionId, tenantId);
-    let client = this.monitorClients.get(key);
-    if (!client) {
-      client = new MonitorClient(this.credential(tenantId), subscriptionId, {
-        endpoint: this.config.resourceManagerEndpoint,
-      });
-      this.monitorClients.set(key, client);
-    }
-    return client;
+    return cached(this.monitorClients, clientKey(subscriptionId, tenantId), () =>
+      new MonitorClient(this.credential(tenantId), subscriptionId, this.clientOptions()),
+    );
   }
+
+  private clientOptions() {
+    return { endpoint: this.config.resourceManagerEndpoint };
+  }
+}
+
+/** The value of `key` in `map`, made by `make` the first time it is asked for. */
+function cached<T>(map: Map<string, T>, key: string, make: () => T): T {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }
 
 /**
