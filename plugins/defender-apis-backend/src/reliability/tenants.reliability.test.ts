@@ -73,18 +73,19 @@ describe('reliability: services in another tenant', () => {
     ),
   ];
 
-  it('reads each subscription with a token of its own tenant', async () => {
-    h = await startHarness({
-      emulator,
-      entities: entities(),
-      services: [PAYMENTS, EDGE, RETAIL_IN_B],
-    });
+  /** The retail API's posture after a refresh with these services configured. */
+  async function loyaltyAfterRefresh(services: Array<typeof RETAIL>) {
+    h = await startHarness({ emulator, entities: entities(), services });
     await h.runScheduledRefresh();
-    const loyalty = (
+    return (
       await h.request
         .get(posturePath('loyalty-api'))
         .set('Authorization', asUser('paula'))
     ).body;
+  }
+
+  it('reads each subscription with a token of its own tenant', async () => {
+    const loyalty = await loyaltyAfterRefresh([PAYMENTS, EDGE, RETAIL_IN_B]);
     expect(loyalty).toEqual(
       expect.objectContaining({ status: 'notOnboarded', stale: false }),
     );
@@ -93,17 +94,7 @@ describe('reliability: services in another tenant', () => {
   });
 
   it('shows the tenant mismatch as an error when the service does not name its tenant', async () => {
-    h = await startHarness({
-      emulator,
-      entities: entities(),
-      services: [PAYMENTS, EDGE, RETAIL],
-    });
-    await h.runScheduledRefresh();
-    const loyalty = (
-      await h.request
-        .get(posturePath('loyalty-api'))
-        .set('Authorization', asUser('paula'))
-    ).body;
+    const loyalty = await loyaltyAfterRefresh([PAYMENTS, EDGE, RETAIL]);
     expect(loyalty.status).toBe('error');
     expect(loyalty.reason).toContain('401');
     expect(emulator.requests().some(r => r.status === 401)).toBe(true);
