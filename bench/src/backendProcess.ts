@@ -20,7 +20,9 @@ export interface MemorySample {
 /** Reads VmRSS and VmHWM of a process from /proc/PID/status. */
 export function readMemory(pid: number): MemorySample {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  const kb = (key: string) =>
+    Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) *
+    1024;
   return { rss: kb('VmRSS'), peakRss: kb('VmHWM') };
 }
 
@@ -61,13 +63,22 @@ export class BackendProcess {
   /** The bench's own client for control calls (sign-in, catalog, scheduler). */
   readonly http: HttpClient;
 
-  private constructor(private readonly group: ProcessGroup, readonly url: string, logFile: string) {
+  private constructor(
+    private readonly group: ProcessGroup,
+    readonly url: string,
+    logFile: string,
+  ) {
     this.log = new LogTail(logFile);
     this.http = new HttpClient(url, { maxSockets: 4 });
   }
 
   /** Starts the backend with app-config.yaml and `configFile` on `port`, trusting the CA given. */
-  static start(options: { configFile: string; port: number; caFile: string; logFile: string }): BackendProcess {
+  static start(options: {
+    configFile: string;
+    port: number;
+    caFile: string;
+    logFile: string;
+  }): BackendProcess {
     const group = ProcessGroup.start(
       'backend',
       options.logFile,
@@ -75,10 +86,14 @@ export class BackendProcess {
       [
         '--enable-source-maps',
         '--require',
-        require.resolve('@backstage/cli-node/config/nodeTransform.cjs', { paths: [BACKEND_DIR] }),
+        require.resolve('@backstage/cli-node/config/nodeTransform.cjs', {
+          paths: [BACKEND_DIR],
+        }),
         'src/index.ts',
-        '--config', path.join(REPO_ROOT, 'app-config.yaml'),
-        '--config', options.configFile,
+        '--config',
+        path.join(REPO_ROOT, 'app-config.yaml'),
+        '--config',
+        options.configFile,
       ],
       {
         cwd: BACKEND_DIR,
@@ -91,7 +106,11 @@ export class BackendProcess {
         },
       },
     );
-    return new BackendProcess(group, `http://localhost:${options.port}`, options.logFile);
+    return new BackendProcess(
+      group,
+      `http://localhost:${options.port}`,
+      options.logFile,
+    );
   }
 
   /** Process id of the backend's Node process. */
@@ -109,8 +128,12 @@ export class BackendProcess {
     await until(
       'the backend to be ready',
       async () => {
-        if (!this.running) throw new Error(`the backend exited; see ${this.log.file}`);
-        const res = await this.http.request('GET', '/.backstage/health/v1/readiness');
+        if (!this.running)
+          throw new Error(`the backend exited; see ${this.log.file}`);
+        const res = await this.http.request(
+          'GET',
+          '/.backstage/health/v1/readiness',
+        );
         return res.status === 200 ? true : undefined;
       },
       { timeoutMs, intervalMs: 1000 },
@@ -123,7 +146,10 @@ export class BackendProcess {
       headers: { 'x-requested-with': 'XMLHttpRequest' },
       body: {},
     });
-    if (res.status !== 200) throw new Error(`Guest sign-in answered ${res.status}: ${res.body.slice(0, 300)}`);
+    if (res.status !== 200)
+      throw new Error(
+        `Guest sign-in answered ${res.status}: ${res.body.slice(0, 300)}`,
+      );
     return JSON.parse(res.body).backstageIdentity.token;
   }
 

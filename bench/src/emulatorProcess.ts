@@ -25,16 +25,24 @@ export class EmulatorProcess {
   ) {}
 
   /** Starts the emulator with the scenario file and page size given, on `port` or a free one. */
-  static async start(options: { scenarioFile: string; pageSize: number; logFile: string; port?: number }): Promise<EmulatorProcess> {
+  static async start(options: {
+    scenarioFile: string;
+    pageSize: number;
+    logFile: string;
+    port?: number;
+  }): Promise<EmulatorProcess> {
     const group = ProcessGroup.start(
       'ARM emulator',
       options.logFile,
       process.execPath,
       [
         path.join(REPO_ROOT, 'packages/arm-emulator/bin/arm-emulator'),
-        '--port', String(options.port ?? 0),
-        '--scenario', options.scenarioFile,
-        '--page-size', String(options.pageSize),
+        '--port',
+        String(options.port ?? 0),
+        '--scenario',
+        options.scenarioFile,
+        '--page-size',
+        String(options.pageSize),
       ],
       { cwd: REPO_ROOT, env: process.env },
     );
@@ -48,7 +56,10 @@ export class EmulatorProcess {
     const match = /listening on (https:\/\/\S+) \(CA: (.+)\)/.exec(line.text);
     if (!match) throw new Error(`Unexpected emulator start line: ${line.text}`);
     const [, url, caFile] = match;
-    const admin = new HttpClient(url, { ca: fs.readFileSync(caFile, 'utf8'), maxSockets: 2 });
+    const admin = new HttpClient(url, {
+      ca: fs.readFileSync(caFile, 'utf8'),
+      maxSockets: 2,
+    });
     return new EmulatorProcess(group, admin, url, caFile);
   }
 
@@ -61,14 +72,22 @@ export class EmulatorProcess {
    * Stops this emulator and starts another on the same port with another scenario, as when
    * Azure changes under a running backend (which keeps its endpoint and CA).
    */
-  async restart(options: { scenarioFile: string; pageSize: number; logFile: string }): Promise<EmulatorProcess> {
+  async restart(options: {
+    scenarioFile: string;
+    pageSize: number;
+    logFile: string;
+  }): Promise<EmulatorProcess> {
     await this.stop();
     return EmulatorProcess.start({ ...options, port: this.port });
   }
 
   /** The ARM requests logged since the last clear (at most {@link EMULATOR_LOG_LIMIT}). */
   async requests(): Promise<RecordedRequest[]> {
-    return (await this.admin.getJson<{ requests: RecordedRequest[] }>('/_admin/requests')).requests;
+    return (
+      await this.admin.getJson<{ requests: RecordedRequest[] }>(
+        '/_admin/requests',
+      )
+    ).requests;
   }
 
   /** Empties the request log. */
@@ -92,8 +111,16 @@ export class EmulatorProcess {
     await this.group.stop();
   }
 
-  private async expect(method: string, route: string, status: number, body?: unknown): Promise<void> {
+  private async expect(
+    method: string,
+    route: string,
+    status: number,
+    body?: unknown,
+  ): Promise<void> {
     const res = await this.admin.request(method, route, { body });
-    if (res.status !== status) throw new Error(`Emulator ${method} ${route} answered ${res.status}: ${res.body}`);
+    if (res.status !== status)
+      throw new Error(
+        `Emulator ${method} ${route} answered ${res.status}: ${res.body}`,
+      );
   }
 }

@@ -1,4 +1,8 @@
-import { apimApiId, generateScenario, Scenario } from '@defender-apis/arm-emulator';
+import {
+  apimApiId,
+  generateScenario,
+  Scenario,
+} from '@defender-apis/arm-emulator';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -9,7 +13,10 @@ export const MAX_SUBSCRIPTIONS = 3;
 /** Entities added after the first refresh, whose first views are counted. */
 export const FIRST_VIEW_ENTITIES = 20;
 /** Groups owning the generated APIs; the guest's own team is one of them. */
-const OWNER_GROUPS = ['team-payments', ...Array.from({ length: 19 }, (_, i) => `bench-team-${i + 2}`)];
+const OWNER_GROUPS = [
+  'team-payments',
+  ...Array.from({ length: 19 }, (_, i) => `bench-team-${i + 2}`),
+];
 const APIS_PER_SYSTEM = 50;
 const DOMAINS = 5;
 const LIFECYCLES = ['production', 'production', 'experimental', 'deprecated'];
@@ -37,7 +44,11 @@ export interface BenchFixture {
   entityNames: string[];
   /** Names of the late entities. */
   lateEntityNames: string[];
-  services: Array<{ name: string; subscriptionId: string; resourceGroup: string }>;
+  services: Array<{
+    name: string;
+    subscriptionId: string;
+    resourceGroup: string;
+  }>;
   subscriptions: number;
 }
 
@@ -51,25 +62,45 @@ export function writeFixture(size: number, dir: string): BenchFixture {
   fs.mkdirSync(dir, { recursive: true });
   const serviceCount = Math.max(1, Math.round(size / APIS_PER_SERVICE));
   const subscriptions = Math.min(MAX_SUBSCRIPTIONS, serviceCount);
-  const withNewApis = generateScenario({ apis: size + FIRST_VIEW_ENTITIES, services: serviceCount, subscriptions });
+  const withNewApis = generateScenario({
+    apis: size + FIRST_VIEW_ENTITIES,
+    services: serviceCount,
+    subscriptions,
+  });
   const scenario = withoutApis(withNewApis, size);
 
   const services = scenario.subscriptions.flatMap(sub =>
-    sub.services.map(s => ({ name: s.name, subscriptionId: sub.subscriptionId, resourceGroup: s.resourceGroup })),
+    sub.services.map(s => ({
+      name: s.name,
+      subscriptionId: sub.subscriptionId,
+      resourceGroup: s.resourceGroup,
+    })),
   );
   // generateScenario names APIs gen-api-1..N, spread round-robin; index them back by name.
   const apiIds = new Map<string, string>();
   for (const sub of withNewApis.subscriptions) {
     for (const service of sub.services) {
       for (const api of service.apis) {
-        apiIds.set(api.name, apimApiId(sub.subscriptionId, service.resourceGroup, service.name, api.name));
+        apiIds.set(
+          api.name,
+          apimApiId(
+            sub.subscriptionId,
+            service.resourceGroup,
+            service.name,
+            api.name,
+          ),
+        );
       }
     }
   }
   const apiEntity = (i: number) => {
     const armId = apiIds.get(`gen-api-${i}`);
-    if (!armId) throw new Error(`The generated scenario has no API gen-api-${i}`);
-    const system = i % 4 === 0 ? undefined : `bench-system-${Math.ceil(i / APIS_PER_SYSTEM)}`;
+    if (!armId)
+      throw new Error(`The generated scenario has no API gen-api-${i}`);
+    const system =
+      i % 4 === 0
+        ? undefined
+        : `bench-system-${Math.ceil(i / APIS_PER_SYSTEM)}`;
     return {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'API',
@@ -83,12 +114,14 @@ export function writeFixture(size: number, dir: string): BenchFixture {
         lifecycle: LIFECYCLES[i % LIFECYCLES.length],
         owner: OWNER_GROUPS[i % OWNER_GROUPS.length],
         ...(system ? { system } : {}),
-        definition: 'openapi: 3.0.0\ninfo: { title: bench, version: "1" }\npaths: {}\n',
+        definition:
+          'openapi: 3.0.0\ninfo: { title: bench, version: "1" }\npaths: {}\n',
       },
     };
   };
 
-  const indexes = (from: number, count: number) => Array.from({ length: count }, (_, k) => from + k);
+  const indexes = (from: number, count: number) =>
+    Array.from({ length: count }, (_, k) => from + k);
   const systems = Math.ceil(size / APIS_PER_SYSTEM);
   const catalog = [
     ...indexes(1, DOMAINS).map(d => ({
@@ -101,7 +134,10 @@ export function writeFixture(size: number, dir: string): BenchFixture {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'System',
       metadata: { name: `bench-system-${s}` },
-      spec: { owner: OWNER_GROUPS[s % OWNER_GROUPS.length], domain: `bench-domain-${(s % DOMAINS) + 1}` },
+      spec: {
+        owner: OWNER_GROUPS[s % OWNER_GROUPS.length],
+        domain: `bench-domain-${(s % DOMAINS) + 1}`,
+      },
     })),
     ...OWNER_GROUPS.filter(g => g.startsWith('bench-')).map(g => ({
       apiVersion: 'backstage.io/v1alpha1',
@@ -120,7 +156,10 @@ export function writeFixture(size: number, dir: string): BenchFixture {
   fs.writeFileSync(scenarioFile, JSON.stringify(scenario));
   fs.writeFileSync(scenarioWithNewApisFile, JSON.stringify(withNewApis));
   fs.writeFileSync(catalogFile, yamlDocuments(catalog));
-  fs.writeFileSync(lateCatalogFile, '# The bench writes 20 API entities here for the first-view measure.\n');
+  fs.writeFileSync(
+    lateCatalogFile,
+    '# The bench writes 20 API entities here for the first-view measure.\n',
+  );
   return {
     size,
     dir,
@@ -142,12 +181,20 @@ export function writeFixture(size: number, dir: string): BenchFixture {
  */
 function withoutApis(scenario: Scenario, keep: number): Scenario {
   const copy = structuredClone(scenario);
-  const dropped = (name: string) => Number(/^gen-api-(\d+)$/.exec(name)?.[1] ?? 0) > keep;
+  const dropped = (name: string) =>
+    Number(/^gen-api-(\d+)$/.exec(name)?.[1] ?? 0) > keep;
   for (const sub of copy.subscriptions) {
     const droppedIds: string[] = [];
     for (const service of sub.services) {
       for (const api of service.apis.filter(a => dropped(a.name))) {
-        droppedIds.push(apimApiId(sub.subscriptionId, service.resourceGroup, service.name, api.name).toLowerCase());
+        droppedIds.push(
+          apimApiId(
+            sub.subscriptionId,
+            service.resourceGroup,
+            service.name,
+            api.name,
+          ).toLowerCase(),
+        );
       }
       service.apis = service.apis.filter(a => !dropped(a.name));
     }
@@ -155,10 +202,18 @@ function withoutApis(scenario: Scenario, keep: number): Scenario {
       const id = resourceId.toLowerCase();
       return droppedIds.some(d => id === d || id.startsWith(`${d}/`));
     };
-    sub.alerts = sub.alerts?.filter(a => !(a.azureResourceIds ?? []).some(concerns));
+    sub.alerts = sub.alerts?.filter(
+      a => !(a.azureResourceIds ?? []).some(concerns),
+    );
     sub.assessments = sub.assessments?.filter(a => !concerns(a.resourceId));
   }
-  return { ...copy, name: `${copy.name}-without-new`, description: `${copy.description ?? copy.name} (the last ${FIRST_VIEW_ENTITIES} not created yet)` };
+  return {
+    ...copy,
+    name: `${copy.name}-without-new`,
+    description: `${
+      copy.description ?? copy.name
+    } (the last ${FIRST_VIEW_ENTITIES} not created yet)`,
+  };
 }
 
 /** A multi-document YAML file; JSON is YAML, so each document is one line of JSON. */
@@ -171,7 +226,10 @@ function yamlDocuments(documents: unknown[]): string {
  * generated catalog instead of the sample one, the fixture's APIM services, the emulator as
  * ARM, and a refresh frequency of a day so that refreshes only run when the bench triggers them.
  */
-export function backendConfig(fixture: BenchFixture, options: { port: number; emulatorUrl: string }) {
+export function backendConfig(
+  fixture: BenchFixture,
+  options: { port: number; emulatorUrl: string },
+) {
   return {
     backend: {
       baseUrl: `http://localhost:${options.port}`,
@@ -183,15 +241,30 @@ export function backendConfig(fixture: BenchFixture, options: { port: number; em
       // from reprocessing all of them again during the measurements.
       processingInterval: '1h',
       locations: [
-        { type: 'file', target: fixture.catalogFile, rules: [{ allow: ['API', 'System', 'Domain', 'Group'] }] },
+        {
+          type: 'file',
+          target: fixture.catalogFile,
+          rules: [{ allow: ['API', 'System', 'Domain', 'Group'] }],
+        },
         // Empty until the first-view measure adds its entities and refreshes this location.
-        { type: 'file', target: fixture.lateCatalogFile, rules: [{ allow: ['API'] }] },
+        {
+          type: 'file',
+          target: fixture.lateCatalogFile,
+          rules: [{ allow: ['API'] }],
+        },
         // The guest user and its team (team-payments), so that owner checks see a real identity.
-        { type: 'file', target: path.resolve(__dirname, '../../examples/org.yaml'), rules: [{ allow: ['User', 'Group'] }] },
+        {
+          type: 'file',
+          target: path.resolve(__dirname, '../../examples/org.yaml'),
+          rules: [{ allow: ['User', 'Group'] }],
+        },
       ],
     },
     defenderApis: {
-      azure: { resourceManagerEndpoint: options.emulatorUrl, credential: { type: 'emulator' } },
+      azure: {
+        resourceManagerEndpoint: options.emulatorUrl,
+        credential: { type: 'emulator' },
+      },
       apiManagement: { services: fixture.services },
       // String form, as app-config.yaml's: either form replaces a string, but objects merge key by key.
       refresh: { frequency: '1d', timeout: '30m' },

@@ -32,7 +32,10 @@ export class HttpClient {
 
   constructor(baseUrl: string, options: HttpClientOptions = {}) {
     this.base = new URL(baseUrl);
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets: options.maxSockets ?? 16,
+    };
     this.agent =
       this.base.protocol === 'https:'
         ? new https.Agent({ ...agentOptions, ca: options.ca })
@@ -47,8 +50,12 @@ export class HttpClient {
     options: { headers?: Record<string, string>; body?: unknown } = {},
   ): Promise<TimedResponse> {
     const url = new URL(path, this.base);
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    const payload =
+      options.body === undefined ? undefined : JSON.stringify(options.body);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...options.headers,
+    };
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
@@ -56,19 +63,29 @@ export class HttpClient {
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const started = performance.now();
-      const req = transport.request(url, { method, headers, agent: this.agent, timeout: this.timeoutMs }, res => {
-        const chunks: Buffer[] = [];
-        res.on('data', chunk => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-            ms: performance.now() - started,
-          }),
-        );
-        res.on('error', reject);
-      });
-      req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname} took longer than ${this.timeoutMs} ms`)));
+      const req = transport.request(
+        url,
+        { method, headers, agent: this.agent, timeout: this.timeoutMs },
+        res => {
+          const chunks: Buffer[] = [];
+          res.on('data', chunk => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+              ms: performance.now() - started,
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(
+          new Error(
+            `${method} ${url.pathname} took longer than ${this.timeoutMs} ms`,
+          ),
+        ),
+      );
       req.on('error', reject);
       req.end(payload);
     });
@@ -78,7 +95,9 @@ export class HttpClient {
   async getJson<T>(path: string, headers?: Record<string, string>): Promise<T> {
     const res = await this.request('GET', path, { headers });
     if (res.status < 200 || res.status > 299) {
-      throw new Error(`GET ${path} answered ${res.status}: ${res.body.slice(0, 300)}`);
+      throw new Error(
+        `GET ${path} answered ${res.status}: ${res.body.slice(0, 300)}`,
+      );
     }
     return JSON.parse(res.body) as T;
   }

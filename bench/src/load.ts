@@ -55,7 +55,15 @@ export async function runLoad(
   plan: LoadPlan,
 ): Promise<Map<string, RouteStats>> {
   const warmup = Math.max(plan.warmupPerRoute, plan.concurrency);
-  await loop(client, headers, routes, plan.concurrency, warmup * routes.length, plan.maxMs, 0);
+  await loop(
+    client,
+    headers,
+    routes,
+    plan.concurrency,
+    warmup * routes.length,
+    plan.maxMs,
+    0,
+  );
   const latencies = await loop(
     client,
     headers,
@@ -66,7 +74,9 @@ export async function runLoad(
     // Measured items start after the warm-up ones, so they are not answered from a warm cache.
     warmup,
   );
-  return new Map(routes.map((route, r) => [route.name, statsOf(route.name, latencies[r])]));
+  return new Map(
+    routes.map((route, r) => [route.name, statsOf(route.name, latencies[r])]),
+  );
 }
 
 interface Outcome {
@@ -98,7 +108,11 @@ async function loop(
       try {
         const res = await client.request('GET', path, { headers });
         const ok = res.status >= 200 && res.status < 300;
-        outcomes[r].push({ ms: res.ms, status: res.status, ...(ok ? {} : { body: res.body.slice(0, 300) }) });
+        outcomes[r].push({
+          ms: res.ms,
+          status: res.status,
+          ...(ok ? {} : { body: res.body.slice(0, 300) }),
+        });
       } catch (error) {
         outcomes[r].push({ ms: NaN, status: 0, body: String(error) });
       }
@@ -113,13 +127,16 @@ function statsOf(route: string, outcomes: Outcome[]): RouteStats {
   const failed = outcomes.filter(o => !(o.status >= 200 && o.status < 300));
   const sorted = ok.map(o => o.ms).sort((a, b) => a - b);
   const failures: Record<string, number> = {};
-  for (const f of failed) failures[String(f.status)] = (failures[String(f.status)] ?? 0) + 1;
+  for (const f of failed)
+    failures[String(f.status)] = (failures[String(f.status)] ?? 0) + 1;
   return {
     route,
     samples: ok.length,
     errors: failed.length,
     failures,
-    ...(failed[0] ? { firstFailure: `${failed[0].status} ${failed[0].body ?? ''}` } : {}),
+    ...(failed[0]
+      ? { firstFailure: `${failed[0].status} ${failed[0].body ?? ''}` }
+      : {}),
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
     max: sorted[sorted.length - 1] ?? NaN,

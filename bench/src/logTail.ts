@@ -43,22 +43,36 @@ export class LogTail {
    */
   async waitFor(
     pattern: RegExp,
-    options: { since: number; timeoutMs: number; failure?: RegExp; stillRunning?: () => boolean; what: string },
+    options: {
+      since: number;
+      timeoutMs: number;
+      failure?: RegExp;
+      stillRunning?: () => boolean;
+      what: string;
+    },
   ): Promise<LogLine> {
     const deadline = Date.now() + options.timeoutMs;
     for (;;) {
       this.read();
       for (const line of this.lines.slice(options.since)) {
         if (options.failure?.test(line.text)) {
-          throw new Error(`${options.what}: ${line.text.slice(0, 600)} (log: ${this.file})`);
+          throw new Error(
+            `${options.what}: ${line.text.slice(0, 600)} (log: ${this.file})`,
+          );
         }
         if (pattern.test(line.text)) return line;
       }
       if (options.stillRunning && !options.stillRunning()) {
-        throw new Error(`${options.what}: the process exited (log: ${this.file})`);
+        throw new Error(
+          `${options.what}: the process exited (log: ${this.file})`,
+        );
       }
       if (Date.now() > deadline) {
-        throw new Error(`${options.what}: timed out after ${Math.round(options.timeoutMs / 1000)} s (log: ${this.file})`);
+        throw new Error(
+          `${options.what}: timed out after ${Math.round(
+            options.timeoutMs / 1000,
+          )} s (log: ${this.file})`,
+        );
       }
       await sleep(100);
     }
@@ -84,7 +98,11 @@ export class LogTail {
       for (const raw of parts) {
         const clean = raw.replace(ANSI, '');
         const stamp = TIMESTAMP.exec(clean)?.[1];
-        this.lines.push({ text: clean, time: stamp ? Date.parse(stamp) : now, index: this.lines.length });
+        this.lines.push({
+          text: clean,
+          time: stamp ? Date.parse(stamp) : now,
+          index: this.lines.length,
+        });
       }
     } finally {
       fs.closeSync(fd);

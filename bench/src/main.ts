@@ -1,6 +1,11 @@
 import { parseBenchArgs, USAGE } from './options';
 import { killAllGroups } from './processGroup';
-import { emptyResults, formatHeading, formatTable, writeResults } from './report';
+import {
+  emptyResults,
+  formatHeading,
+  formatTable,
+  writeResults,
+} from './report';
 import { runSize } from './sizeRun';
 
 /**
@@ -36,8 +41,12 @@ export async function main(argv: string[]): Promise<number> {
     const label = `[bench ${size.toLocaleString('en-US')}]`;
     const sizeStarted = Date.now();
     try {
-      results.sizes[size] = await runSize(size, options, message => console.log(`${label} ${message}`));
-      console.log(`${label} done in ${((Date.now() - sizeStarted) / 1000).toFixed(0)} s`);
+      results.sizes[size] = await runSize(size, options, message =>
+        console.log(`${label} ${message}`),
+      );
+      console.log(
+        `${label} done in ${((Date.now() - sizeStarted) / 1000).toFixed(0)} s`,
+      );
     } catch (error) {
       results.errors[size] = (error as Error).message;
       console.error(`${label} broke: ${(error as Error).stack ?? error}`);
@@ -49,8 +58,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   console.log(`\n${formatHeading(results)}\n`);
-  if (Object.keys(results.sizes).length > 0) console.log(`${formatTable(results)}\n`);
-  for (const [size, message] of Object.entries(results.errors)) console.log(`Size ${size} could not be measured: ${message}`);
-  console.log(`Results: ${options.outFile} (${((Date.now() - started) / 60_000).toFixed(1)} min)`);
+  if (Object.keys(results.sizes).length > 0)
+    console.log(`${formatTable(results)}\n`);
+  for (const [size, message] of Object.entries(results.errors))
+    console.log(`Size ${size} could not be measured: ${message}`);
+  console.log(
+    `Results: ${options.outFile} (${((Date.now() - started) / 60_000).toFixed(
+      1,
+    )} min)`,
+  );
   return Object.keys(results.errors).length === 0 ? 0 : 1;
 }

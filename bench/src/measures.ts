@@ -70,7 +70,16 @@ export function belowMeasure(
   max: number,
   detail?: Record<string, unknown>,
 ): Measure {
-  return { label, unit, value: round(value), baseline: null, ratio: null, goal: `< ${max} ${unit}`, met: value < max, detail };
+  return {
+    label,
+    unit,
+    value: round(value),
+    baseline: null,
+    ratio: null,
+    goal: `< ${max} ${unit}`,
+    met: value < max,
+    detail,
+  };
 }
 
 /** A latency comparison: p99 of our route over p99 of the catalog's, at most `maxRatio`. */
@@ -102,7 +111,12 @@ export function latencyRatioMeasure(
 }
 
 /** ARM requests of one full refresh against the per-entity baseline of 3 per API. */
-export function refreshArmMeasure(requests: number, apis: number, isLowerBound: boolean, breakdown: Record<string, number>): Measure {
+export function refreshArmMeasure(
+  requests: number,
+  apis: number,
+  isLowerBound: boolean,
+  breakdown: Record<string, number>,
+): Measure {
   const baseline = apis * GOALS.perEntityArmRequests;
   const ratio = requests / baseline;
   return {
@@ -111,9 +125,14 @@ export function refreshArmMeasure(requests: number, apis: number, isLowerBound: 
     value: requests,
     baseline,
     ratio: round(ratio, 4),
-    goal: `>= ${GOALS.refreshArmReduction}x fewer than the baseline (ratio <= ${1 / GOALS.refreshArmReduction})`,
+    goal: `>= ${GOALS.refreshArmReduction}x fewer than the baseline (ratio <= ${
+      1 / GOALS.refreshArmReduction
+    })`,
     met: !isLowerBound && ratio <= 1 / GOALS.refreshArmReduction,
-    detail: { ...(isLowerBound ? { lowerBound: true } : {}), byKind: breakdown },
+    detail: {
+      ...(isLowerBound ? { lowerBound: true } : {}),
+      byKind: breakdown,
+    },
   };
 }
 
@@ -121,7 +140,11 @@ export function refreshArmMeasure(requests: number, apis: number, isLowerBound: 
 export function firstViewMeasure(
   requests: number,
   entities: number,
-  detail: { byKind: Record<string, number>; postureStatuses: Record<string, number>; secondsSinceLastRefresh: number },
+  detail: {
+    byKind: Record<string, number>;
+    postureStatuses: Record<string, number>;
+    secondsSinceLastRefresh: number;
+  },
 ): Measure {
   const baseline = entities * GOALS.perEntityArmRequests;
   return {
@@ -144,16 +167,16 @@ export function armRequestKinds(paths: string[]): Record<string, number> {
     const kind = lower.includes('/apicollections')
       ? 'apiCollections'
       : lower.includes('/pricings')
-        ? 'pricings'
-        : lower.includes('/alerts')
-          ? 'alerts'
-          : lower.includes('/assessments')
-            ? 'assessments'
-            : /\/apis(\/|$)/.test(lower)
-              ? 'apis'
-              : /\/service\/[^/]+$/.test(lower)
-                ? 'service'
-                : 'other';
+      ? 'pricings'
+      : lower.includes('/alerts')
+      ? 'alerts'
+      : lower.includes('/assessments')
+      ? 'assessments'
+      : /\/apis(\/|$)/.test(lower)
+      ? 'apis'
+      : /\/service\/[^/]+$/.test(lower)
+      ? 'service'
+      : 'other';
     kinds[kind] = (kinds[kind] ?? 0) + 1;
   }
   return kinds;

@@ -61,24 +61,47 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   });
   if (values.help) return 'help';
   const smoke = values.smoke ?? false;
-  const sizes = (values.sizes ?? (smoke ? '100' : '100,1000,10000')).split(',').map(s => {
-    const n = Number(s.trim().replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < 20) throw new Error(`--sizes takes whole numbers of at least 20, found "${s}"`);
-    return n;
-  });
+  const sizes = (values.sizes ?? (smoke ? '100' : '100,1000,10000'))
+    .split(',')
+    .map(s => {
+      const n = Number(s.trim().replace(/_/g, ''));
+      if (!Number.isInteger(n) || n < 20)
+        throw new Error(
+          `--sizes takes whole numbers of at least 20, found "${s}"`,
+        );
+      return n;
+    });
   const pageSize = Number(values['page-size'] ?? 100);
   if (!Number.isInteger(pageSize) || pageSize < 1) {
-    throw new Error(`--page-size takes a whole number of at least 1, found "${values['page-size']}"`);
+    throw new Error(
+      `--page-size takes a whole number of at least 1, found "${values['page-size']}"`,
+    );
   }
   const load: LoadSizes = smoke
-    ? { card: { 1: 30, 16: 64, 64: 128 }, lists: { 1: 20, 8: 32 }, warmup: 5, maxMsPerRun: 20_000 }
-    : { card: { 1: 400, 16: 1600, 64: 3200 }, lists: { 1: 200, 8: 400 }, warmup: 30, maxMsPerRun: 180_000 };
+    ? {
+        card: { 1: 30, 16: 64, 64: 128 },
+        lists: { 1: 20, 8: 32 },
+        warmup: 5,
+        maxMsPerRun: 20_000,
+      }
+    : {
+        card: { 1: 400, 16: 1600, 64: 3200 },
+        lists: { 1: 200, 8: 400 },
+        warmup: 30,
+        maxMsPerRun: 180_000,
+      };
   return {
     sizes,
     smoke,
     pageSize,
     load,
-    outFile: path.resolve(values.out ?? path.join(REPO_ROOT, smoke ? '.cache/bench/smoke.json' : 'bench/results/latest.json')),
+    outFile: path.resolve(
+      values.out ??
+        path.join(
+          REPO_ROOT,
+          smoke ? '.cache/bench/smoke.json' : 'bench/results/latest.json',
+        ),
+    ),
     workDir: path.join(REPO_ROOT, '.cache/bench', smoke ? 'smoke' : 'run'),
   };
 }

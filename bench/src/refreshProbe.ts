@@ -79,7 +79,9 @@ export async function measureRefresh(
   })();
   // RSS over time: the trigger reaches the scheduler's next poll (up to 5 s later), so the
   // figure before the refresh is the last sample before the plugin logs its start.
-  const rss: Array<{ at: number; rss: number }> = [{ at: Date.now(), rss: readMemory(backend.pid).rss }];
+  const rss: Array<{ at: number; rss: number }> = [
+    { at: Date.now(), rss: readMemory(backend.pid).rss },
+  ];
   const sampler = setInterval(() => {
     try {
       rss.push({ at: Date.now(), rss: readMemory(backend.pid).rss });
@@ -90,20 +92,39 @@ export async function measureRefresh(
 
   try {
     await triggerRefresh(backend, token);
-    const wait = { timeoutMs, failure: REFRESH_FAILED, stillRunning: () => backend.running };
-    const started = await backend.log.waitFor(REFRESH_STARTED, { ...wait, since: mark, what: 'the triggered refresh to start' });
+    const wait = {
+      timeoutMs,
+      failure: REFRESH_FAILED,
+      stillRunning: () => backend.running,
+    };
+    const started = await backend.log.waitFor(REFRESH_STARTED, {
+      ...wait,
+      since: mark,
+      what: 'the triggered refresh to start',
+    });
     // The kernel's peak catches what 50 ms samples miss; it starts from here, a moment late.
     const kernelPeak = resetPeakRss(backend.pid);
-    const done = await backend.log.waitFor(REFRESH_DONE, { ...wait, since: started.index, what: 'the refresh to finish' });
+    const done = await backend.log.waitFor(REFRESH_DONE, {
+      ...wait,
+      since: started.index,
+      what: 'the refresh to finish',
+    });
     const after = readMemory(backend.pid);
     const before = [...rss].reverse().find(r => r.at <= started.time) ?? rss[0];
-    const sampledPeak = Math.max(...rss.filter(r => r.at >= started.time).map(r => r.rss), after.rss);
+    const sampledPeak = Math.max(
+      ...rss.filter(r => r.at >= started.time).map(r => r.rss),
+      after.rss,
+    );
     polling = false;
     await poller;
-    const during = samples.filter(s => s.sentAt <= done.time && s.sentAt + s.ms >= started.time);
+    const during = samples.filter(
+      s => s.sentAt <= done.time && s.sentAt + s.ms >= started.time,
+    );
     const failedHealth = during.filter(s => s.status !== 200);
     if (failedHealth.length > 0) {
-      throw new Error(`The health route failed ${failedHealth.length} times during the refresh (status ${failedHealth[0].status})`);
+      throw new Error(
+        `The health route failed ${failedHealth.length} times during the refresh (status ${failedHealth[0].status})`,
+      );
     }
     const requests = await emulator.requests();
     return {
@@ -130,14 +151,26 @@ export async function measureRefresh(
 }
 
 /** Asks the scheduler to run the refresh now; waits while a run is still going. */
-async function triggerRefresh(backend: BackendProcess, token: string): Promise<void> {
+async function triggerRefresh(
+  backend: BackendProcess,
+  token: string,
+): Promise<void> {
   const headers = { authorization: `Bearer ${token}` };
   for (let attempt = 0; ; attempt++) {
-    const res = await backend.http.request('POST', `${TASK_ROUTE}/${TASK_ID}/trigger`, { headers });
+    const res = await backend.http.request(
+      'POST',
+      `${TASK_ROUTE}/${TASK_ID}/trigger`,
+      { headers },
+    );
     if (res.status === 200) return;
     // 409: a run is in progress (e.g. the one at start-up); it will end.
     if (res.status !== 409 || attempt > 600) {
-      throw new Error(`Triggering ${TASK_ID} answered ${res.status}: ${res.body.slice(0, 300)}`);
+      throw new Error(
+        `Triggering ${TASK_ID} answered ${res.status}: ${res.body.slice(
+          0,
+          300,
+        )}`,
+      );
     }
     await sleep(1000);
   }
@@ -147,7 +180,10 @@ async function triggerRefresh(backend: BackendProcess, token: string): Promise<v
  * Waits until the refresh the plugin schedules at start-up (5 s after start, possibly over a
  * partial catalog) has ended, so that it does not overlap a measured one.
  */
-export async function waitForStartupRefresh(backend: BackendProcess, timeoutMs: number): Promise<void> {
+export async function waitForStartupRefresh(
+  backend: BackendProcess,
+  timeoutMs: number,
+): Promise<void> {
   const first = await backend.log.waitFor(REFRESH_STARTED, {
     since: 0,
     timeoutMs,
@@ -157,10 +193,20 @@ export async function waitForStartupRefresh(backend: BackendProcess, timeoutMs: 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const started = backend.log.find(REFRESH_STARTED, first.index).length;
-    const ended = backend.log.find(REFRESH_DONE, first.index).length + backend.log.find(REFRESH_FAILED, first.index).length;
+    const ended =
+      backend.log.find(REFRESH_DONE, first.index).length +
+      backend.log.find(REFRESH_FAILED, first.index).length;
     if (ended >= started) return;
-    if (!backend.running) throw new Error(`The backend exited during its start-up refresh (log: ${backend.log.file})`);
-    if (Date.now() > deadline) throw new Error(`The start-up refresh did not end within ${Math.round(timeoutMs / 1000)} s`);
+    if (!backend.running)
+      throw new Error(
+        `The backend exited during its start-up refresh (log: ${backend.log.file})`,
+      );
+    if (Date.now() > deadline)
+      throw new Error(
+        `The start-up refresh did not end within ${Math.round(
+          timeoutMs / 1000,
+        )} s`,
+      );
     await sleep(500);
   }
 }

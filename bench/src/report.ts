@@ -9,8 +9,19 @@ import { SizeResult } from './sizeRun';
 export interface BenchResults {
   date: string;
   smoke: boolean;
-  machine: { cpus: number; cpuModel: string; memoryMb: number; node: string; platform: string };
-  settings: { sizes: number[]; emulatorPageSize: number; database: string; load: BenchOptions['load'] };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryMb: number;
+    node: string;
+    platform: string;
+  };
+  settings: {
+    sizes: number[];
+    emulatorPageSize: number;
+    database: string;
+    load: BenchOptions['load'];
+  };
   /** Per size, every measure as { value, baseline, ratio, goal, met } with details. */
   sizes: Record<string, SizeResult>;
   /** Sizes that could not be measured, with why. */
@@ -47,21 +58,28 @@ export function writeResults(file: string, results: BenchResults): void {
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 }
 
-const thousands = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
+const thousands = (n: number) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 const ms = (n: number) => (n >= 100 ? thousands(Math.round(n)) : n.toFixed(1));
 
 /** The main figure of a measure, as shown in its table cell. */
 function cell(m: Measure): string {
   const verdict = m.met ? 'ok' : 'MISS';
   if (m.unit === 'requests' && m.baseline !== null) {
-    const fewer = m.value > 0 ? `${thousands(Math.round(m.baseline / m.value))}x fewer` : 'none';
+    const fewer =
+      m.value > 0
+        ? `${thousands(Math.round(m.baseline / m.value))}x fewer`
+        : 'none';
     const bound = m.detail?.lowerBound ? '>=' : '';
     return m.label.startsWith('ARM requests per full refresh')
       ? `${bound}${thousands(m.value)} (${fewer}) ${verdict}`
       : `${thousands(m.value)} of max ${thousands(m.baseline)} ${verdict}`;
   }
-  if (m.baseline !== null) return `${ms(m.value)} vs ${ms(m.baseline)} = ${m.ratio}x ${verdict}`;
-  return `${m.unit === 'MB' ? m.value.toFixed(0) : ms(m.value)} ${m.unit} ${verdict}`;
+  if (m.baseline !== null)
+    return `${ms(m.value)} vs ${ms(m.baseline)} = ${m.ratio}x ${verdict}`;
+  return `${m.unit === 'MB' ? m.value.toFixed(0) : ms(m.value)} ${
+    m.unit
+  } ${verdict}`;
 }
 
 /** The p50 line under a latency comparison. */
@@ -76,19 +94,40 @@ function p50Cell(m: Measure): string {
  */
 export function formatTable(results: BenchResults): string {
   const sizes = Object.keys(results.sizes);
-  const rows: string[][] = [['measure', ...sizes.map(s => `${thousands(Number(s))} APIs`), 'goal']];
-  const first = (key: string) => sizes.map(s => results.sizes[s].measures[key as keyof SizeResult['measures']]).find(Boolean);
+  const rows: string[][] = [
+    ['measure', ...sizes.map(s => `${thousands(Number(s))} APIs`), 'goal'],
+  ];
+  const first = (key: string) =>
+    sizes
+      .map(s => results.sizes[s].measures[key as keyof SizeResult['measures']])
+      .find(Boolean);
   for (const key of MEASURE_KEYS) {
     const sample = first(key);
     if (!sample) continue;
     const of = (s: string) => results.sizes[s].measures[key];
-    rows.push([sample.label, ...sizes.map(s => (of(s) ? cell(of(s)!) : '-')), sample.goal]);
+    rows.push([
+      sample.label,
+      ...sizes.map(s => (of(s) ? cell(of(s)!) : '-')),
+      sample.goal,
+    ]);
     if (sample.unit === 'ms' && sample.baseline !== null) {
-      rows.push(['  p50 ours vs theirs (ms)', ...sizes.map(s => (of(s) ? p50Cell(of(s)!) : '-')), '']);
+      rows.push([
+        '  p50 ours vs theirs (ms)',
+        ...sizes.map(s => (of(s) ? p50Cell(of(s)!) : '-')),
+        '',
+      ]);
     }
   }
-  rows.push(['Catalog ingestion (s)', ...sizes.map(s => results.sizes[s].info.catalogIngestSeconds.toFixed(1)), '']);
-  rows.push(['First full refresh (ms)', ...sizes.map(s => ms(results.sizes[s].info.firstFullRefreshMs)), '']);
+  rows.push([
+    'Catalog ingestion (s)',
+    ...sizes.map(s => results.sizes[s].info.catalogIngestSeconds.toFixed(1)),
+    '',
+  ]);
+  rows.push([
+    'First full refresh (ms)',
+    ...sizes.map(s => ms(results.sizes[s].info.firstFullRefreshMs)),
+    '',
+  ]);
   rows.push([
     'Goals met',
     ...sizes.map(s => {
@@ -97,17 +136,33 @@ export function formatTable(results: BenchResults): string {
     }),
     '',
   ]);
-  const widths = rows[0].map((_, c) => Math.max(...rows.map(r => (r[c] ?? '').length)));
-  const line = (r: string[]) => r.map((v, c) => (v ?? '').padEnd(widths[c])).join('  ').trimEnd();
-  return [line(rows[0]), widths.map(w => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  const widths = rows[0].map((_, c) =>
+    Math.max(...rows.map(r => (r[c] ?? '').length)),
+  );
+  const line = (r: string[]) =>
+    r
+      .map((v, c) => (v ?? '').padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(rows[0]),
+    widths.map(w => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
 /** A heading for the table: when, where, how. */
 export function formatHeading(results: BenchResults): string {
   const { machine, settings } = results;
   return [
-    `Defender for APIs catalog-scale benchmark${results.smoke ? ' (smoke)' : ''}, ${results.date}`,
-    `${machine.cpus} x ${machine.cpuModel}, ${thousands(machine.memoryMb)} MB, Node ${machine.node}, ${settings.database}, emulator page size ${settings.emulatorPageSize}`,
+    `Defender for APIs catalog-scale benchmark${
+      results.smoke ? ' (smoke)' : ''
+    }, ${results.date}`,
+    `${machine.cpus} x ${machine.cpuModel}, ${thousands(
+      machine.memoryMb,
+    )} MB, Node ${machine.node}, ${settings.database}, emulator page size ${
+      settings.emulatorPageSize
+    }`,
     'Latency cells: p99 ours vs the catalog route it is compared with (ms) = ratio; "p50" rows the same at p50.',
   ].join('\n');
 }

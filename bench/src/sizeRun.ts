@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BackendProcess, freePort } from './backendProcess';
-import { refreshFileLocation, waitForApiEntities, waitForEntitiesByName } from './catalogControl';
+import {
+  refreshFileLocation,
+  waitForApiEntities,
+  waitForEntitiesByName,
+} from './catalogControl';
 import { EmulatorProcess } from './emulatorProcess';
 import { backendConfig, BenchFixture, writeFixture } from './fixture';
 import { HttpClient } from './httpClient';
@@ -17,7 +21,11 @@ import {
   refreshArmMeasure,
 } from './measures';
 import { BenchOptions, CARD_CONCURRENCY, LIST_CONCURRENCY } from './options';
-import { measureRefresh, RefreshRun, waitForStartupRefresh } from './refreshProbe';
+import {
+  measureRefresh,
+  RefreshRun,
+  waitForStartupRefresh,
+} from './refreshProbe';
 import { sleep } from './wait';
 
 const MB = 1024 * 1024;
@@ -53,11 +61,17 @@ interface Stack {
  * Runs every measure at one catalog size against a fresh emulator and a fresh backend, and
  * stops both at the end whatever happened.
  */
-export async function runSize(size: number, options: BenchOptions, progress: Progress): Promise<SizeResult> {
+export async function runSize(
+  size: number,
+  options: BenchOptions,
+  progress: Progress,
+): Promise<SizeResult> {
   const dir = path.join(options.workDir, String(size));
   fs.rmSync(dir, { recursive: true, force: true });
   const fixture = writeFixture(size, dir);
-  progress(`${size} API entities over ${fixture.services.length} APIM services in ${fixture.subscriptions} subscriptions (files in ${dir})`);
+  progress(
+    `${size} API entities over ${fixture.services.length} APIM services in ${fixture.subscriptions} subscriptions (files in ${dir})`,
+  );
 
   const emulator = await EmulatorProcess.start({
     scenarioFile: fixture.scenarioFile,
@@ -68,24 +82,52 @@ export async function runSize(size: number, options: BenchOptions, progress: Pro
   try {
     const port = await freePort();
     const configFile = path.join(dir, 'backend-config.yaml');
-    fs.writeFileSync(configFile, JSON.stringify(backendConfig(fixture, { port, emulatorUrl: emulator.url }), null, 2));
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify(
+        backendConfig(fixture, { port, emulatorUrl: emulator.url }),
+        null,
+        2,
+      ),
+    );
     const startedAt = Date.now();
-    const backend = BackendProcess.start({ configFile, port, caFile: emulator.caFile, logFile: path.join(dir, 'backend.log') });
+    const backend = BackendProcess.start({
+      configFile,
+      port,
+      caFile: emulator.caFile,
+      logFile: path.join(dir, 'backend.log'),
+    });
     stack.backend = backend;
-    progress(`backend starting on :${port} (pid ${backend.pid}, log ${backend.log.file})`);
+    progress(
+      `backend starting on :${port} (pid ${backend.pid}, log ${backend.log.file})`,
+    );
     await backend.waitUntilReady(5 * 60_000);
     const backendStartSeconds = (Date.now() - startedAt) / 1000;
-    const ingestMs = await waitForApiEntities(backend, () => backend.guestToken(), size, Math.max(10 * 60_000, size * 200), served =>
-      progress(`catalog: ${served} of ${size} API entities`),
+    const ingestMs = await waitForApiEntities(
+      backend,
+      () => backend.guestToken(),
+      size,
+      Math.max(10 * 60_000, size * 200),
+      served => progress(`catalog: ${served} of ${size} API entities`),
     );
-    progress(`backend ready in ${backendStartSeconds.toFixed(1)} s, catalog ingested in ${(ingestMs / 1000).toFixed(1)} s`);
+    progress(
+      `backend ready in ${backendStartSeconds.toFixed(
+        1,
+      )} s, catalog ingested in ${(ingestMs / 1000).toFixed(1)} s`,
+    );
 
     const refreshes = await refreshPhase(stack as Stack, fixture, progress);
     const measures: SizeResult['measures'] = {
       ...refreshes.measures,
       ...(await cardMeasures(backend, fixture, options, progress)),
       ...(await listMeasures(backend, options, progress)),
-      'firstViews.armRequests': await firstViewPhase(stack as Stack, fixture, options, refreshes.lastEndedAt, progress),
+      'firstViews.armRequests': await firstViewPhase(
+        stack as Stack,
+        fixture,
+        options,
+        refreshes.lastEndedAt,
+        progress,
+      ),
     };
     return {
       size,
@@ -109,22 +151,56 @@ export async function runSize(size: number, options: BenchOptions, progress: Pro
  * Waits for the start-up refresh, runs one full refresh to fill the store and warm up, then
  * measures one refresh as is and one with 100 ms added to every ARM request.
  */
-async function refreshPhase({ backend, emulator }: Stack, fixture: BenchFixture, progress: Progress) {
+async function refreshPhase(
+  { backend, emulator }: Stack,
+  fixture: BenchFixture,
+  progress: Progress,
+) {
   const timeoutMs = Math.max(5 * 60_000, fixture.size * 120);
   await waitForStartupRefresh(backend, timeoutMs);
-  const first = await measureRefresh(backend, emulator, await backend.guestToken(), timeoutMs);
-  progress(`first full refresh: ${first.wallMs} ms, ${first.armRequests} ARM requests`);
-  const plain = await measureRefresh(backend, emulator, await backend.guestToken(), timeoutMs);
-  progress(`refresh: ${plain.wallMs} ms, ${plain.armRequests} ARM requests, longest health answer ${plain.longestHealthMs.toFixed(1)} ms`);
+  const first = await measureRefresh(
+    backend,
+    emulator,
+    await backend.guestToken(),
+    timeoutMs,
+  );
+  progress(
+    `first full refresh: ${first.wallMs} ms, ${first.armRequests} ARM requests`,
+  );
+  const plain = await measureRefresh(
+    backend,
+    emulator,
+    await backend.guestToken(),
+    timeoutMs,
+  );
+  progress(
+    `refresh: ${plain.wallMs} ms, ${
+      plain.armRequests
+    } ARM requests, longest health answer ${plain.longestHealthMs.toFixed(
+      1,
+    )} ms`,
+  );
 
-  await emulator.addFault({ match: { pathPattern: '.*' }, effect: { delayMs: GOALS.addedArmLatencyMs } });
+  await emulator.addFault({
+    match: { pathPattern: '.*' },
+    effect: { delayMs: GOALS.addedArmLatencyMs },
+  });
   let slow: RefreshRun;
   try {
-    slow = await measureRefresh(backend, emulator, await backend.guestToken(), timeoutMs);
+    slow = await measureRefresh(
+      backend,
+      emulator,
+      await backend.guestToken(),
+      timeoutMs,
+    );
   } finally {
     await emulator.clearFaults();
   }
-  progress(`refresh with ${GOALS.addedArmLatencyMs} ms per ARM request: ${slow.wallMs} ms, longest health answer ${slow.longestHealthMs.toFixed(1)} ms`);
+  progress(
+    `refresh with ${GOALS.addedArmLatencyMs} ms per ARM request: ${
+      slow.wallMs
+    } ms, longest health answer ${slow.longestHealthMs.toFixed(1)} ms`,
+  );
   const measures: SizeResult['measures'] = {
     ...refreshMeasures(plain, fixture),
     'refresh.wallTimeWithArmLatency': belowMeasure(
@@ -158,10 +234,21 @@ async function refreshPhase({ backend, emulator }: Stack, fixture: BenchFixture,
  * PostureRefresher.ts) are not what is measured; a refresh's own reads serve first views until
  * the next refresh.
  */
-async function firstViewPhase(stack: Stack, fixture: BenchFixture, options: BenchOptions, lastRefreshEndedAt: number, progress: Progress) {
-  const untilCold = FIRST_VIEWS_AFTER_REFRESH_MS - (Date.now() - lastRefreshEndedAt);
+async function firstViewPhase(
+  stack: Stack,
+  fixture: BenchFixture,
+  options: BenchOptions,
+  lastRefreshEndedAt: number,
+  progress: Progress,
+) {
+  const untilCold =
+    FIRST_VIEWS_AFTER_REFRESH_MS - (Date.now() - lastRefreshEndedAt);
   if (untilCold > 0) {
-    progress(`waiting ${Math.ceil(untilCold / 1000)} s, so that first views come ${FIRST_VIEWS_AFTER_REFRESH_MS / 1000} s after the last refresh`);
+    progress(
+      `waiting ${Math.ceil(untilCold / 1000)} s, so that first views come ${
+        FIRST_VIEWS_AFTER_REFRESH_MS / 1000
+      } s after the last refresh`,
+    );
     await sleep(untilCold);
   }
   stack.emulator = await stack.emulator.restart({
@@ -169,16 +256,41 @@ async function firstViewPhase(stack: Stack, fixture: BenchFixture, options: Benc
     pageSize: options.pageSize,
     logFile: path.join(fixture.dir, 'emulator-with-new-apis.log'),
   });
-  return firstViews(stack.backend, stack.emulator, fixture, lastRefreshEndedAt, progress);
+  return firstViews(
+    stack.backend,
+    stack.emulator,
+    fixture,
+    lastRefreshEndedAt,
+    progress,
+  );
 }
 
-function refreshMeasures(run: RefreshRun, fixture: BenchFixture): SizeResult['measures'] {
+function refreshMeasures(
+  run: RefreshRun,
+  fixture: BenchFixture,
+): SizeResult['measures'] {
   return {
-    'refresh.armRequests': refreshArmMeasure(run.armRequests, fixture.size, run.armRequestsIsLowerBound, run.armRequestKinds),
-    'refresh.wallTime': belowMeasure('Full refresh wall time', 'ms', run.wallMs, GOALS.refreshWallMs),
-    'refresh.longestHealthAnswer': belowMeasure('Longest health answer during a refresh', 'ms', run.longestHealthMs, GOALS.longestHealthMs, {
-      samples: run.healthSamples,
-    }),
+    'refresh.armRequests': refreshArmMeasure(
+      run.armRequests,
+      fixture.size,
+      run.armRequestsIsLowerBound,
+      run.armRequestKinds,
+    ),
+    'refresh.wallTime': belowMeasure(
+      'Full refresh wall time',
+      'ms',
+      run.wallMs,
+      GOALS.refreshWallMs,
+    ),
+    'refresh.longestHealthAnswer': belowMeasure(
+      'Longest health answer during a refresh',
+      'ms',
+      run.longestHealthMs,
+      GOALS.longestHealthMs,
+      {
+        samples: run.healthSamples,
+      },
+    ),
     'refresh.memoryGrowth': belowMeasure(
       'Backend RSS growth over one refresh (peak - before)',
       'MB',
@@ -205,20 +317,43 @@ function gcd(a: number, b: number): number {
 }
 
 /** Card route vs the catalog's by-name route over the same entities, at 1, 16 and 64 clients. */
-async function cardMeasures(backend: BackendProcess, fixture: BenchFixture, options: BenchOptions, progress: Progress) {
+async function cardMeasures(
+  backend: BackendProcess,
+  fixture: BenchFixture,
+  options: BenchOptions,
+  progress: Progress,
+) {
   const name = spread(fixture.entityNames);
   const routes: LoadRoute[] = [
-    { name: 'card', path: i => `/api/defender-apis/posture/api/default/${name(i)}` },
-    { name: 'byName', path: i => `/api/catalog/entities/by-name/api/default/${name(i)}` },
+    {
+      name: 'card',
+      path: i => `/api/defender-apis/posture/api/default/${name(i)}`,
+    },
+    {
+      name: 'byName',
+      path: i => `/api/catalog/entities/by-name/api/default/${name(i)}`,
+    },
   ];
   const measures: SizeResult['measures'] = {};
   for (const concurrency of CARD_CONCURRENCY) {
-    const stats = await load(backend, routes, concurrency, options.load.card[concurrency], options);
+    const stats = await load(
+      backend,
+      routes,
+      concurrency,
+      options.load.card[concurrency],
+      options,
+    );
     const card = stats.get('card')!;
     const byName = stats.get('byName')!;
-    progress(`card at ${concurrency} clients: p50/p99 ${fmt(card)} ms vs by-name ${fmt(byName)} ms`);
+    progress(
+      `card at ${concurrency} clients: p50/p99 ${fmt(card)} ms vs by-name ${fmt(
+        byName,
+      )} ms`,
+    );
     measures[`card.c${concurrency}` as MeasureKey] = latencyRatioMeasure(
-      `Card p99 vs catalog by-name p99, ${concurrency} client${concurrency > 1 ? 's' : ''}`,
+      `Card p99 vs catalog by-name p99, ${concurrency} client${
+        concurrency > 1 ? 's' : ''
+      }`,
       card,
       byName,
       GOALS.cardVsByName,
@@ -229,21 +364,42 @@ async function cardMeasures(backend: BackendProcess, fixture: BenchFixture, opti
 }
 
 /** Summary and filtered list routes vs the catalog's entity-facets, at 1 and 8 clients. */
-async function listMeasures(backend: BackendProcess, options: BenchOptions, progress: Progress) {
+async function listMeasures(
+  backend: BackendProcess,
+  options: BenchOptions,
+  progress: Progress,
+) {
   const routes: LoadRoute[] = [
     { name: 'summary', path: () => '/api/defender-apis/summary' },
-    { name: 'list', path: () => '/api/defender-apis/posture?status=atRisk&limit=50' },
+    {
+      name: 'list',
+      path: () => '/api/defender-apis/posture?status=atRisk&limit=50',
+    },
     { name: 'facets', path: () => '/api/catalog/entity-facets?facet=kind' },
   ];
   const measures: SizeResult['measures'] = {};
   for (const concurrency of LIST_CONCURRENCY) {
-    const stats = await load(backend, routes, concurrency, options.load.lists[concurrency], options);
+    const stats = await load(
+      backend,
+      routes,
+      concurrency,
+      options.load.lists[concurrency],
+      options,
+    );
     const facets = stats.get('facets')!;
     for (const route of ['summary', 'list'] as const) {
       const ours = stats.get(route)!;
-      progress(`${route} at ${concurrency} clients: p50/p99 ${fmt(ours)} ms vs entity-facets ${fmt(facets)} ms`);
+      progress(
+        `${route} at ${concurrency} clients: p50/p99 ${fmt(
+          ours,
+        )} ms vs entity-facets ${fmt(facets)} ms`,
+      );
       measures[`${route}.c${concurrency}` as MeasureKey] = latencyRatioMeasure(
-        `${route === 'summary' ? 'Summary' : 'List (atRisk, 50)'} p99 vs entity-facets p99, ${concurrency} client${concurrency > 1 ? 's' : ''}`,
+        `${
+          route === 'summary' ? 'Summary' : 'List (atRisk, 50)'
+        } p99 vs entity-facets p99, ${concurrency} client${
+          concurrency > 1 ? 's' : ''
+        }`,
         ours,
         facets,
         GOALS.listVsFacets,
@@ -261,7 +417,10 @@ async function load(
   requestsPerRoute: number,
   options: BenchOptions,
 ): Promise<Map<string, RouteStats>> {
-  const client = new HttpClient(backend.url, { maxSockets: concurrency, timeoutMs: 120_000 });
+  const client = new HttpClient(backend.url, {
+    maxSockets: concurrency,
+    timeoutMs: 120_000,
+  });
   try {
     const headers = { authorization: `Bearer ${await backend.guestToken()}` };
     const stats = await runLoad(client, headers, routes, {
@@ -271,7 +430,10 @@ async function load(
       maxMs: options.load.maxMsPerRun,
     });
     for (const s of stats.values()) {
-      if (s.samples === 0) throw new Error(`Every request to the ${s.route} route failed: ${s.firstFailure}`);
+      if (s.samples === 0)
+        throw new Error(
+          `Every request to the ${s.route} route failed: ${s.firstFailure}`,
+        );
     }
     return stats;
   } finally {
@@ -280,7 +442,9 @@ async function load(
 }
 
 function fmt(s: RouteStats): string {
-  return `${s.p50.toFixed(1)}/${s.p99.toFixed(1)}${s.errors ? ` (${s.errors} errors)` : ''}`;
+  return `${s.p50.toFixed(1)}/${s.p99.toFixed(1)}${
+    s.errors ? ` (${s.errors} errors)` : ''
+  }`;
 }
 
 /**
@@ -298,25 +462,45 @@ async function firstViews(
   const token = await backend.guestToken();
   fs.writeFileSync(fixture.lateCatalogFile, fixture.lateCatalog);
   await refreshFileLocation(backend, token, fixture.lateCatalogFile);
-  await waitForEntitiesByName(backend, token, fixture.lateEntityNames, 5 * 60_000);
+  await waitForEntitiesByName(
+    backend,
+    token,
+    fixture.lateEntityNames,
+    5 * 60_000,
+  );
   await emulator.clearRequests();
-  const client = new HttpClient(backend.url, { maxSockets: fixture.lateEntityNames.length });
+  const client = new HttpClient(backend.url, {
+    maxSockets: fixture.lateEntityNames.length,
+  });
   try {
     const answers = await Promise.all(
       fixture.lateEntityNames.map(name =>
-        client.request('GET', `/api/defender-apis/posture/api/default/${name}`, { headers: { authorization: `Bearer ${token}` } }),
+        client.request(
+          'GET',
+          `/api/defender-apis/posture/api/default/${name}`,
+          { headers: { authorization: `Bearer ${token}` } },
+        ),
       ),
     );
     const failed = answers.filter(a => a.status !== 200);
-    if (failed.length > 0) throw new Error(`${failed.length} first views failed: ${failed[0].status} ${failed[0].body.slice(0, 300)}`);
+    if (failed.length > 0)
+      throw new Error(
+        `${failed.length} first views failed: ${
+          failed[0].status
+        } ${failed[0].body.slice(0, 300)}`,
+      );
     const statuses: Record<string, number> = {};
     for (const a of answers) {
       const status = String(JSON.parse(a.body).status);
       statuses[status] = (statuses[status] ?? 0) + 1;
     }
     const requests = await emulator.requests();
-    const secondsSinceLastRefresh = Math.round((Date.now() - lastRefreshEndedAt) / 1000);
-    progress(`first views of ${answers.length} entities, ${secondsSinceLastRefresh} s after the last refresh: ${requests.length} ARM requests`);
+    const secondsSinceLastRefresh = Math.round(
+      (Date.now() - lastRefreshEndedAt) / 1000,
+    );
+    progress(
+      `first views of ${answers.length} entities, ${secondsSinceLastRefresh} s after the last refresh: ${requests.length} ARM requests`,
+    );
     return firstViewMeasure(requests.length, answers.length, {
       byKind: armRequestKinds(requests.map(r => r.path)),
       postureStatuses: statuses,

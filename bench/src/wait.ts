@@ -24,7 +24,11 @@ export async function until<T>(
     }
     if (Date.now() - started > timeoutMs) {
       const cause = lastError instanceof Error ? `: ${lastError.message}` : '';
-      throw new Error(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${cause}`);
+      throw new Error(
+        `Timed out after ${Math.round(
+          timeoutMs / 1000,
+        )} s waiting for ${what}${cause}`,
+      );
     }
     await sleep(intervalMs);
   }

@@ -18,7 +18,11 @@ async function openEntity(page: Page, name: string): Promise<Locator> {
   const enter = page.getByRole('button', { name: 'Enter' });
   // The guest sign-in page appears only on the first visit of a browser context.
   await enter.click({ timeout: 5_000 }).catch(() => undefined);
-  const card = page.locator('article, div[class*="MuiCard-root"]', { hasText: 'Defender for APIs' }).last();
+  const card = page
+    .locator('article, div[class*="MuiCard-root"]', {
+      hasText: 'Defender for APIs',
+    })
+    .last();
   await expect(card).toBeVisible();
   return card;
 }
@@ -31,33 +35,53 @@ async function screenshot(card: Locator, name: string) {
 test('a protected API shows its figures', async ({ page }) => {
   const card = await openEntity(page, 'payments-api');
   await expect(card.getByText('Protected', { exact: true })).toBeVisible();
-  await expect(card.getByText('0 of 12 endpoints unauthenticated')).toBeVisible();
+  await expect(
+    card.getByText('0 of 12 endpoints unauthenticated'),
+  ).toBeVisible();
   await expect(card.getByText(/plan P1/)).toBeVisible();
   await expect(card.getByRole('button', { name: 'Onboard' })).toHaveCount(0);
   await screenshot(card, 'card-protected');
 });
 
-test('an at-risk API shows unauthenticated endpoints, sensitive data and alerts by severity', async ({ page }) => {
+test('an at-risk API shows unauthenticated endpoints, sensitive data and alerts by severity', async ({
+  page,
+}) => {
   const card = await openEntity(page, 'checkout-api');
   await expect(card.getByText('At risk', { exact: true })).toBeVisible();
-  await expect(card.getByText('2 of 14 endpoints unauthenticated')).toBeVisible();
-  await expect(card.getByText(/3 endpoints exposing sensitive data · label "Confidential"/)).toBeVisible();
+  await expect(
+    card.getByText('2 of 14 endpoints unauthenticated'),
+  ).toBeVisible();
+  await expect(
+    card.getByText(
+      /3 endpoints exposing sensitive data · label "Confidential"/,
+    ),
+  ).toBeVisible();
   await expect(card.getByText(/1 high/).first()).toBeVisible();
-  await expect(card.getByRole('link', { name: /API endpoints in Azure API Management should be authenticated/ })).toBeVisible();
+  await expect(
+    card.getByRole('link', {
+      name: /API endpoints in Azure API Management should be authenticated/,
+    }),
+  ).toBeVisible();
   await screenshot(card, 'card-at-risk');
 });
 
-test("another team's API shows a disabled Onboard button that says who may onboard it", async ({ page }) => {
+test("another team's API shows a disabled Onboard button that says who may onboard it", async ({
+  page,
+}) => {
   const card = await openEntity(page, 'fx-rates-api');
   await expect(card.getByText('Unprotected', { exact: true })).toBeVisible();
   const button = card.getByRole('button', { name: 'Onboard' });
   await expect(button).toBeDisabled();
   await card.getByTestId('onboard-button-wrapper').hover();
-  await expect(page.getByRole('tooltip')).toHaveText('Only owners (team-checkout) can onboard this API');
+  await expect(page.getByRole('tooltip')).toHaveText(
+    'Only owners (team-checkout) can onboard this API',
+  );
   await screenshot(card, 'card-not-owner');
 });
 
-test("the guest onboards its team's API: dialog, onboarding, then awaiting data", async ({ page }) => {
+test("the guest onboards its team's API: dialog, onboarding, then awaiting data", async ({
+  page,
+}) => {
   const card = await openEntity(page, 'wallet-api');
   await expect(card.getByText('Unprotected', { exact: true })).toBeVisible();
   const button = card.getByRole('button', { name: 'Onboard' });
@@ -70,8 +94,12 @@ test("the guest onboards its team's API: dialog, onboarding, then awaiting data"
   await expect(dialog).toContainText('50 minutes');
   await dialog.getByRole('button', { name: 'Onboard' }).click();
 
-  await expect(card.getByText('Onboarding', { exact: true }).first()).toBeVisible();
-  await expect(card.getByText('Awaiting data', { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(
+    card.getByText('Onboarding', { exact: true }).first(),
+  ).toBeVisible();
+  await expect(card.getByText('Awaiting data', { exact: true })).toBeVisible({
+    timeout: 60_000,
+  });
   await expect(card.getByRole('button', { name: 'Onboard' })).toHaveCount(0);
   await screenshot(card, 'card-awaiting-data');
 });

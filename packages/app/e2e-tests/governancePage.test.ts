@@ -13,17 +13,27 @@ const SCREENSHOTS = path.resolve(__dirname, '../../../docs/screenshots');
 
 test.use({ viewport: { width: 1400, height: 1600 } });
 
-test('the governance page shows every API with its posture, filters and exports them', async ({ page }) => {
+test('the governance page shows every API with its posture, filters and exports them', async ({
+  page,
+}) => {
   await page.goto('/defender-apis');
-  await page.getByRole('button', { name: 'Enter' }).click({ timeout: 5_000 }).catch(() => undefined);
-  await expect(page.getByRole('heading', { name: 'Defender for APIs' }).first()).toBeVisible();
+  await page
+    .getByRole('button', { name: 'Enter' })
+    .click({ timeout: 5_000 })
+    .catch(() => undefined);
+  await expect(
+    page.getByRole('heading', { name: 'Defender for APIs' }).first(),
+  ).toBeVisible();
 
   // The same counts as the backend's summary for this user.
   const summary = await page.evaluate(async () => {
     const auth = await fetch('http://localhost:7007/api/auth/guest/refresh', {
       method: 'POST',
       credentials: 'include',
-      headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+      headers: {
+        'content-type': 'application/json',
+        'x-requested-with': 'XMLHttpRequest',
+      },
       body: '{}',
     }).then(r => r.json());
     const res = await fetch('http://localhost:7007/api/defender-apis/summary', {
@@ -32,13 +42,20 @@ test('the governance page shows every API with its posture, filters and exports 
     return res.json();
   });
   expect(summary.total).toBeGreaterThan(10);
-  await expect(page.getByRole('group', { name: 'APIs' })).toContainText(String(summary.total));
-  await expect(page.getByRole('group', { name: 'At risk' })).toContainText(String(summary.byStatus.atRisk));
+  await expect(page.getByRole('group', { name: 'APIs' })).toContainText(
+    String(summary.total),
+  );
+  await expect(page.getByRole('group', { name: 'At risk' })).toContainText(
+    String(summary.byStatus.atRisk),
+  );
   await expect(page.getByText(`APIs (${summary.total})`)).toBeVisible();
   await expect(page.getByRole('link', { name: 'Checkout API' })).toBeVisible();
 
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'governance-page.png'), fullPage: true });
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, 'governance-page.png'),
+    fullPage: true,
+  });
 
   // The search goes to the backend as q, matching entity names and titles.
   const search = page.getByLabel('Search', { exact: true });
@@ -49,7 +66,9 @@ test('the governance page shows every API with its posture, filters and exports 
   await expect(page.getByText(`APIs (${summary.total})`)).toBeVisible();
 
   await page.getByLabel('Status', { exact: true }).selectOption('atRisk');
-  await expect(page.getByText(`APIs (${summary.byStatus.atRisk})`)).toBeVisible();
+  await expect(
+    page.getByText(`APIs (${summary.byStatus.atRisk})`),
+  ).toBeVisible();
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -1,4 +1,9 @@
-import { generateKeyPairSync, randomBytes, X509Certificate, createPrivateKey } from 'node:crypto';
+import {
+  generateKeyPairSync,
+  randomBytes,
+  X509Certificate,
+  createPrivateKey,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
@@ -26,7 +31,9 @@ const LOCK_TIMEOUT_MS = 60_000;
 
 /** This package's folder, wherever it is installed. */
 export function packageDir(): string {
-  return path.dirname(require.resolve('@defender-apis/arm-emulator/package.json'));
+  return path.dirname(
+    require.resolve('@defender-apis/arm-emulator/package.json'),
+  );
 }
 
 /**
@@ -50,7 +57,9 @@ export function defaultCertDir(): string {
  * @param dir - certificate directory; defaults to {@link defaultCertDir}
  * @public
  */
-export function ensureEmulatorCertificates(dir: string = defaultCertDir()): EmulatorCertificates {
+export function ensureEmulatorCertificates(
+  dir: string = defaultCertDir(),
+): EmulatorCertificates {
   const files: EmulatorCertificates = {
     caFile: path.join(dir, 'ca.pem'),
     certFile: path.join(dir, 'localhost.pem'),
@@ -105,7 +114,11 @@ function readCa(certFile: string, keyFile: string): KeyAndCert | undefined {
     const certPem = fs.readFileSync(certFile, 'utf8');
     const keyPem = fs.readFileSync(keyFile, 'utf8');
     const cert = new X509Certificate(certPem);
-    if (!cert.ca || !stillValid(cert) || !cert.checkPrivateKey(createPrivateKey(keyPem))) {
+    if (
+      !cert.ca ||
+      !stillValid(cert) ||
+      !cert.checkPrivateKey(createPrivateKey(keyPem))
+    ) {
       return undefined;
     }
     return { certPem, keyPem };
@@ -116,7 +129,10 @@ function readCa(certFile: string, keyFile: string): KeyAndCert | undefined {
 
 function stillValid(cert: X509Certificate): boolean {
   const now = Date.now();
-  return Date.parse(cert.validFrom) <= now && Date.parse(cert.validTo) > now + RENEW_MARGIN_MS;
+  return (
+    Date.parse(cert.validFrom) <= now &&
+    Date.parse(cert.validTo) > now + RENEW_MARGIN_MS
+  );
 }
 
 function createCa(): KeyAndCert {
@@ -129,12 +145,20 @@ function createCa(): KeyAndCert {
   cert.setSubject(name);
   cert.setIssuer(name);
   cert.setExtensions([
-    { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
+    {
+      name: 'basicConstraints',
+      cA: true,
+      pathLenConstraint: 0,
+      critical: true,
+    },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
-  return { keyPem: keys.privateKeyPem, certPem: forge.pki.certificateToPem(cert) };
+  return {
+    keyPem: keys.privateKeyPem,
+    certPem: forge.pki.certificateToPem(cert),
+  };
 }
 
 function createLeaf(ca: KeyAndCert): KeyAndCert {
@@ -146,7 +170,12 @@ function createLeaf(ca: KeyAndCert): KeyAndCert {
   cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    {
+      name: 'keyUsage',
+      digitalSignature: true,
+      keyEncipherment: true,
+      critical: true,
+    },
     { name: 'extKeyUsage', serverAuth: true },
     {
       name: 'subjectAltName',
@@ -163,7 +192,10 @@ function createLeaf(ca: KeyAndCert): KeyAndCert {
     },
   ]);
   cert.sign(caKey, forge.md.sha256.create());
-  return { keyPem: keys.privateKeyPem, certPem: forge.pki.certificateToPem(cert) };
+  return {
+    keyPem: keys.privateKeyPem,
+    certPem: forge.pki.certificateToPem(cert),
+  };
 }
 
 /** RSA keys come from node's native generator: forge's pure-JS one takes seconds. */
@@ -190,7 +222,9 @@ function baseCertificate(publicKey: forge.pki.PublicKey, validityDays: number) {
   cert.serialNumber = serial.toString('hex');
   const now = new Date();
   cert.validity.notBefore = new Date(now.getTime() - 3600_000); // tolerate clock skew
-  cert.validity.notAfter = new Date(now.getTime() + validityDays * 24 * 3600_000);
+  cert.validity.notAfter = new Date(
+    now.getTime() + validityDays * 24 * 3600_000,
+  );
   return cert;
 }
 
@@ -218,7 +252,9 @@ function withLock(lockDir: string, fn: () => void): void {
         continue;
       }
       if (Date.now() > deadline) {
-        throw new Error(`Timed out waiting for the certificate lock ${lockDir}`);
+        throw new Error(
+          `Timed out waiting for the certificate lock ${lockDir}`,
+        );
       }
       sleepSync(50);
     }

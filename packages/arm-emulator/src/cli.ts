@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 import { generateScenario } from './scenario/generateScenario';
 import { demoScenario, loadScenarioFile } from './scenario/loadScenario';
 import { Scenario } from './scenario/types';
-import { ArmEmulatorOptions, startArmEmulator } from './server/startArmEmulator';
+import {
+  ArmEmulatorOptions,
+  startArmEmulator,
+} from './server/startArmEmulator';
 
 const USAGE = `Usage: arm-emulator [options]
 
@@ -40,13 +43,15 @@ export function parseCliArgs(argv: string[]): ArmEmulatorOptions | 'help' {
   const int = (name: string, raw: string | undefined, min: number) => {
     if (raw === undefined) return undefined;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got "${raw}"`);
+    if (!Number.isInteger(n) || n < min)
+      throw new Error(`--${name} must be an integer >= ${min}, got "${raw}"`);
     return n;
   };
   const apis = int('generate', values.generate, 1);
   let scenario: Scenario;
   if (apis !== undefined) scenario = generateScenario({ apis });
-  else if (!values.scenario || values.scenario === 'demo') scenario = demoScenario();
+  else if (!values.scenario || values.scenario === 'demo')
+    scenario = demoScenario();
   else scenario = loadScenarioFile(values.scenario);
 
   const pollsUntilDone = int('lro-polls', values['lro-polls'], 0);
@@ -70,7 +75,9 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     options = parseCliArgs(argv);
   } catch (error) {
-    process.stderr.write(`arm-emulator: ${(error as Error).message}\n\n${USAGE}\n`);
+    process.stderr.write(
+      `arm-emulator: ${(error as Error).message}\n\n${USAGE}\n`,
+    );
     process.exitCode = 2;
     return;
   }
@@ -79,7 +86,9 @@ export async function runCli(argv: string[]): Promise<void> {
     return;
   }
   const emulator = await startArmEmulator(options);
-  process.stdout.write(`ARM emulator listening on ${emulator.url} (CA: ${emulator.caFile})\n`);
+  process.stdout.write(
+    `ARM emulator listening on ${emulator.url} (CA: ${emulator.caFile})\n`,
+  );
 
   const stop = () => {
     emulator.close().then(

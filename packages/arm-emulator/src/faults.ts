@@ -115,11 +115,23 @@ export function parseFault(value: unknown): FaultSpec {
           'malformedJson',
         ]);
         const parsed: FaultEffect = {
-          status: e.number('status', { min: 400, max: 599, integer: true }, 'optional'),
-          retryAfterSeconds: e.number('retryAfterSeconds', { min: 0, integer: true }, 'optional'),
+          status: e.number(
+            'status',
+            { min: 400, max: 599, integer: true },
+            'optional',
+          ),
+          retryAfterSeconds: e.number(
+            'retryAfterSeconds',
+            { min: 0, integer: true },
+            'optional',
+          ),
           code: e.string('code', 'optional'),
           message: e.string('message', 'optional'),
-          delayMs: e.number('delayMs', { min: 0, max: 600_000, integer: true }, 'optional'),
+          delayMs: e.number(
+            'delayMs',
+            { min: 0, max: 600_000, integer: true },
+            'optional',
+          ),
           malformedJson: e.boolean('malformedJson', 'optional'),
         };
         if (
@@ -127,7 +139,9 @@ export function parseFault(value: unknown): FaultSpec {
           parsed.delayMs === undefined &&
           !parsed.malformedJson
         ) {
-          problems.push('effect: needs at least one of status, delayMs, malformedJson');
+          problems.push(
+            'effect: needs at least one of status, delayMs, malformedJson',
+          );
         }
         if (parsed.status !== undefined && parsed.malformedJson) {
           problems.push('effect: status and malformedJson exclude each other');
@@ -139,7 +153,12 @@ export function parseFault(value: unknown): FaultSpec {
     if (!match) problems.push('match: expected an object, got nothing');
     if (!effect) problems.push('effect: expected an object, got nothing');
     const times = root.number('times', { min: 1, integer: true }, 'optional');
-    if (match && effect) spec = { match: withoutUndefined(match), effect: withoutUndefined(effect), ...(times ? { times } : {}) };
+    if (match && effect)
+      spec = {
+        match: withoutUndefined(match),
+        effect: withoutUndefined(effect),
+        ...(times ? { times } : {}),
+      };
   }
   if (problems.length > 0 || !spec) {
     throw new FaultValidationError(problems);
@@ -194,12 +213,16 @@ export class FaultStore {
 }
 
 function matches(match: FaultMatch, target: FaultTarget): boolean {
-  if (match.method && match.method.toUpperCase() !== target.method.toUpperCase()) {
+  if (
+    match.method &&
+    match.method.toUpperCase() !== target.method.toUpperCase()
+  ) {
     return false;
   }
   if (match.subscriptionId) {
     const sub = /^\/subscriptions\/([^/]+)/i.exec(target.path)?.[1];
-    if (!sub || sub.toLowerCase() !== match.subscriptionId.toLowerCase()) return false;
+    if (!sub || sub.toLowerCase() !== match.subscriptionId.toLowerCase())
+      return false;
   }
   return pathMatches(match.pathPattern, target.path);
 }
@@ -214,5 +237,7 @@ function pathMatches(pattern: string, path: string): boolean {
 }
 
 function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined),
+  ) as T;
 }

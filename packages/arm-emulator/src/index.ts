@@ -19,7 +19,10 @@ export { demoScenario, loadScenarioFile } from './scenario/loadScenario';
 export { generateScenario } from './scenario/generateScenario';
 export { seededRandom } from './util/seededRandom';
 export type { GenerateScenarioOptions } from './scenario/generateScenario';
-export { parseScenario, ScenarioValidationError } from './scenario/parseScenario';
+export {
+  parseScenario,
+  ScenarioValidationError,
+} from './scenario/parseScenario';
 export * from './scenario/types';
 export { parseFault, FaultValidationError } from './faults';
 export type { Fault, FaultSpec, FaultMatch, FaultEffect } from './faults';

@@ -7,13 +7,22 @@ import { ensureEmulatorCertificates } from './certificates';
  * The environment a child needs to trust the emulator's CA. NODE_EXTRA_CA_CERTS names one
  * file only, so a CA file the caller already trusts is bundled with ours.
  */
-export function environmentTrustingCa(env: NodeJS.ProcessEnv, caFile: string): NodeJS.ProcessEnv {
+export function environmentTrustingCa(
+  env: NodeJS.ProcessEnv,
+  caFile: string,
+): NodeJS.ProcessEnv {
   const existing = env.NODE_EXTRA_CA_CERTS;
   if (!existing || path.resolve(existing) === path.resolve(caFile)) {
     return { ...env, NODE_EXTRA_CA_CERTS: caFile };
   }
   const bundle = path.join(path.dirname(caFile), 'extra-ca-bundle.pem');
-  fs.writeFileSync(bundle, `${fs.readFileSync(existing, 'utf8').trimEnd()}\n${fs.readFileSync(caFile, 'utf8')}`);
+  fs.writeFileSync(
+    bundle,
+    `${fs.readFileSync(existing, 'utf8').trimEnd()}\n${fs.readFileSync(
+      caFile,
+      'utf8',
+    )}`,
+  );
   return { ...env, NODE_EXTRA_CA_CERTS: bundle };
 }
 
@@ -44,7 +53,9 @@ export function runWithArmEmulatorCa(argv: string[]): void {
   process.on('SIGTERM', onTerm);
 
   child.on('error', error => {
-    process.stderr.write(`with-arm-emulator-ca: cannot run ${argv[0]}: ${error.message}\n`);
+    process.stderr.write(
+      `with-arm-emulator-ca: cannot run ${argv[0]}: ${error.message}\n`,
+    );
     process.exit(127);
   });
   child.on('exit', (code, signal) => {

@@ -4,7 +4,11 @@
  * scripts/test-reliability.sh runs this file only when it is set, and says so when not.
  */
 /* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRefreshesOncePerInterval"] }] */
-import { ArmEmulator, RecordedRequest, startArmEmulator } from '@defender-apis/arm-emulator';
+import {
+  ArmEmulator,
+  RecordedRequest,
+  startArmEmulator,
+} from '@defender-apis/arm-emulator';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -15,7 +19,13 @@ jest.setTimeout(600_000);
 
 const PG_URL = process.env.DEFENDER_APIS_TEST_POSTGRES_URL;
 const REPO_ROOT = path.resolve(__dirname, '../../..');
-const YARN = path.join(REPO_ROOT, '.yarn/releases', fs.readdirSync(path.join(REPO_ROOT, '.yarn/releases')).find(f => f.startsWith('yarn-'))!);
+const YARN = path.join(
+  REPO_ROOT,
+  '.yarn/releases',
+  fs
+    .readdirSync(path.join(REPO_ROOT, '.yarn/releases'))
+    .find(f => f.startsWith('yarn-'))!,
+);
 const SUB_A = '11111111-1111-1111-1111-111111111111';
 const REFRESH_SECONDS = 8;
 const REFRESH_TIMEOUT_SECONDS = 20;
@@ -29,16 +39,35 @@ class BackendProcess {
   readonly logFile: string;
   private readonly child: ChildProcess;
 
-  constructor(readonly name: string, readonly port: number, configFile: string, caFile: string) {
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    configFile: string,
+    caFile: string,
+  ) {
     this.logFile = configFile.replace(/\.yaml$/, '.log');
     this.child = spawn(
       process.execPath,
-      [YARN, 'workspace', 'backend', 'start', '--config', '../../app-config.yaml', '--config', configFile],
+      [
+        YARN,
+        'workspace',
+        'backend',
+        'start',
+        '--config',
+        '../../app-config.yaml',
+        '--config',
+        configFile,
+      ],
       {
         cwd: REPO_ROOT,
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile, NODE_ENV: 'development', FORCE_COLOR: '0' },
+        env: {
+          ...process.env,
+          NODE_EXTRA_CA_CERTS: caFile,
+          NODE_ENV: 'development',
+          FORCE_COLOR: '0',
+        },
       },
     );
     const keep = (chunk: Buffer) => {
@@ -79,22 +108,32 @@ class BackendProcess {
   async token(): Promise<string> {
     const res = await fetch(`${this.url}/api/auth/guest/refresh`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+      headers: {
+        'content-type': 'application/json',
+        'x-requested-with': 'XMLHttpRequest',
+      },
       body: '{}',
     });
-    if (!res.ok) throw new Error(`${this.name}: guest sign-in answered ${res.status}`);
+    if (!res.ok)
+      throw new Error(`${this.name}: guest sign-in answered ${res.status}`);
     return (await res.json()).backstageIdentity.token;
   }
 
   async get(pathname: string, token: string) {
-    const res = await fetch(`${this.url}${pathname}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${this.url}${pathname}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     return { status: res.status, body: await res.json() };
   }
 }
 
 const replicas: BackendProcess[] = [];
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
   const started = Date.now();
   let lastError: unknown;
   for (;;) {
@@ -105,8 +144,17 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
       lastError = error;
     }
     if (Date.now() - started > timeoutMs) {
-      const cause = lastError instanceof Error ? `${lastError.message} ${String((lastError as { cause?: unknown }).cause ?? '')}` : '';
-      throw new Error(`Timed out waiting for ${what}${cause ? `: ${cause}` : ''} (replica logs: ${replicas.map(r => r.logFile).join(', ')})`);
+      const cause =
+        lastError instanceof Error
+          ? `${lastError.message} ${String(
+              (lastError as { cause?: unknown }).cause ?? '',
+            )}`
+          : '';
+      throw new Error(
+        `Timed out waiting for ${what}${
+          cause ? `: ${cause}` : ''
+        } (replica logs: ${replicas.map(r => r.logFile).join(', ')})`,
+      );
     }
     await new Promise(resolve => setTimeout(resolve, 500));
   }
@@ -115,7 +163,12 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
 /** Start times of catalog-wide refreshes: each reads subscription A's plan once. */
 function refreshStarts(requests: RecordedRequest[]): number[] {
   return requests
-    .filter(r => r.method === 'GET' && r.path.toLowerCase() === `/subscriptions/${SUB_A}/providers/microsoft.security/pricings/api`)
+    .filter(
+      r =>
+        r.method === 'GET' &&
+        r.path.toLowerCase() ===
+          `/subscriptions/${SUB_A}/providers/microsoft.security/pricings/api`,
+    )
     .map(r => Date.parse(r.timestamp))
     .sort((a, b) => a - b);
 }
@@ -131,9 +184,13 @@ describe('reliability: two backend replicas on one PostgreSQL', () => {
   const tokens: string[] = [];
 
   beforeAll(async () => {
-    emulator = await startArmEmulator({ lro: { pollsUntilDone: 2, retryAfterSeconds: 1 } });
+    emulator = await startArmEmulator({
+      lro: { pollsUntilDone: 2, retryAfterSeconds: 1 },
+    });
     const prefix = `defender_scaleout_${randomBytes(4).toString('hex')}_`;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'defender-apis-scale-out-'));
+    const dir = fs.mkdtempSync(
+      path.join(os.tmpdir(), 'defender-apis-scale-out-'),
+    );
     const configs = [7111, 7112].map((port, i) => {
       const configFile = path.join(dir, `replica-${i}.yaml`);
       fs.writeFileSync(
@@ -147,7 +204,10 @@ describe('reliability: two backend replicas on one PostgreSQL', () => {
           defenderApis: {
             azure: { resourceManagerEndpoint: emulator.url },
             // String form: it replaces app-config.yaml's 30m whole (objects would merge key by key).
-            refresh: { frequency: `${REFRESH_SECONDS}s`, timeout: `${REFRESH_TIMEOUT_SECONDS}s` },
+            refresh: {
+              frequency: `${REFRESH_SECONDS}s`,
+              timeout: `${REFRESH_TIMEOUT_SECONDS}s`,
+            },
           },
         }),
       );
@@ -156,13 +216,39 @@ describe('reliability: two backend replicas on one PostgreSQL', () => {
     // A rolling start, as deployments do: Backstage's plugins migrate their databases at start-up,
     // and two replicas migrating one fresh database at once make one of them fail.
     for (const { name, port, configFile } of configs) {
-      const replica = new BackendProcess(name, port, configFile, emulator.caFile);
+      const replica = new BackendProcess(
+        name,
+        port,
+        configFile,
+        emulator.caFile,
+      );
       replicas.push(replica);
-      await until(`${name} to start`, async () => ((await fetch(`${replica.url}/.backstage/health/v1/readiness`)).ok ? true : undefined), 240_000);
+      await until(
+        `${name} to start`,
+        async () =>
+          (
+            await fetch(`${replica.url}/.backstage/health/v1/readiness`)
+          ).ok
+            ? true
+            : undefined,
+        240_000,
+      );
       const token = await replica.token();
       tokens.push(token);
       // Its catalog has read the sample APIs.
-      await until(`${name}'s catalog`, async () => ((await replica.get('/api/catalog/entities/by-name/api/default/wallet-api', token)).status === 200 ? true : undefined), 120_000);
+      await until(
+        `${name}'s catalog`,
+        async () =>
+          (
+            await replica.get(
+              '/api/catalog/entities/by-name/api/default/wallet-api',
+              token,
+            )
+          ).status === 200
+            ? true
+            : undefined,
+        120_000,
+      );
     }
   });
 
@@ -177,10 +263,13 @@ describe('reliability: two backend replicas on one PostgreSQL', () => {
     const starts = refreshStarts(emulator.requests()).filter(t => t >= from);
     // Not one refresh per replica: a second scheduler would start refreshes well inside the interval.
     expect(starts.length).toBeGreaterThanOrEqual(2);
-    expect(starts.length).toBeLessThanOrEqual(Math.ceil(windowSeconds / REFRESH_SECONDS) + 1);
+    expect(starts.length).toBeLessThanOrEqual(
+      Math.ceil(windowSeconds / REFRESH_SECONDS) + 1,
+    );
     // The scheduler starts due tasks on its polling ticks, so single gaps vary around the
     // interval; on average they keep it (two schedulers would halve it).
-    const meanGap = (starts[starts.length - 1] - starts[0]) / (starts.length - 1);
+    const meanGap =
+      (starts[starts.length - 1] - starts[0]) / (starts.length - 1);
     expect(meanGap).toBeGreaterThanOrEqual(REFRESH_SECONDS * 1000 * 0.8);
   }
 
@@ -190,42 +279,80 @@ describe('reliability: two backend replicas on one PostgreSQL', () => {
   });
 
   it('serves the same posture from both replicas', async () => {
-    const [a, b] = await Promise.all(replicas.map((r, i) => r.get('/api/defender-apis/posture/api/default/checkout-api', tokens[i])));
+    const [a, b] = await Promise.all(
+      replicas.map((r, i) =>
+        r.get('/api/defender-apis/posture/api/default/checkout-api', tokens[i]),
+      ),
+    );
     expect(a.status).toBe(200);
     expect(a.body.status).toBe('atRisk');
     expect(b.body).toEqual(a.body);
   });
 
   it('carries out an onboarding queued on one replica exactly once, and both show it', async () => {
-    const res = await fetch(`${replicas[0].url}/api/defender-apis/posture/api/default/wallet-api/onboard`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokens[0]}` },
-    });
+    const res = await fetch(
+      `${replicas[0].url}/api/defender-apis/posture/api/default/wallet-api/onboard`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[0]}` },
+      },
+    );
     expect(res.status).toBe(202);
     // A second request through the other replica joins it instead of starting another.
-    const again = await fetch(`${replicas[1].url}/api/defender-apis/posture/api/default/wallet-api/onboard`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokens[1]}` },
-    });
+    const again = await fetch(
+      `${replicas[1].url}/api/defender-apis/posture/api/default/wallet-api/onboard`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[1]}` },
+      },
+    );
     expect([200, 202]).toContain(again.status);
     for (const [i, replica] of replicas.entries()) {
       await until(
         `${replica.name} to show wallet-api awaiting data`,
-        async () => ((await replica.get('/api/defender-apis/posture/api/default/wallet-api', tokens[i])).body.status === 'awaitingData' ? true : undefined),
+        async () =>
+          (
+            await replica.get(
+              '/api/defender-apis/posture/api/default/wallet-api',
+              tokens[i],
+            )
+          ).body.status === 'awaitingData'
+            ? true
+            : undefined,
         60_000,
       );
     }
-    expect(emulator.requests().filter(r => r.method === 'PUT' && r.path.endsWith('/apiCollections/wallet-api'))).toHaveLength(1);
+    expect(
+      emulator
+        .requests()
+        .filter(
+          r =>
+            r.method === 'PUT' && r.path.endsWith('/apiCollections/wallet-api'),
+        ),
+    ).toHaveLength(1);
   });
 
   it('loses no data when the replica running a refresh is killed, and the other completes the next one', async () => {
-    const before = (await replicas[1].get('/api/defender-apis/posture/api/default/checkout-api', tokens[1])).body;
+    const before = (
+      await replicas[1].get(
+        '/api/defender-apis/posture/api/default/checkout-api',
+        tokens[1],
+      )
+    ).body;
     // Slow reads keep the next refresh in flight long enough to kill its replica mid-way.
-    emulator.addFault({ match: { pathPattern: '/providers/Microsoft.Security/alerts' }, effect: { delayMs: 6_000 } });
+    emulator.addFault({
+      match: { pathPattern: '/providers/Microsoft.Security/alerts' },
+      effect: { delayMs: 6_000 },
+    });
     const marks = replicas.map(r => r.output.length);
     const running = await until(
       'a refresh to start',
-      async () => replicas.find((r, i) => r.logged(/Refreshing Defender for APIs posture/, marks[i]).length > 0),
+      async () =>
+        replicas.find(
+          (r, i) =>
+            r.logged(/Refreshing Defender for APIs posture/, marks[i]).length >
+            0,
+        ),
       (REFRESH_SECONDS + 15) * 1000,
     );
     running.kill('SIGKILL');
@@ -235,8 +362,17 @@ describe('reliability: two backend replicas on one PostgreSQL', () => {
     emulator.clearFaults();
 
     // Nothing stored was lost or blanked by the half-done refresh.
-    const during = (await survivor.get('/api/defender-apis/posture/api/default/checkout-api', survivorToken)).body;
-    expect({ status: during.status, endpoints: during.endpoints, alerts: during.alerts }).toEqual({
+    const during = (
+      await survivor.get(
+        '/api/defender-apis/posture/api/default/checkout-api',
+        survivorToken,
+      )
+    ).body;
+    expect({
+      status: during.status,
+      endpoints: during.endpoints,
+      alerts: during.alerts,
+    }).toEqual({
       status: before.status,
       endpoints: before.endpoints,
       alerts: before.alerts,
@@ -247,10 +383,19 @@ describe('reliability: two backend replicas on one PostgreSQL', () => {
     const after = await until(
       'the survivor to complete a refresh',
       async () => {
-        const posture = (await survivor.get('/api/defender-apis/posture/api/default/checkout-api', survivorToken)).body;
+        const posture = (
+          await survivor.get(
+            '/api/defender-apis/posture/api/default/checkout-api',
+            survivorToken,
+          )
+        ).body;
         return Date.parse(posture.refreshedAt) > killedAt ? posture : undefined;
       },
-      (REFRESH_TIMEOUT_SECONDS + SCHEDULER_JANITOR_SECONDS + REFRESH_SECONDS * 3 + 30) * 1000,
+      (REFRESH_TIMEOUT_SECONDS +
+        SCHEDULER_JANITOR_SECONDS +
+        REFRESH_SECONDS * 3 +
+        30) *
+        1000,
     );
     expect(after.stale).toBe(false);
     expect(after.endpoints).toEqual(before.endpoints);

@@ -5,7 +5,14 @@
  */
 import { Entity } from '@backstage/catalog-model';
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
-import { apiEntity, asService, asUser, demoEntities, PluginHarness, startHarness } from './__testUtils__/harness';
+import {
+  apiEntity,
+  asService,
+  asUser,
+  demoEntities,
+  PluginHarness,
+  startHarness,
+} from './__testUtils__/harness';
 
 jest.setTimeout(60_000);
 
@@ -25,37 +32,67 @@ function catalog(): Entity[] {
     const system = systems[name];
     return {
       ...entity,
-      metadata: { ...entity.metadata, ...(name === 'wallet-api' ? { title: 'Digital Wallet' } : {}) },
-      spec: { ...entity.spec, lifecycle: name === 'ledger-api' ? 'experimental' : 'production' },
-      relations: [...(entity.relations ?? []), ...(system ? [{ type: 'partOf', targetRef: `system:default/${system}` }] : [])],
+      metadata: {
+        ...entity.metadata,
+        ...(name === 'wallet-api' ? { title: 'Digital Wallet' } : {}),
+      },
+      spec: {
+        ...entity.spec,
+        lifecycle: name === 'ledger-api' ? 'experimental' : 'production',
+      },
+      relations: [
+        ...(entity.relations ?? []),
+        ...(system
+          ? [{ type: 'partOf', targetRef: `system:default/${system}` }]
+          : []),
+      ],
     };
   });
   const system = (name: string, domain?: string): Entity => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'System',
     metadata: { name, namespace: 'default' },
-    spec: { owner: 'group:default/team-payments', ...(domain ? { domain } : {}) },
-    relations: domain ? [{ type: 'partOf', targetRef: `domain:default/${domain}` }] : [],
+    spec: {
+      owner: 'group:default/team-payments',
+      ...(domain ? { domain } : {}),
+    },
+    relations: domain
+      ? [{ type: 'partOf', targetRef: `domain:default/${domain}` }]
+      : [],
   });
   return [...apis, system('payments', 'commerce'), system('checkout')];
 }
 
 async function list(h: PluginHarness, query: string, auth = asUser('paula')) {
-  const res = await h.request.get(`${BASE}/posture${query}`).set('Authorization', auth);
+  const res = await h.request
+    .get(`${BASE}/posture${query}`)
+    .set('Authorization', auth);
   return res;
 }
 
-const refs = (body: { items: ApiPosture[] }) => body.items.map(p => p.entityRef);
+const refs = (body: { items: ApiPosture[] }) =>
+  body.items.map(p => p.entityRef);
 
 /**
  * Creates APIs in the payments APIM service, as someone would in Azure: each like wallet-api
  * (REST, not onboarded), by name with its display name.
  */
-function createApisInPayments(h: PluginHarness, displayNames: Record<string, string>): void {
+function createApisInPayments(
+  h: PluginHarness,
+  displayNames: Record<string, string>,
+): void {
   const scenario = h.emulator.scenario();
-  const payments = scenario.subscriptions.flatMap(s => s.services).find(s => s.name === 'contoso-payments-apim')!;
+  const payments = scenario.subscriptions
+    .flatMap(s => s.services)
+    .find(s => s.name === 'contoso-payments-apim')!;
   const wallet = payments.apis.find(a => a.name === 'wallet-api')!;
-  payments.apis.push(...Object.entries(displayNames).map(([name, displayName]) => ({ ...wallet, name, displayName })));
+  payments.apis.push(
+    ...Object.entries(displayNames).map(([name, displayName]) => ({
+      ...wallet,
+      name,
+      displayName,
+    })),
+  );
   h.emulator.loadScenario(scenario);
 }
 
@@ -68,34 +105,72 @@ describe('catalog-wide list and summary', () => {
   afterAll(() => h.stop());
 
   it('filters by system, domain, lifecycle, owner and status, each repeatable, all in the database', async () => {
-    expect(refs((await list(h, '?system=system:default/payments&sort=name')).body)).toEqual([
+    expect(
+      refs((await list(h, '?system=system:default/payments&sort=name')).body),
+    ).toEqual([
       'api:default/ledger-api',
       'api:default/payments-api',
       'api:default/refunds-api',
     ]);
     const commerce = (await list(h, '?domain=domain:default/commerce')).body;
     expect(commerce.totalItems).toBe(3);
-    expect(commerce.items[0]).toEqual(expect.objectContaining({ system: 'system:default/payments', domain: 'domain:default/commerce' }));
-    expect((await list(h, '?lifecycle=experimental')).body.items.map((p: ApiPosture) => p.entityRef)).toEqual(['api:default/ledger-api']);
+    expect(commerce.items[0]).toEqual(
+      expect.objectContaining({
+        system: 'system:default/payments',
+        domain: 'domain:default/commerce',
+      }),
+    );
+    expect(
+      (await list(h, '?lifecycle=experimental')).body.items.map(
+        (p: ApiPosture) => p.entityRef,
+      ),
+    ).toEqual(['api:default/ledger-api']);
     // Values of one filter are alternatives, filters combine; matching ignores case.
-    const either = (await list(h, '?system=SYSTEM:default/payments&system=system:default/checkout&status=atRisk')).body;
-    expect(refs(either).sort()).toEqual(['api:default/checkout-api', 'api:default/refunds-api']);
-    const owned = (await list(h, '?owner=group:default/team-checkout&owner=group:default/team-retail&status=notApplicable')).body;
-    expect(refs(owned).sort()).toEqual(['api:default/catalog-graphql-api', 'api:default/legacy-soap-api']);
+    const either = (
+      await list(
+        h,
+        '?system=SYSTEM:default/payments&system=system:default/checkout&status=atRisk',
+      )
+    ).body;
+    expect(refs(either).sort()).toEqual([
+      'api:default/checkout-api',
+      'api:default/refunds-api',
+    ]);
+    const owned = (
+      await list(
+        h,
+        '?owner=group:default/team-checkout&owner=group:default/team-retail&status=notApplicable',
+      )
+    ).body;
+    expect(refs(owned).sort()).toEqual([
+      'api:default/catalog-graphql-api',
+      'api:default/legacy-soap-api',
+    ]);
     expect(owned.items[0].owners).toEqual(['group:default/team-retail']);
   });
 
   it('searches name and title as literal text', async () => {
-    expect(refs((await list(h, '?q=WALLET')).body)).toEqual(['api:default/wallet-api']);
-    expect(refs((await list(h, '?q=digital%20w')).body)).toEqual(['api:default/wallet-api']);
+    expect(refs((await list(h, '?q=WALLET')).body)).toEqual([
+      'api:default/wallet-api',
+    ]);
+    expect(refs((await list(h, '?q=digital%20w')).body)).toEqual([
+      'api:default/wallet-api',
+    ]);
     expect((await list(h, '?q=%25')).body.totalItems).toBe(0);
     expect((await list(h, '?q=_')).body.totalItems).toBe(0);
-    expect(refs((await list(h, '?q=-rev')).body)).toEqual(['api:default/payments-api-rev2']);
+    expect(refs((await list(h, '?q=-rev')).body)).toEqual([
+      'api:default/payments-api-rev2',
+    ]);
   });
 
   it('sorts by a field either way and pages with a cursor through every item once', async () => {
-    const byAlerts = (await list(h, '?sort=activeAlerts&order=desc&limit=2')).body;
-    expect(byAlerts.items.map((p: ApiPosture) => p.alerts.active)).toEqual([...byAlerts.items.map((p: ApiPosture) => p.alerts.active)].sort((a, b) => b - a));
+    const byAlerts = (await list(h, '?sort=activeAlerts&order=desc&limit=2'))
+      .body;
+    expect(byAlerts.items.map((p: ApiPosture) => p.alerts.active)).toEqual(
+      [...byAlerts.items.map((p: ApiPosture) => p.alerts.active)].sort(
+        (a, b) => b - a,
+      ),
+    );
     expect(byAlerts.items[0].alerts.active).toBeGreaterThan(0);
     const byStatus = (await list(h, '?sort=status&limit=3')).body;
     expect(byStatus.items[0].status).toBe('atRisk');
@@ -104,7 +179,14 @@ describe('catalog-wide list and summary', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = (await list(h, `?sort=unauthenticated&order=desc&limit=4${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      const page = (
+        await list(
+          h,
+          `?sort=unauthenticated&order=desc&limit=4${
+            cursor ? `&cursor=${cursor}` : ''
+          }`,
+        )
+      ).body;
       expect(page.totalItems).toBe(19);
       seen.push(...refs(page));
       cursor = page.nextCursor;
@@ -112,7 +194,9 @@ describe('catalog-wide list and summary', () => {
     } while (cursor);
     expect(pages).toBe(5);
     expect(new Set(seen).size).toBe(19);
-    const byOffset = (await list(h, '?sort=unauthenticated&order=desc&limit=4&offset=4')).body;
+    const byOffset = (
+      await list(h, '?sort=unauthenticated&order=desc&limit=4&offset=4')
+    ).body;
     expect(refs(byOffset)).toEqual(seen.slice(4, 8));
     expect(byOffset.offset).toBe(4);
   });
@@ -123,8 +207,14 @@ describe('catalog-wide list and summary', () => {
       ['?order=up', /order: expected one of asc, desc, found "up"/],
       ['?cursor=abc', /cursor: expected the nextCursor of a previous page/],
       ['?cursor=abc&offset=2', /either cursor or offset/],
-      [`?owner=${'x'.repeat(300)}`, /owner: expected a non-empty text of at most 255/],
-      ['?status=atRisk&status=fine', /status: expected one of protected.*found "fine"/],
+      [
+        `?owner=${'x'.repeat(300)}`,
+        /owner: expected a non-empty text of at most 255/,
+      ],
+      [
+        '?status=atRisk&status=fine',
+        /status: expected one of protected.*found "fine"/,
+      ],
       ['?q=a&q=b', /q: expected one text/],
     ];
     for (const [query, message] of cases) {
@@ -133,22 +223,31 @@ describe('catalog-wide list and summary', () => {
       expect(res.body.error.message).toMatch(message);
     }
     const first = (await list(h, '?sort=name&limit=2')).body;
-    const mismatched = await list(h, `?sort=status&limit=2&cursor=${first.nextCursor}`);
+    const mismatched = await list(
+      h,
+      `?sort=status&limit=2&cursor=${first.nextCursor}`,
+    );
     expect(mismatched.status).toBe(400);
   });
 
   it('summarises by status and coverage overall and per owner, system and domain', async () => {
-    const { body } = await h.request.get(`${BASE}/summary`).set('Authorization', asUser('paula'));
+    const { body } = await h.request
+      .get(`${BASE}/summary`)
+      .set('Authorization', asUser('paula'));
     expect(body.total).toBe(19);
     // protected 2 + atRisk 2 + awaitingData 1 onboarded, of everything but 5 not applicable and 4 unmapped.
-    expect(body).toEqual(expect.objectContaining({ onboarded: 5, applicable: 10 }));
+    expect(body).toEqual(
+      expect.objectContaining({ onboarded: 5, applicable: 10 }),
+    );
     expect(body.bySystem['system:default/payments']).toEqual({
       total: 3,
       byStatus: { protected: 2, atRisk: 1 },
       onboarded: 3,
       applicable: 3,
     });
-    expect(body.bySystem['system:default/checkout']).toEqual(expect.objectContaining({ total: 2, onboarded: 2 }));
+    expect(body.bySystem['system:default/checkout']).toEqual(
+      expect.objectContaining({ total: 2, onboarded: 2 }),
+    );
     expect(Object.keys(body.byDomain)).toEqual(['domain:default/commerce']);
     expect(body.byOwner['group:default/team-checkout']).toEqual(
       expect.objectContaining({ total: 3, onboarded: 2, applicable: 3 }),
@@ -157,7 +256,9 @@ describe('catalog-wide list and summary', () => {
 
   it('shows a status change of an onboarding in lists at once, without a refresh', async () => {
     const before = (await list(h, '?status=onboarding')).body.totalItems;
-    const res = await h.request.post(`${BASE}/posture/api/default/wallet-api/onboard`).set('Authorization', asUser('paula'));
+    const res = await h.request
+      .post(`${BASE}/posture/api/default/wallet-api/onboard`)
+      .set('Authorization', asUser('paula'));
     expect(res.status).toBe(202);
     const after = (await list(h, '?status=onboarding')).body;
     expect(after.totalItems).toBe(before + 1);
@@ -173,7 +274,10 @@ describe('what each permission decision on catalog reads shows', () => {
       'user:default/priya': 'DENY',
     };
     const h = await startHarness({
-      hiddenFrom: { 'api:default/wallet-api': ['user:default/carl'], 'api:default/ledger-api': ['user:default/carl'] },
+      hiddenFrom: {
+        'api:default/wallet-api': ['user:default/carl'],
+        'api:default/ledger-api': ['user:default/carl'],
+      },
       catalogReadDecision: user => decisions[user],
     });
     try {
@@ -181,22 +285,44 @@ describe('what each permission decision on catalog reads shows', () => {
       const catalogCalls = () => h.catalogCalls();
       const start = catalogCalls();
       expect((await list(h, '')).body.totalItems).toBe(19);
-      expect((await h.request.get(`${BASE}/summary`).set('Authorization', asUser('paula'))).body.total).toBe(19);
+      expect(
+        (
+          await h.request
+            .get(`${BASE}/summary`)
+            .set('Authorization', asUser('paula'))
+        ).body.total,
+      ).toBe(19);
       expect(catalogCalls()).toBe(start);
 
       const carl = (await list(h, '?limit=500', asUser('carl'))).body;
       expect(carl.totalItems).toBe(17);
       expect(refs(carl)).not.toContain('api:default/wallet-api');
-      const carlSummary = (await h.request.get(`${BASE}/summary`).set('Authorization', asUser('carl'))).body;
+      const carlSummary = (
+        await h.request
+          .get(`${BASE}/summary`)
+          .set('Authorization', asUser('carl'))
+      ).body;
       expect(carlSummary.total).toBe(17);
       expect(carlSummary.byOwner['group:default/team-payments'].total).toBe(
-        (await h.request.get(`${BASE}/summary`).set('Authorization', asUser('paula'))).body.byOwner['group:default/team-payments'].total - 2,
+        (
+          await h.request
+            .get(`${BASE}/summary`)
+            .set('Authorization', asUser('paula'))
+        ).body.byOwner['group:default/team-payments'].total - 2,
       );
       expect(catalogCalls()).toBeGreaterThan(start);
 
       const priya = (await list(h, '', asUser('priya'))).body;
-      expect(priya).toEqual(expect.objectContaining({ items: [], totalItems: 0 }));
-      expect((await h.request.get(`${BASE}/summary`).set('Authorization', asUser('priya'))).body.total).toBe(0);
+      expect(priya).toEqual(
+        expect.objectContaining({ items: [], totalItems: 0 }),
+      );
+      expect(
+        (
+          await h.request
+            .get(`${BASE}/summary`)
+            .set('Authorization', asUser('priya'))
+        ).body.total,
+      ).toBe(0);
       // Service credentials are not users: the framework allows them.
       expect((await list(h, '', asService())).body.totalItems).toBe(19);
     } finally {
@@ -209,15 +335,38 @@ describe('the card route and the onboard decision', () => {
   it('applies a conditional onboard decision to the entity in hand, with one permission request', async () => {
     const h = await startHarness({ policyDecision: () => 'OWNER' });
     try {
-      const paula = (await h.request.get(`${BASE}/posture/api/default/wallet-api`).set('Authorization', asUser('paula'))).body;
-      expect(paula.access).toEqual({ canOnboard: true, owners: ['group:default/team-payments'] });
-      const carl = (await h.request.get(`${BASE}/posture/api/default/wallet-api`).set('Authorization', asUser('carl'))).body;
+      const paula = (
+        await h.request
+          .get(`${BASE}/posture/api/default/wallet-api`)
+          .set('Authorization', asUser('paula'))
+      ).body;
+      expect(paula.access).toEqual({
+        canOnboard: true,
+        owners: ['group:default/team-payments'],
+      });
+      const carl = (
+        await h.request
+          .get(`${BASE}/posture/api/default/wallet-api`)
+          .set('Authorization', asUser('carl'))
+      ).body;
       expect(carl.access.canOnboard).toBe(false);
-      expect(h.permissionCalls).toEqual({ authorize: 0, authorizeConditional: 2 });
+      expect(h.permissionCalls).toEqual({
+        authorize: 0,
+        authorizeConditional: 2,
+      });
       // A user's next views within seconds reuse the decision.
-      await h.request.get(`${BASE}/posture/api/default/payments-api`).set('Authorization', asUser('paula')).expect(200);
+      await h.request
+        .get(`${BASE}/posture/api/default/payments-api`)
+        .set('Authorization', asUser('paula'))
+        .expect(200);
       expect(h.permissionCalls.authorizeConditional).toBe(2);
-      expect((await h.request.post(`${BASE}/posture/api/default/wallet-api/onboard`).set('Authorization', asUser('carl'))).status).toBe(403);
+      expect(
+        (
+          await h.request
+            .post(`${BASE}/posture/api/default/wallet-api/onboard`)
+            .set('Authorization', asUser('carl'))
+        ).status,
+      ).toBe(403);
     } finally {
       await h.stop();
     }
@@ -226,7 +375,11 @@ describe('the card route and the onboard decision', () => {
   it('asks the framework about the entity when the conditions use a rule the plugin does not know', async () => {
     const h = await startHarness({ policyDecision: () => 'CUSTOM_RULE' });
     try {
-      const carl = (await h.request.get(`${BASE}/posture/api/default/wallet-api`).set('Authorization', asUser('carl'))).body;
+      const carl = (
+        await h.request
+          .get(`${BASE}/posture/api/default/wallet-api`)
+          .set('Authorization', asUser('carl'))
+      ).body;
       expect(carl.access.canOnboard).toBe(true);
       expect(h.permissionCalls.authorize).toBe(1);
     } finally {
@@ -238,21 +391,36 @@ describe('the card route and the onboard decision', () => {
 describe('first views', () => {
   it('share subscription and service reads: each new entity costs at most its own collection read', async () => {
     const fresh = Array.from({ length: 12 }, (_, i) =>
-      apiEntity(`new-${i}`, `contoso-payments-apim/${['wallet-api', 'ledger-api', 'checkout-api'][i % 3]}`),
+      apiEntity(
+        `new-${i}`,
+        `contoso-payments-apim/${
+          ['wallet-api', 'ledger-api', 'checkout-api'][i % 3]
+        }`,
+      ),
     );
     const h = await startHarness({ entities: [...demoEntities(), ...fresh] });
     try {
       const before = h.emulator.requests().length;
       const answers = await Promise.all(
-        fresh.map(e => h.request.get(`${BASE}/posture/api/default/${e.metadata.name}`).set('Authorization', asUser('paula'))),
+        fresh.map(e =>
+          h.request
+            .get(`${BASE}/posture/api/default/${e.metadata.name}`)
+            .set('Authorization', asUser('paula')),
+        ),
       );
       expect(answers.map(a => a.status)).toEqual(Array(12).fill(200));
       expect(answers[1].body.status).toBe('protected');
       const requests = h.emulator.requests().slice(before);
-      expect(requests.filter(r => /apiCollections\/[^/]+$/i.test(r.path))).toHaveLength(12);
-      expect(requests.filter(r => /pricings\/api$/i.test(r.path))).toHaveLength(1);
+      expect(
+        requests.filter(r => /apiCollections\/[^/]+$/i.test(r.path)),
+      ).toHaveLength(12);
+      expect(requests.filter(r => /pricings\/api$/i.test(r.path))).toHaveLength(
+        1,
+      );
       // One read of the service's API list (its first page; the emulator pages every 5).
-      expect(requests.filter(r => /\/apis$/i.test(r.path) && !r.query.$skip)).toHaveLength(1);
+      expect(
+        requests.filter(r => /\/apis$/i.test(r.path) && !r.query.$skip),
+      ).toHaveLength(1);
       expect(requests.length).toBeLessThanOrEqual(3 * fresh.length);
     } finally {
       await h.stop();
@@ -264,18 +432,37 @@ describe('first views', () => {
     try {
       await h.runScheduledRefresh();
       createApisInPayments(h, { 'brand-new-api': 'Brand new' });
-      h.addEntities([apiEntity('brand-new-api', 'contoso-payments-apim/brand-new-api'), apiEntity('another-new', 'contoso-payments-apim/ledger-api')]);
+      h.addEntities([
+        apiEntity('brand-new-api', 'contoso-payments-apim/brand-new-api'),
+        apiEntity('another-new', 'contoso-payments-apim/ledger-api'),
+      ]);
 
       const before = h.emulator.requests().length;
-      const fresh = await h.request.get(`${BASE}/posture/api/default/brand-new-api`).set('Authorization', asUser('paula'));
-      expect(fresh.body).toEqual(expect.objectContaining({ status: 'notOnboarded', api: expect.objectContaining({ displayName: 'Brand new' }) }));
-      const known = await h.request.get(`${BASE}/posture/api/default/another-new`).set('Authorization', asUser('paula'));
+      const fresh = await h.request
+        .get(`${BASE}/posture/api/default/brand-new-api`)
+        .set('Authorization', asUser('paula'));
+      expect(fresh.body).toEqual(
+        expect.objectContaining({
+          status: 'notOnboarded',
+          api: expect.objectContaining({ displayName: 'Brand new' }),
+        }),
+      );
+      const known = await h.request
+        .get(`${BASE}/posture/api/default/another-new`)
+        .set('Authorization', asUser('paula'));
       expect(known.body.status).toBe('protected');
       // What the refresh read serves first views: the new API's own read and one collection each.
-      const requests = h.emulator.requests().slice(before).map(r => r.path);
+      const requests = h.emulator
+        .requests()
+        .slice(before)
+        .map(r => r.path);
       expect(requests).toHaveLength(3);
-      expect(requests.filter(p => /apiCollections\/[^/]+$/i.test(p))).toHaveLength(2);
-      expect(requests.filter(p => /\/apis\/brand-new-api$/i.test(p))).toHaveLength(1);
+      expect(
+        requests.filter(p => /apiCollections\/[^/]+$/i.test(p)),
+      ).toHaveLength(2);
+      expect(
+        requests.filter(p => /\/apis\/brand-new-api$/i.test(p)),
+      ).toHaveLength(1);
     } finally {
       await h.stop();
     }
@@ -290,7 +477,9 @@ describe('first views', () => {
       h.replaceEntities([]);
       await h.runScheduledRefresh();
       expect((await list(h, '')).body.totalItems).toBe(19);
-      expect(logLines.some(line => /no API entity.*kept/i.test(line))).toBe(true);
+      expect(logLines.some(line => /no API entity.*kept/i.test(line))).toBe(
+        true,
+      );
       // One entity left is an answer: the others are pruned.
       h.replaceEntities(demoEntities().slice(0, 1));
       await h.runScheduledRefresh();
@@ -305,13 +494,25 @@ describe('first views', () => {
     try {
       await h.runScheduledRefresh();
       // The refresh reads its collections at once but waits on the alerts list.
-      h.emulator.addFault({ match: { method: 'GET', pathPattern: '/providers/Microsoft.Security/alerts' }, effect: { delayMs: 4000 } });
+      h.emulator.addFault({
+        match: {
+          method: 'GET',
+          pathPattern: '/providers/Microsoft.Security/alerts',
+        },
+        effect: { delayMs: 4000 },
+      });
       const refresh = h.runScheduledRefresh();
       await new Promise(resolve => setTimeout(resolve, 300));
-      const res = await h.request.post(`${BASE}/posture/api/default/wallet-api/onboard`).set('Authorization', asUser('paula'));
+      const res = await h.request
+        .post(`${BASE}/posture/api/default/wallet-api/onboard`)
+        .set('Authorization', asUser('paula'));
       expect(res.status).toBe(202);
       const card = async () =>
-        (await h.request.get(`${BASE}/posture/api/default/wallet-api`).set('Authorization', asUser('paula'))).body;
+        (
+          await h.request
+            .get(`${BASE}/posture/api/default/wallet-api`)
+            .set('Authorization', asUser('paula'))
+        ).body;
       // Read again after the operation: onboarded, awaiting data.
       for (let i = 0; i < 50 && (await card()).status !== 'awaitingData'; i++) {
         await new Promise(resolve => setTimeout(resolve, 100));
@@ -320,7 +521,9 @@ describe('first views', () => {
       await refresh;
       // The refresh started before and saw the API not onboarded; its row did not replace the newer one.
       expect((await card()).status).toBe('awaitingData');
-      expect(refs((await list(h, '?status=awaitingData&limit=500')).body)).toContain('api:default/wallet-api');
+      expect(
+        refs((await list(h, '?status=awaitingData&limit=500')).body),
+      ).toContain('api:default/wallet-api');
     } finally {
       await h.stop();
     }
@@ -330,15 +533,32 @@ describe('first views', () => {
     const names = ['quota-1', 'quota-2', 'quota-3', 'quota-4'];
     const h = await startHarness({
       config: { onboarding: { maxQueuedPerUser: 2 } },
-      entities: [...demoEntities(), ...names.map((n, i) => apiEntity(n, `contoso-payments-apim/${n}`, i === 3 ? 'group:default/team-checkout' : undefined))],
+      entities: [
+        ...demoEntities(),
+        ...names.map((n, i) =>
+          apiEntity(
+            n,
+            `contoso-payments-apim/${n}`,
+            i === 3 ? 'group:default/team-checkout' : undefined,
+          ),
+        ),
+      ],
     });
     try {
       // Four more APIs that are not onboarded, like wallet-api.
-      createApisInPayments(h, Object.fromEntries(names.map(name => [name, name])));
+      createApisInPayments(
+        h,
+        Object.fromEntries(names.map(name => [name, name])),
+      );
       // A slow operation keeps the first ones queued or running.
-      h.emulator.addFault({ match: { method: 'PUT', pathPattern: 'apiCollections' }, effect: { delayMs: 3000 } });
+      h.emulator.addFault({
+        match: { method: 'PUT', pathPattern: 'apiCollections' },
+        effect: { delayMs: 3000 },
+      });
       const onboard = (name: string, user = 'paula') =>
-        h.request.post(`${BASE}/posture/api/default/${name}/onboard`).set('Authorization', asUser(user));
+        h.request
+          .post(`${BASE}/posture/api/default/${name}/onboard`)
+          .set('Authorization', asUser(user));
       expect((await onboard('quota-1')).status).toBe(202);
       expect((await onboard('quota-2')).status).toBe(202);
       const third = await onboard('quota-3');
@@ -347,7 +567,9 @@ describe('first views', () => {
         expect.objectContaining({
           error: expect.objectContaining({
             name: 'TooManyOnboardingsError',
-            message: expect.stringMatching(/already has 2 onboardings.*maxQueuedPerUser/),
+            message: expect.stringMatching(
+              /already has 2 onboardings.*maxQueuedPerUser/,
+            ),
           }),
           response: { statusCode: 429 },
         }),
@@ -363,32 +585,56 @@ describe('first views', () => {
   it('marks an onboarding that does not finish within onboarding.timeout failed, and frees its service', async () => {
     const h = await startHarness({
       config: { onboarding: { timeout: '2s' } },
-      entities: [...demoEntities(), apiEntity('next-in-line', 'contoso-payments-apim/next-in-line')],
+      entities: [
+        ...demoEntities(),
+        apiEntity('next-in-line', 'contoso-payments-apim/next-in-line'),
+      ],
     });
     try {
       createApisInPayments(h, { 'next-in-line': 'Next' });
       // Azure accepts the PUT, then never answers the operation's status.
-      h.emulator.addFault({ match: { method: 'GET', pathPattern: 'operationResults' }, effect: { delayMs: 60_000 } });
+      h.emulator.addFault({
+        match: { method: 'GET', pathPattern: 'operationResults' },
+        effect: { delayMs: 60_000 },
+      });
       const onboard = (name: string) =>
-        h.request.post(`${BASE}/posture/api/default/${name}/onboard`).set('Authorization', asUser('paula'));
+        h.request
+          .post(`${BASE}/posture/api/default/${name}/onboard`)
+          .set('Authorization', asUser('paula'));
       expect((await onboard('wallet-api')).status).toBe(202);
       // One at a time per service: this one waits for the first.
       expect((await onboard('next-in-line')).status).toBe(202);
       const card = async () =>
-        (await h.request.get(`${BASE}/posture/api/default/wallet-api`).set('Authorization', asUser('paula'))).body;
+        (
+          await h.request
+            .get(`${BASE}/posture/api/default/wallet-api`)
+            .set('Authorization', asUser('paula'))
+        ).body;
       let body = await card();
       for (let i = 0; i < 80 && body.onboarding?.state !== 'failed'; i++) {
         await new Promise(resolve => setTimeout(resolve, 100));
         body = await card();
       }
       expect(body.onboarding).toEqual(
-        expect.objectContaining({ state: 'failed', error: expect.stringMatching(/did not finish within 2s.*onboarding\.timeout/) }),
+        expect.objectContaining({
+          state: 'failed',
+          error: expect.stringMatching(
+            /did not finish within 2s.*onboarding\.timeout/,
+          ),
+        }),
       );
       // The service's slot is free again: the next operation starts.
-      for (let i = 0; i < 50 && h.armRequests('PUT', 'apiCollections/next-in-line').length === 0; i++) {
+      for (
+        let i = 0;
+        i < 50 &&
+        h.armRequests('PUT', 'apiCollections/next-in-line').length === 0;
+        i++
+      ) {
         await new Promise(resolve => setTimeout(resolve, 100));
       }
-      expect(h.armRequests('PUT', 'apiCollections/next-in-line')).toHaveLength(1);
+      expect(h.armRequests('PUT', 'apiCollections/next-in-line')).toHaveLength(
+        1,
+      );
     } finally {
       await h.stop();
     }

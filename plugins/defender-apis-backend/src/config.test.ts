@@ -5,8 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { readDefenderApisConfig } from './config';
 
-const read = (defenderApis: object) => readDefenderApisConfig(new ConfigReader({ defenderApis }));
-const service = { name: 'apim', subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg' };
+const read = (defenderApis: object) =>
+  readDefenderApisConfig(new ConfigReader({ defenderApis }));
+const service = {
+  name: 'apim',
+  subscriptionId: '11111111-1111-1111-1111-111111111111',
+  resourceGroup: 'rg',
+};
 
 describe('readDefenderApisConfig', () => {
   it('applies the documented defaults', () => {
@@ -21,12 +26,20 @@ describe('readDefenderApisConfig', () => {
       maxQueuedOnboardingsPerUser: 20,
       onboardingTimeout: { minutes: 15 },
       onboardingPace: { seconds: 60 },
-      planEntitlements: { P1: 1000000, P2: 5000000, P3: 50000000, P4: 100000000, P5: 1000000000 },
+      planEntitlements: {
+        P1: 1000000,
+        P2: 5000000,
+        P3: 50000000,
+        P4: 100000000,
+        P5: 1000000000,
+      },
     });
   });
 
   it('overrides plan entitlements one by one', () => {
-    expect(read({ planEntitlements: { P1: 2000000 } }).planEntitlements).toEqual({
+    expect(
+      read({ planEntitlements: { P1: 2000000 } }).planEntitlements,
+    ).toEqual({
       P1: 2000000,
       P2: 5000000,
       P3: 50000000,
@@ -37,7 +50,10 @@ describe('readDefenderApisConfig', () => {
 
   it('normalises the endpoint and reads services, credential and schedule', () => {
     const config = read({
-      azure: { resourceManagerEndpoint: 'https://localhost:8443/', credential: { type: 'emulator' } },
+      azure: {
+        resourceManagerEndpoint: 'https://localhost:8443/',
+        credential: { type: 'emulator' },
+      },
       apiManagement: { services: [service] },
       refresh: { frequency: { minutes: 5 } },
       onboarding: { maxConcurrentPerService: 3 },
@@ -50,26 +66,76 @@ describe('readDefenderApisConfig', () => {
   });
 
   it('reads allowedOwners as lower-cased full entity refs', () => {
-    const config = read({ apiManagement: { services: [{ ...service, allowedOwners: ['group:Team-Payments', 'user:ops/jo'] }] } });
-    expect(config.services[0].allowedOwners).toEqual(['group:default/team-payments', 'user:ops/jo']);
+    const config = read({
+      apiManagement: {
+        services: [
+          { ...service, allowedOwners: ['group:Team-Payments', 'user:ops/jo'] },
+        ],
+      },
+    });
+    expect(config.services[0].allowedOwners).toEqual([
+      'group:default/team-payments',
+      'user:ops/jo',
+    ]);
   });
 
   it.each([
-    [{ azure: { resourceManagerEndpoint: 'http://management.azure.com' } }, 'defenderApis.azure.resourceManagerEndpoint: expected an https URL'],
-    [{ azure: { credential: { type: 'emulator' } } }, 'defenderApis.azure.credential.type: expected a real credential'],
-    [{ azure: { credential: { type: 'password' } } }, 'expected one of default, clientSecret, managedIdentity, emulator, found "password"'],
-    [{ azure: { credential: { type: 'clientSecret', tenantId: 't' } } }, "defenderApis.azure.credential.clientId"],
-    [{ apiManagement: { services: [{ ...service, subscriptionId: 'prod' }] } }, 'defenderApis.apiManagement.services[0].subscriptionId: expected a subscription id (a GUID), found "prod"'],
-    [{ apiManagement: { services: [{ name: 'x', subscriptionId: service.subscriptionId }] } }, 'resourceGroup'],
     [
-      { apiManagement: { services: [{ ...service, allowedOwners: ['component:default/x'] }] } },
+      { azure: { resourceManagerEndpoint: 'http://management.azure.com' } },
+      'defenderApis.azure.resourceManagerEndpoint: expected an https URL',
+    ],
+    [
+      { azure: { credential: { type: 'emulator' } } },
+      'defenderApis.azure.credential.type: expected a real credential',
+    ],
+    [
+      { azure: { credential: { type: 'password' } } },
+      'expected one of default, clientSecret, managedIdentity, emulator, found "password"',
+    ],
+    [
+      { azure: { credential: { type: 'clientSecret', tenantId: 't' } } },
+      'defenderApis.azure.credential.clientId',
+    ],
+    [
+      { apiManagement: { services: [{ ...service, subscriptionId: 'prod' }] } },
+      'defenderApis.apiManagement.services[0].subscriptionId: expected a subscription id (a GUID), found "prod"',
+    ],
+    [
+      {
+        apiManagement: {
+          services: [{ name: 'x', subscriptionId: service.subscriptionId }],
+        },
+      },
+      'resourceGroup',
+    ],
+    [
+      {
+        apiManagement: {
+          services: [{ ...service, allowedOwners: ['component:default/x'] }],
+        },
+      },
       'defenderApis.apiManagement.services[0].allowedOwners[0]: expected an entity ref of a group or user, e.g. group:default/team-payments, found "component:default/x"',
     ],
-    [{ refresh: { frequency: 'soon' } }, 'defenderApis.refresh.frequency: expected a duration such as 30m, PT30M or { minutes: 30 }, found "soon"'],
-    [{ onboarding: { maxConcurrentPerService: 0 } }, 'defenderApis.onboarding.maxConcurrentPerService: expected a whole number of at least 1, found 0'],
-    [{ onboarding: { maxQueuedPerUser: 2.5 } }, 'defenderApis.onboarding.maxQueuedPerUser: expected a whole number of at least 1, found 2.5'],
-    [{ planEntitlements: { P2: '5M' } }, 'defenderApis.planEntitlements.P2: expected a whole number of API calls per month, at least 1, found "5M"'],
-    [{ planEntitlements: { P6: 1 } }, 'defenderApis.planEntitlements.P6: expected one of the plans P1, P2, P3, P4, P5, found "P6"'],
+    [
+      { refresh: { frequency: 'soon' } },
+      'defenderApis.refresh.frequency: expected a duration such as 30m, PT30M or { minutes: 30 }, found "soon"',
+    ],
+    [
+      { onboarding: { maxConcurrentPerService: 0 } },
+      'defenderApis.onboarding.maxConcurrentPerService: expected a whole number of at least 1, found 0',
+    ],
+    [
+      { onboarding: { maxQueuedPerUser: 2.5 } },
+      'defenderApis.onboarding.maxQueuedPerUser: expected a whole number of at least 1, found 2.5',
+    ],
+    [
+      { planEntitlements: { P2: '5M' } },
+      'defenderApis.planEntitlements.P2: expected a whole number of API calls per month, at least 1, found "5M"',
+    ],
+    [
+      { planEntitlements: { P6: 1 } },
+      'defenderApis.planEntitlements.P6: expected one of the plans P1, P2, P3, P4, P5, found "P6"',
+    ],
   ])('fails start-up naming the key for %j', (value, message) => {
     expect(() => read(value)).toThrow(message);
   });
@@ -78,14 +144,24 @@ describe('readDefenderApisConfig', () => {
 describe('durations in the committed app-config', () => {
   it('are replaced whole by an override in either form', async () => {
     const repoRoot = path.resolve(__dirname, '../../..');
-    const override = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'defender-apis-config-')), 'app-config.override.yaml');
+    const override = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'defender-apis-config-')),
+      'app-config.override.yaml',
+    );
     const load = async (frequency: string) => {
-      fs.writeFileSync(override, `defenderApis:\n  refresh:\n    frequency: ${frequency}\n`);
+      fs.writeFileSync(
+        override,
+        `defenderApis:\n  refresh:\n    frequency: ${frequency}\n`,
+      );
       const { appConfigs } = await loadConfig({
         configRoot: repoRoot,
-        configTargets: [{ path: path.join(repoRoot, 'app-config.yaml') }, { path: override }],
+        configTargets: [
+          { path: path.join(repoRoot, 'app-config.yaml') },
+          { path: override },
+        ],
       });
-      return readDefenderApisConfig(ConfigReader.fromConfigs(appConfigs)).refreshFrequency;
+      return readDefenderApisConfig(ConfigReader.fromConfigs(appConfigs))
+        .refreshFrequency;
     };
     expect(await load('{ seconds: 5 }')).toEqual({ seconds: 5 });
     expect(await load('10s')).toEqual({ seconds: 10 });

@@ -1,5 +1,9 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { Config, ConfigReader, readDurationFromConfig } from '@backstage/config';
+import {
+  Config,
+  ConfigReader,
+  readDurationFromConfig,
+} from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
 import { ApiManagementServiceConfig } from '@defender-apis/plugin-defender-apis-common';
 import { DEFAULT_PLAN_ENTITLEMENTS } from './posture/planFit';
@@ -7,7 +11,12 @@ import { DEFAULT_PLAN_ENTITLEMENTS } from './posture/planFit';
 /** Credential settings, see config.d.ts. */
 export type CredentialConfig =
   | { type: 'default'; tenantId?: string; clientId?: string }
-  | { type: 'clientSecret'; tenantId: string; clientId: string; clientSecret: string }
+  | {
+      type: 'clientSecret';
+      tenantId: string;
+      clientId: string;
+      clientSecret: string;
+    }
   | { type: 'managedIdentity'; clientId?: string }
   | { type: 'emulator' };
 
@@ -34,7 +43,11 @@ const DURATION_UNITS: Array<[keyof HumanDuration, string]> = [
 
 /** A duration as config writes it: `{ minutes: 15 }` is `15m`. */
 export function formatDuration(duration: HumanDuration): string {
-  return DURATION_UNITS.flatMap(([unit, suffix]) => (duration[unit] ? [`${duration[unit]}${suffix}`] : [])).join(' ') || '0s';
+  return (
+    DURATION_UNITS.flatMap(([unit, suffix]) =>
+      duration[unit] ? [`${duration[unit]}${suffix}`] : [],
+    ).join(' ') || '0s'
+  );
 }
 
 /** The plugin's configuration, validated and with defaults applied. */
@@ -60,7 +73,9 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 function invalid(key: string, expected: string, found: unknown): Error {
   return new Error(
-    `Invalid configuration at defenderApis.${key}: expected ${expected}, found ${JSON.stringify(found)}`,
+    `Invalid configuration at defenderApis.${key}: expected ${expected}, found ${JSON.stringify(
+      found,
+    )}`,
   );
 }
 
@@ -72,7 +87,8 @@ export function isLocalEndpoint(endpoint: string): boolean {
 function readEndpoint(config: Config): string {
   const key = 'azure.resourceManagerEndpoint';
   const value =
-    config.getOptionalString(`defenderApis.${key}`) ?? 'https://management.azure.com';
+    config.getOptionalString(`defenderApis.${key}`) ??
+    'https://management.azure.com';
   let url: URL;
   try {
     url = new URL(value);
@@ -124,26 +140,38 @@ function readCredential(config: Config, endpoint: string): CredentialConfig {
 function ownerRef(key: string, value: string): string {
   try {
     const ref = parseEntityRef(value, { defaultNamespace: 'default' });
-    if (ref.kind.toLowerCase() === 'group' || ref.kind.toLowerCase() === 'user') return stringifyEntityRef(ref).toLowerCase();
+    if (ref.kind.toLowerCase() === 'group' || ref.kind.toLowerCase() === 'user')
+      return stringifyEntityRef(ref).toLowerCase();
   } catch {
     // reported below
   }
-  throw invalid(key, 'an entity ref of a group or user, e.g. group:default/team-payments', value);
+  throw invalid(
+    key,
+    'an entity ref of a group or user, e.g. group:default/team-payments',
+    value,
+  );
 }
 
 function readServices(config: Config): ConfiguredService[] {
-  const entries = config.getOptionalConfigArray('defenderApis.apiManagement.services') ?? [];
+  const entries =
+    config.getOptionalConfigArray('defenderApis.apiManagement.services') ?? [];
   return entries.map((entry, index) => {
     const key = `apiManagement.services[${index}]`;
     const subscriptionId = entry.getString('subscriptionId');
     if (!GUID.test(subscriptionId)) {
-      throw invalid(`${key}.subscriptionId`, 'a subscription id (a GUID)', subscriptionId);
+      throw invalid(
+        `${key}.subscriptionId`,
+        'a subscription id (a GUID)',
+        subscriptionId,
+      );
     }
     const tenantId = entry.getOptionalString('tenantId');
     if (tenantId !== undefined && !GUID.test(tenantId)) {
       throw invalid(`${key}.tenantId`, 'a tenant id (a GUID)', tenantId);
     }
-    const allowedOwners = entry.getOptionalStringArray('allowedOwners')?.map((ref, i) => ownerRef(`${key}.allowedOwners[${i}]`, ref));
+    const allowedOwners = entry
+      .getOptionalStringArray('allowedOwners')
+      ?.map((ref, i) => ownerRef(`${key}.allowedOwners[${i}]`, ref));
     return {
       name: entry.getString('name'),
       subscriptionId,
@@ -154,9 +182,14 @@ function readServices(config: Config): ConfiguredService[] {
   });
 }
 
-function readPositiveInteger(config: Config, key: string, fallback: number): number {
+function readPositiveInteger(
+  config: Config,
+  key: string,
+  fallback: number,
+): number {
   const value = config.getOptionalNumber(`defenderApis.${key}`) ?? fallback;
-  if (!Number.isInteger(value) || value < 1) throw invalid(key, 'a whole number of at least 1', value);
+  if (!Number.isInteger(value) || value < 1)
+    throw invalid(key, 'a whole number of at least 1', value);
   return value;
 }
 
@@ -165,14 +198,24 @@ function readPositiveInteger(config: Config, key: string, fallback: number): num
  * through an object into lower files, so `{ seconds: 5 }` over a committed `30m` failed
  * ("got string, wanted object"); the value alone is read instead.
  */
-function readDuration(config: Config, key: string, fallback: HumanDuration): HumanDuration {
+function readDuration(
+  config: Config,
+  key: string,
+  fallback: HumanDuration,
+): HumanDuration {
   const path = `defenderApis.${key}`;
   if (!config.has(path)) return fallback;
   const value = config.get(path);
   try {
-    return readDurationFromConfig(new ConfigReader({ value }), { key: 'value' });
+    return readDurationFromConfig(new ConfigReader({ value }), {
+      key: 'value',
+    });
   } catch {
-    throw invalid(key, 'a duration such as 30m, PT30M or { minutes: 30 }', value);
+    throw invalid(
+      key,
+      'a duration such as 30m, PT30M or { minutes: 30 }',
+      value,
+    );
   }
 }
 
@@ -181,16 +224,34 @@ function readPlanEntitlements(config: Config): Record<string, number> {
   const key = 'planEntitlements';
   const overrides = config.getOptional(`defenderApis.${key}`);
   if (overrides === undefined) return { ...DEFAULT_PLAN_ENTITLEMENTS };
-  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
-    throw invalid(key, `an object with monthly API calls per plan (${Object.keys(DEFAULT_PLAN_ENTITLEMENTS).join(', ')})`, overrides);
+  if (
+    typeof overrides !== 'object' ||
+    overrides === null ||
+    Array.isArray(overrides)
+  ) {
+    throw invalid(
+      key,
+      `an object with monthly API calls per plan (${Object.keys(
+        DEFAULT_PLAN_ENTITLEMENTS,
+      ).join(', ')})`,
+      overrides,
+    );
   }
   const result = { ...DEFAULT_PLAN_ENTITLEMENTS };
   for (const [plan, calls] of Object.entries(overrides)) {
     if (!(plan in DEFAULT_PLAN_ENTITLEMENTS)) {
-      throw invalid(`${key}.${plan}`, `one of the plans ${Object.keys(DEFAULT_PLAN_ENTITLEMENTS).join(', ')}`, plan);
+      throw invalid(
+        `${key}.${plan}`,
+        `one of the plans ${Object.keys(DEFAULT_PLAN_ENTITLEMENTS).join(', ')}`,
+        plan,
+      );
     }
     if (typeof calls !== 'number' || !Number.isInteger(calls) || calls < 1) {
-      throw invalid(`${key}.${plan}`, 'a whole number of API calls per month, at least 1', calls);
+      throw invalid(
+        `${key}.${plan}`,
+        'a whole number of API calls per month, at least 1',
+        calls,
+      );
     }
     result[plan] = calls;
   }
@@ -203,18 +264,32 @@ function readPlanEntitlements(config: Config): Record<string, number> {
  */
 export function readDefenderApisConfig(config: Config): DefenderApisConfig {
   const resourceManagerEndpoint = readEndpoint(config);
-  const max = readPositiveInteger(config, 'onboarding.maxConcurrentPerService', 1);
-  const maxPerUser = readPositiveInteger(config, 'onboarding.maxQueuedPerUser', 20);
+  const max = readPositiveInteger(
+    config,
+    'onboarding.maxConcurrentPerService',
+    1,
+  );
+  const maxPerUser = readPositiveInteger(
+    config,
+    'onboarding.maxQueuedPerUser',
+    20,
+  );
   return {
     resourceManagerEndpoint,
     credential: readCredential(config, resourceManagerEndpoint),
-    requestTimeout: readDuration(config, 'azure.requestTimeout', { seconds: 60 }),
+    requestTimeout: readDuration(config, 'azure.requestTimeout', {
+      seconds: 60,
+    }),
     services: readServices(config),
-    refreshFrequency: readDuration(config, 'refresh.frequency', { minutes: 30 }),
+    refreshFrequency: readDuration(config, 'refresh.frequency', {
+      minutes: 30,
+    }),
     refreshTimeout: readDuration(config, 'refresh.timeout', { minutes: 10 }),
     maxConcurrentOnboardingsPerService: max,
     maxQueuedOnboardingsPerUser: maxPerUser,
-    onboardingTimeout: readDuration(config, 'onboarding.timeout', { minutes: 15 }),
+    onboardingTimeout: readDuration(config, 'onboarding.timeout', {
+      minutes: 15,
+    }),
     onboardingPace: readDuration(config, 'onboarding.pace', { seconds: 60 }),
     planEntitlements: readPlanEntitlements(config),
   };

@@ -18,7 +18,8 @@ function reasonMatching(pattern: RegExp | undefined) {
   return pattern ? expect.stringMatching(pattern) : undefined;
 }
 
-const posturePath = (name: string) => `/api/defender-apis/posture/api/default/${name}`;
+const posturePath = (name: string) =>
+  `/api/defender-apis/posture/api/default/${name}`;
 
 describe('defender-apis backend against the ARM emulator', () => {
   let h: PluginHarness;
@@ -28,15 +29,24 @@ describe('defender-apis backend against the ARM emulator', () => {
   afterAll(() => h.stop());
   beforeEach(() => h.emulator.reset());
 
-  const get = async (name: string, auth = asUser('paula')): Promise<ApiPosture> => {
-    const res = await h.request.get(posturePath(name)).set('Authorization', auth);
+  const get = async (
+    name: string,
+    auth = asUser('paula'),
+  ): Promise<ApiPosture> => {
+    const res = await h.request
+      .get(posturePath(name))
+      .set('Authorization', auth);
     expect(res.status).toBe(200);
     return res.body;
   };
 
   it.each([
     ['payments-api', 'protected', undefined],
-    ['checkout-api', 'atRisk', /1 active high-severity alert; 1 active medium-severity alert; 1 active low-severity alert; 2 endpoints unauthenticated/],
+    [
+      'checkout-api',
+      'atRisk',
+      /1 active high-severity alert; 1 active medium-severity alert; 1 active low-severity alert; 2 endpoints unauthenticated/,
+    ],
     ['refunds-api', 'atRisk', /3 endpoints unauthenticated/],
     ['ledger-api', 'protected', undefined],
     ['invoices-api', 'awaitingData', /30 to 50 minutes/],
@@ -47,9 +57,21 @@ describe('defender-apis backend against the ARM emulator', () => {
     ['partner-api', 'notApplicable', /workspace "partners"/],
     ['edge-api', 'notApplicable', /Consumption tier/],
     ['orders-api', 'planDisabled', /plan is off/],
-    ['status-api', 'unmapped', /has no azure.com\/api-management-api annotation/],
-    ['broken-api', 'unmapped', /must be .*\{serviceName\}\/\{apiId\}.*but is "contoso-payments-apim\/apis\/broken"/],
-    ['ghost-api', 'unmapped', /"ghost-apim", which is not in defenderApis.apiManagement.services/],
+    [
+      'status-api',
+      'unmapped',
+      /has no azure.com\/api-management-api annotation/,
+    ],
+    [
+      'broken-api',
+      'unmapped',
+      /must be .*\{serviceName\}\/\{apiId\}.*but is "contoso-payments-apim\/apis\/broken"/,
+    ],
+    [
+      'ghost-api',
+      'unmapped',
+      /"ghost-apim", which is not in defenderApis.apiManagement.services/,
+    ],
     ['missing-api', 'unmapped', /has no API "no-such-api"/],
   ])('serves %s as %s with its reason', async (name, status, reason) => {
     const posture = await get(name);
@@ -60,26 +82,54 @@ describe('defender-apis backend against the ARM emulator', () => {
 
   it('reads the figures of an at-risk API: endpoints, label, alerts by severity, recommendations', async () => {
     const posture = await get('checkout-api', asUser('carl'));
-    expect(posture.endpoints).toEqual({ total: 14, unauthenticated: 2, inactive: 4, external: 1, sensitiveDataExposed: 3 });
+    expect(posture.endpoints).toEqual({
+      total: 14,
+      unauthenticated: 2,
+      inactive: 4,
+      external: 1,
+      sensitiveDataExposed: 3,
+    });
     expect(posture.sensitivityLabel).toBe('Confidential');
-    expect(posture.plan).toEqual({ enabled: true, subPlan: 'P1', subscriptionId: SUB_A });
+    expect(posture.plan).toEqual({
+      enabled: true,
+      subPlan: 'P1',
+      subscriptionId: SUB_A,
+    });
     // High via the API id, medium via the collection id in other casing, low via compromisedEntity;
     // the resolved high alert is not active.
     expect(posture.alerts.active).toBe(3);
-    expect(posture.alerts.bySeverity).toEqual({ high: 1, medium: 1, low: 1, informational: 0 });
-    expect(posture.alerts.items.map(a => a.alertType).sort()).toEqual(
-      ['API_AccessFromSuspiciousIP', 'API_ParameterEnumeration', 'API_SpikeInAPITraffic'],
-    );
+    expect(posture.alerts.bySeverity).toEqual({
+      high: 1,
+      medium: 1,
+      low: 1,
+      informational: 0,
+    });
+    expect(posture.alerts.items.map(a => a.alertType).sort()).toEqual([
+      'API_AccessFromSuspiciousIP',
+      'API_ParameterEnumeration',
+      'API_SpikeInAPITraffic',
+    ]);
     expect(posture.recommendations).toEqual([
       expect.objectContaining({
         key: '91af2040-7874-4659-abf0-578e1f8d07dc',
         affectedResources: 2,
-        url: expect.stringMatching(/^https:\/\/portal\.azure\.com\/.*assessmentKey\/91af2040-7874-4659-abf0-578e1f8d07dc\//),
+        url: expect.stringMatching(
+          /^https:\/\/portal\.azure\.com\/.*assessmentKey\/91af2040-7874-4659-abf0-578e1f8d07dc\//,
+        ),
       }),
     ]);
-    expect(posture.api).toEqual(expect.objectContaining({ apiId: 'checkout-api', serviceName: 'contoso-payments-apim', displayName: 'Checkout API' }));
+    expect(posture.api).toEqual(
+      expect.objectContaining({
+        apiId: 'checkout-api',
+        serviceName: 'contoso-payments-apim',
+        displayName: 'Checkout API',
+      }),
+    );
     expect(posture.api?.portalUrl).toContain(posture.api?.resourceId);
-    expect(posture.access).toEqual({ canOnboard: true, owners: ['group:default/team-checkout'] });
+    expect(posture.access).toEqual({
+      canOnboard: true,
+      owners: ['group:default/team-checkout'],
+    });
     expect(Date.parse(posture.refreshedAt!)).not.toBeNaN();
   });
 
@@ -87,20 +137,30 @@ describe('defender-apis backend against the ARM emulator', () => {
     const posture = await get('ledger-api');
     expect(posture.endpoints?.inactive).toBe(5);
     expect(posture.alerts.bySeverity.informational).toBe(1);
-    expect(posture.recommendations.map(r => r.key)).toEqual(['4e8c00a2-e8bc-42a8-9e12-99584a51ad10']);
+    expect(posture.recommendations.map(r => r.key)).toEqual([
+      '4e8c00a2-e8bc-42a8-9e12-99584a51ad10',
+    ]);
   });
 
   it('answers 401 without credentials, 404 for an entity not in the catalog, 400 for bad path input', async () => {
     expect((await h.request.get(posturePath('payments-api'))).status).toBe(401);
-    const missing = await h.request.get(posturePath('nope')).set('Authorization', asUser('paula'));
+    const missing = await h.request
+      .get(posturePath('nope'))
+      .set('Authorization', asUser('paula'));
     expect(missing.status).toBe(404);
     expect(missing.body.error.name).toBe('NotFoundError');
-    const kind = await h.request.get('/api/defender-apis/posture/component/default/x').set('Authorization', asUser('paula'));
+    const kind = await h.request
+      .get('/api/defender-apis/posture/component/default/x')
+      .set('Authorization', asUser('paula'));
     expect(kind.status).toBe(400);
     expect(kind.body.error.message).toContain('found kind "component"');
-    const name = await h.request.get(posturePath('a%20b')).set('Authorization', asUser('paula'));
+    const name = await h.request
+      .get(posturePath('a%20b'))
+      .set('Authorization', asUser('paula'));
     expect(name.status).toBe(400);
-    expect(name.body.error.message).toMatch(/Invalid name in the path: expected .* found "a b"/);
+    expect(name.body.error.message).toMatch(
+      /Invalid name in the path: expected .* found "a b"/,
+    );
   });
 
   it('serves posture to service credentials, without caller-specific access', async () => {
@@ -112,10 +172,16 @@ describe('defender-apis backend against the ARM emulator', () => {
   it('reads a never-read entity at once, then serves it from the store without calling Azure', async () => {
     const h2 = await startHarness();
     try {
-      await h2.request.get(posturePath('payments-api')).set('Authorization', asUser('paula')).expect(200);
+      await h2.request
+        .get(posturePath('payments-api'))
+        .set('Authorization', asUser('paula'))
+        .expect(200);
       const afterFirst = h2.emulator.requests().length;
       expect(afterFirst).toBeGreaterThan(0);
-      await h2.request.get(posturePath('payments-api')).set('Authorization', asUser('paula')).expect(200);
+      await h2.request
+        .get(posturePath('payments-api'))
+        .set('Authorization', asUser('paula'))
+        .expect(200);
       expect(h2.emulator.requests().length).toBe(afterFirst);
     } finally {
       await h2.stop();
@@ -125,23 +191,42 @@ describe('defender-apis backend against the ARM emulator', () => {
   it('lists posture with filters and paging, and summarises by status and owner', async () => {
     // Lists answer from the store: what the scheduled refresh read.
     await h.runScheduledRefresh();
-    const all = await h.request.get('/api/defender-apis/posture?limit=5').set('Authorization', asUser('paula'));
+    const all = await h.request
+      .get('/api/defender-apis/posture?limit=5')
+      .set('Authorization', asUser('paula'));
     expect(all.status).toBe(200);
     expect(all.body.totalItems).toBe(19);
     expect(all.body.items).toHaveLength(5);
-    const atRisk = await h.request.get('/api/defender-apis/posture?status=atRisk').set('Authorization', asUser('paula'));
-    expect(atRisk.body.items.map((p: ApiPosture) => p.entityRef).sort()).toEqual(['api:default/checkout-api', 'api:default/refunds-api']);
+    const atRisk = await h.request
+      .get('/api/defender-apis/posture?status=atRisk')
+      .set('Authorization', asUser('paula'));
+    expect(
+      atRisk.body.items.map((p: ApiPosture) => p.entityRef).sort(),
+    ).toEqual(['api:default/checkout-api', 'api:default/refunds-api']);
     const owned = await h.request
       .get('/api/defender-apis/posture?owner=group:default/team-checkout')
       .set('Authorization', asUser('paula'));
     expect(owned.body.totalItems).toBe(3);
-    const bad = await h.request.get('/api/defender-apis/posture?status=fine&limit=x').set('Authorization', asUser('paula'));
+    const bad = await h.request
+      .get('/api/defender-apis/posture?status=fine&limit=x')
+      .set('Authorization', asUser('paula'));
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('expected one of protected');
-    const summary = await h.request.get('/api/defender-apis/summary').set('Authorization', asUser('paula'));
+    const summary = await h.request
+      .get('/api/defender-apis/summary')
+      .set('Authorization', asUser('paula'));
     expect(summary.body.total).toBe(19);
-    expect(summary.body.byStatus).toEqual(expect.objectContaining({ protected: 2, atRisk: 2, notApplicable: 5, unmapped: 4 }));
-    expect(summary.body.byOwner['group:default/team-checkout'].byStatus).toEqual({ atRisk: 1, awaitingData: 1, notOnboarded: 1 });
+    expect(summary.body.byStatus).toEqual(
+      expect.objectContaining({
+        protected: 2,
+        atRisk: 2,
+        notApplicable: 5,
+        unmapped: 4,
+      }),
+    );
+    expect(
+      summary.body.byOwner['group:default/team-checkout'].byStatus,
+    ).toEqual({ atRisk: 1, awaitingData: 1, notOnboarded: 1 });
   });
 });
 
@@ -159,15 +244,24 @@ describe('onboarding', () => {
     const res = await onboard('wallet-api');
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('onboarding');
-    expect(res.body.onboarding).toEqual(expect.objectContaining({ requestedBy: 'user:default/paula' }));
+    expect(res.body.onboarding).toEqual(
+      expect.objectContaining({ requestedBy: 'user:default/paula' }),
+    );
     const posture = await eventually(async () => {
-      const body = (await h.request.get(posturePath('wallet-api')).set('Authorization', asUser('paula'))).body;
+      const body = (
+        await h.request
+          .get(posturePath('wallet-api'))
+          .set('Authorization', asUser('paula'))
+      ).body;
       expect(body.status).toBe('awaitingData');
       return body;
     });
     expect(posture.onboarding.state).toBe('succeeded');
     expect(h.armRequests('PUT', 'apiCollections/wallet-api')).toHaveLength(1);
-    expect(h.emulator.collection(posture.api.resourceId)?.properties.provisioningState).toBe('Succeeded');
+    expect(
+      h.emulator.collection(posture.api.resourceId)?.properties
+        .provisioningState,
+    ).toBe('Succeeded');
     // Onboarding again is a no-op answered 200.
     const again = await onboard('wallet-api');
     expect(again.status).toBe(200);
@@ -177,10 +271,21 @@ describe('onboarding', () => {
   it('refuses non-owners with 403, and nothing reaches Azure', async () => {
     const res = await onboard('fx-rates-api');
     expect(res.status).toBe(403);
-    expect(res.body.error.message).toContain('Only the owners of api:default/fx-rates-api');
-    expect(h.emulator.requests().filter(r => r.method !== 'GET')).toHaveLength(0);
-    const posture = (await h.request.get(posturePath('fx-rates-api')).set('Authorization', asUser('paula'))).body;
-    expect(posture.access).toEqual({ canOnboard: false, owners: ['group:default/team-checkout'] });
+    expect(res.body.error.message).toContain(
+      'Only the owners of api:default/fx-rates-api',
+    );
+    expect(h.emulator.requests().filter(r => r.method !== 'GET')).toHaveLength(
+      0,
+    );
+    const posture = (
+      await h.request
+        .get(posturePath('fx-rates-api'))
+        .set('Authorization', asUser('paula'))
+    ).body;
+    expect(posture.access).toEqual({
+      canOnboard: false,
+      owners: ['group:default/team-checkout'],
+    });
   });
 
   it('refuses service credentials: only users onboard', async () => {
@@ -189,10 +294,16 @@ describe('onboarding', () => {
   });
 
   it('makes exactly one PUT for concurrent requests', async () => {
-    const answers = await Promise.all(Array.from({ length: 10 }, () => onboard('wallet-api')));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => onboard('wallet-api')),
+    );
     expect(answers.map(a => a.status)).toEqual(Array(10).fill(202));
     await eventually(async () => {
-      const body = (await h.request.get(posturePath('wallet-api')).set('Authorization', asUser('paula'))).body;
+      const body = (
+        await h.request
+          .get(posturePath('wallet-api'))
+          .set('Authorization', asUser('paula'))
+      ).body;
       expect(body.status).toBe('awaitingData');
     });
     expect(h.armRequests('PUT', 'apiCollections/wallet-api')).toHaveLength(1);
@@ -201,7 +312,11 @@ describe('onboarding', () => {
   it('reports a failed operation with Azure message', async () => {
     expect((await onboard('notifications-api')).status).toBe(202);
     const posture = await eventually(async () => {
-      const body = (await h.request.get(posturePath('notifications-api')).set('Authorization', asUser('paula'))).body;
+      const body = (
+        await h.request
+          .get(posturePath('notifications-api'))
+          .set('Authorization', asUser('paula'))
+      ).body;
       expect(body.onboarding.state).toBe('failed');
       return body;
     });
@@ -215,13 +330,19 @@ describe('onboarding', () => {
     expect(planOff.status).toBe(403); // rita owns nothing
     const h2 = await startHarness({ policyDecision: () => 'ALLOW' });
     try {
-      const off = await h2.request.post(`${posturePath('orders-api')}/onboard`).set('Authorization', asUser('paula'));
+      const off = await h2.request
+        .post(`${posturePath('orders-api')}/onboard`)
+        .set('Authorization', asUser('paula'));
       expect(off.status).toBe(409);
       expect(off.body.error.message).toContain('plan is off');
-      const soap = await h2.request.post(`${posturePath('legacy-soap-api')}/onboard`).set('Authorization', asUser('paula'));
+      const soap = await h2.request
+        .post(`${posturePath('legacy-soap-api')}/onboard`)
+        .set('Authorization', asUser('paula'));
       expect(soap.status).toBe(409);
       expect(soap.body.error.message).toContain('SOAP');
-      const unmapped = await h2.request.post(`${posturePath('status-api')}/onboard`).set('Authorization', asUser('paula'));
+      const unmapped = await h2.request
+        .post(`${posturePath('status-api')}/onboard`)
+        .set('Authorization', asUser('paula'));
       expect(unmapped.status).toBe(400);
       expect(h2.armRequests('PUT', 'apiCollections')).toHaveLength(0);
     } finally {
@@ -231,12 +352,17 @@ describe('onboarding', () => {
 
   it('lets a permission policy widen onboarding to a platform team, or deny it to owners', async () => {
     const h2 = await startHarness({
-      policyDecision: user => (user === 'user:default/priya' ? 'ALLOW' : 'DENY'),
+      policyDecision: user =>
+        user === 'user:default/priya' ? 'ALLOW' : 'DENY',
     });
     try {
-      const owner = await h2.request.post(`${posturePath('wallet-api')}/onboard`).set('Authorization', asUser('paula'));
+      const owner = await h2.request
+        .post(`${posturePath('wallet-api')}/onboard`)
+        .set('Authorization', asUser('paula'));
       expect(owner.status).toBe(403);
-      const platform = await h2.request.post(`${posturePath('wallet-api')}/onboard`).set('Authorization', asUser('priya'));
+      const platform = await h2.request
+        .post(`${posturePath('wallet-api')}/onboard`)
+        .set('Authorization', asUser('priya'));
       expect(platform.status).toBe(202);
     } finally {
       await h2.stop();
@@ -248,16 +374,28 @@ describe('onboarding', () => {
     expect((await onboard('fx-rates-api', asUser('carl'))).status).toBe(202);
     await eventually(async () => {
       for (const name of ['wallet-api', 'fx-rates-api']) {
-        const body = (await h.request.get(posturePath(name)).set('Authorization', asUser('paula'))).body;
+        const body = (
+          await h.request
+            .get(posturePath(name))
+            .set('Authorization', asUser('paula'))
+        ).body;
         expect(body.status).toBe('awaitingData');
       }
     });
     const writes = h.emulator
       .requests()
-      .filter(r => /apiCollections\/(wallet|fx-rates)-api$/i.test(r.path) || /operationResults/i.test(r.path));
+      .filter(
+        r =>
+          /apiCollections\/(wallet|fx-rates)-api$/i.test(r.path) ||
+          /operationResults/i.test(r.path),
+      );
     const firstApi = writes.find(r => r.method === 'PUT')!.path;
-    const secondPut = writes.findIndex(r => r.method === 'PUT' && r.path !== firstApi);
-    const firstDone = writes.findIndex(r => r.method === 'GET' && r.status === 200);
+    const secondPut = writes.findIndex(
+      r => r.method === 'PUT' && r.path !== firstApi,
+    );
+    const firstDone = writes.findIndex(
+      r => r.method === 'GET' && r.status === 200,
+    );
     expect(firstDone).toBeGreaterThan(-1);
     expect(secondPut).toBeGreaterThan(firstDone);
   });
@@ -266,18 +404,35 @@ describe('onboarding', () => {
 describe('refresh', () => {
   it('reads Azure with a request count that grows with services and subscriptions, not APIs', async () => {
     const countFor = async (apis: number) => {
-      const scenario = generateScenario({ apis, services: 2, subscriptions: 2 });
+      const scenario = generateScenario({
+        apis,
+        services: 2,
+        subscriptions: 2,
+      });
       const services = scenario.subscriptions.flatMap(sub =>
-        sub.services.map(s => ({ name: s.name, subscriptionId: sub.subscriptionId, resourceGroup: s.resourceGroup })),
+        sub.services.map(s => ({
+          name: s.name,
+          subscriptionId: sub.subscriptionId,
+          resourceGroup: s.resourceGroup,
+        })),
       );
       const entities = scenario.subscriptions.flatMap(sub =>
-        sub.services.flatMap(s => s.apis.map(api => apiEntity(api.name, `${s.name}/${api.name}`))),
+        sub.services.flatMap(s =>
+          s.apis.map(api => apiEntity(api.name, `${s.name}/${api.name}`)),
+        ),
       );
-      const h = await startHarness({ scenario, services, entities, pageSize: 1000 });
+      const h = await startHarness({
+        scenario,
+        services,
+        entities,
+        pageSize: 1000,
+      });
       try {
         h.emulator.clearRequests();
         await h.runScheduledRefresh();
-        const summary = await h.request.get('/api/defender-apis/summary').set('Authorization', asUser('paula'));
+        const summary = await h.request
+          .get('/api/defender-apis/summary')
+          .set('Authorization', asUser('paula'));
         expect(summary.body.total).toBe(apis);
         expect(summary.body.byStatus.unmapped).toBe(0);
         return h.emulator.requests().length;
@@ -296,19 +451,36 @@ describe('refresh', () => {
     const h = await startHarness();
     try {
       await h.runScheduledRefresh();
-      h.emulator.addFault({ match: { pathPattern: '/', subscriptionId: SUB_A }, effect: { status: 403 } });
+      h.emulator.addFault({
+        match: { pathPattern: '/', subscriptionId: SUB_A },
+        effect: { status: 403 },
+      });
       await h.runScheduledRefresh();
-      const checkout = (await h.request.get(posturePath('checkout-api')).set('Authorization', asUser('paula'))).body;
+      const checkout = (
+        await h.request
+          .get(posturePath('checkout-api'))
+          .set('Authorization', asUser('paula'))
+      ).body;
       expect(checkout.status).toBe('atRisk');
       expect(checkout.endpoints.total).toBe(14);
       expect(checkout.stale).toBe(true);
-      expect(checkout.staleReason).toMatch(/answered 403 \(AuthorizationFailed\) for subscription 11111111/);
-      const retail = (await h.request.get(posturePath('orders-api')).set('Authorization', asUser('paula'))).body;
+      expect(checkout.staleReason).toMatch(
+        /answered 403 \(AuthorizationFailed\) for subscription 11111111/,
+      );
+      const retail = (
+        await h.request
+          .get(posturePath('orders-api'))
+          .set('Authorization', asUser('paula'))
+      ).body;
       expect(retail.stale).toBe(false);
       expect(retail.plan.subscriptionId).toBe(SUB_B);
       h.emulator.clearFaults();
       await h.runScheduledRefresh();
-      const fresh = (await h.request.get(posturePath('checkout-api')).set('Authorization', asUser('paula'))).body;
+      const fresh = (
+        await h.request
+          .get(posturePath('checkout-api'))
+          .set('Authorization', asUser('paula'))
+      ).body;
       expect(fresh.stale).toBe(false);
       expect(fresh.staleReason).toBeUndefined();
     } finally {
@@ -319,8 +491,15 @@ describe('refresh', () => {
   it('gives status error with the reason when Azure fails before anything was stored', async () => {
     const h = await startHarness();
     try {
-      h.emulator.addFault({ match: { pathPattern: '/', subscriptionId: SUB_B }, effect: { status: 403 } });
-      const posture = (await h.request.get(posturePath('orders-api')).set('Authorization', asUser('paula'))).body;
+      h.emulator.addFault({
+        match: { pathPattern: '/', subscriptionId: SUB_B },
+        effect: { status: 403 },
+      });
+      const posture = (
+        await h.request
+          .get(posturePath('orders-api'))
+          .set('Authorization', asUser('paula'))
+      ).body;
       expect(posture.status).toBe('error');
       expect(posture.reason).toContain('403');
       expect(posture.stale).toBe(true);

@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { durationToMilliseconds } from '@backstage/types';
 import { defenderApisPermissions } from '@defender-apis/plugin-defender-apis-common';
@@ -64,7 +67,8 @@ export const defenderApisPlugin = createBackendPlugin({
           auth: deps.auth,
           permissions: deps.permissions,
           userInfo: deps.userInfo,
-          permissionFrameworkEnabled: config.getOptionalBoolean('permission.enabled') ?? false,
+          permissionFrameworkEnabled:
+            config.getOptionalBoolean('permission.enabled') ?? false,
         });
         const onboarding = new OnboardingService({
           auth: deps.auth,
@@ -93,7 +97,10 @@ export const defenderApisPlugin = createBackendPlugin({
             logger.info('Refreshing Defender for APIs posture');
             const started = Date.now();
             const summary = await postures.refreshAll();
-            logger.info('Refreshed Defender for APIs posture', { ...summary, durationMs: Date.now() - started });
+            logger.info('Refreshed Defender for APIs posture', {
+              ...summary,
+              durationMs: Date.now() - started,
+            });
           },
         });
         // Every replica picks up queued onboardings, including those left by a stopped one.
@@ -107,7 +114,14 @@ export const defenderApisPlugin = createBackendPlugin({
 
         deps.lifecycle.addShutdownHook(() => onboarding.shutdown());
 
-        httpRouter.use(await createRouter({ httpAuth: deps.httpAuth, postures, onboarding, access }));
+        httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            postures,
+            onboarding,
+            access,
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -9,8 +9,8 @@ import { ArmResponse } from './types';
 export class ArmHttpError extends Error {
   constructor(readonly response: ArmResponse) {
     super(
-      (response.body as { error?: { message?: string } } | undefined)?.error?.message ??
-        `ARM error ${response.status}`,
+      (response.body as { error?: { message?: string } } | undefined)?.error
+        ?.message ?? `ARM error ${response.status}`,
     );
     this.name = 'ArmHttpError';
   }
@@ -70,14 +70,26 @@ export const armErrors = {
   },
 
   /** ARM's answer to a token of another tenant than the subscription's. */
-  wrongTenant(tokenTenant: string | undefined, subscriptionTenant: string | undefined): ArmResponse {
-    const issuer = (tenant: string | undefined) => `https://sts.windows.net/${tenant ?? 'home-tenant'}/`;
+  wrongTenant(
+    tokenTenant: string | undefined,
+    subscriptionTenant: string | undefined,
+  ): ArmResponse {
+    const issuer = (tenant: string | undefined) =>
+      `https://sts.windows.net/${tenant ?? 'home-tenant'}/`;
     return armError(
       401,
       'InvalidAuthenticationTokenTenant',
-      `The access token is from the wrong issuer '${issuer(tokenTenant)}'. It must match the tenant '${issuer(subscriptionTenant)}' associated with this subscription. Please use the authority (URL) '${issuer(subscriptionTenant).replace('sts.windows.net', 'login.windows.net')}' to get the token.`,
+      `The access token is from the wrong issuer '${issuer(
+        tokenTenant,
+      )}'. It must match the tenant '${issuer(
+        subscriptionTenant,
+      )}' associated with this subscription. Please use the authority (URL) '${issuer(
+        subscriptionTenant,
+      ).replace('sts.windows.net', 'login.windows.net')}' to get the token.`,
       {
-        'www-authenticate': `Bearer authorization_uri="https://login.windows.net/${subscriptionTenant ?? 'home-tenant'}", error="invalid_token", error_description="The access token is from the wrong issuer."`,
+        'www-authenticate': `Bearer authorization_uri="https://login.windows.net/${
+          subscriptionTenant ?? 'home-tenant'
+        }", error="invalid_token", error_description="The access token is from the wrong issuer."`,
       },
     );
   },
@@ -102,15 +114,21 @@ export const armErrors = {
     return armError(
       400,
       'MissingApiVersionParameter',
-      "The api-version query parameter (?api-version=) is required for all requests.",
+      'The api-version query parameter (?api-version=) is required for all requests.',
     );
   },
 
-  invalidApiVersion(given: string, resourceType: string, supported: readonly string[]) {
+  invalidApiVersion(
+    given: string,
+    resourceType: string,
+    supported: readonly string[],
+  ) {
     return armError(
       400,
       'InvalidApiVersionParameter',
-      `The api-version '${given}' is invalid for resource type '${resourceType}'. The supported versions are '${supported.join(',')}'.`,
+      `The api-version '${given}' is invalid for resource type '${resourceType}'. The supported versions are '${supported.join(
+        ',',
+      )}'.`,
     );
   },
 

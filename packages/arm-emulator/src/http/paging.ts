@@ -20,7 +20,9 @@ export function skipTokenPage<T>(
   if (end >= items.length) return page;
   return {
     ...page,
-    nextLink: linkWith(ctx, { $skipToken: encodeSkipToken(end) }, ['$skipToken']),
+    nextLink: linkWith(ctx, { $skipToken: encodeSkipToken(end) }, [
+      '$skipToken',
+    ]),
   };
 }
 
@@ -41,21 +43,33 @@ export function apimPage<T>(
     nextLink:
       end >= items.length
         ? ''
-        : linkWith(ctx, { $top: String(top), $skip: String(end) }, ['$top', '$skip']),
+        : linkWith(ctx, { $top: String(top), $skip: String(end) }, [
+            '$top',
+            '$skip',
+          ]),
   };
 }
 
 /** The current request's URL with `set` parameters replacing `drop` ones. */
-function linkWith(ctx: RouteContext, set: Record<string, string>, drop: string[]): string {
+function linkWith(
+  ctx: RouteContext,
+  set: Record<string, string>,
+  drop: string[],
+): string {
   const url = new URL(ctx.rawPath, ctx.baseUrl);
   for (const [key, value] of ctx.query) {
     if (!drop.includes(key)) url.searchParams.append(key, value);
   }
-  for (const [key, value] of Object.entries(set)) url.searchParams.set(key, value);
+  for (const [key, value] of Object.entries(set))
+    url.searchParams.set(key, value);
   return url.toString();
 }
 
-function intParam(ctx: RouteContext, name: string, min: number): number | undefined {
+function intParam(
+  ctx: RouteContext,
+  name: string,
+  min: number,
+): number | undefined {
   const raw = ctx.query.get(name);
   if (raw === null) return undefined;
   const value = Number(raw);
@@ -76,12 +90,17 @@ function encodeSkipToken(offset: number): string {
 
 function decodeSkipToken(token: string): number {
   try {
-    const { offset } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    const { offset } = JSON.parse(
+      Buffer.from(token, 'base64url').toString('utf8'),
+    );
     if (Number.isInteger(offset) && offset >= 0) return offset;
   } catch {
     // fall through to the error below
   }
   throw new ArmHttpError(
-    armErrors.badRequest('InvalidSkipToken', `The $skipToken '${token}' is not valid.`),
+    armErrors.badRequest(
+      'InvalidSkipToken',
+      `The $skipToken '${token}' is not valid.`,
+    ),
   );
 }

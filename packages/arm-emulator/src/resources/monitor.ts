@@ -23,14 +23,21 @@ export interface MetricsWindow {
  * Requests of the service between two instants after `start`: the scenario's 30-day total spread
  * evenly, rounded so that consecutive buckets add up exactly (30 days give the total back).
  */
-function requestsBetween(service: ServiceEntry, fromMs: number, toMs: number): number {
+function requestsBetween(
+  service: ServiceEntry,
+  fromMs: number,
+  toMs: number,
+): number {
   const total = service.scenario.requestsLast30Days ?? 0;
   const upTo = (ms: number) => Math.floor((total * ms) / SCENARIO_SPAN_MS);
   return upTo(toMs) - upTo(fromMs);
 }
 
 /** `GET {serviceId}/providers/Microsoft.Insights/metrics?metricnames=Requests&aggregation=Total` */
-export function renderRequestsMetric(service: ServiceEntry, window: MetricsWindow): object {
+export function renderRequestsMetric(
+  service: ServiceEntry,
+  window: MetricsWindow,
+): object {
   const startMs = window.start.getTime();
   const spanMs = window.end.getTime() - startMs;
   const step = window.intervalMs ?? spanMs;

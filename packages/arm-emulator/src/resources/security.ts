@@ -33,7 +33,9 @@ export function renderCollection(collection: CollectionEntry): object {
     properties: {
       baseUrl:
         counts.baseUrl ??
-        `https://${svc.name.toLowerCase()}.azure-api.net${api.scenario.path ? `/${api.scenario.path}` : ''}`,
+        `https://${svc.name.toLowerCase()}.azure-api.net${
+          api.scenario.path ? `/${api.scenario.path}` : ''
+        }`,
       discoveredVia: api.service.id,
       displayName: api.scenario.displayName,
       numberOfApiEndpoints: counts.numberOfApiEndpoints,
@@ -41,26 +43,35 @@ export function renderCollection(collection: CollectionEntry): object {
         counts.numberOfApiEndpointsWithSensitiveDataExposed,
       numberOfExternalApiEndpoints: counts.numberOfExternalApiEndpoints,
       numberOfInactiveApiEndpoints: counts.numberOfInactiveApiEndpoints,
-      numberOfUnauthenticatedApiEndpoints: counts.numberOfUnauthenticatedApiEndpoints,
+      numberOfUnauthenticatedApiEndpoints:
+        counts.numberOfUnauthenticatedApiEndpoints,
       provisioningState: 'Succeeded',
-      ...(counts.sensitivityLabel ? { sensitivityLabel: counts.sensitivityLabel } : {}),
+      ...(counts.sensitivityLabel
+        ? { sensitivityLabel: counts.sensitivityLabel }
+        : {}),
     },
   };
 }
 
 /** `Microsoft.Security/pricings/{name}` at subscription scope. */
-export function renderPricing(subscriptionId: string, pricing: ScenarioPricing): object {
+export function renderPricing(
+  subscriptionId: string,
+  pricing: ScenarioPricing,
+): object {
   const standard = pricing.pricingTier === 'Standard';
   return {
     id: `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings/${pricing.name}`,
     name: pricing.name,
     type: 'Microsoft.Security/pricings',
     properties: {
-      ...(standard && pricing.enablementTime ? { enablementTime: pricing.enablementTime } : {}),
+      ...(standard && pricing.enablementTime
+        ? { enablementTime: pricing.enablementTime }
+        : {}),
       ...(pricing.subPlan ? { subPlan: pricing.subPlan } : {}),
       ...(standard ? {} : { resourcesCoverageStatus: 'NotCovered' }),
       pricingTier: pricing.pricingTier,
-      freeTrialRemainingTime: pricing.freeTrialRemainingTime ?? (standard ? 'PT0S' : 'P30D'),
+      freeTrialRemainingTime:
+        pricing.freeTrialRemainingTime ?? (standard ? 'PT0S' : 'P30D'),
     },
   };
 }
@@ -72,7 +83,8 @@ export function renderAlert(
   now: Date,
 ): object {
   const firstService = subscription.services[0];
-  const resourceGroup = alert.resourceGroup ?? firstService?.resourceGroup ?? 'default';
+  const resourceGroup =
+    alert.resourceGroup ?? firstService?.resourceGroup ?? 'default';
   const location = alert.location ?? firstService?.location ?? 'westeurope';
   const generated = alert.timeGeneratedUtc
     ? new Date(alert.timeGeneratedUtc)
@@ -94,10 +106,12 @@ export function renderAlert(
       intent: alert.intent ?? 'Unknown',
       startTimeUtc: iso(new Date(generated.getTime() - 10 * minute)),
       endTimeUtc: iso(new Date(generated.getTime() - minute)),
-      resourceIdentifiers: (alert.azureResourceIds ?? []).map(azureResourceId => ({
-        azureResourceId,
-        type: 'AzureResource',
-      })),
+      resourceIdentifiers: (alert.azureResourceIds ?? []).map(
+        azureResourceId => ({
+          azureResourceId,
+          type: 'AzureResource',
+        }),
+      ),
       remediationSteps: alert.remediationSteps ?? [],
       vendorName: 'Microsoft',
       status: alert.status,
@@ -110,7 +124,9 @@ export function renderAlert(
       isIncident: false,
       correlationKey: Buffer.from(`${sub}/${alert.name}`).toString('base64'),
       extendedProperties: {},
-      ...(alert.compromisedEntity ? { compromisedEntity: alert.compromisedEntity } : {}),
+      ...(alert.compromisedEntity
+        ? { compromisedEntity: alert.compromisedEntity }
+        : {}),
       techniques: [],
       subTechniques: [],
     },
@@ -121,7 +137,10 @@ export function renderAlert(
  * An assessment. `resourceDetails` uses the PascalCase keys (`Source`, `Id`) the live service
  * sends; the 2021-06-01 spec example spells them in camelCase.
  */
-export function renderAssessment(subscriptionId: string, assessment: ScenarioAssessment): object {
+export function renderAssessment(
+  subscriptionId: string,
+  assessment: ScenarioAssessment,
+): object {
   return {
     id: `${assessment.resourceId}/providers/Microsoft.Security/assessments/${assessment.name}`,
     name: assessment.name,
@@ -132,7 +151,9 @@ export function renderAssessment(subscriptionId: string, assessment: ScenarioAss
       status: {
         code: assessment.status.code,
         ...(assessment.status.cause ? { cause: assessment.status.cause } : {}),
-        ...(assessment.status.description ? { description: assessment.status.description } : {}),
+        ...(assessment.status.description
+          ? { description: assessment.status.description }
+          : {}),
       },
       links: {
         azurePortal: `portal.azure.com/#blade/Microsoft_Azure_Security/AssessmentBlade/assessmentKey/${assessment.name}/subscriptionIds/${subscriptionId}/showSecurityCenterCommandBar~/false`,

@@ -5,7 +5,12 @@ import { ArmResponse, RouteContext } from '../http/types';
 import { renderCollection } from '../resources/security';
 import { CollectionEntry, OperationEntry } from '../state/model';
 import { API_VERSIONS } from './apiVersions';
-import { checkResourceGroup, findApi, findService, findSubscription } from './lookups';
+import {
+  checkResourceGroup,
+  findApi,
+  findService,
+  findSubscription,
+} from './lookups';
 
 const SERVICE =
   '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ApiManagement/service/{serviceName}';
@@ -48,7 +53,11 @@ export const apiCollectionRoutes: ArmRoute[] = [
         const { subscriptionId, resourceGroupName, serviceName } = ctx.params;
         return listPage(
           ctx,
-          ctx.state.collectionsIn({ subscriptionId, resourceGroup: resourceGroupName, serviceName }),
+          ctx.state.collectionsIn({
+            subscriptionId,
+            resourceGroup: resourceGroupName,
+            serviceName,
+          }),
         );
       },
     },
@@ -64,19 +73,28 @@ export const apiCollectionRoutes: ArmRoute[] = [
         const { subscriptionId, resourceGroupName } = ctx.params;
         return listPage(
           ctx,
-          ctx.state.collectionsIn({ subscriptionId, resourceGroup: resourceGroupName }),
+          ctx.state.collectionsIn({
+            subscriptionId,
+            resourceGroup: resourceGroupName,
+          }),
         );
       },
     },
   },
   {
-    pattern: '/subscriptions/{subscriptionId}/providers/Microsoft.Security/apiCollections',
+    pattern:
+      '/subscriptions/{subscriptionId}/providers/Microsoft.Security/apiCollections',
     resourceType: TYPE,
     apiVersions: VERSIONS,
     handlers: {
       GET: ctx => {
         findSubscription(ctx);
-        return listPage(ctx, ctx.state.collectionsIn({ subscriptionId: ctx.params.subscriptionId }));
+        return listPage(
+          ctx,
+          ctx.state.collectionsIn({
+            subscriptionId: ctx.params.subscriptionId,
+          }),
+        );
       },
     },
   },
@@ -101,7 +119,11 @@ function onboard(ctx: RouteContext): ArmResponse {
     case 'alreadyOnboarded':
       return { status: 200, body: renderCollection(outcome.collection) };
     case 'rejected':
-      return armError(outcome.failure.status, outcome.failure.code, outcome.failure.message);
+      return armError(
+        outcome.failure.status,
+        outcome.failure.code,
+        outcome.failure.message,
+      );
     default:
       return {
         status: 201,
@@ -143,7 +165,11 @@ function pollOperation(ctx: RouteContext): ArmResponse {
     case 'succeeded':
       return { status: 200, body: renderCollection(outcome.collection) };
     default:
-      return armError(outcome.failure.status, outcome.failure.code, outcome.failure.message);
+      return armError(
+        outcome.failure.status,
+        outcome.failure.code,
+        outcome.failure.message,
+      );
   }
 }
 
@@ -152,11 +178,21 @@ function operationUrl(ctx: RouteContext, operation: OperationEntry): string {
   return `${ctx.baseUrl}/subscriptions/${subscription.subscriptionId}/providers/Microsoft.Security/locations/${scenario.location}/operationResults/${operation.id}?api-version=${VERSIONS[0]}`;
 }
 
-function listPage(ctx: RouteContext, collections: CollectionEntry[]): ArmResponse {
+function listPage(
+  ctx: RouteContext,
+  collections: CollectionEntry[],
+): ArmResponse {
   const page = skipTokenPage(collections, ctx);
-  return { status: 200, body: { ...page, value: page.value.map(renderCollection) } };
+  return {
+    status: 200,
+    body: { ...page, value: page.value.map(renderCollection) },
+  };
 }
 
 function collectionNotFound(ctx: RouteContext): ArmResponse {
-  return armErrors.resourceNotFound(TYPE, ctx.params.apiId, ctx.params.resourceGroupName);
+  return armErrors.resourceNotFound(
+    TYPE,
+    ctx.params.apiId,
+    ctx.params.resourceGroupName,
+  );
 }

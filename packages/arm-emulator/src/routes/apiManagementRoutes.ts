@@ -30,7 +30,10 @@ export const apiManagementRoutes: ArmRoute[] = [
         const page = apimPage(apis, ctx);
         return {
           status: 200,
-          body: { ...page, value: page.value.map(api => renderApi(api, 'list')) },
+          body: {
+            ...page,
+            value: page.value.map(api => renderApi(api, 'list')),
+          },
         };
       },
     },

@@ -10,7 +10,9 @@ import { ApiEntry, ServiceEntry, SubscriptionEntry } from '../state/model';
 export function findSubscription(ctx: RouteContext): SubscriptionEntry {
   const subscription = ctx.state.subscription(ctx.params.subscriptionId);
   if (!subscription) {
-    throw new ArmHttpError(armErrors.subscriptionNotFound(ctx.params.subscriptionId));
+    throw new ArmHttpError(
+      armErrors.subscriptionNotFound(ctx.params.subscriptionId),
+    );
   }
   return subscription;
 }
@@ -26,10 +28,18 @@ export function checkResourceGroup(ctx: RouteContext): void {
 export function findService(ctx: RouteContext): ServiceEntry {
   checkResourceGroup(ctx);
   const { subscriptionId, resourceGroupName, serviceName } = ctx.params;
-  const service = ctx.state.service(subscriptionId, resourceGroupName, serviceName);
+  const service = ctx.state.service(
+    subscriptionId,
+    resourceGroupName,
+    serviceName,
+  );
   if (!service) {
     throw new ArmHttpError(
-      armErrors.resourceNotFound('Microsoft.ApiManagement/service', serviceName, resourceGroupName),
+      armErrors.resourceNotFound(
+        'Microsoft.ApiManagement/service',
+        serviceName,
+        resourceGroupName,
+      ),
     );
   }
   return service;
@@ -38,6 +48,7 @@ export function findService(ctx: RouteContext): ServiceEntry {
 /** The API named by `{apiId}`; API Management answers a missing one with "Api not found.". */
 export function findApi(ctx: RouteContext, service: ServiceEntry): ApiEntry {
   const api = ctx.state.api(service, ctx.params.apiId);
-  if (!api) throw new ArmHttpError(armError(404, 'ResourceNotFound', 'Api not found.'));
+  if (!api)
+    throw new ArmHttpError(armError(404, 'ResourceNotFound', 'Api not found.'));
   return api;
 }

@@ -1,7 +1,11 @@
 import { ArmHttpError, armErrors } from '../http/armErrors';
 import { ArmRoute } from '../http/routeTable';
 import { RouteContext } from '../http/types';
-import { MetricsWindow, intervalMilliseconds, renderRequestsMetric } from '../resources/monitor';
+import {
+  MetricsWindow,
+  intervalMilliseconds,
+  renderRequestsMetric,
+} from '../resources/monitor';
 import { API_VERSIONS } from './apiVersions';
 import { findService } from './lookups';
 
@@ -25,7 +29,10 @@ export const metricsRoutes: ArmRoute[] = [
       GET: ctx => {
         const service = findService(ctx);
         checkMetricQuery(ctx);
-        return { status: 200, body: renderRequestsMetric(service, readWindow(ctx)) };
+        return {
+          status: 200,
+          body: renderRequestsMetric(service, readWindow(ctx)),
+        };
       },
     },
   },
@@ -38,12 +45,18 @@ function refuse(message: string): never {
 function checkMetricQuery(ctx: RouteContext): void {
   const names = ctx.query.get('metricnames');
   if (names === null || names.toLowerCase() !== 'requests') {
-    refuse(`The ARM emulator only serves metricnames=Requests, got '${names ?? ''}'.`);
+    refuse(
+      `The ARM emulator only serves metricnames=Requests, got '${
+        names ?? ''
+      }'.`,
+    );
   }
   const aggregation = ctx.query.get('aggregation');
   // Total is the primary aggregation of Requests, used when none is asked.
   if (aggregation !== null && aggregation.toLowerCase() !== 'total') {
-    refuse(`The ARM emulator only serves aggregation=Total, got '${aggregation}'.`);
+    refuse(
+      `The ARM emulator only serves aggregation=Total, got '${aggregation}'.`,
+    );
   }
 }
 
@@ -53,17 +66,29 @@ function readWindow(ctx: RouteContext): MetricsWindow {
   const [startText, endText, ...rest] = timespan.split('/');
   const start = new Date(startText);
   const end = new Date(endText ?? '');
-  if (rest.length > 0 || isNaN(start.getTime()) || isNaN(end.getTime()) || end <= start) {
-    refuse(`Invalid timespan '${timespan}': expected 'startDateTime_ISO/endDateTime_ISO' with the end after the start.`);
+  if (
+    rest.length > 0 ||
+    isNaN(start.getTime()) ||
+    isNaN(end.getTime()) ||
+    end <= start
+  ) {
+    refuse(
+      `Invalid timespan '${timespan}': expected 'startDateTime_ISO/endDateTime_ISO' with the end after the start.`,
+    );
   }
   const interval = ctx.query.get('interval') ?? '';
-  if (interval.toUpperCase() === 'FULL') return { start, end, interval: 'FULL' };
+  if (interval.toUpperCase() === 'FULL')
+    return { start, end, interval: 'FULL' };
   const intervalMs = intervalMilliseconds(interval);
   if (intervalMs === undefined) {
-    refuse(`The ARM emulator needs interval as an ISO 8601 duration (e.g. P1D) or FULL, got '${interval}'.`);
+    refuse(
+      `The ARM emulator needs interval as an ISO 8601 duration (e.g. P1D) or FULL, got '${interval}'.`,
+    );
   }
   if ((end.getTime() - start.getTime()) / intervalMs > MAX_POINTS) {
-    refuse(`The timespan '${timespan}' holds more than ${MAX_POINTS} points of ${interval}.`);
+    refuse(
+      `The timespan '${timespan}' holds more than ${MAX_POINTS} points of ${interval}.`,
+    );
   }
   return { start, end, intervalMs, interval };
 }

@@ -1,7 +1,11 @@
 import { ArmHttpError, armErrors } from '../http/armErrors';
 import { skipTokenPage } from '../http/paging';
 import { ArmRoute } from '../http/routeTable';
-import { renderAlert, renderAssessment, renderPricing } from '../resources/security';
+import {
+  renderAlert,
+  renderAssessment,
+  renderPricing,
+} from '../resources/security';
 import { API_VERSIONS } from './apiVersions';
 import { findSubscription } from './lookups';
 
@@ -19,7 +23,9 @@ export const securityRoutes: ArmRoute[] = [
         const sub = findSubscription(ctx).scenario;
         return {
           status: 200,
-          body: { value: sub.pricings.map(p => renderPricing(sub.subscriptionId, p)) },
+          body: {
+            value: sub.pricings.map(p => renderPricing(sub.subscriptionId, p)),
+          },
         };
       },
     },
@@ -35,10 +41,16 @@ export const securityRoutes: ArmRoute[] = [
         const pricing = sub.pricings.find(p => p.name.toLowerCase() === wanted);
         if (!pricing) {
           throw new ArmHttpError(
-            armErrors.resourceNotFound('Microsoft.Security/pricings', ctx.params.pricingName),
+            armErrors.resourceNotFound(
+              'Microsoft.Security/pricings',
+              ctx.params.pricingName,
+            ),
           );
         }
-        return { status: 200, body: renderPricing(sub.subscriptionId, pricing) };
+        return {
+          status: 200,
+          body: renderPricing(sub.subscriptionId, pricing),
+        };
       },
     },
   },

@@ -28,7 +28,8 @@ export interface GenerateScenarioOptions {
 const ASSESSMENT = {
   authenticated: {
     name: '91af2040-7874-4659-abf0-578e1f8d07dc',
-    displayName: 'API endpoints in Azure API Management should be authenticated',
+    displayName:
+      'API endpoints in Azure API Management should be authenticated',
   },
   unused: {
     name: '4e8c00a2-e8bc-42a8-9e12-99584a51ad10',
@@ -37,15 +38,37 @@ const ASSESSMENT = {
   },
   onboarded: {
     name: '1c0ba94f-e732-43c7-bf3a-05e80f45d642',
-    displayName: 'Azure API Management APIs should be onboarded to Defender for APIs',
+    displayName:
+      'Azure API Management APIs should be onboarded to Defender for APIs',
   },
 };
 
-const ALERT_TYPES: Array<{ alertType: string; alertDisplayName: string; severity: AlertSeverity }> = [
-  { alertType: 'API_AccessFromSuspiciousIP', alertDisplayName: 'API endpoint access from suspicious IP', severity: 'High' },
-  { alertType: 'API_SpikeInAPITraffic', alertDisplayName: 'Suspicious spike in API traffic from a single IP address to an API endpoint', severity: 'Medium' },
-  { alertType: 'API_ParameterEnumeration', alertDisplayName: 'Parameter enumeration on an API endpoint', severity: 'Low' },
-  { alertType: 'API_UnseenParam', alertDisplayName: 'Previously unseen parameter used in an API call', severity: 'Informational' },
+const ALERT_TYPES: Array<{
+  alertType: string;
+  alertDisplayName: string;
+  severity: AlertSeverity;
+}> = [
+  {
+    alertType: 'API_AccessFromSuspiciousIP',
+    alertDisplayName: 'API endpoint access from suspicious IP',
+    severity: 'High',
+  },
+  {
+    alertType: 'API_SpikeInAPITraffic',
+    alertDisplayName:
+      'Suspicious spike in API traffic from a single IP address to an API endpoint',
+    severity: 'Medium',
+  },
+  {
+    alertType: 'API_ParameterEnumeration',
+    alertDisplayName: 'Parameter enumeration on an API endpoint',
+    severity: 'Low',
+  },
+  {
+    alertType: 'API_UnseenParam',
+    alertDisplayName: 'Previously unseen parameter used in an API call',
+    severity: 'Informational',
+  },
 ];
 
 /**
@@ -58,22 +81,35 @@ const ALERT_TYPES: Array<{ alertType: string; alertDisplayName: string; severity
  */
 export function generateScenario(options: GenerateScenarioOptions): Scenario {
   const apiCount = positiveInt(options.apis, 'apis', 0);
-  const serviceCount = positiveInt(options.services ?? Math.max(1, Math.ceil(apiCount / 50)), 'services', 1);
-  const subscriptionCount = positiveInt(options.subscriptions ?? 1, 'subscriptions', 1);
+  const serviceCount = positiveInt(
+    options.services ?? Math.max(1, Math.ceil(apiCount / 50)),
+    'services',
+    1,
+  );
+  const subscriptionCount = positiveInt(
+    options.subscriptions ?? 1,
+    'subscriptions',
+    1,
+  );
   const ratio = options.onboardedRatio ?? 0.5;
   if (!(ratio >= 0 && ratio <= 1)) {
     throw new Error(`onboardedRatio must be between 0 and 1, got ${ratio}`);
   }
-  const random = seededRandom(apiCount * 7919 + serviceCount * 31 + subscriptionCount);
+  const random = seededRandom(
+    apiCount * 7919 + serviceCount * 31 + subscriptionCount,
+  );
 
-  const subscriptions: ScenarioSubscription[] = Array.from({ length: subscriptionCount }, (_, m) => ({
-    subscriptionId: generatedGuid(m + 1),
-    displayName: `generated-${m + 1}`,
-    pricings: [{ name: 'Api', pricingTier: 'Standard', subPlan: 'P1' }],
-    services: [],
-    alerts: [],
-    assessments: [],
-  }));
+  const subscriptions: ScenarioSubscription[] = Array.from(
+    { length: subscriptionCount },
+    (_, m) => ({
+      subscriptionId: generatedGuid(m + 1),
+      displayName: `generated-${m + 1}`,
+      pricings: [{ name: 'Api', pricingTier: 'Standard', subPlan: 'P1' }],
+      services: [],
+      alerts: [],
+      assessments: [],
+    }),
+  );
   for (let s = 0; s < serviceCount; s++) {
     subscriptions[s % subscriptionCount].services.push({
       name: `gen-apim-${s + 1}`,
@@ -83,7 +119,9 @@ export function generateScenario(options: GenerateScenarioOptions): Scenario {
       apis: [],
     });
   }
-  const services = subscriptions.flatMap(sub => sub.services.map(service => ({ sub, service })));
+  const services = subscriptions.flatMap(sub =>
+    sub.services.map(service => ({ sub, service })),
+  );
 
   let onboardedSoFar = 0;
   for (let i = 0; i < apiCount; i++) {
@@ -97,7 +135,12 @@ export function generateScenario(options: GenerateScenarioOptions): Scenario {
       path: `gen/${i + 1}`,
       serviceUrl: `https://backend.example.com/gen/${i + 1}`,
     };
-    const id = apimApiId(sub.subscriptionId, service.resourceGroup, service.name, name);
+    const id = apimApiId(
+      sub.subscriptionId,
+      service.resourceGroup,
+      service.name,
+      name,
+    );
     if (onboarded) {
       onboardedSoFar += 1;
       const total = 5 + Math.floor(random() * 20);
@@ -110,9 +153,16 @@ export function generateScenario(options: GenerateScenarioOptions): Scenario {
         numberOfApiEndpointsWithSensitiveDataExposed: random() < 0.2 ? 1 : 0,
       };
       if (unauthenticated > 0) {
-        sub.assessments!.push(assessment(ASSESSMENT.authenticated, `${id}/operations/op-1`, 'Unhealthy'));
+        sub.assessments!.push(
+          assessment(
+            ASSESSMENT.authenticated,
+            `${id}/operations/op-1`,
+            'Unhealthy',
+          ),
+        );
       }
-      if (onboardedSoFar % 3 === 1) sub.alerts!.push(alert(service.name, i, id));
+      if (onboardedSoFar % 3 === 1)
+        sub.alerts!.push(alert(service.name, i, id));
     } else {
       sub.assessments!.push(assessment(ASSESSMENT.onboarded, id, 'Unhealthy'));
     }
@@ -134,7 +184,11 @@ function assessment(
   return { ...kind, resourceId, status: { code } };
 }
 
-function alert(serviceName: string, index: number, apiId: string): ScenarioAlert {
+function alert(
+  serviceName: string,
+  index: number,
+  apiId: string,
+): ScenarioAlert {
   const type = ALERT_TYPES[index % ALERT_TYPES.length];
   return {
     name: `2517${String(index).padStart(15, '0')}_${generatedGuid(index + 1)}`,

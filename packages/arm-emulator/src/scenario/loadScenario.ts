@@ -17,13 +17,17 @@ export function loadScenarioFile(file: string): Scenario {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`Cannot read scenario file ${file}: ${(error as Error).message}`);
+    throw new Error(
+      `Cannot read scenario file ${file}: ${(error as Error).message}`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ScenarioValidationError(file, [`not valid JSON: ${(error as Error).message}`]);
+    throw new ScenarioValidationError(file, [
+      `not valid JSON: ${(error as Error).message}`,
+    ]);
   }
   return parseScenario(json, file);
 }

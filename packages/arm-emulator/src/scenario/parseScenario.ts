@@ -23,10 +23,7 @@ import {
  * @public
  */
 export class ScenarioValidationError extends Error {
-  constructor(
-    readonly source: string,
-    readonly problems: string[],
-  ) {
+  constructor(readonly source: string, readonly problems: string[]) {
     super(
       `Invalid scenario ${source}: ${problems.slice(0, 10).join('; ')}${
         problems.length > 10 ? `; and ${problems.length - 10} more` : ''
@@ -129,7 +126,11 @@ function readService(r: FieldReader): ScenarioApimService {
     location: r.string('location'),
     publisherEmail: r.string('publisherEmail', 'optional'),
     publisherName: r.string('publisherName', 'optional'),
-    requestsLast30Days: r.number('requestsLast30Days', { min: 0, integer: true }, 'optional'),
+    requestsLast30Days: r.number(
+      'requestsLast30Days',
+      { min: 0, integer: true },
+      'optional',
+    ),
     apis: r.objectArray('apis', readApi),
   };
 }
@@ -181,7 +182,9 @@ function readCollection(r: FieldReader): ScenarioCollection {
   const count = (key: string) => r.number(key, { min: 0, integer: true });
   const collection: ScenarioCollection = {
     numberOfApiEndpoints: count('numberOfApiEndpoints'),
-    numberOfUnauthenticatedApiEndpoints: count('numberOfUnauthenticatedApiEndpoints'),
+    numberOfUnauthenticatedApiEndpoints: count(
+      'numberOfUnauthenticatedApiEndpoints',
+    ),
     numberOfInactiveApiEndpoints: count('numberOfInactiveApiEndpoints'),
     numberOfExternalApiEndpoints: count('numberOfExternalApiEndpoints'),
     numberOfApiEndpointsWithSensitiveDataExposed: count(
@@ -197,7 +200,10 @@ function readCollection(r: FieldReader): ScenarioCollection {
     'numberOfApiEndpointsWithSensitiveDataExposed',
   ] as const) {
     if (collection[key] > collection.numberOfApiEndpoints) {
-      r.problem(key, `must not exceed numberOfApiEndpoints (${collection.numberOfApiEndpoints})`);
+      r.problem(
+        key,
+        `must not exceed numberOfApiEndpoints (${collection.numberOfApiEndpoints})`,
+      );
     }
   }
   return collection;
@@ -206,7 +212,11 @@ function readCollection(r: FieldReader): ScenarioCollection {
 function readOnboarding(r: FieldReader): ScenarioOnboarding {
   r.rejectUnknownKeys(['collectionAfterOnboarding', 'failure']);
   return {
-    collectionAfterOnboarding: r.object('collectionAfterOnboarding', readCollection, 'optional'),
+    collectionAfterOnboarding: r.object(
+      'collectionAfterOnboarding',
+      readCollection,
+      'optional',
+    ),
     failure: r.object(
       'failure',
       f => {
@@ -257,11 +267,17 @@ function readAlert(r: FieldReader): ScenarioAlert {
     remediationSteps: r.stringArray('remediationSteps', 'optional'),
   };
   if (alert.timeGeneratedUtc !== undefined && alert.minutesAgo !== undefined) {
-    r.problem('minutesAgo', 'give either timeGeneratedUtc or minutesAgo, not both');
+    r.problem(
+      'minutesAgo',
+      'give either timeGeneratedUtc or minutesAgo, not both',
+    );
   }
   alert.azureResourceIds?.forEach((id, i) => {
     if (!id.startsWith('/subscriptions/')) {
-      r.problem(`azureResourceIds[${i}]`, `expected an ARM id starting with /subscriptions/, got "${id}"`);
+      r.problem(
+        `azureResourceIds[${i}]`,
+        `expected an ARM id starting with /subscriptions/, got "${id}"`,
+      );
     }
   });
   return alert;
@@ -271,7 +287,10 @@ function readAssessment(r: FieldReader): ScenarioAssessment {
   r.rejectUnknownKeys(['name', 'displayName', 'resourceId', 'status']);
   const resourceId = r.string('resourceId');
   if (resourceId && !resourceId.startsWith('/subscriptions/')) {
-    r.problem('resourceId', `expected an ARM id starting with /subscriptions/, got "${resourceId}"`);
+    r.problem(
+      'resourceId',
+      `expected an ARM id starting with /subscriptions/, got "${resourceId}"`,
+    );
   }
   return {
     name: r.string('name'),
@@ -312,20 +331,34 @@ function checkUniqueness(scenario: Scenario, problems: string[]): void {
   const unique = (key: string, path: string, what: string) => {
     const previous = seen.get(key.toLowerCase());
     if (previous) {
-      problems.push(`${path}: duplicate ${what} (already at ${previous}; ARM ids ignore case)`);
+      problems.push(
+        `${path}: duplicate ${what} (already at ${previous}; ARM ids ignore case)`,
+      );
     } else {
       seen.set(key.toLowerCase(), path);
     }
   };
   scenario.subscriptions.forEach((sub, si) => {
     const subPath = `subscriptions[${si}]`;
-    unique(`sub:${sub.subscriptionId}`, `${subPath}.subscriptionId`, 'subscription');
+    unique(
+      `sub:${sub.subscriptionId}`,
+      `${subPath}.subscriptionId`,
+      'subscription',
+    );
     sub.pricings.forEach((p, pi) =>
-      unique(`pricing:${sub.subscriptionId}/${p.name}`, `${subPath}.pricings[${pi}].name`, 'pricing'),
+      unique(
+        `pricing:${sub.subscriptionId}/${p.name}`,
+        `${subPath}.pricings[${pi}].name`,
+        'pricing',
+      ),
     );
     sub.services.forEach((svc, vi) => {
       const svcPath = `${subPath}.services[${vi}]`;
-      unique(`svc:${sub.subscriptionId}/${svc.name}`, `${svcPath}.name`, 'service name');
+      unique(
+        `svc:${sub.subscriptionId}/${svc.name}`,
+        `${svcPath}.name`,
+        'service name',
+      );
       svc.apis.forEach((api, ai) =>
         unique(
           `api:${sub.subscriptionId}/${svc.name}/${api.name}`,
@@ -335,7 +368,11 @@ function checkUniqueness(scenario: Scenario, problems: string[]): void {
       );
     });
     sub.alerts?.forEach((a, ai) =>
-      unique(`alert:${sub.subscriptionId}/${a.name}`, `${subPath}.alerts[${ai}].name`, 'alert name'),
+      unique(
+        `alert:${sub.subscriptionId}/${a.name}`,
+        `${subPath}.alerts[${ai}].name`,
+        'alert name',
+      ),
     );
     sub.assessments?.forEach((a, ai) =>
       unique(
@@ -346,4 +383,3 @@ function checkUniqueness(scenario: Scenario, problems: string[]): void {
     );
   });
 }
-

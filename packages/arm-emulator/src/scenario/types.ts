@@ -51,7 +51,12 @@ export const ALERT_SEVERITIES = [
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
 /** @public */
-export const ALERT_STATUSES = ['Active', 'InProgress', 'Resolved', 'Dismissed'] as const;
+export const ALERT_STATUSES = [
+  'Active',
+  'InProgress',
+  'Resolved',
+  'Dismissed',
+] as const;
 
 /** @public */
 export type AlertStatus = (typeof ALERT_STATUSES)[number];

@@ -2,7 +2,10 @@ import { FaultValidationError, parseFault } from '../faults';
 import { armError } from '../http/armErrors';
 import { ArmResponse } from '../http/types';
 import { renderCollection } from '../resources/security';
-import { generateScenario, GenerateScenarioOptions } from '../scenario/generateScenario';
+import {
+  generateScenario,
+  GenerateScenarioOptions,
+} from '../scenario/generateScenario';
 import { demoScenario } from '../scenario/loadScenario';
 import { ScenarioValidationError } from '../scenario/parseScenario';
 import { Scenario } from '../scenario/types';
@@ -40,7 +43,10 @@ export function handleAdminRequest(
       case 'GET /_admin/faults':
         return ok({ faults: core.faults.list() });
       case 'POST /_admin/faults':
-        return { status: 201, body: core.faults.add(parseFault(parseJson(body))) };
+        return {
+          status: 201,
+          body: core.faults.add(parseFault(parseJson(body))),
+        };
       case 'DELETE /_admin/faults':
         core.faults.clear();
         return { status: 204 };
@@ -76,7 +82,6 @@ export function handleAdminRequest(
   }
 }
 
-
 /**
  * `POST /_admin/scenario` accepts a whole scenario, `{ "name": "demo" }`, or
  * `{ "generate": { "apis": 500, ... } }`.
@@ -91,7 +96,9 @@ function scenarioFromBody(body: unknown): Scenario {
     const named = NAMED_SCENARIOS[value.name];
     if (!named) {
       throw new BadAdminRequest(
-        `Unknown scenario '${value.name}'; known: ${Object.keys(NAMED_SCENARIOS).join(', ')}.`,
+        `Unknown scenario '${value.name}'; known: ${Object.keys(
+          NAMED_SCENARIOS,
+        ).join(', ')}.`,
       );
     }
     return named();
@@ -112,7 +119,9 @@ function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch (error) {
-    throw new BadAdminRequest(`The body is not valid JSON: ${(error as Error).message}`);
+    throw new BadAdminRequest(
+      `The body is not valid JSON: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -34,11 +34,15 @@ export interface ArmOutcome {
  * The `tid` claim of a JWT-shaped bearer token. The emulator checks no signature: it only
  * needs to know which tenant a client asked a token of.
  */
-export function tokenTenantOf(authorization: string | undefined): string | undefined {
+export function tokenTenantOf(
+  authorization: string | undefined,
+): string | undefined {
   const payload = authorization?.replace(/^Bearer\s+/i, '').split('.')[1];
   if (!payload) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const claims = JSON.parse(
+      Buffer.from(payload, 'base64url').toString('utf8'),
+    );
     return typeof claims?.tid === 'string' ? claims.tid : undefined;
   } catch {
     return undefined;
@@ -59,10 +63,16 @@ export async function handleArmRequest(
   const path = `/${segments.join('/')}`;
   const bearer = /^Bearer\s+\S/i.test(request.authorization ?? '');
   const tokenTenant = bearer ? tokenTenantOf(request.authorization) : undefined;
-  const base = { path, hasBearerToken: bearer, ...(tokenTenant ? { tokenTenant } : {}) };
+  const base = {
+    path,
+    hasBearerToken: bearer,
+    ...(tokenTenant ? { tokenTenant } : {}),
+  };
 
   if (!bearer) {
-    const response = request.authorization ? armErrors.invalidToken() : armErrors.missingToken();
+    const response = request.authorization
+      ? armErrors.invalidToken()
+      : armErrors.missingToken();
     return { ...base, response };
   }
   // As ARM does: a subscription answers only tokens of its own tenant.
@@ -75,12 +85,17 @@ export async function handleArmRequest(
   }
 
   const fault = core.faults.take({ method: request.method, path });
-  if (fault?.effect.delayMs) await sleep(fault.effect.delayMs, undefined, { signal });
+  if (fault?.effect.delayMs)
+    await sleep(fault.effect.delayMs, undefined, { signal });
 
   const match = routes.match(segments);
   if (fault?.effect.status !== undefined) {
-    const verb = { GET: 'read', PUT: 'write', DELETE: 'delete' }[request.method] ?? 'action';
-    const action = `${match?.route.resourceType ?? 'Microsoft.Resources/resources'}/${verb}`;
+    const verb =
+      { GET: 'read', PUT: 'write', DELETE: 'delete' }[request.method] ??
+      'action';
+    const action = `${
+      match?.route.resourceType ?? 'Microsoft.Resources/resources'
+    }/${verb}`;
     const response = faultResponse(
       { ...fault.effect, status: fault.effect.status },
       { method: request.method, path, action },
@@ -105,15 +120,22 @@ function dispatch(
   match: ReturnType<RouteTable['match']>,
   request: ArmRequest,
 ): ArmResponse {
-  const fullUrl = `${request.baseUrl}${request.rawPath}${request.query.size ? `?${request.query}` : ''}`;
+  const fullUrl = `${request.baseUrl}${request.rawPath}${
+    request.query.size ? `?${request.query}` : ''
+  }`;
   if (!match) return armErrors.unknownRoute(request.method, fullUrl);
-  const handler = match.route.handlers[request.method as 'GET' | 'PUT' | 'DELETE'];
+  const handler =
+    match.route.handlers[request.method as 'GET' | 'PUT' | 'DELETE'];
   if (!handler) return armErrors.methodNotAllowed(request.method);
 
   const apiVersion = request.query.get('api-version');
   if (!apiVersion) return armErrors.missingApiVersion();
   if (!match.route.apiVersions.includes(apiVersion)) {
-    return armErrors.invalidApiVersion(apiVersion, match.route.resourceType, match.route.apiVersions);
+    return armErrors.invalidApiVersion(
+      apiVersion,
+      match.route.resourceType,
+      match.route.apiVersions,
+    );
   }
 
   let body: unknown;
@@ -121,7 +143,11 @@ function dispatch(
     try {
       body = JSON.parse(request.body);
     } catch {
-      return armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+      return armError(
+        400,
+        'InvalidRequestContent',
+        'The request content was invalid and could not be deserialized.',
+      );
     }
   }
 

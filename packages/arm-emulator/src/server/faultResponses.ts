@@ -12,7 +12,8 @@ export function faultResponse(
 ): ArmResponse {
   const { status } = effect;
   const code = effect.code ?? defaultErrorCode(status);
-  const subscription = /^\/subscriptions\/([^/]+)/i.exec(request.path)?.[1] ?? 'unknown';
+  const subscription =
+    /^\/subscriptions\/([^/]+)/i.exec(request.path)?.[1] ?? 'unknown';
   const reads = request.method === 'GET' ? 'reads' : 'writes';
   const retryAfter = String(effect.retryAfterSeconds ?? 1);
 
@@ -21,8 +22,13 @@ export function faultResponse(
       429,
       code,
       effect.message ??
-        `Number of '${reads === 'reads' ? 'read' : 'write'}' requests for subscription '${subscription}' actor 'arm-emulator-client' exceeded. Please try after '${retryAfter}' seconds after which the limit is reset.`,
-      { 'retry-after': retryAfter, [`x-ms-ratelimit-remaining-subscription-${reads}`]: '0' },
+        `Number of '${
+          reads === 'reads' ? 'read' : 'write'
+        }' requests for subscription '${subscription}' actor 'arm-emulator-client' exceeded. Please try after '${retryAfter}' seconds after which the limit is reset.`,
+      {
+        'retry-after': retryAfter,
+        [`x-ms-ratelimit-remaining-subscription-${reads}`]: '0',
+      },
     );
   }
   if (status === 403) {
@@ -51,6 +57,9 @@ export function faultResponse(
 
 /** A 200 whose JSON body is cut in half, as a broken proxy or connection might deliver. */
 export function malformedJsonBody(normalBody: unknown): string {
-  const json = normalBody === undefined ? '{"value":[{"id":"/subscriptions/' : JSON.stringify(normalBody);
+  const json =
+    normalBody === undefined
+      ? '{"value":[{"id":"/subscriptions/'
+      : JSON.stringify(normalBody);
   return json.slice(0, Math.max(1, Math.floor(json.length / 2)));
 }

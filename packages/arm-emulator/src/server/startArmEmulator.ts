@@ -104,15 +104,27 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
  * plugin, plus the admin API under `/_admin`.
  * @public
  */
-export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promise<ArmEmulator> {
+export async function startArmEmulator(
+  options: ArmEmulatorOptions = {},
+): Promise<ArmEmulator> {
   const certificates = ensureEmulatorCertificates(options.certDir);
   const core = new EmulatorCore(
     options.scenario ?? demoScenario(),
     {
       pageSize: positive(options.pageSize ?? 10, 'pageSize', 1),
-      retryAfterSeconds: positive(options.lro?.retryAfterSeconds ?? 1, 'lro.retryAfterSeconds', 0),
+      retryAfterSeconds: positive(
+        options.lro?.retryAfterSeconds ?? 1,
+        'lro.retryAfterSeconds',
+        0,
+      ),
     },
-    { pollsUntilDone: positive(options.lro?.pollsUntilDone ?? 2, 'lro.pollsUntilDone', 0) },
+    {
+      pollsUntilDone: positive(
+        options.lro?.pollsUntilDone ?? 2,
+        'lro.pollsUntilDone',
+        0,
+      ),
+    },
   );
   const routes = new RouteTable(armRoutes);
   const shutdown = new AbortController();
@@ -132,7 +144,12 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
         // eslint-disable-next-line no-console
         console.error('ARM emulator: unexpected error', error);
         if (!res.headersSent) {
-          write(res, { status: 500, body: { error: { code: 'InternalServerError', message: String(error) } } });
+          write(res, {
+            status: 500,
+            body: {
+              error: { code: 'InternalServerError', message: String(error) },
+            },
+          });
         } else {
           res.destroy();
         }
@@ -140,15 +157,29 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     },
   );
 
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'https://localhost');
     const body = await readBody(req);
     if (body === undefined) {
-      write(res, { status: 413, body: { error: { code: 'RequestEntityTooLarge', message: 'The request body is too large.' } } });
+      write(res, {
+        status: 413,
+        body: {
+          error: {
+            code: 'RequestEntityTooLarge',
+            message: 'The request body is too large.',
+          },
+        },
+      });
       return;
     }
-    if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
+    if (
+      url.pathname === ADMIN_PREFIX ||
+      url.pathname.startsWith(`${ADMIN_PREFIX}/`)
+    ) {
       write(res, handleAdminRequest(core, method, url.pathname, body));
       return;
     }
@@ -163,18 +194,34 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
         query: url.searchParams,
         authorization: req.headers.authorization,
         body,
-        baseUrl: `https://${req.headers.host ?? `${urlHost(host)}:${(server.address() as AddressInfo).port}`}`,
+        baseUrl: `https://${
+          req.headers.host ??
+          `${urlHost(host)}:${(server.address() as AddressInfo).port}`
+        }`,
       },
       shutdown.signal,
     );
     const headers = {
       'x-ms-request-id': randomUUID(),
-      'x-ms-correlation-request-id': headerValue(req, 'x-ms-correlation-request-id') ?? randomUUID(),
+      'x-ms-correlation-request-id':
+        headerValue(req, 'x-ms-correlation-request-id') ?? randomUUID(),
       ...(headerValue(req, 'x-ms-client-request-id')
-        ? { 'x-ms-client-request-id': headerValue(req, 'x-ms-client-request-id')! }
+        ? {
+            'x-ms-client-request-id': headerValue(
+              req,
+              'x-ms-client-request-id',
+            )!,
+          }
         : {}),
     };
-    write(res, { ...outcome.response, headers: { ...headers, ...outcome.response.headers } }, outcome.rawBody);
+    write(
+      res,
+      {
+        ...outcome.response,
+        headers: { ...headers, ...outcome.response.headers },
+      },
+      outcome.rawBody,
+    );
     core.log.record({
       method,
       path: outcome.path,
@@ -223,7 +270,9 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
       return entry && (renderCollection(entry) as ApiCollectionResource);
     },
     collections: () =>
-      core.state.allCollections().map(c => renderCollection(c) as ApiCollectionResource),
+      core.state
+        .allCollections()
+        .map(c => renderCollection(c) as ApiCollectionResource),
   };
 }
 
@@ -239,12 +288,23 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function write(res: ServerResponse, response: ArmResponse, rawBody?: string): void {
+function write(
+  res: ServerResponse,
+  response: ArmResponse,
+  rawBody?: string,
+): void {
   const body =
-    rawBody ?? (response.body === undefined ? undefined : JSON.stringify(response.body));
-  const headers: Record<string, string> = { 'cache-control': 'no-cache', ...response.headers };
-  if (body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
-  headers['content-length'] = String(body === undefined ? 0 : Buffer.byteLength(body));
+    rawBody ??
+    (response.body === undefined ? undefined : JSON.stringify(response.body));
+  const headers: Record<string, string> = {
+    'cache-control': 'no-cache',
+    ...response.headers,
+  };
+  if (body !== undefined)
+    headers['content-type'] = 'application/json; charset=utf-8';
+  headers['content-length'] = String(
+    body === undefined ? 0 : Buffer.byteLength(body),
+  );
   res.writeHead(response.status, headers);
   res.end(body);
 }
@@ -262,7 +322,9 @@ function urlHost(host: string): string {
 
 function positive(value: number, name: string, min: number): number {
   if (!Number.isInteger(value) || value < min) {
-    throw new Error(`ARM emulator option ${name} must be an integer >= ${min}, got ${value}`);
+    throw new Error(
+      `ARM emulator option ${name} must be an integer >= ${min}, got ${value}`,
+    );
   }
   return value;
 }

@@ -10,7 +10,12 @@ import {
   ServiceEntry,
   SubscriptionEntry,
 } from './model';
-import { apiCollectionId, apimApiId, apimServiceId, idKey } from './resourceIds';
+import {
+  apiCollectionId,
+  apimApiId,
+  apimServiceId,
+  idKey,
+} from './resourceIds';
 
 /** Options of the onboarding long-running operation. */
 export interface LroBehaviour {
@@ -43,10 +48,7 @@ export class EmulatorState {
   /** Per-scope list cache, dropped on every change (lists are read page by page). */
   private scopeCache = new Map<string, CollectionEntry[]>();
 
-  constructor(
-    readonly scenario: Scenario,
-    private readonly lro: LroBehaviour,
-  ) {
+  constructor(readonly scenario: Scenario, private readonly lro: LroBehaviour) {
     for (const sub of scenario.subscriptions) {
       const subEntry: SubscriptionEntry = { scenario: sub, services: [] };
       this.subscriptions.set(idKey(sub.subscriptionId), subEntry);
@@ -59,12 +61,19 @@ export class EmulatorState {
         };
         subEntry.services.push(service);
         this.services.set(idKey(service.id), service);
-        this.resourceGroups.add(idKey(`${sub.subscriptionId}/${svc.resourceGroup}`));
+        this.resourceGroups.add(
+          idKey(`${sub.subscriptionId}/${svc.resourceGroup}`),
+        );
         for (const apiScenario of svc.apis) {
           const api: ApiEntry = {
             service,
             scenario: apiScenario,
-            id: apimApiId(sub.subscriptionId, svc.resourceGroup, svc.name, apiScenario.name),
+            id: apimApiId(
+              sub.subscriptionId,
+              svc.resourceGroup,
+              svc.name,
+              apiScenario.name,
+            ),
             collectionId: apiCollectionId(
               sub.subscriptionId,
               svc.resourceGroup,
@@ -95,7 +104,9 @@ export class EmulatorState {
   }
 
   service(subscriptionId: string, resourceGroup: string, serviceName: string) {
-    return this.services.get(idKey(apimServiceId(subscriptionId, resourceGroup, serviceName)));
+    return this.services.get(
+      idKey(apimServiceId(subscriptionId, resourceGroup, serviceName)),
+    );
   }
 
   api(service: ServiceEntry, apiName: string): ApiEntry | undefined {
@@ -104,7 +115,10 @@ export class EmulatorState {
 
   /** The collection of an API, by the API's id or by the collection's id. */
   collectionById(id: string): CollectionEntry | undefined {
-    const apiId = id.replace(/\/providers\/Microsoft\.Security\/apiCollections\//i, '/apis/');
+    const apiId = id.replace(
+      /\/providers\/Microsoft\.Security\/apiCollections\//i,
+      '/apis/',
+    );
     return this.collections.get(idKey(apiId));
   }
 
@@ -115,11 +129,17 @@ export class EmulatorState {
   /** Collections in a scope, in a stable order (scenario order, then onboarding order). */
   collectionsIn(scope: CollectionScope): CollectionEntry[] {
     const key = idKey(
-      [scope.subscriptionId, scope.resourceGroup ?? '', scope.serviceName ?? ''].join('/'),
+      [
+        scope.subscriptionId,
+        scope.resourceGroup ?? '',
+        scope.serviceName ?? '',
+      ].join('/'),
     );
     let list = this.scopeCache.get(key);
     if (!list) {
-      list = [...this.collections.values()].filter(c => inScope(c.api.service, scope));
+      list = [...this.collections.values()].filter(c =>
+        inScope(c.api.service, scope),
+      );
       this.scopeCache.set(key, list);
     }
     return list;
@@ -180,7 +200,11 @@ export class EmulatorState {
       return {
         kind: 'succeeded',
         operation,
-        collection: { api: operation.api, provisioningState: 'Succeeded', counts: AWAITING_DATA },
+        collection: {
+          api: operation.api,
+          provisioningState: 'Succeeded',
+          counts: AWAITING_DATA,
+        },
       };
     }
     return { kind: 'succeeded', operation, collection };
@@ -206,7 +230,8 @@ export class EmulatorState {
       this.setCollection(api, {
         api,
         provisioningState: 'Succeeded',
-        counts: api.scenario.onboarding?.collectionAfterOnboarding ?? AWAITING_DATA,
+        counts:
+          api.scenario.onboarding?.collectionAfterOnboarding ?? AWAITING_DATA,
       });
     }
     this.scopeCache = new Map();
@@ -220,9 +245,11 @@ export class EmulatorState {
 
 function inScope(service: ServiceEntry, scope: CollectionScope): boolean {
   return (
-    idKey(service.subscription.subscriptionId) === idKey(scope.subscriptionId) &&
+    idKey(service.subscription.subscriptionId) ===
+      idKey(scope.subscriptionId) &&
     (scope.resourceGroup === undefined ||
       idKey(service.scenario.resourceGroup) === idKey(scope.resourceGroup)) &&
-    (scope.serviceName === undefined || idKey(service.scenario.name) === idKey(scope.serviceName))
+    (scope.serviceName === undefined ||
+      idKey(service.scenario.name) === idKey(scope.serviceName))
   );
 }

@@ -51,13 +51,25 @@ export interface OperationEntry {
 /** What a poll of an operation-results URL finds. */
 export type PollOutcome =
   | { kind: 'running'; operation: OperationEntry }
-  | { kind: 'succeeded'; operation: OperationEntry; collection: CollectionEntry }
-  | { kind: 'failed'; operation: OperationEntry; failure: ScenarioOnboardingFailure };
+  | {
+      kind: 'succeeded';
+      operation: OperationEntry;
+      collection: CollectionEntry;
+    }
+  | {
+      kind: 'failed';
+      operation: OperationEntry;
+      failure: ScenarioOnboardingFailure;
+    };
 
 /** What a PUT of an apiCollection leads to. */
 export type OnboardOutcome =
   | { kind: 'started'; operation: OperationEntry; collection: CollectionEntry }
-  | { kind: 'inProgress'; operation: OperationEntry; collection: CollectionEntry }
+  | {
+      kind: 'inProgress';
+      operation: OperationEntry;
+      collection: CollectionEntry;
+    }
   | { kind: 'alreadyOnboarded'; collection: CollectionEntry }
   | { kind: 'rejected'; failure: ScenarioOnboardingFailure };
 

@@ -24,7 +24,11 @@ export function apimApiId(
   serviceName: string,
   apiName: string,
 ): string {
-  return `${apimServiceId(subscriptionId, resourceGroup, serviceName)}/apis/${apiName}`;
+  return `${apimServiceId(
+    subscriptionId,
+    resourceGroup,
+    serviceName,
+  )}/apis/${apiName}`;
 }
 
 /** @public */

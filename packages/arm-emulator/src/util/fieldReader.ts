@@ -17,7 +17,9 @@ export class FieldReader {
     path = '',
   ): FieldReader | undefined {
     if (!isPlainObject(value)) {
-      problems.push(`${path || '(root)'}: expected an object, got ${describe(value)}`);
+      problems.push(
+        `${path || '(root)'}: expected an object, got ${describe(value)}`,
+      );
       return undefined;
     }
     return new FieldReader(value, path, problems);
@@ -38,14 +40,18 @@ export class FieldReader {
     const v = this.value[key];
     if (v === undefined && mode === 'optional') return undefined;
     if (typeof v !== 'string' || (mode !== 'allowEmpty' && v.trim() === '')) {
-      const expected = mode === 'allowEmpty' ? 'a string' : 'a non-empty string';
+      const expected =
+        mode === 'allowEmpty' ? 'a string' : 'a non-empty string';
       this.problem(key, `expected ${expected}, got ${describe(v)}`);
       return mode === 'optional' ? undefined : '';
     }
     return v;
   }
 
-  number(key: string, opts: { min?: number; max?: number; integer?: boolean }): number;
+  number(
+    key: string,
+    opts: { min?: number; max?: number; integer?: boolean },
+  ): number;
   number(
     key: string,
     opts: { min?: number; max?: number; integer?: boolean },
@@ -102,7 +108,10 @@ export class FieldReader {
     const v = this.value[key];
     if (v === undefined && optional) return undefined;
     if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-      this.problem(key, `expected one of ${allowed.join(', ')}, got ${describe(v)}`);
+      this.problem(
+        key,
+        `expected one of ${allowed.join(', ')}, got ${describe(v)}`,
+      );
       return optional ? undefined : allowed[0];
     }
     return v as T;
@@ -118,7 +127,9 @@ export class FieldReader {
     v.forEach((item, i) => {
       if (typeof item !== 'string' || item === '') {
         this.problems.push(
-          `${this.fieldPath(key)}[${i}]: expected a non-empty string, got ${describe(item)}`,
+          `${this.fieldPath(
+            key,
+          )}[${i}]: expected a non-empty string, got ${describe(item)}`,
         );
       }
     });
@@ -148,7 +159,11 @@ export class FieldReader {
     }
     const out: T[] = [];
     v.forEach((item, i) => {
-      const reader = FieldReader.root(item, this.problems, `${this.fieldPath(key)}[${i}]`);
+      const reader = FieldReader.root(
+        item,
+        this.problems,
+        `${this.fieldPath(key)}[${i}]`,
+      );
       if (reader) out.push(read(reader, i));
     });
     return out;
@@ -170,7 +185,10 @@ export class FieldReader {
   rejectUnknownKeys(known: readonly string[]): void {
     for (const key of Object.keys(this.value)) {
       if (!known.includes(key)) {
-        this.problem(key, `unknown field (expected one of ${known.join(', ')})`);
+        this.problem(
+          key,
+          `unknown field (expected one of ${known.join(', ')})`,
+        );
       }
     }
   }

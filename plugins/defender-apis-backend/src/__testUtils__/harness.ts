@@ -3,13 +3,24 @@
  * outside the plugin is stubbed: the catalog's contents, the user's group memberships and,
  * where a test says so, the permission policy's decision.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ArmEmulator, Scenario, startArmEmulator } from '@defender-apis/arm-emulator';
+import {
+  ArmEmulator,
+  Scenario,
+  startArmEmulator,
+} from '@defender-apis/arm-emulator';
 import { JsonObject } from '@backstage/types';
-import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { defenderApisPlugin } from '../plugin';
@@ -17,9 +28,21 @@ import { recordingRootLogger } from './recordingLogger';
 
 export const SUB_A = '11111111-1111-1111-1111-111111111111';
 export const SUB_B = '22222222-2222-2222-2222-222222222222';
-export const PAYMENTS = { name: 'contoso-payments-apim', subscriptionId: SUB_A, resourceGroup: 'rg-payments' };
-export const EDGE = { name: 'contoso-edge-apim', subscriptionId: SUB_A, resourceGroup: 'rg-edge' };
-export const RETAIL = { name: 'contoso-retail-apim', subscriptionId: SUB_B, resourceGroup: 'rg-retail' };
+export const PAYMENTS = {
+  name: 'contoso-payments-apim',
+  subscriptionId: SUB_A,
+  resourceGroup: 'rg-payments',
+};
+export const EDGE = {
+  name: 'contoso-edge-apim',
+  subscriptionId: SUB_A,
+  resourceGroup: 'rg-edge',
+};
+export const RETAIL = {
+  name: 'contoso-retail-apim',
+  subscriptionId: SUB_B,
+  resourceGroup: 'rg-retail',
+};
 
 /** Users and the groups they belong to, as the catalog's org data would say. */
 export const MEMBERSHIPS: Record<string, string[]> = {
@@ -28,19 +51,28 @@ export const MEMBERSHIPS: Record<string, string[]> = {
   'user:default/priya': ['group:default/team-platform'],
 };
 
-export function fullId(service: { name: string; subscriptionId: string; resourceGroup: string }, apiId: string) {
+export function fullId(
+  service: { name: string; subscriptionId: string; resourceGroup: string },
+  apiId: string,
+) {
   return `/subscriptions/${service.subscriptionId}/resourceGroups/${service.resourceGroup}/providers/Microsoft.ApiManagement/service/${service.name}/apis/${apiId}`;
 }
 
 /** A `kind: API` entity as the catalog serves it, with its ownedBy relation. */
-export function apiEntity(name: string, annotation: string | undefined, owner = 'group:default/team-payments'): Entity {
+export function apiEntity(
+  name: string,
+  annotation: string | undefined,
+  owner = 'group:default/team-payments',
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'API',
     metadata: {
       name,
       namespace: 'default',
-      ...(annotation !== undefined ? { annotations: { 'azure.com/api-management-api': annotation } } : {}),
+      ...(annotation !== undefined
+        ? { annotations: { 'azure.com/api-management-api': annotation } }
+        : {}),
     },
     spec: { type: 'openapi', lifecycle: 'production', owner, definition: '{}' },
     relations: [{ type: 'ownedBy', targetRef: owner }],
@@ -57,18 +89,57 @@ export function demoEntities(): Entity[] {
     apiEntity('ledger-api', fullId(PAYMENTS, 'ledger-api')),
     apiEntity('invoices-api', p('invoices-api'), 'group:default/team-checkout'),
     apiEntity('wallet-api', p('wallet-api')),
-    apiEntity('fx-rates-api', fullId(PAYMENTS, 'fx-rates-api'), 'group:default/team-checkout'),
+    apiEntity(
+      'fx-rates-api',
+      fullId(PAYMENTS, 'fx-rates-api'),
+      'group:default/team-checkout',
+    ),
     apiEntity('notifications-api', p('notifications-api')),
     apiEntity('payments-api-rev2', fullId(PAYMENTS, 'payments-api;rev=2')),
-    apiEntity('legacy-soap-api', p('legacy-soap-api'), 'group:default/team-retail'),
-    apiEntity('catalog-graphql-api', p('catalog-graphql-api'), 'group:default/team-retail'),
-    apiEntity('partner-api', fullId(PAYMENTS, 'partner-api').replace('/apis/', '/workspaces/partners/apis/'), 'group:default/team-platform'),
-    apiEntity('edge-api', 'contoso-edge-apim/edge-api', 'group:default/team-platform'),
-    apiEntity('orders-api', fullId(RETAIL, 'orders-api'), 'group:default/team-retail'),
-    apiEntity('inventory-api', 'contoso-retail-apim/inventory-api', 'group:default/team-retail'),
+    apiEntity(
+      'legacy-soap-api',
+      p('legacy-soap-api'),
+      'group:default/team-retail',
+    ),
+    apiEntity(
+      'catalog-graphql-api',
+      p('catalog-graphql-api'),
+      'group:default/team-retail',
+    ),
+    apiEntity(
+      'partner-api',
+      fullId(PAYMENTS, 'partner-api').replace(
+        '/apis/',
+        '/workspaces/partners/apis/',
+      ),
+      'group:default/team-platform',
+    ),
+    apiEntity(
+      'edge-api',
+      'contoso-edge-apim/edge-api',
+      'group:default/team-platform',
+    ),
+    apiEntity(
+      'orders-api',
+      fullId(RETAIL, 'orders-api'),
+      'group:default/team-retail',
+    ),
+    apiEntity(
+      'inventory-api',
+      'contoso-retail-apim/inventory-api',
+      'group:default/team-retail',
+    ),
     apiEntity('status-api', undefined, 'group:default/team-platform'),
-    apiEntity('broken-api', 'contoso-payments-apim/apis/broken', 'group:default/team-platform'),
-    apiEntity('ghost-api', 'ghost-apim/ghost-api', 'group:default/team-platform'),
+    apiEntity(
+      'broken-api',
+      'contoso-payments-apim/apis/broken',
+      'group:default/team-platform',
+    ),
+    apiEntity(
+      'ghost-api',
+      'ghost-apim/ghost-api',
+      'group:default/team-platform',
+    ),
     apiEntity('missing-api', p('no-such-api'), 'group:default/team-platform'),
   ];
 }
@@ -90,14 +161,21 @@ export interface PluginHarness {
   /** How often the plugin asked the permission framework, by method. */
   permissionCalls: { authorize: number; authorizeConditional: number };
   /** ARM requests of a method whose path matches. */
-  armRequests(method: string, pathPart: string): ReturnType<ArmEmulator['requests']>;
+  armRequests(
+    method: string,
+    pathPart: string,
+  ): ReturnType<ArmEmulator['requests']>;
   stop(): Promise<void>;
 }
 
 export interface HarnessOptions {
   scenario?: Scenario;
   entities?: Entity[];
-  services?: Array<{ name: string; subscriptionId: string; resourceGroup: string }>;
+  services?: Array<{
+    name: string;
+    subscriptionId: string;
+    resourceGroup: string;
+  }>;
   config?: JsonObject;
   /**
    * A permission policy's decision on onboarding; absent: the framework is off. `OWNER` is
@@ -105,13 +183,17 @@ export interface HarnessOptions {
    * the user's ownership refs); `CUSTOM_RULE` a conditional decision on a rule the plugin does
    * not know, which the policy then resolves as ALLOW.
    */
-  policyDecision?: (userEntityRef: string) => 'ALLOW' | 'DENY' | 'OWNER' | 'CUSTOM_RULE';
+  policyDecision?: (
+    userEntityRef: string,
+  ) => 'ALLOW' | 'DENY' | 'OWNER' | 'CUSTOM_RULE';
   /**
    * The policy's decision on reading catalog entities, per user. Default: CONDITIONAL for
    * users that `hiddenFrom` hides something from (the catalog then answers what they see),
    * ALLOW for everyone else.
    */
-  catalogReadDecision?: (userEntityRef: string) => 'ALLOW' | 'DENY' | 'CONDITIONAL';
+  catalogReadDecision?: (
+    userEntityRef: string,
+  ) => 'ALLOW' | 'DENY' | 'CONDITIONAL';
   pageSize?: number;
   /** Extra `defenderApis.azure` settings (e.g. `requestTimeout`, another credential). */
   azure?: JsonObject;
@@ -130,7 +212,10 @@ export interface HarnessOptions {
 }
 
 /** The catalog with the given entities, hiding some of them from some users, counting calls. */
-function catalogFactory(initial: Entity[], hiddenFrom: Record<string, string[]> | undefined) {
+function catalogFactory(
+  initial: Entity[],
+  hiddenFrom: Record<string, string[]> | undefined,
+) {
   let entities = initial;
   let catalog = catalogServiceMock({ entities });
   const replace = (next: Entity[]) => {
@@ -138,18 +223,33 @@ function catalogFactory(initial: Entity[], hiddenFrom: Record<string, string[]> 
     catalog = catalogServiceMock({ entities });
   };
   const add = (more: Entity[]) => replace([...entities, ...more]);
-  const hidden = new Map(Object.entries(hiddenFrom ?? {}).map(([ref, users]) => [ref.toLowerCase(), users.map(u => u.toLowerCase())]));
-  const visibleTo = (credentials: BackstageCredentials | undefined) => (entity: Entity) => {
-    const user = (credentials?.principal as { userEntityRef?: string } | undefined)?.userEntityRef?.toLowerCase();
-    return !user || !hidden.get(stringifyEntityRef(entity).toLowerCase())?.includes(user);
-  };
-  const credentialsOf = (options: unknown) => (options as { credentials?: BackstageCredentials } | undefined)?.credentials;
+  const hidden = new Map(
+    Object.entries(hiddenFrom ?? {}).map(([ref, users]) => [
+      ref.toLowerCase(),
+      users.map(u => u.toLowerCase()),
+    ]),
+  );
+  const visibleTo =
+    (credentials: BackstageCredentials | undefined) => (entity: Entity) => {
+      const user = (
+        credentials?.principal as { userEntityRef?: string } | undefined
+      )?.userEntityRef?.toLowerCase();
+      return (
+        !user ||
+        !hidden.get(stringifyEntityRef(entity).toLowerCase())?.includes(user)
+      );
+    };
+  const credentialsOf = (options: unknown) =>
+    (options as { credentials?: BackstageCredentials } | undefined)
+      ?.credentials;
   let calls = 0;
   const factory = catalogServiceMock.mock({
     getEntityByRef: async (ref, options) => {
       calls++;
       const entity = await catalog.getEntityByRef(ref);
-      return entity && visibleTo(credentialsOf(options))(entity) ? entity : undefined;
+      return entity && visibleTo(credentialsOf(options))(entity)
+        ? entity
+        : undefined;
     },
     getEntities: async (req, options) => {
       calls++;
@@ -159,13 +259,20 @@ function catalogFactory(initial: Entity[], hiddenFrom: Record<string, string[]> 
     getEntitiesByRefs: async (req, options) => {
       calls++;
       const { items } = await catalog.getEntitiesByRefs(req);
-      return { items: items.map(e => (e && visibleTo(credentialsOf(options))(e) ? e : undefined)) };
+      return {
+        items: items.map(e =>
+          e && visibleTo(credentialsOf(options))(e) ? e : undefined,
+        ),
+      };
     },
     queryEntities: async (req, options) => {
       calls++;
       if (hidden.size === 0) return catalog.queryEntities(req);
       // One page of everything visible: the hidden entities are few in these tests.
-      const { items } = await catalog.getEntities({ filter: (req as { filter?: any }).filter, fields: (req as { fields?: string[] }).fields });
+      const { items } = await catalog.getEntities({
+        filter: (req as { filter?: any }).filter,
+        fields: (req as { fields?: string[] }).fields,
+      });
       const visible = items.filter(visibleTo(credentialsOf(options)));
       return { items: visible, totalItems: visible.length, pageInfo: {} };
     },
@@ -177,20 +284,38 @@ const CATALOG_READ = 'catalog.entity.read';
 
 /** The permission framework as a policy would answer it; see HarnessOptions. */
 function permissionsFactory(options: HarnessOptions) {
-  const userOf = (credentials: BackstageCredentials) => (credentials.principal as { userEntityRef?: string }).userEntityRef;
-  const hiddenUsers = new Set(Object.values(options.hiddenFrom ?? {}).flat().map(u => u.toLowerCase()));
+  const userOf = (credentials: BackstageCredentials) =>
+    (credentials.principal as { userEntityRef?: string }).userEntityRef;
+  const hiddenUsers = new Set(
+    Object.values(options.hiddenFrom ?? {})
+      .flat()
+      .map(u => u.toLowerCase()),
+  );
   const catalogRead = (user: string) =>
-    options.catalogReadDecision?.(user) ?? (hiddenUsers.has(user.toLowerCase()) ? 'CONDITIONAL' : 'ALLOW');
-  const decide = (permission: { name: string }, credentials: BackstageCredentials): PolicyDecision => {
+    options.catalogReadDecision?.(user) ??
+    (hiddenUsers.has(user.toLowerCase()) ? 'CONDITIONAL' : 'ALLOW');
+  const decide = (
+    permission: { name: string },
+    credentials: BackstageCredentials,
+  ): PolicyDecision => {
     const user = userOf(credentials);
     if (!user) return { result: AuthorizeResult.ALLOW };
-    const result = permission.name === CATALOG_READ ? catalogRead(user) : options.policyDecision?.(user) ?? 'ALLOW';
+    const result =
+      permission.name === CATALOG_READ
+        ? catalogRead(user)
+        : options.policyDecision?.(user) ?? 'ALLOW';
     if (result === 'ALLOW') return { result: AuthorizeResult.ALLOW };
     if (result === 'DENY') return { result: AuthorizeResult.DENY };
     const rule =
       result === 'OWNER'
-        ? { rule: 'IS_ENTITY_OWNER', params: { claims: [user, ...(MEMBERSHIPS[user] ?? [])] } }
-        : { rule: result === 'CUSTOM_RULE' ? 'IS_IN_CUSTOM_TEAM' : 'IS_VISIBLE', params: {} };
+        ? {
+            rule: 'IS_ENTITY_OWNER',
+            params: { claims: [user, ...(MEMBERSHIPS[user] ?? [])] },
+          }
+        : {
+            rule: result === 'CUSTOM_RULE' ? 'IS_IN_CUSTOM_TEAM' : 'IS_VISIBLE',
+            params: {},
+          };
     return {
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'catalog',
@@ -218,7 +343,9 @@ function permissionsFactory(options: HarnessOptions) {
 }
 
 /** Starts the emulator and a backend with the plugin. */
-export async function startHarness(options: HarnessOptions = {}): Promise<PluginHarness> {
+export async function startHarness(
+  options: HarnessOptions = {},
+): Promise<PluginHarness> {
   const ownEmulator = !options.emulator;
   const emulator =
     options.emulator ??
@@ -229,28 +356,49 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
     }));
   const scheduler = mockServices.scheduler.mock();
   const permissionsEnabled = Boolean(options.policyDecision);
-  const catalog = catalogFactory(options.entities ?? demoEntities(), options.hiddenFrom);
+  const catalog = catalogFactory(
+    options.entities ?? demoEntities(),
+    options.hiddenFrom,
+  );
   const features = [
     defenderApisPlugin,
     scheduler.factory,
     // Requests without credentials stay unauthenticated, as in production.
-    mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+    mockServices.httpAuth.factory({
+      defaultCredentials: mockCredentials.none(),
+    }),
     catalog.factory,
     mockServices.rootConfig.factory({
       data: {
         permission: { enabled: permissionsEnabled },
-        ...(options.database ? { backend: { database: options.database } } : {}),
+        ...(options.database
+          ? { backend: { database: options.database } }
+          : {}),
         defenderApis: {
-          azure: { resourceManagerEndpoint: emulator.url, credential: { type: 'emulator' }, ...options.azure },
-          apiManagement: { services: options.services ?? [PAYMENTS, EDGE, RETAIL] },
+          azure: {
+            resourceManagerEndpoint: emulator.url,
+            credential: { type: 'emulator' },
+            ...options.azure,
+          },
+          apiManagement: {
+            services: options.services ?? [PAYMENTS, EDGE, RETAIL],
+          },
           ...options.config,
         },
       },
     }),
     mockServices.userInfo.mock({
       getUserInfo: async credentials => {
-        const userEntityRef = (credentials.principal as { userEntityRef: string }).userEntityRef;
-        return { userEntityRef, ownershipEntityRefs: [userEntityRef, ...(MEMBERSHIPS[userEntityRef] ?? [])] };
+        const userEntityRef = (
+          credentials.principal as { userEntityRef: string }
+        ).userEntityRef;
+        return {
+          userEntityRef,
+          ownershipEntityRefs: [
+            userEntityRef,
+            ...(MEMBERSHIPS[userEntityRef] ?? []),
+          ],
+        };
       },
     }).factory,
   ];
@@ -275,7 +423,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
       await task[0].fn(new AbortController().signal);
     },
     armRequests(method, pathPart) {
-      return harness.emulator.requests().filter(r => r.method === method && r.path.toLowerCase().includes(pathPart.toLowerCase()));
+      return harness.emulator
+        .requests()
+        .filter(
+          r =>
+            r.method === method &&
+            r.path.toLowerCase().includes(pathPart.toLowerCase()),
+        );
     },
     async stop() {
       await backend.stop();
@@ -285,11 +439,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Plugin
   return harness;
 }
 
-export const asUser = (name: string) => mockCredentials.user.header(`user:default/${name}`);
+export const asUser = (name: string) =>
+  mockCredentials.user.header(`user:default/${name}`);
 export const asService = () => mockCredentials.service.header();
 
 /** Waits until `check` passes or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     try {

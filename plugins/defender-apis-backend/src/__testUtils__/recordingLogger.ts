@@ -7,7 +7,10 @@ import { JsonObject } from '@backstage/types';
 
 /** A root logger that keeps every line as JSON, so tests can check what reaches logs. */
 class RecordingLogger implements RootLoggerService {
-  constructor(private readonly lines: string[], private readonly fields: JsonObject = {}) {}
+  constructor(
+    private readonly lines: string[],
+    private readonly fields: JsonObject = {},
+  ) {}
 
   error(message: string, meta?: Error | JsonObject): void {
     this.record('error', message, meta);
@@ -25,9 +28,16 @@ class RecordingLogger implements RootLoggerService {
     return new RecordingLogger(this.lines, { ...this.fields, ...meta });
   }
 
-  private record(level: string, message: string, meta?: Error | JsonObject): void {
-    const extra = meta instanceof Error ? { error: String(meta), stack: meta.stack } : meta;
-    this.lines.push(JSON.stringify({ level, message, ...this.fields, ...extra }));
+  private record(
+    level: string,
+    message: string,
+    meta?: Error | JsonObject,
+  ): void {
+    const extra =
+      meta instanceof Error ? { error: String(meta), stack: meta.stack } : meta;
+    this.lines.push(
+      JSON.stringify({ level, message, ...this.fields, ...extra }),
+    );
   }
 }
 

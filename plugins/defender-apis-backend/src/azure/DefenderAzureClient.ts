@@ -77,9 +77,15 @@ export interface OnboardTarget {
 
 /** The Azure reads and writes the plugin makes. */
 export interface DefenderAzureApi {
-  readSubscription(subscriptionId: string, tenantId?: string): Promise<SubscriptionSnapshot>;
+  readSubscription(
+    subscriptionId: string,
+    tenantId?: string,
+  ): Promise<SubscriptionSnapshot>;
   /** Every API collection (onboarded API) of the subscription. */
-  listCollections(subscriptionId: string, tenantId?: string): Promise<ApiCollection[]>;
+  listCollections(
+    subscriptionId: string,
+    tenantId?: string,
+  ): Promise<ApiCollection[]>;
   /** The collection of one API; undefined when the API is not onboarded. */
   readCollection(target: OnboardTarget): Promise<ApiCollection | undefined>;
   readService(service: ConfiguredService): Promise<ServiceSnapshot>;
@@ -89,9 +95,15 @@ export interface DefenderAzureApi {
    */
   readRequestsLast30Days(service: ConfiguredService): Promise<number>;
   /** One API of a service; undefined when the service has no such API. */
-  readApi(service: ConfiguredService, apiId: string): Promise<ApimApi | undefined>;
+  readApi(
+    service: ConfiguredService,
+    apiId: string,
+  ): Promise<ApimApi | undefined>;
   /** Onboards the API and resolves once ARM reports the operation finished. */
-  onboard(target: OnboardTarget, options?: { abortSignal?: AbortSignal }): Promise<ApiCollection>;
+  onboard(
+    target: OnboardTarget,
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<ApiCollection>;
 }
 
 /**
@@ -102,7 +114,10 @@ export interface DefenderAzureApi {
 function assessedResourceId(a: SecurityAssessmentResponse): string | undefined {
   const details = a.resourceDetails as AzureResourceDetails | undefined;
   if (details?.source === 'Azure' && details.id) return details.id;
-  return a.id?.replace(/\/providers\/Microsoft\.Security\/assessments\/[^/]+$/i, '');
+  return a.id?.replace(
+    /\/providers\/Microsoft\.Security\/assessments\/[^/]+$/i,
+    '',
+  );
 }
 
 /**
@@ -110,9 +125,15 @@ function assessedResourceId(a: SecurityAssessmentResponse): string | undefined {
  * `links.azurePortal` without a scheme, while the SDK's mapper reads `azurePortalUri`, so it is
  * often lost; the assessment blade for the key and subscription is the same page.
  */
-function assessmentPortalUrl(given: string | undefined, key: string, subscriptionId: string): string {
+function assessmentPortalUrl(
+  given: string | undefined,
+  key: string,
+  subscriptionId: string,
+): string {
   if (given) return given.startsWith('https://') ? given : `https://${given}`;
-  return `https://portal.azure.com/#blade/Microsoft_Azure_Security/AssessmentBlade/assessmentKey/${encodeURIComponent(key)}/subscriptionIds/${encodeURIComponent(subscriptionId)}`;
+  return `https://portal.azure.com/#blade/Microsoft_Azure_Security/AssessmentBlade/assessmentKey/${encodeURIComponent(
+    key,
+  )}/subscriptionIds/${encodeURIComponent(subscriptionId)}`;
 }
 
 function toApimApi(api: ApiContract): ApimApi {
@@ -154,13 +175,18 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
 
   private constructor(private readonly config: DefenderApisConfig) {}
 
-  async readSubscription(subscriptionId: string, tenantId?: string): Promise<SubscriptionSnapshot> {
+  async readSubscription(
+    subscriptionId: string,
+    tenantId?: string,
+  ): Promise<SubscriptionSnapshot> {
     const client = this.security(subscriptionId, tenantId);
     const options = this.callOptions();
     const [pricing, alerts, assessments] = await Promise.all([
       client.pricings.get('Api', options),
       collect(client.alerts.list(options)),
-      collect(client.assessments.list(`subscriptions/${subscriptionId}`, options)),
+      collect(
+        client.assessments.list(`subscriptions/${subscriptionId}`, options),
+      ),
     ]);
     return {
       subscriptionId,
@@ -187,7 +213,11 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
       assessments: assessments.flatMap(a => {
         const resourceId = assessedResourceId(a);
         // Only assessments on APIM resources can concern an API; drop the rest early.
-        if (!resourceId || !/\/microsoft\.apimanagement\/service\//i.test(resourceId)) return [];
+        if (
+          !resourceId ||
+          !/\/microsoft\.apimanagement\/service\//i.test(resourceId)
+        )
+          return [];
         const key = a.name ?? '';
         return [
           {
@@ -196,22 +226,39 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
             resourceId,
             statusCode: a.status?.code ?? 'Unknown',
             severity: a.metadata?.severity,
-            url: assessmentPortalUrl(a.links?.azurePortalUri, key, subscriptionId),
+            url: assessmentPortalUrl(
+              a.links?.azurePortalUri,
+              key,
+              subscriptionId,
+            ),
           },
         ];
       }),
     };
   }
 
-  listCollections(subscriptionId: string, tenantId?: string): Promise<ApiCollection[]> {
-    return new ApiCollectionsOperations(this.security(subscriptionId, tenantId)).listBySubscription(this.callOptions());
+  listCollections(
+    subscriptionId: string,
+    tenantId?: string,
+  ): Promise<ApiCollection[]> {
+    return new ApiCollectionsOperations(
+      this.security(subscriptionId, tenantId),
+    ).listBySubscription(this.callOptions());
   }
 
-  async readCollection(target: OnboardTarget): Promise<ApiCollection | undefined> {
-    const operations = new ApiCollectionsOperations(this.security(target.subscriptionId, target.tenantId));
+  async readCollection(
+    target: OnboardTarget,
+  ): Promise<ApiCollection | undefined> {
+    const operations = new ApiCollectionsOperations(
+      this.security(target.subscriptionId, target.tenantId),
+    );
     try {
       return await operations.get(
-        { resourceGroupName: target.resourceGroup, serviceName: target.serviceName, apiId: target.apiId },
+        {
+          resourceGroupName: target.resourceGroup,
+          serviceName: target.serviceName,
+          apiId: target.apiId,
+        },
         this.callOptions(),
       );
     } catch (error) {
@@ -225,8 +272,14 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
     const client = this.apim(service.subscriptionId, service.tenantId);
     const options = this.callOptions();
     const [apimService, apis] = await Promise.all([
-      client.apiManagementService.get(service.resourceGroup, service.name, options),
-      collect(client.api.listByService(service.resourceGroup, service.name, options)),
+      client.apiManagementService.get(
+        service.resourceGroup,
+        service.name,
+        options,
+      ),
+      collect(
+        client.api.listByService(service.resourceGroup, service.name, options),
+      ),
     ]);
     return {
       service,
@@ -238,7 +291,10 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
   async readRequestsLast30Days(service: ConfiguredService): Promise<number> {
     const end = new Date();
     const start = new Date(end.getTime() - 30 * DAY_MS);
-    const answer = await this.monitor(service.subscriptionId, service.tenantId).metrics.list(serviceResourceId(service), {
+    const answer = await this.monitor(
+      service.subscriptionId,
+      service.tenantId,
+    ).metrics.list(serviceResourceId(service), {
       metricnames: 'Requests',
       aggregation: 'Total',
       timespan: `${start.toISOString()}/${end.toISOString()}`,
@@ -254,20 +310,37 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
     return total;
   }
 
-  async readApi(service: ConfiguredService, apiId: string): Promise<ApimApi | undefined> {
+  async readApi(
+    service: ConfiguredService,
+    apiId: string,
+  ): Promise<ApimApi | undefined> {
     const client = this.apim(service.subscriptionId, service.tenantId);
     try {
-      return toApimApi(await client.api.get(service.resourceGroup, service.name, apiId, this.callOptions()));
+      return toApimApi(
+        await client.api.get(
+          service.resourceGroup,
+          service.name,
+          apiId,
+          this.callOptions(),
+        ),
+      );
     } catch (error) {
       if (isRestError(error) && error.statusCode === 404) return undefined;
       throw error;
     }
   }
 
-  async onboard(target: OnboardTarget, options: { abortSignal?: AbortSignal } = {}): Promise<ApiCollection> {
+  async onboard(
+    target: OnboardTarget,
+    options: { abortSignal?: AbortSignal } = {},
+  ): Promise<ApiCollection> {
     const client = this.security(target.subscriptionId, target.tenantId);
     const poller = await new ApiCollectionsOperations(client).beginOnboard(
-      { resourceGroupName: target.resourceGroup, serviceName: target.serviceName, apiId: target.apiId },
+      {
+        resourceGroupName: target.resourceGroup,
+        serviceName: target.serviceName,
+        apiId: target.apiId,
+      },
       { abortSignal: options.abortSignal },
     );
     return poller.pollUntilDone({ abortSignal: options.abortSignal });
@@ -275,7 +348,9 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
 
   private callOptions() {
     return {
-      abortSignal: AbortSignal.timeout(durationToMilliseconds(this.config.requestTimeout)),
+      abortSignal: AbortSignal.timeout(
+        durationToMilliseconds(this.config.requestTimeout),
+      ),
     };
   }
 
@@ -286,20 +361,41 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
   }
 
   private security(subscriptionId: string, tenantId?: string): SecurityCenter {
-    return cached(this.securityClients, clientKey(subscriptionId, tenantId), () =>
-      new SecurityCenter(this.credential(tenantId), subscriptionId, this.clientOptions()),
+    return cached(
+      this.securityClients,
+      clientKey(subscriptionId, tenantId),
+      () =>
+        new SecurityCenter(
+          this.credential(tenantId),
+          subscriptionId,
+          this.clientOptions(),
+        ),
     );
   }
 
   private apim(subscriptionId: string, tenantId?: string): ApiManagementClient {
-    return cached(this.apimClients, clientKey(subscriptionId, tenantId), () =>
-      new ApiManagementClient(this.credential(tenantId), subscriptionId, this.clientOptions()),
+    return cached(
+      this.apimClients,
+      clientKey(subscriptionId, tenantId),
+      () =>
+        new ApiManagementClient(
+          this.credential(tenantId),
+          subscriptionId,
+          this.clientOptions(),
+        ),
     );
   }
 
   private monitor(subscriptionId: string, tenantId?: string): MonitorClient {
-    return cached(this.monitorClients, clientKey(subscriptionId, tenantId), () =>
-      new MonitorClient(this.credential(tenantId), subscriptionId, this.clientOptions()),
+    return cached(
+      this.monitorClients,
+      clientKey(subscriptionId, tenantId),
+      () =>
+        new MonitorClient(
+          this.credential(tenantId),
+          subscriptionId,
+          this.clientOptions(),
+        ),
     );
   }
 
@@ -322,6 +418,9 @@ function cached<T>(map: Map<string, T>, key: string, make: () => T): T {
  * Clients are per tenant and subscription: a client made for one tenant's credential must
  * never serve a call meant for another (the token would be refused, or worse, accepted).
  */
-function clientKey(subscriptionId: string, tenantId: string | undefined): string {
+function clientKey(
+  subscriptionId: string,
+  tenantId: string | undefined,
+): string {
   return `${(tenantId ?? '').toLowerCase()}/${subscriptionId.toLowerCase()}`;
 }

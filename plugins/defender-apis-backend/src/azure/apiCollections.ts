@@ -5,7 +5,11 @@
  * SDK's; onboarding uses core-lro's `createHttpPoller` exactly as generated SDKs do.
  */
 import * as coreClient from '@azure/core-client';
-import { createHttpPoller, OperationState, SimplePollerLike } from '@azure/core-lro';
+import {
+  createHttpPoller,
+  OperationState,
+  SimplePollerLike,
+} from '@azure/core-lro';
 import { SecurityCenter } from '@azure/arm-security';
 import { AbortSignalLike } from '@azure/abort-controller';
 
@@ -39,16 +43,32 @@ const ApiCollectionMapper: coreClient.CompositeMapper = {
     className: 'ApiCollection',
     modelProperties: {
       id: { serializedName: 'id', readOnly: true, type: { name: 'String' } },
-      name: { serializedName: 'name', readOnly: true, type: { name: 'String' } },
+      name: {
+        serializedName: 'name',
+        readOnly: true,
+        type: { name: 'String' },
+      },
       provisioningState: property('provisioningState', 'String'),
       displayName: property('displayName', 'String'),
       discoveredVia: property('discoveredVia', 'String'),
       baseUrl: property('baseUrl', 'String'),
       numberOfApiEndpoints: property('numberOfApiEndpoints', 'Number'),
-      numberOfInactiveApiEndpoints: property('numberOfInactiveApiEndpoints', 'Number'),
-      numberOfUnauthenticatedApiEndpoints: property('numberOfUnauthenticatedApiEndpoints', 'Number'),
-      numberOfExternalApiEndpoints: property('numberOfExternalApiEndpoints', 'Number'),
-      numberOfApiEndpointsWithSensitiveDataExposed: property('numberOfApiEndpointsWithSensitiveDataExposed', 'Number'),
+      numberOfInactiveApiEndpoints: property(
+        'numberOfInactiveApiEndpoints',
+        'Number',
+      ),
+      numberOfUnauthenticatedApiEndpoints: property(
+        'numberOfUnauthenticatedApiEndpoints',
+        'Number',
+      ),
+      numberOfExternalApiEndpoints: property(
+        'numberOfExternalApiEndpoints',
+        'Number',
+      ),
+      numberOfApiEndpointsWithSensitiveDataExposed: property(
+        'numberOfApiEndpointsWithSensitiveDataExposed',
+        'Number',
+      ),
       sensitivityLabel: property('sensitivityLabel', 'String'),
     },
   },
@@ -61,7 +81,10 @@ const ApiCollectionListMapper: coreClient.CompositeMapper = {
     modelProperties: {
       value: {
         serializedName: 'value',
-        type: { name: 'Sequence', element: { type: { name: 'Composite', className: 'ApiCollection' } } },
+        type: {
+          name: 'Sequence',
+          element: { type: { name: 'Composite', className: 'ApiCollection' } },
+        },
       },
       nextLink: { serializedName: 'nextLink', type: { name: 'String' } },
     },
@@ -80,11 +103,19 @@ const CloudErrorMapper: coreClient.CompositeMapper = {
 };
 
 const serializer = coreClient.createSerializer(
-  { ApiCollection: ApiCollectionMapper, ApiCollectionList: ApiCollectionListMapper, CloudError: CloudErrorMapper },
+  {
+    ApiCollection: ApiCollectionMapper,
+    ApiCollectionList: ApiCollectionListMapper,
+    CloudError: CloudErrorMapper,
+  },
   false,
 );
 
-const param = (name: string, serializedName = name, skipEncoding = false): coreClient.OperationURLParameter => ({
+const param = (
+  name: string,
+  serializedName = name,
+  skipEncoding = false,
+): coreClient.OperationURLParameter => ({
   parameterPath: name,
   mapper: { serializedName, required: true, type: { name: 'String' } },
   ...(skipEncoding ? { skipEncoding } : {}),
@@ -98,11 +129,21 @@ const apiId = param('apiId');
 const nextLink = param('nextLink', 'nextLink', true);
 const apiVersion: coreClient.OperationQueryParameter = {
   parameterPath: 'apiVersion',
-  mapper: { defaultValue: API_VERSION, isConstant: true, serializedName: 'api-version', type: { name: 'String' } },
+  mapper: {
+    defaultValue: API_VERSION,
+    isConstant: true,
+    serializedName: 'api-version',
+    type: { name: 'String' },
+  },
 };
 const accept: coreClient.OperationParameter = {
   parameterPath: 'accept',
-  mapper: { defaultValue: 'application/json', isConstant: true, serializedName: 'Accept', type: { name: 'String' } },
+  mapper: {
+    defaultValue: 'application/json',
+    isConstant: true,
+    serializedName: 'Accept',
+    type: { name: 'String' },
+  },
 };
 
 const COLLECTION_PATH =
@@ -111,7 +152,10 @@ const COLLECTION_PATH =
 const getSpec: coreClient.OperationSpec = {
   path: COLLECTION_PATH,
   httpMethod: 'GET',
-  responses: { 200: { bodyMapper: ApiCollectionMapper }, default: { bodyMapper: CloudErrorMapper } },
+  responses: {
+    200: { bodyMapper: ApiCollectionMapper },
+    default: { bodyMapper: CloudErrorMapper },
+  },
   queryParameters: [apiVersion],
   urlParameters: [host, subscriptionId, resourceGroupName, serviceName, apiId],
   headerParameters: [accept],
@@ -137,7 +181,10 @@ const onboardSpec: coreClient.OperationSpec = {
 const listBySubscriptionSpec: coreClient.OperationSpec = {
   path: '/subscriptions/{subscriptionId}/providers/Microsoft.Security/apiCollections',
   httpMethod: 'GET',
-  responses: { 200: { bodyMapper: ApiCollectionListMapper }, default: { bodyMapper: CloudErrorMapper } },
+  responses: {
+    200: { bodyMapper: ApiCollectionListMapper },
+    default: { bodyMapper: CloudErrorMapper },
+  },
   queryParameters: [apiVersion],
   urlParameters: [host, subscriptionId],
   headerParameters: [accept],
@@ -147,7 +194,10 @@ const listBySubscriptionSpec: coreClient.OperationSpec = {
 const listNextSpec: coreClient.OperationSpec = {
   path: '{nextLink}',
   httpMethod: 'GET',
-  responses: { 200: { bodyMapper: ApiCollectionListMapper }, default: { bodyMapper: CloudErrorMapper } },
+  responses: {
+    200: { bodyMapper: ApiCollectionListMapper },
+    default: { bodyMapper: CloudErrorMapper },
+  },
   urlParameters: [host, nextLink],
   headerParameters: [accept],
   serializer,
@@ -165,16 +215,28 @@ export class ApiCollectionsOperations {
   constructor(private readonly client: SecurityCenter) {}
 
   /** The collection of one API; rejects with a 404 `RestError` when it is not onboarded. */
-  get(target: ApiCollectionTarget, options?: coreClient.OperationOptions): Promise<ApiCollection> {
-    return this.client.sendOperationRequest({ ...this.args(target), options }, getSpec);
+  get(
+    target: ApiCollectionTarget,
+    options?: coreClient.OperationOptions,
+  ): Promise<ApiCollection> {
+    return this.client.sendOperationRequest(
+      { ...this.args(target), options },
+      getSpec,
+    );
   }
 
   /** Every collection of the subscription, following `nextLink`. */
-  async listBySubscription(options?: coreClient.OperationOptions): Promise<ApiCollection[]> {
+  async listBySubscription(
+    options?: coreClient.OperationOptions,
+  ): Promise<ApiCollection[]> {
     const items: ApiCollection[] = [];
     let page: { value?: ApiCollection[]; nextLink?: string } =
       await this.client.sendOperationRequest(
-        { subscriptionId: this.client.subscriptionId, $host: this.client.$host, options },
+        {
+          subscriptionId: this.client.subscriptionId,
+          $host: this.client.$host,
+          options,
+        },
         listBySubscriptionSpec,
       );
     items.push(...(page.value ?? []));
@@ -201,10 +263,19 @@ export class ApiCollectionsOperations {
       spec: coreClient.OperationSpec,
     ) => {
       let rawResponse: coreClient.FullOperationResponse | undefined;
-      const flatResponse = await this.client.sendOperationRequest<ApiCollection>(
-        { ...args, options: { ...args.options, onResponse: response => { rawResponse = response; } } },
-        spec,
-      );
+      const flatResponse =
+        await this.client.sendOperationRequest<ApiCollection>(
+          {
+            ...args,
+            options: {
+              ...args.options,
+              onResponse: response => {
+                rawResponse = response;
+              },
+            },
+          },
+          spec,
+        );
       return {
         flatResponse,
         rawResponse: {
@@ -215,19 +286,34 @@ export class ApiCollectionsOperations {
       };
     };
     const args = { ...this.args(target), options };
-    const poller = await createHttpPoller<ApiCollection, OperationState<ApiCollection>>(
+    const poller = await createHttpPoller<
+      ApiCollection,
+      OperationState<ApiCollection>
+    >(
       {
         requestMethod: onboardSpec.httpMethod,
         requestPath: onboardSpec.path,
         sendInitialRequest: () => sendOperationFn(args, onboardSpec),
         // Polls go to ARM's Location URL through the same client and pipeline.
-        sendPollRequest: (path: string, pollOptions?: { abortSignal?: AbortSignalLike }) =>
+        sendPollRequest: (
+          path: string,
+          pollOptions?: { abortSignal?: AbortSignalLike },
+        ) =>
           sendOperationFn(
-            { ...args, options: { ...options, abortSignal: pollOptions?.abortSignal ?? options?.abortSignal } },
+            {
+              ...args,
+              options: {
+                ...options,
+                abortSignal: pollOptions?.abortSignal ?? options?.abortSignal,
+              },
+            },
             { ...onboardSpec, httpMethod: 'GET', path },
           ),
       },
-      { intervalInMs: options?.updateIntervalInMs, resourceLocationConfig: 'location' },
+      {
+        intervalInMs: options?.updateIntervalInMs,
+        resourceLocationConfig: 'location',
+      },
     );
     await poller.poll();
     return poller;
@@ -243,4 +329,3 @@ export class ApiCollectionsOperations {
     };
   }
 }
-

@@ -8,14 +8,27 @@ describe('describeAzureError', () => {
       { statusCode: 403, code: 'AuthorizationFailed' },
     );
     const text = describeAzureError(error, 'the onboarding of wallet-api');
-    expect(text).toContain('answered 403 (AuthorizationFailed) for the onboarding of wallet-api');
-    expect(text).toContain("perform action 'Microsoft.Security/apiCollections/write' over scope '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg'");
-    for (const secret of ['ops@contoso.com', '0d2c7a4e', 'aaaabbbb', '7c1e0f2a']) expect(text).not.toContain(secret);
+    expect(text).toContain(
+      'answered 403 (AuthorizationFailed) for the onboarding of wallet-api',
+    );
+    expect(text).toContain(
+      "perform action 'Microsoft.Security/apiCollections/write' over scope '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg'",
+    );
+    for (const secret of [
+      'ops@contoso.com',
+      '0d2c7a4e',
+      'aaaabbbb',
+      '7c1e0f2a',
+    ])
+      expect(text).not.toContain(secret);
     expect(text).toMatch(/The client '…' with object id '…'/);
   });
 
   it('leaves messages without such ids as they are', () => {
-    const error = new RestError('Rate limit exceeded for subscription 11111111-1111-1111-1111-111111111111.', { statusCode: 429, code: 'TooManyRequests' });
+    const error = new RestError(
+      'Rate limit exceeded for subscription 11111111-1111-1111-1111-111111111111.',
+      { statusCode: 429, code: 'TooManyRequests' },
+    );
     expect(describeAzureError(error, 'subscription x')).toBe(
       'Azure Resource Manager answered 429 (TooManyRequests) for subscription x: Rate limit exceeded for subscription 11111111-1111-1111-1111-111111111111.',
     );

@@ -41,7 +41,11 @@ const SORT_COLUMNS: Record<PostureSortField, string> = {
 };
 
 /** A page query with defaults applied. */
-export type ResolvedListQuery = PostureListQuery & { sort: PostureSortField; order: 'asc' | 'desc'; limit: number };
+export type ResolvedListQuery = PostureListQuery & {
+  sort: PostureSortField;
+  order: 'asc' | 'desc';
+  limit: number;
+};
 
 interface Cursor {
   /** Sort field and order the cursor was made for. */
@@ -71,7 +75,9 @@ function decodeCursor(text: string, query: ResolvedListQuery): Cursor {
     cursor.o === query.order;
   if (!valid) {
     throw new InputError(
-      `Invalid query parameter cursor: expected the nextCursor of a previous page with sort=${query.sort} and order=${query.order}, found "${text.slice(0, 100)}"`,
+      `Invalid query parameter cursor: expected the nextCursor of a previous page with sort=${
+        query.sort
+      } and order=${query.order}, found "${text.slice(0, 100)}"`,
     );
   }
   return cursor as Cursor;
@@ -85,7 +91,12 @@ function containsPattern(text: string): string {
 const lower = (values: string[]) => values.map(v => v.toLowerCase());
 
 /** Restricts a query on the posture table (aliased or not) to what the caller may see. */
-function applyVisibility(knex: Knex, query: Knex.QueryBuilder, visibility: Visibility, column: string): void {
+function applyVisibility(
+  knex: Knex,
+  query: Knex.QueryBuilder,
+  visibility: Visibility,
+  column: string,
+): void {
   if (visibility.all) return;
   const refs = visibility.entityRefs;
   if (refs.length <= 500) {
@@ -95,24 +106,38 @@ function applyVisibility(knex: Knex, query: Knex.QueryBuilder, visibility: Visib
   // One JSON parameter, however many refs: both databases limit bound parameters.
   const json = JSON.stringify(refs);
   if (knex.client.config.client === 'pg') {
-    query.whereRaw(`?? in (select json_array_elements_text(?::json))`, [column, json]);
+    query.whereRaw(`?? in (select json_array_elements_text(?::json))`, [
+      column,
+      json,
+    ]);
   } else {
     query.whereRaw(`?? in (select value from json_each(?))`, [column, json]);
   }
 }
 
 /** The posture rows that pass the query's filters and the caller's visibility. */
-function filtered(knex: Knex, query: PostureListQuery, visibility: Visibility): Knex.QueryBuilder {
+function filtered(
+  knex: Knex,
+  query: PostureListQuery,
+  visibility: Visibility,
+): Knex.QueryBuilder {
   const rows = knex(POSTURE_TABLE).whereNotNull('status');
   applyVisibility(knex, rows, visibility, 'entity_ref');
   if (query.owner?.length) {
-    rows.whereIn('entity_ref', knex(OWNER_TABLE).select('entity_ref').whereIn('owner_ref', lower(query.owner)));
+    rows.whereIn(
+      'entity_ref',
+      knex(OWNER_TABLE)
+        .select('entity_ref')
+        .whereIn('owner_ref', lower(query.owner)),
+    );
   }
   if (query.system?.length) rows.whereIn('system', lower(query.system));
   if (query.domain?.length) rows.whereIn('domain', lower(query.domain));
-  if (query.lifecycle?.length) rows.whereIn('lifecycle', lower(query.lifecycle));
+  if (query.lifecycle?.length)
+    rows.whereIn('lifecycle', lower(query.lifecycle));
   if (query.status?.length) rows.whereIn('status', query.status);
-  if (query.q) rows.whereRaw(`search_text like ? escape '\\'`, [containsPattern(query.q)]);
+  if (query.q)
+    rows.whereRaw(`search_text like ? escape '\\'`, [containsPattern(query.q)]);
   return rows;
 }
 
@@ -124,11 +149,17 @@ export async function listPostures(
 ): Promise<{ items: ApiPosture[]; totalItems: number; nextCursor?: string }> {
   const column = SORT_COLUMNS[query.sort];
   const base = filtered(knex, query, visibility);
-  const page = base.clone().select('entity_ref', 'posture', `${column} as sort_value`);
+  const page = base
+    .clone()
+    .select('entity_ref', 'posture', `${column} as sort_value`);
   if (query.cursor) {
     const { v, r } = decodeCursor(query.cursor, query);
     const op = query.order === 'asc' ? '>' : '<';
-    page.where(q => q.where(column, op, v).orWhere(q2 => q2.where(column, v).andWhere('entity_ref', op, r)));
+    page.where(q =>
+      q
+        .where(column, op, v)
+        .orWhere(q2 => q2.where(column, v).andWhere('entity_ref', op, r)),
+    );
   } else if (query.offset) {
     page.offset(query.offset);
   }
@@ -137,15 +168,31 @@ export async function listPostures(
     { column: 'entity_ref', order: query.order },
   ]);
   page.limit(query.limit + 1);
-  const [rows, count] = await Promise.all([page, base.clone().count({ n: '*' }).first()]);
+  const [rows, count] = await Promise.all([
+    page,
+    base.clone().count({ n: '*' }).first(),
+  ]);
   const more = rows.length > query.limit;
-  const items = (rows as Array<{ entity_ref: string; posture: string; sort_value: string | number }>).slice(0, query.limit);
+  const items = (
+    rows as Array<{
+      entity_ref: string;
+      posture: string;
+      sort_value: string | number;
+    }>
+  ).slice(0, query.limit);
   const last = items[items.length - 1];
   return {
     items: items.map(row => JSON.parse(row.posture)),
     totalItems: Number((count as { n: number | string } | undefined)?.n ?? 0),
     ...(more && last
-      ? { nextCursor: encodeCursor({ s: query.sort, o: query.order, v: last.sort_value, r: last.entity_ref }) }
+      ? {
+          nextCursor: encodeCursor({
+            s: query.sort,
+            o: query.order,
+            v: last.sort_value,
+            r: last.entity_ref,
+          }),
+        }
       : {}),
   };
 }
@@ -164,14 +211,20 @@ function add(counts: PostureCounts, status: PostureStatus, n: number): void {
 type GroupRow = { key: string; status: PostureStatus; n: number | string };
 
 /** Counts by status and coverage, overall and per owner, system and domain, with GROUP BY. */
-export async function summarizePostures(knex: Knex, visibility: Visibility): Promise<PostureSummary> {
+export async function summarizePostures(
+  knex: Knex,
+  visibility: Visibility,
+): Promise<PostureSummary> {
   const grouped = (column: string) =>
     filtered(knex, {}, visibility)
       .select({ key: column, status: 'status' })
       .count({ n: '*' })
       .whereNot(column, '')
       .groupBy(column, 'status');
-  const overall = filtered(knex, {}, visibility).select('status').count({ n: '*' }).groupBy('status');
+  const overall = filtered(knex, {}, visibility)
+    .select('status')
+    .count({ n: '*' })
+    .groupBy('status');
   const byOwner = knex(`${OWNER_TABLE} as o`)
     .join(`${POSTURE_TABLE} as p`, 'p.entity_ref', 'o.entity_ref')
     .whereNotNull('p.status')
@@ -180,17 +233,21 @@ export async function summarizePostures(knex: Knex, visibility: Visibility): Pro
     .groupBy('o.owner_ref', 'p.status');
   applyVisibility(knex, byOwner, visibility, 'p.entity_ref');
 
-  const [overallRows, ownerRows, systemRows, domainRows, plans] = (await Promise.all([
-    overall,
-    byOwner,
-    grouped('system'),
-    grouped('domain'),
-    plansOf(knex, visibility),
-  ])) as [GroupRow[], GroupRow[], GroupRow[], GroupRow[], PlanInfo[]];
+  const [overallRows, ownerRows, systemRows, domainRows, plans] =
+    (await Promise.all([
+      overall,
+      byOwner,
+      grouped('system'),
+      grouped('domain'),
+      plansOf(knex, visibility),
+    ])) as [GroupRow[], GroupRow[], GroupRow[], GroupRow[], PlanInfo[]];
 
   const summary: PostureSummary = {
     ...emptyCounts(),
-    byStatus: Object.fromEntries(POSTURE_STATUSES.map(s => [s, 0])) as Record<PostureStatus, number>,
+    byStatus: Object.fromEntries(POSTURE_STATUSES.map(s => [s, 0])) as Record<
+      PostureStatus,
+      number
+    >,
     byOwner: {},
     bySystem: {},
     byDomain: {},
@@ -203,28 +260,43 @@ export async function summarizePostures(knex: Knex, visibility: Visibility): Pro
     [domainRows, summary.byDomain],
   ];
   for (const [rows, target] of groups) {
-    for (const row of rows) add((target[row.key] ??= emptyCounts()), row.status, Number(row.n));
+    for (const row of rows)
+      add((target[row.key] ??= emptyCounts()), row.status, Number(row.n));
   }
   return summary;
 }
 
 /** Statuses whose posture holds its subscription's plan as read from Azure. */
-const PLAN_READ_STATUSES = POSTURE_STATUSES.filter(s => !['unmapped', 'notApplicable', 'conflict', 'error'].includes(s));
+const PLAN_READ_STATUSES = POSTURE_STATUSES.filter(
+  s => !['unmapped', 'notApplicable', 'conflict', 'error'].includes(s),
+);
 
 /**
  * The plan (with its traffic and plan fit) of each subscription among the postures the caller
  * may see: one posture per subscription carries it, as every posture of it does.
  */
-async function plansOf(knex: Knex, visibility: Visibility): Promise<PlanInfo[]> {
-  const one: Array<{ ref: string }> = await filtered(knex, { status: PLAN_READ_STATUSES }, visibility)
+async function plansOf(
+  knex: Knex,
+  visibility: Visibility,
+): Promise<PlanInfo[]> {
+  const one: Array<{ ref: string }> = await filtered(
+    knex,
+    { status: PLAN_READ_STATUSES },
+    visibility,
+  )
     .min({ ref: 'entity_ref' })
     .whereNotNull('subscription_id')
     .groupBy('subscription_id');
   if (one.length === 0) return [];
   const rows: Array<{ posture: string }> = await knex(POSTURE_TABLE)
     .select('posture')
-    .whereIn('entity_ref', one.map(r => r.ref));
+    .whereIn(
+      'entity_ref',
+      one.map(r => r.ref),
+    );
   return rows
     .flatMap(r => (JSON.parse(r.posture) as ApiPosture).plan ?? [])
-    .sort((a, b) => (a.subscriptionId ?? '').localeCompare(b.subscriptionId ?? ''));
+    .sort((a, b) =>
+      (a.subscriptionId ?? '').localeCompare(b.subscriptionId ?? ''),
+    );
 }

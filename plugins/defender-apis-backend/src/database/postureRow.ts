@@ -1,5 +1,9 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import { ApiPosture, OnboardingState, STATUS_ATTENTION_ORDER } from '@defender-apis/plugin-defender-apis-common';
+import {
+  ApiPosture,
+  OnboardingState,
+  STATUS_ATTENTION_ORDER,
+} from '@defender-apis/plugin-defender-apis-common';
 import { composePosture, StoredPosture } from '../posture/buildPosture';
 
 /** A posture row as written: the facts, the served posture, and the columns lists use. */
@@ -39,7 +43,9 @@ function entityName(entityRef: string): string {
 }
 
 /** The lower-cased key of an APIM API: ARM ids compare case-insensitively. */
-export function apiKeyOfPosture(stored: Pick<StoredPosture, 'api'>): string | undefined {
+export function apiKeyOfPosture(
+  stored: Pick<StoredPosture, 'api'>,
+): string | undefined {
   return stored.api?.resourceId.toLowerCase();
 }
 
@@ -71,7 +77,11 @@ export function toPostureRow(
       api_key: apiKeyOfPosture(stored) ?? null,
       status: posture.status,
       status_rank: STATUS_ATTENTION_ORDER.indexOf(posture.status),
-      name_key: (stored.title ?? posture.api?.displayName ?? name).toLowerCase(),
+      name_key: (
+        stored.title ??
+        posture.api?.displayName ??
+        name
+      ).toLowerCase(),
       search_text: [name, stored.title ?? ''].join('\n').toLowerCase(),
       owners_key: owners.join(','),
       system: stored.system?.toLowerCase() ?? '',

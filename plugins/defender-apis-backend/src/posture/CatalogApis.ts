@@ -1,7 +1,12 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { API_ENTITY_FIELDS, domainOf, SYSTEM_ENTITY_FIELDS, systemOf } from './mapping';
+import {
+  API_ENTITY_FIELDS,
+  domainOf,
+  SYSTEM_ENTITY_FIELDS,
+  systemOf,
+} from './mapping';
 
 /** Entities per catalog request: small answers keep both event loops (catalog and ours) free. */
 const PAGE = 500;
@@ -11,7 +16,10 @@ export class CatalogApis {
   constructor(private readonly catalog: CatalogService) {}
 
   /** One entity, whole (permission rules may look at any field), if the credentials may see it. */
-  byRef(entityRef: string, credentials: BackstageCredentials): Promise<Entity | undefined> {
+  byRef(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity | undefined> {
     return this.catalog.getEntityByRef(entityRef, { credentials });
   }
 
@@ -19,10 +27,16 @@ export class CatalogApis {
    * Entities by ref as the credentials may see them, in the order asked (undefined where not
    * found or not visible), in pages of the catalog's batch read.
    */
-  async byRefs(entityRefs: string[], credentials: BackstageCredentials): Promise<Array<Entity | undefined>> {
+  async byRefs(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Array<Entity | undefined>> {
     const entities: Array<Entity | undefined> = [];
     for (let i = 0; i < entityRefs.length; i += PAGE) {
-      const { items } = await this.catalog.getEntitiesByRefs({ entityRefs: entityRefs.slice(i, i + PAGE) }, { credentials });
+      const { items } = await this.catalog.getEntitiesByRefs(
+        { entityRefs: entityRefs.slice(i, i + PAGE) },
+        { credentials },
+      );
       entities.push(...items.map(item => item ?? undefined));
     }
     return entities;
@@ -35,16 +49,27 @@ export class CatalogApis {
 
   /** Entity refs of every API entity the credentials may see. */
   async visibleRefs(credentials: BackstageCredentials): Promise<string[]> {
-    return (await this.query(['kind', 'metadata.namespace', 'metadata.name'], credentials)).map(e => stringifyEntityRef(e));
+    return (
+      await this.query(
+        ['kind', 'metadata.namespace', 'metadata.name'],
+        credentials,
+      )
+    ).map(e => stringifyEntityRef(e));
   }
 
   /** System ref to domain ref, for the systems the entities are part of. */
-  async domainsOf(entities: Entity[], credentials: BackstageCredentials): Promise<Map<string, string>> {
+  async domainsOf(
+    entities: Entity[],
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, string>> {
     const systems = [...new Set(entities.flatMap(e => systemOf(e) ?? []))];
     const domains = new Map<string, string>();
     for (let i = 0; i < systems.length; i += PAGE) {
       const { items } = await this.catalog.getEntitiesByRefs(
-        { entityRefs: systems.slice(i, i + PAGE), fields: SYSTEM_ENTITY_FIELDS },
+        {
+          entityRefs: systems.slice(i, i + PAGE),
+          fields: SYSTEM_ENTITY_FIELDS,
+        },
         { credentials },
       );
       items.forEach((system, j) => {
@@ -55,12 +80,17 @@ export class CatalogApis {
     return domains;
   }
 
-  private async query(fields: string[], credentials: BackstageCredentials): Promise<Entity[]> {
+  private async query(
+    fields: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Entity[]> {
     const entities: Entity[] = [];
     let cursor: string | undefined;
     do {
       const page = await this.catalog.queryEntities(
-        cursor ? { cursor, limit: PAGE, fields } : { filter: { kind: 'API' }, limit: PAGE, fields },
+        cursor
+          ? { cursor, limit: PAGE, fields }
+          : { filter: { kind: 'API' }, limit: PAGE, fields },
         { credentials },
       );
       entities.push(...page.items);

@@ -6,8 +6,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { permissionRules as catalogPermissionRules } from '@backstage/plugin-catalog-backend/alpha';
-import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
-import { createConditionAuthorizer, PermissionRule } from '@backstage/plugin-permission-node';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  PermissionRule,
+} from '@backstage/plugin-permission-node';
 import { defenderApisOnboardPermission } from '@defender-apis/plugin-defender-apis-common';
 import { SharedReads } from '../util/SharedReads';
 import { ownersOf } from './mapping';
@@ -23,7 +29,10 @@ export const DECISION_TTL_MS = 10_000;
 export type OnboardDecider = (entity: Entity) => Promise<boolean>;
 
 const catalogRules = new Map<string, PermissionRule<Entity, unknown, string>>(
-  Object.values(catalogPermissionRules).map(rule => [rule.name, rule as PermissionRule<Entity, unknown, string>]),
+  Object.values(catalogPermissionRules).map(rule => [
+    rule.name,
+    rule as PermissionRule<Entity, unknown, string>,
+  ]),
 );
 
 /** Applies a conditional decision to an entity with the catalog's own rules. */
@@ -53,7 +62,10 @@ export class OnboardAccess {
     },
   ) {}
 
-  async canOnboard(entity: Entity, credentials: BackstageCredentials): Promise<boolean> {
+  async canOnboard(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
     return (await this.decider(credentials))(entity);
   }
 
@@ -64,23 +76,36 @@ export class OnboardAccess {
    * back to the permission framework with the entity's ref.
    */
   async decider(credentials: BackstageCredentials): Promise<OnboardDecider> {
-    const { auth, permissions, userInfo, permissionFrameworkEnabled } = this.options;
+    const { auth, permissions, userInfo, permissionFrameworkEnabled } =
+      this.options;
     if (!auth.isPrincipal(credentials, 'user')) return async () => false;
     if (!permissionFrameworkEnabled) {
       const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
       const mine = new Set(ownershipEntityRefs.map(r => r.toLowerCase()));
-      return async entity => ownersOf(entity).some(owner => mine.has(owner.toLowerCase()));
+      return async entity =>
+        ownersOf(entity).some(owner => mine.has(owner.toLowerCase()));
     }
-    const decision = await this.decisions.get(credentials.principal.userEntityRef, async () => {
-      const [answer] = await permissions.authorizeConditional([{ permission: defenderApisOnboardPermission }], { credentials });
-      return answer as PolicyDecision;
-    });
+    const decision = await this.decisions.get(
+      credentials.principal.userEntityRef,
+      async () => {
+        const [answer] = await permissions.authorizeConditional(
+          [{ permission: defenderApisOnboardPermission }],
+          { credentials },
+        );
+        return answer as PolicyDecision;
+      },
+    );
     return async entity => {
       try {
         return applyCatalogConditions(decision, entity);
       } catch {
         const [remote] = await permissions.authorize(
-          [{ permission: defenderApisOnboardPermission, resourceRef: stringifyEntityRef(entity) }],
+          [
+            {
+              permission: defenderApisOnboardPermission,
+              resourceRef: stringifyEntityRef(entity),
+            },
+          ],
           { credentials },
         );
         return remote.result === AuthorizeResult.ALLOW;

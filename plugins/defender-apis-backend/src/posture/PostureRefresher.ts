@@ -1,6 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { apiManagementApiResourceId, emptyAlerts, PlanTraffic } from '@defender-apis/plugin-defender-apis-common';
+import {
+  apiManagementApiResourceId,
+  emptyAlerts,
+  PlanTraffic,
+} from '@defender-apis/plugin-defender-apis-common';
 import { ApiCollection } from '../azure/apiCollections';
 import { ApimApi, DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { describeAzureError } from '../azure/describeAzureError';
@@ -8,8 +12,16 @@ import { ConfiguredService } from '../config';
 import { DefenderApisStore } from '../database/DefenderApisStore';
 import { SharedReads } from '../util/SharedReads';
 import { mapConcurrently, mapInChunks } from '../util/yieldToEventLoop';
-import { collectionsByApi, ServiceFacts, SubscriptionFacts } from './azureFacts';
-import { AzureFactsOfApi, buildStoredPosture, StoredPosture } from './buildPosture';
+import {
+  collectionsByApi,
+  ServiceFacts,
+  SubscriptionFacts,
+} from './azureFacts';
+import {
+  AzureFactsOfApi,
+  buildStoredPosture,
+  StoredPosture,
+} from './buildPosture';
 import { mapEntity, MappedEntity, serviceKey } from './mapping';
 import { planFit } from './planFit';
 
@@ -34,7 +46,10 @@ export const SHARED_READ_TTL_MS = 60_000;
 /** How long a service's 30-day request count is reused by later refreshes. */
 export const TRAFFIC_TTL_MS = 6 * 60 * 60 * 1000;
 
-async function settle<T>(promise: Promise<T>, what: string): Promise<Outcome<T>> {
+async function settle<T>(
+  promise: Promise<T>,
+  what: string,
+): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await promise };
   } catch (error) {
@@ -64,8 +79,12 @@ interface AzureReads {
  * A failed read never blanks stored data: the last good facts stay, marked stale with the reason.
  */
 export class PostureRefresher {
-  private readonly subscriptionReads = new SharedReads<SubscriptionFacts>(SHARED_READ_TTL_MS);
-  private readonly serviceReads = new SharedReads<ServiceFacts>(SHARED_READ_TTL_MS);
+  private readonly subscriptionReads = new SharedReads<SubscriptionFacts>(
+    SHARED_READ_TTL_MS,
+  );
+  private readonly serviceReads = new SharedReads<ServiceFacts>(
+    SHARED_READ_TTL_MS,
+  );
   /** Requests of the last 30 days per service, read by full refreshes. */
   private readonly trafficReads = new SharedReads<number>(TRAFFIC_TTL_MS);
   /** The last full refresh's plan fit, which first views reuse (traffic is read by refreshes only). */
@@ -90,11 +109,19 @@ export class PostureRefresher {
    */
   async refresh(
     entities: Entity[],
-    { prune = false, domains = new Map<string, string>() }: { prune?: boolean; domains?: ReadonlyMap<string, string> } = {},
-  ): Promise<{ postures: Map<string, StoredPosture>; summary: RefreshSummary }> {
+    {
+      prune = false,
+      domains = new Map<string, string>(),
+    }: { prune?: boolean; domains?: ReadonlyMap<string, string> } = {},
+  ): Promise<{
+    postures: Map<string, StoredPosture>;
+    summary: RefreshSummary;
+  }> {
     // Stamped before Azure is read: the store keeps whatever a later read wrote meanwhile.
     const readAt = new Date().toISOString();
-    const mapped = await mapInChunks(entities, e => mapEntity(e, this.options.services, domains));
+    const mapped = await mapInChunks(entities, e =>
+      mapEntity(e, this.options.services, domains),
+    );
     const reads = await this.readInBulk(mapped);
     const result = await this.store(mapped, reads, readAt);
     if (prune) await this.prune(mapped, readAt);
@@ -111,8 +138,14 @@ export class PostureRefresher {
     domains: ReadonlyMap<string, string> = new Map(),
   ): Promise<Map<string, StoredPosture>> {
     const readAt = new Date().toISOString();
-    const mapped = entities.map(e => mapEntity(e, this.options.services, domains));
-    const { postures } = await this.store(mapped, await this.readShared(mapped), readAt);
+    const mapped = entities.map(e =>
+      mapEntity(e, this.options.services, domains),
+    );
+    const { postures } = await this.store(
+      mapped,
+      await this.readShared(mapped),
+      readAt,
+    );
     return postures;
   }
 
@@ -121,48 +154,88 @@ export class PostureRefresher {
    * all: an empty answer while posture is stored is more likely a catalog outage or a
    * permission change than every API gone, and pruning would lose everything.
    */
-  private async prune(mapped: MappedEntity[], startedAt: string): Promise<void> {
+  private async prune(
+    mapped: MappedEntity[],
+    startedAt: string,
+  ): Promise<void> {
     const { store, logger } = this.options;
     if (mapped.length === 0 && (await store.hasPostures())) {
-      logger.warn('The catalog answered no API entity; stored Defender for APIs posture is kept, not pruned');
+      logger.warn(
+        'The catalog answered no API entity; stored Defender for APIs posture is kept, not pruned',
+      );
       return;
     }
-    await store.deletePosturesExcept(mapped.map(m => m.entityRef), startedAt);
+    await store.deletePosturesExcept(
+      mapped.map(m => m.entityRef),
+      startedAt,
+    );
   }
 
   private async readInBulk(mapped: MappedEntity[]): Promise<AzureReads> {
     const { azure } = this.options;
     const { subscriptions, services } = this.scopesOf(mapped);
     // Traffic counts every configured service of a subscription in scope, with or without entities.
-    const metered = this.options.services.filter(s => subscriptions.has(s.subscriptionId.toLowerCase()));
-    const [subscriptionResults, collectionResults, serviceResults, requestResults] = await Promise.all([
+    const metered = this.options.services.filter(s =>
+      subscriptions.has(s.subscriptionId.toLowerCase()),
+    );
+    const [
+      subscriptionResults,
+      collectionResults,
+      serviceResults,
+      requestResults,
+    ] = await Promise.all([
       Promise.all(
         [...subscriptions].map(async ([id, tenantId]) => {
-          const read = settle(azure.readSubscription(id, tenantId).then(SubscriptionFacts.index), `subscription ${id}`);
+          const read = settle(
+            azure.readSubscription(id, tenantId).then(SubscriptionFacts.index),
+            `subscription ${id}`,
+          );
           const outcome = await read;
-          if (outcome.ok) this.subscriptionReads.set(id, outcome.value, this.options.refreshIntervalMs);
+          if (outcome.ok)
+            this.subscriptionReads.set(
+              id,
+              outcome.value,
+              this.options.refreshIntervalMs,
+            );
           return [id, outcome] as const;
         }),
       ),
       Promise.all(
         [...subscriptions].map(
           async ([id, tenantId]) =>
-            [id, await settle(azure.listCollections(id, tenantId).then(collectionsByApi), `the API collections of subscription ${id}`)] as const,
+            [
+              id,
+              await settle(
+                azure.listCollections(id, tenantId).then(collectionsByApi),
+                `the API collections of subscription ${id}`,
+              ),
+            ] as const,
         ),
       ),
-      mapConcurrently([...services], SERVICE_READS_IN_FLIGHT, async ([key, service]) => {
-        const outcome = await settle(
-          azure.readService(service).then(s => new ServiceFacts(s)),
-          `API Management service ${service.name}`,
-        );
-        if (outcome.ok) this.serviceReads.set(key, outcome.value, this.options.refreshIntervalMs);
-        return [key, outcome] as const;
-      }),
+      mapConcurrently(
+        [...services],
+        SERVICE_READS_IN_FLIGHT,
+        async ([key, service]) => {
+          const outcome = await settle(
+            azure.readService(service).then(s => new ServiceFacts(s)),
+            `API Management service ${service.name}`,
+          );
+          if (outcome.ok)
+            this.serviceReads.set(
+              key,
+              outcome.value,
+              this.options.refreshIntervalMs,
+            );
+          return [key, outcome] as const;
+        },
+      ),
       // One metrics read per service, as many at once as service reads, reused for hours: a
       // 30-day sum barely moves between refreshes, and the refresh's ARM calls stay few.
       mapConcurrently(metered, SERVICE_READS_IN_FLIGHT, async service => {
         const outcome = await settle(
-          this.trafficReads.get(serviceKey(service), () => azure.readRequestsLast30Days(service)),
+          this.trafficReads.get(serviceKey(service), () =>
+            azure.readRequestsLast30Days(service),
+          ),
           `the Requests metric of API Management service ${service.name}`,
         );
         return [service.subscriptionId.toLowerCase(), outcome] as const;
@@ -191,17 +264,35 @@ export class PostureRefresher {
     const totals = new Map<string, number | undefined>();
     for (const [subscriptionId, outcome] of requests) {
       if (!outcome.ok) {
-        this.options.logger.warn('Defender for APIs traffic read failed; plan fit is unknown', { reason: outcome.reason });
+        this.options.logger.warn(
+          'Defender for APIs traffic read failed; plan fit is unknown',
+          { reason: outcome.reason },
+        );
         totals.set(subscriptionId, undefined);
-      } else if (!totals.has(subscriptionId) || totals.get(subscriptionId) !== undefined) {
-        totals.set(subscriptionId, (totals.get(subscriptionId) ?? 0) + outcome.value);
+      } else if (
+        !totals.has(subscriptionId) ||
+        totals.get(subscriptionId) !== undefined
+      ) {
+        totals.set(
+          subscriptionId,
+          (totals.get(subscriptionId) ?? 0) + outcome.value,
+        );
       }
     }
     const result = new Map<string, PlanTraffic>();
     for (const [subscriptionId, total] of totals) {
       const subscription = subscriptions.get(subscriptionId);
-      if (total === undefined || !subscription?.ok || !subscription.value.plan.enabled) continue;
-      const fit = planFit(subscription.value.plan.subPlan, total, this.options.planEntitlements);
+      if (
+        total === undefined ||
+        !subscription?.ok ||
+        !subscription.value.plan.enabled
+      )
+        continue;
+      const fit = planFit(
+        subscription.value.plan.subPlan,
+        total,
+        this.options.planEntitlements,
+      );
       if (fit) result.set(subscriptionId, fit);
     }
     return result;
@@ -214,7 +305,9 @@ export class PostureRefresher {
       [...services].map(([key, service]) => [
         key,
         settle(
-          this.serviceReads.get(key, () => azure.readService(service).then(s => new ServiceFacts(s))),
+          this.serviceReads.get(key, () =>
+            azure.readService(service).then(s => new ServiceFacts(s)),
+          ),
           `API Management service ${service.name}`,
         ),
       ]),
@@ -222,19 +315,30 @@ export class PostureRefresher {
     const [subscriptionResults, serviceResults, perEntity] = await Promise.all([
       Promise.all(
         [...subscriptions].map(async ([id, tenantId]) => {
-          const read = this.subscriptionReads.get(id, () => azure.readSubscription(id, tenantId).then(SubscriptionFacts.index));
+          const read = this.subscriptionReads.get(id, () =>
+            azure.readSubscription(id, tenantId).then(SubscriptionFacts.index),
+          );
           return [id, await settle(read, `subscription ${id}`)] as const;
         }),
       ),
-      Promise.all([...serviceReads].map(async ([key, read]) => [key, await read] as const)),
+      Promise.all(
+        [...serviceReads].map(
+          async ([key, read]) => [key, await read] as const,
+        ),
+      ),
       Promise.all(
         mapped.filter(needsAzure).map(async m => {
           const { ref, service } = m.target!;
           const collection = settle(
-            azure.readCollection({ ...ref, tenantId: service.tenantId }).then(c => collectionsByApi(c ? [c] : [])),
+            azure
+              .readCollection({ ...ref, tenantId: service.tenantId })
+              .then(c => collectionsByApi(c ? [c] : [])),
             `the API collection of ${ref.apiId}`,
           );
-          const api = this.readApiIfUnlisted(m, serviceReads.get(serviceKey(service))!);
+          const api = this.readApiIfUnlisted(
+            m,
+            serviceReads.get(serviceKey(service))!,
+          );
           return [m.entityRef, await collection, await api] as const;
         }),
       ),
@@ -242,9 +346,13 @@ export class PostureRefresher {
     return {
       subscriptions: new Map(subscriptionResults),
       services: new Map(serviceResults),
-      collections: new Map(perEntity.map(([ref, collection]) => [ref, collection])),
+      collections: new Map(
+        perEntity.map(([ref, collection]) => [ref, collection]),
+      ),
       collectionKey: m => m.entityRef,
-      apis: new Map(perEntity.flatMap(([ref, , api]) => (api ? [[ref, api] as const] : []))),
+      apis: new Map(
+        perEntity.flatMap(([ref, , api]) => (api ? [[ref, api] as const] : [])),
+      ),
       traffic: this.latestTraffic,
     };
   }
@@ -256,8 +364,19 @@ export class PostureRefresher {
   ): Promise<Outcome<ApimApi | undefined> | undefined> {
     const { ref, service } = entity.target!;
     const facts = await serviceRead;
-    if (!facts.ok || facts.value.api(apiManagementApiResourceId(ref), ref.apiId, Boolean(ref.workspace))) return undefined;
-    return settle(this.options.azure.readApi(service, ref.apiId), `API ${ref.apiId} of ${service.name}`);
+    if (
+      !facts.ok ||
+      facts.value.api(
+        apiManagementApiResourceId(ref),
+        ref.apiId,
+        Boolean(ref.workspace),
+      )
+    )
+      return undefined;
+    return settle(
+      this.options.azure.readApi(service, ref.apiId),
+      `API ${ref.apiId} of ${service.name}`,
+    );
   }
 
   private scopesOf(mapped: MappedEntity[]) {
@@ -271,27 +390,46 @@ export class PostureRefresher {
     return { subscriptions, services };
   }
 
-  private async store(mapped: MappedEntity[], reads: AzureReads, readAt: string) {
+  private async store(
+    mapped: MappedEntity[],
+    reads: AzureReads,
+    readAt: string,
+  ) {
     const { store, logger } = this.options;
     const refreshedAt = readAt;
-    const anyReadFailed = [reads.subscriptions, reads.services, reads.collections, reads.apis].some(outcomes =>
-      [...outcomes.values()].some(o => !o.ok),
-    );
+    const anyReadFailed = [
+      reads.subscriptions,
+      reads.services,
+      reads.collections,
+      reads.apis,
+    ].some(outcomes => [...outcomes.values()].some(o => !o.ok));
     const failed = anyReadFailed
-      ? new Set(mapped.filter(m => needsAzure(m) && !this.factsOf(m, reads).ok).map(m => m.entityRef))
+      ? new Set(
+          mapped
+            .filter(m => needsAzure(m) && !this.factsOf(m, reads).ok)
+            .map(m => m.entityRef),
+        )
       : new Set<string>();
     // Only entities whose reads failed need what was stored before.
     const previous = new Map(
-      failed.size > 0 ? (await store.getPostures([...failed])).map(p => [p.entityRef, p]) : [],
+      failed.size > 0
+        ? (await store.getPostures([...failed])).map(p => [p.entityRef, p])
+        : [],
     );
-    const postures = await mapInChunks(mapped, m => this.postureOf(m, reads, previous.get(m.entityRef), refreshedAt));
+    const postures = await mapInChunks(mapped, m =>
+      this.postureOf(m, reads, previous.get(m.entityRef), refreshedAt),
+    );
     await store.putPostures(postures, readAt);
 
-    const failures = [...reads.subscriptions.values(), ...reads.services.values(), ...reads.collections.values()].filter(
-      o => !o.ok,
-    ) as Array<{ ok: false; reason: string }>;
+    const failures = [
+      ...reads.subscriptions.values(),
+      ...reads.services.values(),
+      ...reads.collections.values(),
+    ].filter(o => !o.ok) as Array<{ ok: false; reason: string }>;
     for (const failure of failures.slice(0, 20)) {
-      logger.warn('Defender for APIs read failed; keeping last good data', { reason: failure.reason });
+      logger.warn('Defender for APIs read failed; keeping last good data', {
+        reason: failure.reason,
+      });
     }
     const summary = {
       entities: postures.length,
@@ -303,25 +441,37 @@ export class PostureRefresher {
   }
 
   /** The Azure facts of an entity's API from the reads, or why they could not be read. */
-  private factsOf(entity: MappedEntity, reads: AzureReads): Outcome<AzureFactsOfApi> {
+  private factsOf(
+    entity: MappedEntity,
+    reads: AzureReads,
+  ): Outcome<AzureFactsOfApi> {
     const { ref, service } = entity.target!;
-    const subscription = reads.subscriptions.get(service.subscriptionId.toLowerCase())!;
+    const subscription = reads.subscriptions.get(
+      service.subscriptionId.toLowerCase(),
+    )!;
     const serviceFacts = reads.services.get(serviceKey(service))!;
     const collections = reads.collections.get(reads.collectionKey(entity))!;
-    const api = reads.apis.get(entity.entityRef) ?? { ok: true, value: undefined };
+    const api = reads.apis.get(entity.entityRef) ?? {
+      ok: true,
+      value: undefined,
+    };
     if (subscription.ok && serviceFacts.ok && collections.ok && api.ok) {
       return {
         ok: true,
         value: {
           subscription: subscription.value,
           service: serviceFacts.value,
-          collection: collections.value.get(apiManagementApiResourceId(ref).toLowerCase()),
+          collection: collections.value.get(
+            apiManagementApiResourceId(ref).toLowerCase(),
+          ),
           api: api.value,
           traffic: reads.traffic.get(service.subscriptionId.toLowerCase()),
         },
       };
     }
-    const reasons = [subscription, serviceFacts, collections, api].flatMap(o => (o.ok ? [] : [o.reason]));
+    const reasons = [subscription, serviceFacts, collections, api].flatMap(o =>
+      o.ok ? [] : [o.reason],
+    );
     return { ok: false, reason: [...new Set(reasons)].join(' ') };
   }
 
@@ -331,16 +481,27 @@ export class PostureRefresher {
     previous: StoredPosture | undefined,
     refreshedAt: string,
   ): StoredPosture {
-    if (!needsAzure(entity)) return buildStoredPosture(entity, undefined, refreshedAt);
+    if (!needsAzure(entity))
+      return buildStoredPosture(entity, undefined, refreshedAt);
     const facts = this.factsOf(entity, reads);
     if (facts.ok) return buildStoredPosture(entity, facts.value, refreshedAt);
     const reason = facts.reason;
     const fresh = buildStoredPosture(entity, undefined, refreshedAt);
-    const sameApi = previous?.api && fresh.api && previous.api.resourceId.toLowerCase() === fresh.api.resourceId.toLowerCase();
+    const sameApi =
+      previous?.api &&
+      fresh.api &&
+      previous.api.resourceId.toLowerCase() ===
+        fresh.api.resourceId.toLowerCase();
     if (previous && sameApi && !previous.readError) {
       // Azure facts from before, catalog facts from now.
-      const { owners, title, system, domain, lifecycle, ...azureFacts } = previous;
-      return { ...azureFacts, ...entity.catalog, stale: true, staleReason: reason };
+      const { owners, title, system, domain, lifecycle, ...azureFacts } =
+        previous;
+      return {
+        ...azureFacts,
+        ...entity.catalog,
+        stale: true,
+        staleReason: reason,
+      };
     }
     return {
       entityRef: entity.entityRef,

@@ -1,9 +1,17 @@
-import { AuthService, BackstageCredentials, PermissionsService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ApiPosture, PostureList, PostureSummary } from '@defender-apis/plugin-defender-apis-common';
+import {
+  ApiPosture,
+  PostureList,
+  PostureSummary,
+} from '@defender-apis/plugin-defender-apis-common';
 import { DefenderApisStore } from '../database/DefenderApisStore';
 import { ResolvedListQuery, Visibility } from '../database/postureQueries';
 import { CatalogApis } from './CatalogApis';
@@ -28,9 +36,13 @@ export class PostureService {
   ) {}
 
   /** The entity as the caller may see it; NotFoundError otherwise. */
-  async getEntity(entityRef: string, credentials: BackstageCredentials): Promise<Entity> {
+  async getEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
     const entity = await this.options.catalog.byRef(entityRef, credentials);
-    if (!entity) throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    if (!entity)
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     return entity;
   }
 
@@ -38,7 +50,10 @@ export class PostureService {
    * The entity and its posture for a caller: one catalog read (also the visibility check) and
    * one store read, side by side.
    */
-  async getEntityPosture(entityRef: string, credentials: BackstageCredentials): Promise<{ entity: Entity; posture: ApiPosture }> {
+  async getEntityPosture(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<{ entity: Entity; posture: ApiPosture }> {
     const [entity, stored] = await Promise.all([
       this.getEntity(entityRef, credentials),
       this.options.store.getApiPosture(entityRef),
@@ -48,19 +63,30 @@ export class PostureService {
 
   /** The stored posture of an entity, reading it if it never was. */
   async getPosture(entity: Entity): Promise<ApiPosture> {
-    const stored = await this.options.store.getApiPosture(stringifyEntityRef(entity));
+    const stored = await this.options.store.getApiPosture(
+      stringifyEntityRef(entity),
+    );
     return stored ?? this.readFirstTime(entity);
   }
 
   /** Reads an entity's posture again now (after an onboarding, or on a retried request). */
   async reread(entity: Entity): Promise<ApiPosture> {
     const entityRef = stringifyEntityRef(entity);
-    await this.options.refresher.readFirstTime([entity], await this.domainsOf([entity]));
+    await this.options.refresher.readFirstTime(
+      [entity],
+      await this.domainsOf([entity]),
+    );
     return (await this.options.store.getApiPosture(entityRef))!;
   }
 
-  async listPostures(query: ResolvedListQuery, credentials: BackstageCredentials): Promise<PostureList> {
-    return this.options.store.listPostures(query, await this.visibility(credentials));
+  async listPostures(
+    query: ResolvedListQuery,
+    credentials: BackstageCredentials,
+  ): Promise<PostureList> {
+    return this.options.store.listPostures(
+      query,
+      await this.visibility(credentials),
+    );
   }
 
   async summary(credentials: BackstageCredentials): Promise<PostureSummary> {
@@ -72,7 +98,10 @@ export class PostureService {
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const entities = await this.options.catalog.readAll(credentials);
     const domains = await this.options.catalog.domainsOf(entities, credentials);
-    const { summary } = await this.options.refresher.refresh(entities, { prune: true, domains });
+    const { summary } = await this.options.refresher.refresh(entities, {
+      prune: true,
+      domains,
+    });
     return summary;
   }
 
@@ -87,13 +116,18 @@ export class PostureService {
       read = this.reread(entity);
       this.firstReads.set(entityRef, read);
       // Forget the read once it is stored, whatever its outcome; the store answers from then on.
-      read.catch(() => undefined).finally(() => this.firstReads.delete(entityRef));
+      read
+        .catch(() => undefined)
+        .finally(() => this.firstReads.delete(entityRef));
     }
     return read;
   }
 
   private async domainsOf(entities: Entity[]): Promise<Map<string, string>> {
-    return this.options.catalog.domainsOf(entities, await this.options.auth.getOwnServiceCredentials());
+    return this.options.catalog.domainsOf(
+      entities,
+      await this.options.auth.getOwnServiceCredentials(),
+    );
   }
 
   /**
@@ -101,12 +135,21 @@ export class PostureService {
    * ALLOW (the common case) needs no catalog call; a conditional one is resolved by the
    * catalog into the visible API entity refs; DENY shows nothing.
    */
-  private async visibility(credentials: BackstageCredentials): Promise<Visibility> {
-    const [decision] = await this.options.permissions.authorizeConditional([{ permission: catalogEntityReadPermission }], {
-      credentials,
-    });
+  private async visibility(
+    credentials: BackstageCredentials,
+  ): Promise<Visibility> {
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission: catalogEntityReadPermission }],
+      {
+        credentials,
+      },
+    );
     if (decision.result === AuthorizeResult.ALLOW) return { all: true };
-    if (decision.result === AuthorizeResult.DENY) return { all: false, entityRefs: [] };
-    return { all: false, entityRefs: await this.options.catalog.visibleRefs(credentials) };
+    if (decision.result === AuthorizeResult.DENY)
+      return { all: false, entityRefs: [] };
+    return {
+      all: false,
+      entityRefs: await this.options.catalog.visibleRefs(credentials),
+    };
   }
 }

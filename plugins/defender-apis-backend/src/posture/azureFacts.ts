@@ -3,13 +3,21 @@
  * building the posture of each entity is a few map lookups, never a scan of whole lists.
  */
 import { ApiCollection } from '../azure/apiCollections';
-import { ApimApi, AzureAlert, AzureAssessment, ServiceSnapshot, SubscriptionSnapshot } from '../azure/DefenderAzureClient';
+import {
+  ApimApi,
+  AzureAlert,
+  AzureAssessment,
+  ServiceSnapshot,
+  SubscriptionSnapshot,
+} from '../azure/DefenderAzureClient';
 import { forEachInChunks } from '../util/yieldToEventLoop';
 
 // The APIM API an ARM id is (or is below): `…/service/{svc}/apis/{api}`.
-const API_ID = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.apimanagement\/service\/[^/]+\/apis\/[^/]+)(\/|$)/;
+const API_ID =
+  /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.apimanagement\/service\/[^/]+\/apis\/[^/]+)(\/|$)/;
 // An API's collection: `…/service/{svc}/providers/microsoft.security/apicollections/{api}`.
-const COLLECTION_ID = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.apimanagement\/service\/[^/]+)\/providers\/microsoft\.security\/apicollections\/([^/]+)$/;
+const COLLECTION_ID =
+  /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.apimanagement\/service\/[^/]+)\/providers\/microsoft\.security\/apicollections\/([^/]+)$/;
 
 /**
  * The key of the APIM API an ARM id names or lies below (an operation, a collection), or
@@ -38,7 +46,9 @@ export class SubscriptionFacts {
   private constructor(readonly plan: SubscriptionSnapshot['plan']) {}
 
   /** Indexes a snapshot, yielding to the event loop while it works through long lists. */
-  static async index(snapshot: SubscriptionSnapshot): Promise<SubscriptionFacts> {
+  static async index(
+    snapshot: SubscriptionSnapshot,
+  ): Promise<SubscriptionFacts> {
     const facts = new SubscriptionFacts(snapshot.plan);
     await forEachInChunks(snapshot.alerts, alert => {
       const keys = new Set(alert.resourceIds.flatMap(id => apiKeyOf(id) ?? []));
@@ -60,7 +70,9 @@ export class SubscriptionFacts {
   alertsOf(apiKey: string, names: Array<string | undefined>): AzureAlert[] {
     const found = new Set(this.alertsByApi.get(apiKey) ?? []);
     for (const name of names) {
-      for (const alert of (name && this.alertsByName.get(name.toLowerCase())) || []) found.add(alert);
+      for (const alert of (name && this.alertsByName.get(name.toLowerCase())) ||
+        [])
+        found.add(alert);
     }
     return [...found];
   }
@@ -87,13 +99,22 @@ export class ServiceFacts {
   }
 
   /** The API with this ARM id or, outside workspaces, with this API id as its name. */
-  api(resourceId: string, apiId: string, inWorkspace: boolean): ApimApi | undefined {
-    return this.byId.get(resourceId.toLowerCase()) ?? (inWorkspace ? undefined : this.byName.get(apiId.toLowerCase()));
+  api(
+    resourceId: string,
+    apiId: string,
+    inWorkspace: boolean,
+  ): ApimApi | undefined {
+    return (
+      this.byId.get(resourceId.toLowerCase()) ??
+      (inWorkspace ? undefined : this.byName.get(apiId.toLowerCase()))
+    );
   }
 }
 
 /** Collections by the key of their API. */
-export function collectionsByApi(collections: Iterable<ApiCollection>): Map<string, ApiCollection> {
+export function collectionsByApi(
+  collections: Iterable<ApiCollection>,
+): Map<string, ApiCollection> {
   const result = new Map<string, ApiCollection>();
   for (const collection of collections) {
     const key = collection.id && apiKeyOf(collection.id);

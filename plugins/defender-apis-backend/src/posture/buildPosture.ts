@@ -17,7 +17,11 @@ import {
   sameResourceId,
 } from '@defender-apis/plugin-defender-apis-common';
 import { ApiCollection } from '../azure/apiCollections';
-import { ApimApi, AzureAlert, AzureAssessment } from '../azure/DefenderAzureClient';
+import {
+  ApimApi,
+  AzureAlert,
+  AzureAssessment,
+} from '../azure/DefenderAzureClient';
 import { ServiceFacts, SubscriptionFacts } from './azureFacts';
 import { conflictReason } from './claims';
 import { CatalogFacts, MappedEntity } from './mapping';
@@ -34,7 +38,11 @@ export interface StoredPosture extends CatalogFacts {
   /** Azure could not be read and nothing was known before. */
   readError?: string;
   plan?: PlanInfo;
-  collection?: { provisioningState?: string; endpoints: EndpointCounts; sensitivityLabel?: string };
+  collection?: {
+    provisioningState?: string;
+    endpoints: EndpointCounts;
+    sensitivityLabel?: string;
+  };
   alerts: PostureAlerts;
   recommendations: PostureRecommendation[];
   refreshedAt?: string;
@@ -71,30 +79,51 @@ function endpointsOf(c: ApiCollection): EndpointCounts {
 }
 
 function isUnder(resourceId: string, apiId: string): boolean {
-  return sameResourceId(resourceId, apiId) || resourceId.toLowerCase().startsWith(`${apiId.toLowerCase()}/`);
+  return (
+    sameResourceId(resourceId, apiId) ||
+    resourceId.toLowerCase().startsWith(`${apiId.toLowerCase()}/`)
+  );
 }
 
 /** Alerts on the API: by resource id of the API (or below it) or its collection, else by compromised entity. */
 export function alertsForApi(
   alerts: AzureAlert[],
-  api: { resourceId: string; collectionId: string; apiId: string; displayName?: string },
+  api: {
+    resourceId: string;
+    collectionId: string;
+    apiId: string;
+    displayName?: string;
+  },
 ): PostureAlerts {
-  const names = [api.apiId, api.displayName].filter(Boolean).map(n => n!.toLowerCase());
+  const names = [api.apiId, api.displayName]
+    .filter(Boolean)
+    .map(n => n!.toLowerCase());
   const mapped = alerts.filter(alert => {
     // Only ids of an API (or below it) or of a collection identify the API; a service id does not.
     const apimIds = alert.resourceIds.filter(id =>
-      /\/microsoft\.apimanagement\/service\/[^/]+\/(apis|providers\/microsoft\.security\/apicollections)\//i.test(id),
+      /\/microsoft\.apimanagement\/service\/[^/]+\/(apis|providers\/microsoft\.security\/apicollections)\//i.test(
+        id,
+      ),
     );
     if (apimIds.length > 0) {
-      return apimIds.some(id => isUnder(id, api.resourceId) || sameResourceId(id, api.collectionId));
+      return apimIds.some(
+        id =>
+          isUnder(id, api.resourceId) || sameResourceId(id, api.collectionId),
+      );
     }
-    return alert.compromisedEntity !== undefined && names.includes(alert.compromisedEntity.toLowerCase());
+    return (
+      alert.compromisedEntity !== undefined &&
+      names.includes(alert.compromisedEntity.toLowerCase())
+    );
   });
   const active = mapped
     .filter(a => a.status.toLowerCase() === 'active')
-    .sort((a, b) => (b.timeGenerated ?? '').localeCompare(a.timeGenerated ?? ''));
+    .sort((a, b) =>
+      (b.timeGenerated ?? '').localeCompare(a.timeGenerated ?? ''),
+    );
   const summary = emptyAlerts();
-  for (const alert of active) summary.bySeverity[toSeverity(alert.severity)] += 1;
+  for (const alert of active)
+    summary.bySeverity[toSeverity(alert.severity)] += 1;
   summary.active = active.length;
   summary.items = active.slice(0, ALERTS_SHOWN).map(a => ({
     id: a.id,
@@ -109,10 +138,17 @@ export function alertsForApi(
 }
 
 /** Unhealthy assessments on the API or its operations, one per assessment key. */
-export function recommendationsForApi(assessments: AzureAssessment[], apiResourceId: string): PostureRecommendation[] {
+export function recommendationsForApi(
+  assessments: AzureAssessment[],
+  apiResourceId: string,
+): PostureRecommendation[] {
   const byKey = new Map<string, PostureRecommendation>();
   for (const a of assessments) {
-    if (a.statusCode.toLowerCase() !== 'unhealthy' || !isUnder(a.resourceId, apiResourceId)) continue;
+    if (
+      a.statusCode.toLowerCase() !== 'unhealthy' ||
+      !isUnder(a.resourceId, apiResourceId)
+    )
+      continue;
     const existing = byKey.get(a.key.toLowerCase());
     if (existing) {
       existing.affectedResources = (existing.affectedResources ?? 1) + 1;
@@ -143,7 +179,11 @@ export interface AzureFactsOfApi {
 }
 
 /** The facts of one mapped entity; without `azure`, only what the catalog tells. */
-export function buildStoredPosture(entity: MappedEntity, azure: AzureFactsOfApi | undefined, refreshedAt: string): StoredPosture {
+export function buildStoredPosture(
+  entity: MappedEntity,
+  azure: AzureFactsOfApi | undefined,
+  refreshedAt: string,
+): StoredPosture {
   const stored: StoredPosture = {
     entityRef: entity.entityRef,
     ...entity.catalog,
@@ -153,11 +193,16 @@ export function buildStoredPosture(entity: MappedEntity, azure: AzureFactsOfApi 
     stale: false,
   };
   if (entity.mappingIssue || !entity.target) {
-    return { ...stored, ...(entity.mappingIssue ? { mappingIssue: entity.mappingIssue } : {}) };
+    return {
+      ...stored,
+      ...(entity.mappingIssue ? { mappingIssue: entity.mappingIssue } : {}),
+    };
   }
   const { ref } = entity.target;
   const resourceId = apiManagementApiResourceId(ref);
-  const apim = azure?.api ?? azure?.service.api(resourceId, ref.apiId, Boolean(ref.workspace));
+  const apim =
+    azure?.api ??
+    azure?.service.api(resourceId, ref.apiId, Boolean(ref.workspace));
   stored.api = {
     resourceId,
     subscriptionId: ref.subscriptionId,
@@ -169,7 +214,8 @@ export function buildStoredPosture(entity: MappedEntity, azure: AzureFactsOfApi 
     ...(apim?.apiType ? { apiType: apim.apiType } : {}),
     portalUrl: portalUrl(resourceId),
   };
-  if (entity.notApplicable) return { ...stored, notApplicable: entity.notApplicable };
+  if (entity.notApplicable)
+    return { ...stored, notApplicable: entity.notApplicable };
   if (!azure) return stored;
   const { subscription, service, collection, traffic } = azure;
 
@@ -182,9 +228,14 @@ export function buildStoredPosture(entity: MappedEntity, azure: AzureFactsOfApi 
       },
     };
   }
-  const nonRest = apim.apiType ? NON_REST_TYPES[apim.apiType.toLowerCase()] : undefined;
+  const nonRest = apim.apiType
+    ? NON_REST_TYPES[apim.apiType.toLowerCase()]
+    : undefined;
   const notApplicable =
-    (nonRest && { cause: 'apiType' as const, reason: `This is a ${nonRest} API; Defender for APIs protects REST APIs only.` }) ||
+    (nonRest && {
+      cause: 'apiType' as const,
+      reason: `This is a ${nonRest} API; Defender for APIs protects REST APIs only.`,
+    }) ||
     (apim.isCurrent === false && {
       cause: 'revision' as const,
       reason: `This is a non-current revision of the API; Defender for APIs protects the current revision only.`,
@@ -196,23 +247,35 @@ export function buildStoredPosture(entity: MappedEntity, azure: AzureFactsOfApi 
     undefined;
   if (notApplicable) return { ...stored, notApplicable };
 
-  stored.plan = { ...subscription.plan, subscriptionId: ref.subscriptionId, ...(traffic ? { traffic } : {}) };
+  stored.plan = {
+    ...subscription.plan,
+    subscriptionId: ref.subscriptionId,
+    ...(traffic ? { traffic } : {}),
+  };
   const collectionId = apiCollectionResourceId(ref);
   if (collection) {
     stored.collection = {
       provisioningState: collection.provisioningState,
       endpoints: endpointsOf(collection),
-      ...(collection.sensitivityLabel ? { sensitivityLabel: collection.sensitivityLabel } : {}),
+      ...(collection.sensitivityLabel
+        ? { sensitivityLabel: collection.sensitivityLabel }
+        : {}),
     };
   }
   const apiKey = resourceId.toLowerCase();
-  stored.alerts = alertsForApi(subscription.alertsOf(apiKey, [ref.apiId, apim.displayName]), {
+  stored.alerts = alertsForApi(
+    subscription.alertsOf(apiKey, [ref.apiId, apim.displayName]),
+    {
+      resourceId,
+      collectionId,
+      apiId: ref.apiId,
+      displayName: apim.displayName,
+    },
+  );
+  stored.recommendations = recommendationsForApi(
+    subscription.assessmentsOf(apiKey),
     resourceId,
-    collectionId,
-    apiId: ref.apiId,
-    displayName: apim.displayName,
-  });
-  stored.recommendations = recommendationsForApi(subscription.assessmentsOf(apiKey), resourceId);
+  );
   return stored;
 }
 
@@ -221,13 +284,19 @@ export function buildStoredPosture(entity: MappedEntity, azure: AzureFactsOfApi 
  * `conflictWith` names the entities of other owners mapping the same API ({@link conflictsAmong}):
  * then the posture carries no Azure facts, since the caller's claim on the API is contested.
  */
-export function composePosture(facts: StoredPosture, operation?: OnboardingState, conflictWith: string[] = []): ApiPosture {
+export function composePosture(
+  facts: StoredPosture,
+  operation?: OnboardingState,
+  conflictWith: string[] = [],
+): ApiPosture {
   const contested = conflictWith.length > 0;
   const stored = contested ? withoutAzureFacts(facts) : facts;
   const onboarding = contested ? undefined : operation;
   const { status, reason } = derivePostureStatus({
     mappingIssue: stored.mappingIssue,
-    ...(contested ? { conflict: { reason: conflictReason(conflictWith) } } : {}),
+    ...(contested
+      ? { conflict: { reason: conflictReason(conflictWith) } }
+      : {}),
     notApplicable: stored.notApplicable,
     readError: stored.readError,
     plan: stored.plan,
@@ -245,12 +314,16 @@ export function composePosture(facts: StoredPosture, operation?: OnboardingState
     ...(stored.lifecycle ? { lifecycle: stored.lifecycle } : {}),
     ...(reason ? { reason } : {}),
     ...(stored.mappingIssue ? { mappingIssue: stored.mappingIssue.issue } : {}),
-    ...(stored.notApplicable ? { notApplicableCause: stored.notApplicable.cause } : {}),
+    ...(stored.notApplicable
+      ? { notApplicableCause: stored.notApplicable.cause }
+      : {}),
     ...(contested ? { conflictWith } : {}),
     ...(stored.api ? { api: stored.api } : {}),
     ...(stored.plan ? { plan: stored.plan } : {}),
     ...(stored.collection ? { endpoints: stored.collection.endpoints } : {}),
-    ...(stored.collection?.sensitivityLabel ? { sensitivityLabel: stored.collection.sensitivityLabel } : {}),
+    ...(stored.collection?.sensitivityLabel
+      ? { sensitivityLabel: stored.collection.sensitivityLabel }
+      : {}),
     alerts: stored.alerts,
     recommendations: stored.recommendations,
     ...(onboarding ? { onboarding } : {}),

@@ -1,4 +1,9 @@
-import { Entity, RELATION_OWNED_BY, RELATION_PART_OF, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  RELATION_OWNED_BY,
+  RELATION_PART_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   ANNOTATION_API_MANAGEMENT_API,
   ApiManagementApiRef,
@@ -35,7 +40,12 @@ export const API_ENTITY_FIELDS = [
 ];
 
 /** The catalog fields {@link systemOf} and {@link domainOf} read of System entities. */
-export const SYSTEM_ENTITY_FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'relations'];
+export const SYSTEM_ENTITY_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'relations',
+];
 
 /** A catalog API entity with its annotation resolved against the configured services. */
 export interface MappedEntity {
@@ -49,8 +59,15 @@ export interface MappedEntity {
 }
 
 /** The key of an APIM service in maps: ARM ids compare case-insensitively. */
-export function serviceKey(s: { subscriptionId: string; resourceGroup: string; name?: string; serviceName?: string }): string {
-  return `${s.subscriptionId}/${s.resourceGroup}/${s.name ?? s.serviceName}`.toLowerCase();
+export function serviceKey(s: {
+  subscriptionId: string;
+  resourceGroup: string;
+  name?: string;
+  serviceName?: string;
+}): string {
+  return `${s.subscriptionId}/${s.resourceGroup}/${
+    s.name ?? s.serviceName
+  }`.toLowerCase();
 }
 
 /** Entity refs of an entity's owners. */
@@ -61,7 +78,9 @@ export function ownersOf(entity: Entity): string[] {
 }
 
 function partOf(entity: Entity, kind: string): string | undefined {
-  return entity.relations?.find(r => r.type === RELATION_PART_OF && r.targetRef.startsWith(`${kind}:`))?.targetRef;
+  return entity.relations?.find(
+    r => r.type === RELATION_PART_OF && r.targetRef.startsWith(`${kind}:`),
+  )?.targetRef;
 }
 
 /** Entity ref of the system an entity is part of. */
@@ -75,7 +94,10 @@ export function domainOf(system: Entity): string | undefined {
 }
 
 /** The catalog facts of an API entity; `domains` maps system refs to their domain refs. */
-export function catalogFactsOf(entity: Entity, domains: ReadonlyMap<string, string>): CatalogFacts {
+export function catalogFactsOf(
+  entity: Entity,
+  domains: ReadonlyMap<string, string>,
+): CatalogFacts {
   const system = systemOf(entity);
   const domain = system && domains.get(system);
   const { title } = entity.metadata;
@@ -98,7 +120,10 @@ export function mapEntity(
   services: readonly ConfiguredService[],
   domains: ReadonlyMap<string, string> = new Map(),
 ): MappedEntity {
-  const base = { entityRef: stringifyEntityRef(entity), catalog: catalogFactsOf(entity, domains) };
+  const base = {
+    entityRef: stringifyEntityRef(entity),
+    catalog: catalogFactsOf(entity, domains),
+  };
   const value = entity.metadata.annotations?.[ANNOTATION_API_MANAGEMENT_API];
   if (value === undefined) {
     return {
@@ -111,7 +136,10 @@ export function mapEntity(
   }
   const parsed = parseApiManagementAnnotation(value, services);
   if (!parsed.ok) {
-    return { ...base, mappingIssue: { issue: parsed.issue, reason: parsed.reason } };
+    return {
+      ...base,
+      mappingIssue: { issue: parsed.issue, reason: parsed.reason },
+    };
   }
   const service = services.find(s => serviceKey(s) === serviceKey(parsed.ref));
   if (!service) {
@@ -124,12 +152,23 @@ export function mapEntity(
     };
   }
   const { allowedOwners } = service;
-  if (allowedOwners && !base.catalog.owners.some(owner => allowedOwners.includes(owner.toLowerCase()))) {
+  if (
+    allowedOwners &&
+    !base.catalog.owners.some(owner =>
+      allowedOwners.includes(owner.toLowerCase()),
+    )
+  ) {
     return {
       ...base,
       mappingIssue: {
         issue: 'ownerNotAllowed',
-        reason: `Only entities owned by ${allowedOwners.join(', ')} may map to APIs of API Management service "${service.name}" (defenderApis.apiManagement.services[].allowedOwners); this entity is owned by ${base.catalog.owners.join(', ') || 'no one'}.`,
+        reason: `Only entities owned by ${allowedOwners.join(
+          ', ',
+        )} may map to APIs of API Management service "${
+          service.name
+        }" (defenderApis.apiManagement.services[].allowedOwners); this entity is owned by ${
+          base.catalog.owners.join(', ') || 'no one'
+        }.`,
       },
     };
   }

@@ -8,11 +8,15 @@ describe('planFit', () => {
       verdict: 'exceeds',
       suggestedPlan: 'P2',
     });
-    expect(planFit('P2', 60_000_000, DEFAULT_PLAN_ENTITLEMENTS)?.suggestedPlan).toBe('P4');
+    expect(
+      planFit('P2', 60_000_000, DEFAULT_PLAN_ENTITLEMENTS)?.suggestedPlan,
+    ).toBe('P4');
   });
 
   it('suggests the largest plan when no plan covers the traffic, and none when already on it', () => {
-    expect(planFit('P3', 2_000_000_000, DEFAULT_PLAN_ENTITLEMENTS)).toMatchObject({ verdict: 'exceeds', suggestedPlan: 'P5' });
+    expect(
+      planFit('P3', 2_000_000_000, DEFAULT_PLAN_ENTITLEMENTS),
+    ).toMatchObject({ verdict: 'exceeds', suggestedPlan: 'P5' });
     expect(planFit('P5', 2_000_000_000, DEFAULT_PLAN_ENTITLEMENTS)).toEqual({
       requestsLast30Days: 2_000_000_000,
       entitlement: 1_000_000_000,
@@ -39,8 +43,13 @@ describe('planFit', () => {
   });
 
   it('takes a missing sub-plan as P1, gives no verdict for an unknown plan and honours overrides', () => {
-    expect(planFit(undefined, 2_000_000, DEFAULT_PLAN_ENTITLEMENTS)).toMatchObject({ entitlement: 1_000_000, verdict: 'exceeds' });
+    expect(
+      planFit(undefined, 2_000_000, DEFAULT_PLAN_ENTITLEMENTS),
+    ).toMatchObject({ entitlement: 1_000_000, verdict: 'exceeds' });
     expect(planFit('P9', 10, DEFAULT_PLAN_ENTITLEMENTS)).toBeUndefined();
-    expect(planFit('P1', 2_000_000, { ...DEFAULT_PLAN_ENTITLEMENTS, P1: 3_000_000 })?.verdict).toBe('fits');
+    expect(
+      planFit('P1', 2_000_000, { ...DEFAULT_PLAN_ENTITLEMENTS, P1: 3_000_000 })
+        ?.verdict,
+    ).toBe('fits');
   });
 });

@@ -39,8 +39,13 @@ export function planFit(
   const base = { requestsLast30Days, entitlement };
   if (requestsLast30Days > entitlement) {
     const largest = plans[plans.length - 1][0];
-    const suggestedPlan = covering ?? (largest !== current ? largest : undefined);
-    return { ...base, verdict: 'exceeds', ...(suggestedPlan ? { suggestedPlan } : {}) };
+    const suggestedPlan =
+      covering ?? (largest !== current ? largest : undefined);
+    return {
+      ...base,
+      verdict: 'exceeds',
+      ...(suggestedPlan ? { suggestedPlan } : {}),
+    };
   }
   if (covering && entitlements[covering] < entitlement) {
     return { ...base, verdict: 'smallerPlanFits', suggestedPlan: covering };

@@ -36,18 +36,80 @@ const EXPECTED_FORMAT =
 const prng = seededRandom;
 
 const TOKENS = [
-  '/', '/', '/', ';', ';rev=2', ';rev=0', ';rev=', '?', '?x=1', '#', '#frag', '%', '%2F', '%2e%2e', '.', '..', '../',
-  ' ', '\t', '\n', '\r\n', '\u0000', '\u001b[31m', '\u00a0', '\u2028', '\u202e', 'é', 'Ω', '日本', '🙂', '\\',
-  'a', 'Z9', 'x-y', '_', '~', '-', '(', ')', "'", '"', '<script>', '*', '$', '&', '=', '+', ',', ':', '@',
-  'contoso-payments-apim', 'contoso-edge-apim', 'contoso-retail-apim', 'ghost-apim', 'wallet-api', 'payments-api',
-  'subscriptions', SUB_A, 'resourceGroups', 'rg-payments', 'providers', 'Microsoft.ApiManagement', 'service', 'apis',
-  'workspaces', 'Microsoft.Security', 'apiCollections',
+  '/',
+  '/',
+  '/',
+  ';',
+  ';rev=2',
+  ';rev=0',
+  ';rev=',
+  '?',
+  '?x=1',
+  '#',
+  '#frag',
+  '%',
+  '%2F',
+  '%2e%2e',
+  '.',
+  '..',
+  '../',
+  ' ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\u0000',
+  '\u001b[31m',
+  '\u00a0',
+  '\u2028',
+  '\u202e',
+  'é',
+  'Ω',
+  '日本',
+  '🙂',
+  '\\',
+  'a',
+  'Z9',
+  'x-y',
+  '_',
+  '~',
+  '-',
+  '(',
+  ')',
+  "'",
+  '"',
+  '<script>',
+  '*',
+  '$',
+  '&',
+  '=',
+  '+',
+  ',',
+  ':',
+  '@',
+  'contoso-payments-apim',
+  'contoso-edge-apim',
+  'contoso-retail-apim',
+  'ghost-apim',
+  'wallet-api',
+  'payments-api',
+  'subscriptions',
+  SUB_A,
+  'resourceGroups',
+  'rg-payments',
+  'providers',
+  'Microsoft.ApiManagement',
+  'service',
+  'apis',
+  'workspaces',
+  'Microsoft.Security',
+  'apiCollections',
 ];
 
 /** ~200 mixed strings from the alphabet above, the same on every run. */
 function generatedValues(count: number, seed = 20240611): string[] {
   const random = prng(seed);
-  const pick = <T,>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  const pick = <T>(items: readonly T[]) =>
+    items[Math.floor(random() * items.length)];
   const values: string[] = [];
   for (let i = 0; i < count; i++) {
     const length = 1 + Math.floor(random() * 9);
@@ -110,7 +172,10 @@ const HAND_PICKED: string[] = [
   fullId(PAYMENTS, 'wallet-api').replace(SUB_A, 'not-a-guid'),
   fullId(PAYMENTS, 'wallet-api').replace('rg-payments', 'rg payments'),
   fullId(PAYMENTS, 'wallet-api').replace('rg-payments', 'rg-payments.'),
-  fullId(PAYMENTS, 'wallet-api').replace('/resourceGroups/', '/resourcegroupz/'),
+  fullId(PAYMENTS, 'wallet-api').replace(
+    '/resourceGroups/',
+    '/resourcegroupz/',
+  ),
   fullId({ ...PAYMENTS, subscriptionId: SUB_B }, 'wallet-api'),
   fullId({ ...PAYMENTS, name: 'unknown-apim' }, 'wallet-api'),
   fullId(PAYMENTS, 'wallet-api').replace('/apis/', '/workspaces/../apis/'),
@@ -123,7 +188,9 @@ const HAND_PICKED: string[] = [
   'ghost-apim/ghost-api',
   'contoso-payments-apim/no-such-api',
   fullId(PAYMENTS, 'wallet-api'),
-  fullId(PAYMENTS, 'wallet-api').toUpperCase().replace(SUB_A.toUpperCase(), SUB_A),
+  fullId(PAYMENTS, 'wallet-api')
+    .toUpperCase()
+    .replace(SUB_A.toUpperCase(), SUB_A),
   fullId(RETAIL, 'inventory-api'),
 ];
 
@@ -145,7 +212,9 @@ interface Named {
 
 function validApiId(raw: string): boolean {
   const at = raw.indexOf(';');
-  return at === -1 ? ID.test(raw) : ID.test(raw.slice(0, at)) && REV.test(raw.slice(at));
+  return at === -1
+    ? ID.test(raw)
+    : ID.test(raw.slice(0, at)) && REV.test(raw.slice(at));
 }
 
 /** What a value names, if it is well-formed; `undefined` if it is malformed. */
@@ -154,23 +223,44 @@ function named(value: string): Named | undefined {
   if (v.length > 1024 || /[?#%\\\s]/.test(v)) return undefined;
   const s = v.split('/');
   if (s.length === 2) {
-    return SVC.test(s[0]) && validApiId(s[1]) ? { serviceName: s[0], apiId: s[1] } : undefined;
+    return SVC.test(s[0]) && validApiId(s[1])
+      ? { serviceName: s[0], apiId: s[1] }
+      : undefined;
   }
   const lit = (i: number, l: string) => s[i]?.toLowerCase() === l.toLowerCase();
   if (
-    s.length === 11 && s[0] === '' && lit(1, 'subscriptions') && GUID.test(s[2]) && lit(3, 'resourceGroups') && RG.test(s[4]) &&
-    lit(5, 'providers') && lit(6, 'Microsoft.ApiManagement') && lit(7, 'service') && SVC.test(s[8]) && lit(9, 'apis') && validApiId(s[10])
+    s.length === 11 &&
+    s[0] === '' &&
+    lit(1, 'subscriptions') &&
+    GUID.test(s[2]) &&
+    lit(3, 'resourceGroups') &&
+    RG.test(s[4]) &&
+    lit(5, 'providers') &&
+    lit(6, 'Microsoft.ApiManagement') &&
+    lit(7, 'service') &&
+    SVC.test(s[8]) &&
+    lit(9, 'apis') &&
+    validApiId(s[10])
   ) {
-    return { subscriptionId: s[2], resourceGroup: s[4], serviceName: s[8], apiId: s[10] };
+    return {
+      subscriptionId: s[2],
+      resourceGroup: s[4],
+      serviceName: s[8],
+      apiId: s[10],
+    };
   }
   return undefined;
 }
 
 /** The configured service a well-formed value names, if any. */
 function configuredService(n: Named) {
-  const same = (a?: string, b?: string) => a === undefined || a.toLowerCase() === b?.toLowerCase();
+  const same = (a?: string, b?: string) =>
+    a === undefined || a.toLowerCase() === b?.toLowerCase();
   const matches = SERVICES.filter(
-    s => same(n.serviceName, s.name) && same(n.subscriptionId, s.subscriptionId) && same(n.resourceGroup, s.resourceGroup),
+    s =>
+      same(n.serviceName, s.name) &&
+      same(n.subscriptionId, s.subscriptionId) &&
+      same(n.resourceGroup, s.resourceGroup),
   );
   return matches.length === 1 ? matches[0] : undefined;
 }
@@ -191,7 +281,9 @@ function judge(value: string, posture: ApiPosture) {
     return {
       status: posture.status,
       api: posture.api,
-      namesService: posture.reason?.includes(`service "${n.serviceName}"`) && posture.reason?.includes('defenderApis.apiManagement.services'),
+      namesService:
+        posture.reason?.includes(`service "${n.serviceName}"`) &&
+        posture.reason?.includes('defenderApis.apiManagement.services'),
     };
   }
   return {
@@ -205,8 +297,15 @@ function judge(value: string, posture: ApiPosture) {
 function expected(value: string) {
   const n = named(value);
   const service = n && configuredService(n);
-  if (!n) return { status: 'unmapped', api: undefined, statesFormat: true, quotesValue: true };
-  if (!service) return { status: 'unmapped', api: undefined, namesService: true };
+  if (!n)
+    return {
+      status: 'unmapped',
+      api: undefined,
+      statesFormat: true,
+      quotesValue: true,
+    };
+  if (!service)
+    return { status: 'unmapped', api: undefined, namesService: true };
   return {
     apiId: n.apiId,
     serviceName: service.name.toLowerCase(),
@@ -219,11 +318,16 @@ describe('reliability: bad annotation values', () => {
   it('the table holds every kind of value, malformed and well-formed', () => {
     expect(VALUES.length).toBeGreaterThanOrEqual(250);
     const wellFormed = VALUES.filter(v => named(v));
-    expect(wellFormed.filter(v => configuredService(named(v)!)).length).toBeGreaterThanOrEqual(8);
+    expect(
+      wellFormed.filter(v => configuredService(named(v)!)).length,
+    ).toBeGreaterThanOrEqual(8);
     expect(VALUES.length - wellFormed.length).toBeGreaterThanOrEqual(200);
     // The generator reaches the nasty characters, not only letters.
     for (const c of ['/', ';', '?', '#', '%', '..', ' ', '🙂', '\u0000']) {
-      expect({ c, found: generatedValues(200).some(v => v.includes(c)) }).toEqual({ c, found: true });
+      expect({
+        c,
+        found: generatedValues(200).some(v => v.includes(c)),
+      }).toEqual({ c, found: true });
     }
   });
 
@@ -232,13 +336,30 @@ describe('reliability: bad annotation values', () => {
       const parsed = parseApiManagementAnnotation(value, SERVICES);
       const n = named(value);
       const outcome = parsed.ok
-        ? { value, ok: true, apiId: parsed.ref.apiId, serviceName: parsed.ref.serviceName.toLowerCase() }
-        : { value, ok: false, format: parsed.reason.includes(EXPECTED_FORMAT) || parsed.issue === 'unknownService' };
+        ? {
+            value,
+            ok: true,
+            apiId: parsed.ref.apiId,
+            serviceName: parsed.ref.serviceName.toLowerCase(),
+          }
+        : {
+            value,
+            ok: false,
+            format:
+              parsed.reason.includes(EXPECTED_FORMAT) ||
+              parsed.issue === 'unknownService',
+          };
       // A full id names its service itself (the backend checks it is configured); a short
       // form must name exactly one configured service.
-      const resolves = n && (n.subscriptionId !== undefined || configuredService(n));
+      const resolves =
+        n && (n.subscriptionId !== undefined || configuredService(n));
       const wanted = resolves
-        ? { value, ok: true, apiId: n.apiId, serviceName: n.serviceName.toLowerCase() }
+        ? {
+            value,
+            ok: true,
+            apiId: n.apiId,
+            serviceName: n.serviceName.toLowerCase(),
+          }
         : { value, ok: false, format: true };
       expect(outcome).toEqual(wanted);
     }
@@ -248,39 +369,73 @@ describe('reliability: bad annotation values', () => {
     let h: PluginHarness;
     const names = VALUES.map((_, i) => `fuzz-${i}`);
     beforeAll(async () => {
-      h = await startHarness({ entities: VALUES.map((value, i) => apiEntity(names[i], value)) });
+      h = await startHarness({
+        entities: VALUES.map((value, i) => apiEntity(names[i], value)),
+      });
     });
     afterAll(() => h?.stop());
 
     it('answers every posture 200: the API the value names, or unmapped with the expected format and the value', async () => {
       for (let i = 0; i < VALUES.length; i++) {
-        const res = await h.request.get(posturePath(names[i])).set('Authorization', asUser('paula'));
+        const res = await h.request
+          .get(posturePath(names[i]))
+          .set('Authorization', asUser('paula'));
         expect({ i, status: res.status }).toEqual({ i, status: 200 });
-        expect({ i, value: VALUES[i], ...judge(VALUES[i], res.body) }).toEqual({ i, value: VALUES[i], ...expected(VALUES[i]) });
+        expect({ i, value: VALUES[i], ...judge(VALUES[i], res.body) }).toEqual({
+          i,
+          value: VALUES[i],
+          ...expected(VALUES[i]),
+        });
       }
-      const list = await h.request.get(`${BASE}/posture?limit=500`).set('Authorization', asUser('paula'));
+      const list = await h.request
+        .get(`${BASE}/posture?limit=500`)
+        .set('Authorization', asUser('paula'));
       expect(list.status).toBe(200);
       expect(list.body.totalItems).toBe(VALUES.length);
-      const summary = await h.request.get(`${BASE}/summary`).set('Authorization', asUser('paula'));
+      const summary = await h.request
+        .get(`${BASE}/summary`)
+        .set('Authorization', asUser('paula'));
       expect(summary.status).toBe(200);
       expect(summary.body.total).toBe(VALUES.length);
     });
 
     it('onboards only well-formed, existing APIs, and no attacker-controlled segment reaches Azure', async () => {
       for (let i = 0; i < VALUES.length; i++) {
-        const res = await h.request.post(`${posturePath(names[i])}/onboard`).set('Authorization', asUser('paula'));
+        const res = await h.request
+          .post(`${posturePath(names[i])}/onboard`)
+          .set('Authorization', asUser('paula'));
         const n = named(VALUES[i]);
-        expect({ i, value: VALUES[i], status: res.status, shaped: typeof res.body.error?.message === 'string' || typeof res.body.status === 'string' }).toEqual({
+        expect({
+          i,
+          value: VALUES[i],
+          status: res.status,
+          shaped:
+            typeof res.body.error?.message === 'string' ||
+            typeof res.body.status === 'string',
+        }).toEqual({
           i,
           value: VALUES[i],
           // Unmapped is 400; mapped ones are onboarded, already onboarded, or not applicable.
-          status: n && configuredService(n) && [200, 202, 400, 409].includes(res.status) ? res.status : 400,
+          status:
+            n &&
+            configuredService(n) &&
+            [200, 202, 400, 409].includes(res.status)
+              ? res.status
+              : 400,
           shaped: true,
         });
       }
       // Every onboarding started must finish, so its PUT and polls are in the log.
       await eventually(async () => {
-        const wallet = (await h.request.get(posturePath(names[VALUES.indexOf('contoso-payments-apim/wallet-api')])).set('Authorization', asUser('paula'))).body;
+        const wallet = (
+          await h.request
+            .get(
+              posturePath(
+                names[VALUES.indexOf('contoso-payments-apim/wallet-api')],
+              ),
+            )
+            .set('Authorization', asUser('paula'))
+        ).body;
         expect(wallet.status).toBe('awaitingData');
       });
       const requests = h.emulator.requests();
@@ -289,16 +444,27 @@ describe('reliability: bad annotation values', () => {
       expect(writes.map(r => `${r.method} ${r.path}`)).toEqual([
         `PUT /subscriptions/${SUB_A}/resourceGroups/rg-payments/providers/Microsoft.ApiManagement/service/contoso-payments-apim/providers/Microsoft.Security/apiCollections/wallet-api`,
       ]);
-      const segmentOk = (segment: string) => segment === '' || /^[a-zA-Z0-9][a-zA-Z0-9._~()-]*(;rev=[1-9][0-9]{0,3})?$/.test(segment);
+      const segmentOk = (segment: string) =>
+        segment === '' ||
+        /^[a-zA-Z0-9][a-zA-Z0-9._~()-]*(;rev=[1-9][0-9]{0,3})?$/.test(segment);
       const services = new Set(SERVICES.map(s => s.name.toLowerCase()));
       for (const r of requests) {
         const segments = r.path.split('/');
-        expect({ path: r.path, bad: segments.filter(s => !segmentOk(s) || s === '..' || s === '.') }).toEqual({ path: r.path, bad: [] });
+        expect({
+          path: r.path,
+          bad: segments.filter(s => !segmentOk(s) || s === '..' || s === '.'),
+        }).toEqual({ path: r.path, bad: [] });
         expect(r.path).not.toMatch(/[?#%\\\s]|\.\./);
-        const svc = segments[segments.findIndex(s => s.toLowerCase() === 'service') + 1];
-        const known = !r.path.toLowerCase().includes('/service/') || services.has(svc.toLowerCase());
+        const svc =
+          segments[segments.findIndex(s => s.toLowerCase() === 'service') + 1];
+        const known =
+          !r.path.toLowerCase().includes('/service/') ||
+          services.has(svc.toLowerCase());
         expect({ path: r.path, known }).toEqual({ path: r.path, known: true });
-        expect({ path: r.path, sub: [SUB_A, SUB_B].includes(segments[2]) }).toEqual({ path: r.path, sub: true });
+        expect({
+          path: r.path,
+          sub: [SUB_A, SUB_B].includes(segments[2]),
+        }).toEqual({ path: r.path, sub: true });
       }
     });
   });
@@ -314,34 +480,100 @@ describe('reliability: bad route parameters, methods, bodies and query parameter
   /** Backstage's error shape (it may carry `request` too). */
   const errorShape = (statusCode: number, message: RegExp) =>
     expect.objectContaining({
-      error: expect.objectContaining({ name: expect.any(String), message: expect.stringMatching(message) }),
+      error: expect.objectContaining({
+        name: expect.any(String),
+        message: expect.stringMatching(message),
+      }),
       response: { statusCode },
     });
 
   it.each([
-    ['an encoded slash in the name', '/posture/api/default/a%2Fb', /Invalid name in the path: expected .* found "a\/b"/],
-    ['an encoded slash in the namespace', '/posture/api/a%2F..%2Fb/x', /Invalid namespace in the path: expected .* found "a\/..\/b"/],
-    ['a ".." name', '/posture/api/default/..', /Invalid name in the path: expected .* found "\.\."/],
-    ['an encoded ".." name', '/posture/api/default/%2E%2E', /Invalid name in the path: expected .* found "\.\."/],
-    ['a "." namespace', '/posture/api/./x', /Invalid namespace in the path: expected .* found "\."/],
-    ['a 300-character name', `/posture/api/default/${'n'.repeat(300)}`, /Invalid name in the path: expected .*at most 253.* found "n{100}"$/],
-    ['a space', '/posture/api/default/a%20b', /Invalid name in the path: expected .* found "a b"/],
-    ['a control character', '/posture/api/default/a%00b', /Invalid name in the path: expected .* found "a.b"/], // . is the NUL
-    ['a newline', '/posture/api/default/a%0D%0Ab', /Invalid name in the path: expected .* found "a\r\nb"/],
-    ['unicode', `/posture/api/default/${encodeURIComponent('wållet')}`, /Invalid name in the path: expected .* found "wållet"/],
-    ['a quote and angle brackets', `/posture/api/default/${encodeURIComponent('"<x>')}`, /Invalid name in the path: expected .* found "\\?"<x>"/],
-    ['kind component', '/posture/component/default/x', /kind API only, found kind "component"/],
-    ['kind with a colon', '/posture/api:x/default/x', /Invalid kind in the path: expected .* found "api:x"/],
-    ['an onboard of kind component', '/posture/component/default/x/onboard', /kind API only, found kind "component"/],
-  ])('GET/POST with %s: 400 saying what was expected and found', async (_label, path, message) => {
-    const isOnboard = path.endsWith('/onboard');
-    const res = isOnboard
-      ? await h.request.post(`${BASE}${path}`).set('Authorization', asUser('paula'))
-      : await h.request.get(`${BASE}${path}`).set('Authorization', asUser('paula'));
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual(errorShape(400, message));
-    expect(res.body.error.name).toBe('InputError');
-  });
+    [
+      'an encoded slash in the name',
+      '/posture/api/default/a%2Fb',
+      /Invalid name in the path: expected .* found "a\/b"/,
+    ],
+    [
+      'an encoded slash in the namespace',
+      '/posture/api/a%2F..%2Fb/x',
+      /Invalid namespace in the path: expected .* found "a\/..\/b"/,
+    ],
+    [
+      'a ".." name',
+      '/posture/api/default/..',
+      /Invalid name in the path: expected .* found "\.\."/,
+    ],
+    [
+      'an encoded ".." name',
+      '/posture/api/default/%2E%2E',
+      /Invalid name in the path: expected .* found "\.\."/,
+    ],
+    [
+      'a "." namespace',
+      '/posture/api/./x',
+      /Invalid namespace in the path: expected .* found "\."/,
+    ],
+    [
+      'a 300-character name',
+      `/posture/api/default/${'n'.repeat(300)}`,
+      /Invalid name in the path: expected .*at most 253.* found "n{100}"$/,
+    ],
+    [
+      'a space',
+      '/posture/api/default/a%20b',
+      /Invalid name in the path: expected .* found "a b"/,
+    ],
+    [
+      'a control character',
+      '/posture/api/default/a%00b',
+      /Invalid name in the path: expected .* found "a.b"/,
+    ], // . is the NUL
+    [
+      'a newline',
+      '/posture/api/default/a%0D%0Ab',
+      /Invalid name in the path: expected .* found "a\r\nb"/,
+    ],
+    [
+      'unicode',
+      `/posture/api/default/${encodeURIComponent('wållet')}`,
+      /Invalid name in the path: expected .* found "wållet"/,
+    ],
+    [
+      'a quote and angle brackets',
+      `/posture/api/default/${encodeURIComponent('"<x>')}`,
+      /Invalid name in the path: expected .* found "\\?"<x>"/,
+    ],
+    [
+      'kind component',
+      '/posture/component/default/x',
+      /kind API only, found kind "component"/,
+    ],
+    [
+      'kind with a colon',
+      '/posture/api:x/default/x',
+      /Invalid kind in the path: expected .* found "api:x"/,
+    ],
+    [
+      'an onboard of kind component',
+      '/posture/component/default/x/onboard',
+      /kind API only, found kind "component"/,
+    ],
+  ])(
+    'GET/POST with %s: 400 saying what was expected and found',
+    async (_label, path, message) => {
+      const isOnboard = path.endsWith('/onboard');
+      const res = isOnboard
+        ? await h.request
+            .post(`${BASE}${path}`)
+            .set('Authorization', asUser('paula'))
+        : await h.request
+            .get(`${BASE}${path}`)
+            .set('Authorization', asUser('paula'));
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual(errorShape(400, message));
+      expect(res.body.error.name).toBe('InputError');
+    },
+  );
 
   it.each([
     ['a name with an unencoded slash', '/posture/api/default/a/b/c'],
@@ -349,7 +581,9 @@ describe('reliability: bad route parameters, methods, bodies and query parameter
     ['a missing name', '/posture/api/default'],
     ['an unknown route', '/nothing-here'],
   ])('GET with %s: 404 in the error shape', async (_label, path) => {
-    const res = await h.request.get(`${BASE}${path}`).set('Authorization', asUser('paula'));
+    const res = await h.request
+      .get(`${BASE}${path}`)
+      .set('Authorization', asUser('paula'));
     expect(res.status).toBe(404);
     expect(res.body).toEqual(errorShape(404, /.+/));
   });
@@ -362,13 +596,19 @@ describe('reliability: bad route parameters, methods, bodies and query parameter
     ['delete', '/posture/api/default/wallet-api/onboard'],
     ['post', '/posture'],
     ['post', '/summary'],
-  ] as const)('%s %s: 404 or 405 in the error shape, nothing written', async (method, path) => {
-    h.emulator.clearRequests();
-    const res = await h.request[method](`${BASE}${path}`).set('Authorization', asUser('paula'));
-    expect([404, 405]).toContain(res.status);
-    expect(res.body).toEqual(errorShape(res.status, /.+/));
-    expect(h.emulator.requests().filter(r => r.method !== 'GET')).toEqual([]);
-  });
+  ] as const)(
+    '%s %s: 404 or 405 in the error shape, nothing written',
+    async (method, path) => {
+      h.emulator.clearRequests();
+      const res = await h.request[method](`${BASE}${path}`).set(
+        'Authorization',
+        asUser('paula'),
+      );
+      expect([404, 405]).toContain(res.status);
+      expect(res.body).toEqual(errorShape(res.status, /.+/));
+      expect(h.emulator.requests().filter(r => r.method !== 'GET')).toEqual([]);
+    },
+  );
 
   it('answers a body over the limit with 413, and does not onboard', async () => {
     h.emulator.clearRequests();
@@ -386,53 +626,107 @@ describe('reliability: bad route parameters, methods, bodies and query parameter
     ['truncated JSON', '{"a": '],
     ['not JSON', 'hello'],
     ['a lone brace', '}'],
-  ])('answers a malformed JSON body (%s) with 400, and does not onboard', async (_label, body) => {
-    h.emulator.clearRequests();
-    const res = await h.request
-      .post(`${BASE}/posture/api/default/wallet-api/onboard`)
-      .set('Authorization', asUser('paula'))
-      .set('Content-Type', 'application/json')
-      .send(body);
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual(errorShape(400, /.+/));
-    expect(h.armRequests('PUT', 'apiCollections')).toEqual([]);
-  });
+  ])(
+    'answers a malformed JSON body (%s) with 400, and does not onboard',
+    async (_label, body) => {
+      h.emulator.clearRequests();
+      const res = await h.request
+        .post(`${BASE}/posture/api/default/wallet-api/onboard`)
+        .set('Authorization', asUser('paula'))
+        .set('Content-Type', 'application/json')
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual(errorShape(400, /.+/));
+      expect(h.armRequests('PUT', 'apiCollections')).toEqual([]);
+    },
+  );
 
   it.each([
-    ['status=fine', /Invalid query parameter status: expected one of protected, .* found "fine"/],
+    [
+      'status=fine',
+      /Invalid query parameter status: expected one of protected, .* found "fine"/,
+    ],
     ['status=', /Invalid query parameter status: expected one of .* found ""/],
-    ['status=PROTECTED', /Invalid query parameter status: expected one of .* found "PROTECTED"/],
-    ['status=protected&status=atrisk', /Invalid query parameter status: expected one of .* found "atrisk"/],
-    [Array(51).fill('status=atRisk').join('&'), /Invalid query parameter status: .*at most 50 times\), found 51 values/],
+    [
+      'status=PROTECTED',
+      /Invalid query parameter status: expected one of .* found "PROTECTED"/,
+    ],
+    [
+      'status=protected&status=atrisk',
+      /Invalid query parameter status: expected one of .* found "atrisk"/,
+    ],
+    [
+      Array(51).fill('status=atRisk').join('&'),
+      /Invalid query parameter status: .*at most 50 times\), found 51 values/,
+    ],
     ['status[x]=1', /Invalid query parameter status: expected one of .* found/],
-    [`owner=a&owner=${'b'.repeat(256)}`, /Invalid query parameter owner: expected a non-empty text of at most 255 characters.* found "bbb/],
+    [
+      `owner=a&owner=${'b'.repeat(256)}`,
+      /Invalid query parameter owner: expected a non-empty text of at most 255 characters.* found "bbb/,
+    ],
     ['system=', /Invalid query parameter system: expected a non-empty text/],
-    ['sort=name;drop', /Invalid query parameter sort: expected one of name, .* found "name;drop"/],
-    ['cursor=eyJ4IjoxfQ', /Invalid query parameter cursor: expected the nextCursor of a previous page/],
-    ['limit=x', /Invalid query parameter limit: expected a whole number from 0 to 500, found "x"/],
-    ['limit=-1', /Invalid query parameter limit: expected a whole number from 0 to 500, found "-1"/],
-    ['limit=501', /Invalid query parameter limit: expected a whole number from 0 to 500, found "501"/],
+    [
+      'sort=name;drop',
+      /Invalid query parameter sort: expected one of name, .* found "name;drop"/,
+    ],
+    [
+      'cursor=eyJ4IjoxfQ',
+      /Invalid query parameter cursor: expected the nextCursor of a previous page/,
+    ],
+    [
+      'limit=x',
+      /Invalid query parameter limit: expected a whole number from 0 to 500, found "x"/,
+    ],
+    [
+      'limit=-1',
+      /Invalid query parameter limit: expected a whole number from 0 to 500, found "-1"/,
+    ],
+    [
+      'limit=501',
+      /Invalid query parameter limit: expected a whole number from 0 to 500, found "501"/,
+    ],
     ['limit=1.5', /Invalid query parameter limit: expected .* found "1.5"/],
     ['limit=', /Invalid query parameter limit: expected .* found ""/],
     ['limit=%20', /Invalid query parameter limit: expected .* found " "/],
     ['limit=0x10', /Invalid query parameter limit: expected .* found "0x10"/],
     ['limit=1e2', /Invalid query parameter limit: expected .* found "1e2"/],
-    ['limit=1&limit=2', /Invalid query parameter limit: expected .* found "1,2"/],
-    ['offset=-5', /Invalid query parameter offset: expected a whole number from 0 to \d+, found "-5"/],
+    [
+      'limit=1&limit=2',
+      /Invalid query parameter limit: expected .* found "1,2"/,
+    ],
+    [
+      'offset=-5',
+      /Invalid query parameter offset: expected a whole number from 0 to \d+, found "-5"/,
+    ],
     ['offset=abc', /Invalid query parameter offset: expected .* found "abc"/],
-    ['offset=Infinity', /Invalid query parameter offset: expected .* found "Infinity"/],
-    ['offset=99999999999999999999', /Invalid query parameter offset: expected .* found "99999999999999999999"/],
-  ])('GET /posture?%s: 400 saying what was expected and found', async (query, message) => {
-    const res = await h.request.get(`${BASE}/posture?${query}`).set('Authorization', asUser('paula'));
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual(errorShape(400, message));
-  });
+    [
+      'offset=Infinity',
+      /Invalid query parameter offset: expected .* found "Infinity"/,
+    ],
+    [
+      'offset=99999999999999999999',
+      /Invalid query parameter offset: expected .* found "99999999999999999999"/,
+    ],
+  ])(
+    'GET /posture?%s: 400 saying what was expected and found',
+    async (query, message) => {
+      const res = await h.request
+        .get(`${BASE}/posture?${query}`)
+        .set('Authorization', asUser('paula'));
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual(errorShape(400, message));
+    },
+  );
 
   it('still serves good query parameters after all that', async () => {
     await h.runScheduledRefresh();
-    const res = await h.request.get(`${BASE}/posture?status=protected&limit=1&offset=0`).set('Authorization', asUser('paula'));
+    const res = await h.request
+      .get(`${BASE}/posture?status=protected&limit=1&offset=0`)
+      .set('Authorization', asUser('paula'));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual(expect.objectContaining({ totalItems: 2, limit: 1, offset: 0 }));
+    expect(res.body).toEqual(
+      expect.objectContaining({ totalItems: 2, limit: 1, offset: 0 }),
+    );
     expect(res.body.items).toHaveLength(1);
   });
 });

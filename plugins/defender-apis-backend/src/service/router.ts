@@ -1,5 +1,9 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   MAX_ONBOARDING_BATCH,
@@ -32,50 +36,98 @@ const MAX_FILTER_LENGTH = 255;
 
 function entityRefFrom(params: Record<string, string>): string {
   const { kind, namespace, name } = params;
-  for (const [label, value] of [['kind', kind], ['namespace', namespace], ['name', name]]) {
+  for (const [label, value] of [
+    ['kind', kind],
+    ['namespace', namespace],
+    ['name', name],
+  ]) {
     if (!NAME_PART.test(value)) {
       throw new InputError(
-        `Invalid ${label} in the path: expected letters, digits, "-", "_" or "." (at most 253), found "${value.slice(0, 100)}"`,
+        `Invalid ${label} in the path: expected letters, digits, "-", "_" or "." (at most 253), found "${value.slice(
+          0,
+          100,
+        )}"`,
       );
     }
   }
   if (kind.toLowerCase() !== 'api') {
-    throw new InputError(`Defender for APIs posture exists for kind API only, found kind "${kind}"`);
+    throw new InputError(
+      `Defender for APIs posture exists for kind API only, found kind "${kind}"`,
+    );
   }
   return stringifyEntityRef({ kind, namespace, name });
 }
 
-function intParam(value: unknown, name: string, fallback: number, max: number): number {
+function intParam(
+  value: unknown,
+  name: string,
+  fallback: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   // Digits only: Number() would also take '', ' ', '0x10', '1e2' and '-0'.
-  const n = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  const n =
+    typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n > max) {
-    throw new InputError(`Invalid query parameter ${name}: expected a whole number from 0 to ${max}, found "${String(value)}"`);
+    throw new InputError(
+      `Invalid query parameter ${name}: expected a whole number from 0 to ${max}, found "${String(
+        value,
+      )}"`,
+    );
   }
   return n;
 }
 
 /** A repeatable query parameter: each value a string, at most 50 of them. */
-function listParam(value: unknown, name: string, allowed?: readonly string[]): string[] | undefined {
+function listParam(
+  value: unknown,
+  name: string,
+  allowed?: readonly string[],
+): string[] | undefined {
   if (value === undefined) return undefined;
   const values = Array.isArray(value) ? value : [value];
   const bad = values.find(
-    v => typeof v !== 'string' || v.length === 0 || v.length > MAX_FILTER_LENGTH || (allowed && !allowed.includes(v)),
+    v =>
+      typeof v !== 'string' ||
+      v.length === 0 ||
+      v.length > MAX_FILTER_LENGTH ||
+      (allowed && !allowed.includes(v)),
   );
   if (bad !== undefined || values.length > MAX_FILTER_VALUES) {
-    const expected = allowed ? `one of ${allowed.join(', ')}` : `a non-empty text of at most ${MAX_FILTER_LENGTH} characters`;
-    const found = bad !== undefined ? JSON.stringify(bad).slice(0, 100) : `${values.length} values`;
-    throw new InputError(`Invalid query parameter ${name}: expected ${expected} (repeatable, at most ${MAX_FILTER_VALUES} times), found ${found}`);
+    const expected = allowed
+      ? `one of ${allowed.join(', ')}`
+      : `a non-empty text of at most ${MAX_FILTER_LENGTH} characters`;
+    const found =
+      bad !== undefined
+        ? JSON.stringify(bad).slice(0, 100)
+        : `${values.length} values`;
+    throw new InputError(
+      `Invalid query parameter ${name}: expected ${expected} (repeatable, at most ${MAX_FILTER_VALUES} times), found ${found}`,
+    );
   }
   return values as string[];
 }
 
 /** A query parameter given at most once, from a fixed set when `allowed` is given. */
-function oneParam<T extends string>(value: unknown, name: string, allowed?: readonly T[]): T | undefined {
+function oneParam<T extends string>(
+  value: unknown,
+  name: string,
+  allowed?: readonly T[],
+): T | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length > MAX_FILTER_LENGTH || (allowed && !allowed.includes(value as T))) {
-    const expected = allowed ? `one of ${allowed.join(', ')}` : `one text of at most ${MAX_FILTER_LENGTH} characters`;
-    throw new InputError(`Invalid query parameter ${name}: expected ${expected}, found ${JSON.stringify(value).slice(0, 100)}`);
+  if (
+    typeof value !== 'string' ||
+    value.length > MAX_FILTER_LENGTH ||
+    (allowed && !allowed.includes(value as T))
+  ) {
+    const expected = allowed
+      ? `one of ${allowed.join(', ')}`
+      : `one text of at most ${MAX_FILTER_LENGTH} characters`;
+    throw new InputError(
+      `Invalid query parameter ${name}: expected ${expected}, found ${JSON.stringify(
+        value,
+      ).slice(0, 100)}`,
+    );
   }
   return value as T;
 }
@@ -84,16 +136,22 @@ function oneParam<T extends string>(value: unknown, name: string, allowed?: read
 function listQueryFrom(query: Record<string, unknown>): ResolvedListQuery {
   const cursor = oneParam(query.cursor, 'cursor');
   if (cursor !== undefined && query.offset !== undefined) {
-    throw new InputError('Invalid query parameters: give either cursor or offset, not both');
+    throw new InputError(
+      'Invalid query parameters: give either cursor or offset, not both',
+    );
   }
   return {
     owner: listParam(query.owner, 'owner'),
     system: listParam(query.system, 'system'),
     domain: listParam(query.domain, 'domain'),
     lifecycle: listParam(query.lifecycle, 'lifecycle'),
-    status: listParam(query.status, 'status', POSTURE_STATUSES) as PostureStatus[] | undefined,
+    status: listParam(query.status, 'status', POSTURE_STATUSES) as
+      | PostureStatus[]
+      | undefined,
     q: oneParam(query.q, 'q') || undefined,
-    sort: oneParam<PostureSortField>(query.sort, 'sort', POSTURE_SORT_FIELDS) ?? 'name',
+    sort:
+      oneParam<PostureSortField>(query.sort, 'sort', POSTURE_SORT_FIELDS) ??
+      'name',
     order: oneParam(query.order, 'order', ['asc', 'desc'] as const) ?? 'asc',
     cursor,
     offset: intParam(query.offset, 'offset', 0, Number.MAX_SAFE_INTEGER),
@@ -104,8 +162,14 @@ function listQueryFrom(query: Record<string, unknown>): ResolvedListQuery {
 /** The body of `POST /onboard`: `{ entityRefs }`, 1 to 500 API entity refs, without repeats. */
 function batchRefsFrom(body: unknown): string[] {
   const refs = (body as { entityRefs?: unknown } | undefined)?.entityRefs;
-  if (!Array.isArray(refs) || refs.length === 0 || refs.length > MAX_ONBOARDING_BATCH) {
-    const found = Array.isArray(refs) ? `${refs.length} refs` : JSON.stringify(refs ?? null).slice(0, 100);
+  if (
+    !Array.isArray(refs) ||
+    refs.length === 0 ||
+    refs.length > MAX_ONBOARDING_BATCH
+  ) {
+    const found = Array.isArray(refs)
+      ? `${refs.length} refs`
+      : JSON.stringify(refs ?? null).slice(0, 100);
     throw new InputError(
       `Invalid body: expected { "entityRefs": [...] } with 1 to ${MAX_ONBOARDING_BATCH} API entity refs, found ${found}`,
     );
@@ -113,37 +177,58 @@ function batchRefsFrom(body: unknown): string[] {
   const normalized = refs.map(ref => {
     let parsed: CompoundEntityRef | undefined;
     try {
-      parsed = typeof ref === 'string' && ref.length <= 1000 ? parseEntityRef(ref) : undefined;
+      parsed =
+        typeof ref === 'string' && ref.length <= 1000
+          ? parseEntityRef(ref)
+          : undefined;
     } catch {
       parsed = undefined;
     }
     if (!parsed || parsed.kind.toLowerCase() !== 'api') {
       throw new InputError(
-        `Invalid entity ref in entityRefs: expected an API entity ref such as api:default/payments-api, found ${JSON.stringify(ref).slice(0, 100)}`,
+        `Invalid entity ref in entityRefs: expected an API entity ref such as api:default/payments-api, found ${JSON.stringify(
+          ref,
+        ).slice(0, 100)}`,
       );
     }
-    return entityRefFrom({ kind: parsed.kind, namespace: parsed.namespace, name: parsed.name });
+    return entityRefFrom({
+      kind: parsed.kind,
+      namespace: parsed.namespace,
+      name: parsed.name,
+    });
   });
   return [...new Set(normalized)];
 }
 
-const BATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const BATCH_ID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function batchIdFrom(id: string): string {
   if (!BATCH_ID.test(id)) {
-    throw new InputError(`Invalid batch id in the path: expected the id POST /onboard answered (a UUID), found "${id.slice(0, 100)}"`);
+    throw new InputError(
+      `Invalid batch id in the path: expected the id POST /onboard answered (a UUID), found "${id.slice(
+        0,
+        100,
+      )}"`,
+    );
   }
   return id;
 }
 
 /** The plugin's HTTP routes; see DESIGN.md for the contract. */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, postures, onboarding, access } = options;
   const router = Router();
   // Up to 500 entity refs: the one body larger than the rest.
   router.post('/onboard', express.json({ limit: '64kb' }), async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const batch = await onboarding.requestBatch(batchRefsFrom(req.body), credentials, req);
+    const batch = await onboarding.requestBatch(
+      batchRefsFrom(req.body),
+      credentials,
+      req,
+    );
     res.status(202).json(batch);
   });
   router.use(express.json({ limit: '16kb' }));
@@ -153,43 +238,61 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/posture/:kind/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     // The onboard decision needs only the caller: ask for it while the entity is read.
     const [{ entity, posture }, decide] = await Promise.all([
       postures.getEntityPosture(entityRefFrom(req.params), credentials),
       access.decider(credentials),
     ]);
     if (credentials.principal.type === 'user') {
-      posture.access = { canOnboard: await decide(entity), owners: ownersOf(entity) };
+      posture.access = {
+        canOnboard: await decide(entity),
+        owners: ownersOf(entity),
+      };
     }
     res.json(posture);
   });
 
   router.post('/posture/:kind/:namespace/:name/onboard', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const entity = await postures.getEntity(entityRefFrom(req.params), credentials);
+    const entity = await postures.getEntity(
+      entityRefFrom(req.params),
+      credentials,
+    );
     const result = await onboarding.request(entity, credentials, req);
     const started = result.started || result.posture.status === 'onboarding';
     res.status(started ? 202 : 200).json(result.posture);
   });
 
   router.get('/posture', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await postures.listPostures(listQueryFrom(req.query), credentials));
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(
+      await postures.listPostures(listQueryFrom(req.query), credentials),
+    );
   });
 
   router.get('/onboard/batches/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(await onboarding.getBatch(batchIdFrom(req.params.id), credentials));
+    res.json(
+      await onboarding.getBatch(batchIdFrom(req.params.id), credentials),
+    );
   });
 
   router.post('/onboard/batches/:id/cancel', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(await onboarding.cancelBatch(batchIdFrom(req.params.id), credentials));
+    res.json(
+      await onboarding.cancelBatch(batchIdFrom(req.params.id), credentials),
+    );
   });
 
   router.get('/summary', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     res.json(await postures.summary(credentials));
   });
 

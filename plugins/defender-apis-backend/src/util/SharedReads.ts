@@ -4,9 +4,15 @@
  * shared by those already waiting on it and forgotten at once, so the next caller tries again.
  */
 export class SharedReads<T> {
-  private readonly entries = new Map<string, { value: Promise<T>; expiresAt: number }>();
+  private readonly entries = new Map<
+    string,
+    { value: Promise<T>; expiresAt: number }
+  >();
 
-  constructor(private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The value of `key`: shared while in flight or fresh, else read anew with `read`. */
   get(key: string, read: () => Promise<T>): Promise<T> {
@@ -26,7 +32,10 @@ export class SharedReads<T> {
    * `ttlMs` (default: this instance's time to live).
    */
   set(key: string, value: T, ttlMs = this.ttlMs): void {
-    this.entries.set(key, { value: Promise.resolve(value), expiresAt: this.now() + ttlMs });
+    this.entries.set(key, {
+      value: Promise.resolve(value),
+      expiresAt: this.now() + ttlMs,
+    });
   }
 
   /** Forgets every value: the next caller of each key reads anew. */
@@ -36,6 +45,7 @@ export class SharedReads<T> {
 
   private forgetExpired(): void {
     const now = this.now();
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+    for (const [key, entry] of this.entries)
+      if (entry.expiresAt <= now) this.entries.delete(key);
   }
 }

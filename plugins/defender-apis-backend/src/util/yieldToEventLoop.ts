@@ -7,7 +7,11 @@ const DEFAULT_CHUNK = 250;
  * Maps items in chunks, giving the event loop a turn between chunks, so that catalog-wide
  * work (tens of thousands of items) never stalls the backend's other requests.
  */
-export async function mapInChunks<T, R>(items: readonly T[], fn: (item: T) => R, chunk = DEFAULT_CHUNK): Promise<R[]> {
+export async function mapInChunks<T, R>(
+  items: readonly T[],
+  fn: (item: T) => R,
+  chunk = DEFAULT_CHUNK,
+): Promise<R[]> {
   const result: R[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
     if (i > 0 && i % chunk === 0) await nextTurn();
@@ -17,7 +21,11 @@ export async function mapInChunks<T, R>(items: readonly T[], fn: (item: T) => R,
 }
 
 /** Runs `fn` over items in chunks, yielding to the event loop between chunks. */
-export async function forEachInChunks<T>(items: Iterable<T>, fn: (item: T) => void, chunk = DEFAULT_CHUNK): Promise<void> {
+export async function forEachInChunks<T>(
+  items: Iterable<T>,
+  fn: (item: T) => void,
+  chunk = DEFAULT_CHUNK,
+): Promise<void> {
   let n = 0;
   for (const item of items) {
     if (n > 0 && n % chunk === 0) await nextTurn();
@@ -30,7 +38,11 @@ export async function forEachInChunks<T>(items: Iterable<T>, fn: (item: T) => vo
  * Maps items with at most `limit` calls of `fn` in flight. Bounds bursts of work that land on
  * the event loop together (TLS handshakes, response parsing) and the load put on a remote API.
  */
-export async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -39,6 +51,8 @@ export async function mapConcurrently<T, R>(items: readonly T[], limit: number, 
       results[index] = await fn(items[index]);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
   return results;
 }
