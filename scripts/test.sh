@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run calls this): Debian packages it needs
-# (Chromium, PostgreSQL), immutable install, type check, lint, unit and integration tests of
-# every package (against the ARM emulator over HTTPS, SQLite and PostgreSQL), the reliability
+# (Chromium, PostgreSQL), immutable install, type check, lint, formatting (prettier with
+# @spotify/prettier-config), package.json fields (repo fix --publish --check), build and pack of
+# each plugin with a check of the tarballs, unit and integration tests of every package (against the ARM emulator over HTTPS, SQLite and PostgreSQL), the reliability
 # suite, a smoke run of the benchmark, and the end-to-end tests in Chromium against the
 # running app, backend and emulator.
 # Ends with one line "N passed, N failed" (N counts tests; tsc and lint count one each).
@@ -69,6 +70,9 @@ fi
 
 stage "type check (yarn tsc)" yarn tsc
 stage "lint (yarn lint:all)" yarn lint:all
+stage "formatting (yarn prettier:check)" yarn prettier:check
+stage "package.json fields (yarn fix --publish --check)" yarn fix --publish --check
+stage "plugins build and pack (scripts/pack-plugins.sh)" bash scripts/pack-plugins.sh
 
 log "unit and integration tests (yarn test:unit)"
 CI=true yarn test:unit 2>&1 | tee .cache/logs/unit.log
