@@ -1,0 +1,2 @@
+{/* in App.tsx, inside <FlatRoutes> */}
+<Route path="/defender-apis" element={<DefenderApisGovernancePage />} />

@@ -1,0 +1,2 @@
+// packages/backend/src/index.ts, before backend.start()
+backend.add(import('@defender-apis/plugin-defender-apis-backend'));

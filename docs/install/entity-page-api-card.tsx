@@ -1,0 +1,4 @@
+{/* in apiPage, inside the Overview route's <Grid container> */}
+<Grid item md={6} xs={12}>
+  <EntityDefenderApisCard />
+</Grid>

@@ -1,0 +1,4 @@
+{/* in groupPage and in systemPage, inside the Overview route's <Grid container> */}
+<Grid item md={6} xs={12}>
+  <EntityDefenderApisOverviewCard />
+</Grid>
