@@ -9,15 +9,21 @@ export const ANNOTATION_API_MANAGEMENT_API = 'azure.com/api-management-api';
 
 /** An APIM service the backend may read, from `defenderApis.apiManagement.services`. @public */
 export interface ApiManagementServiceConfig {
+  /** Name of the APIM service. */
   name: string;
+  /** Azure subscription of the service. */
   subscriptionId: string;
+  /** Resource group of the service. */
   resourceGroup: string;
 }
 
 /** An APIM API reference resolved from the annotation. @public */
 export interface ApiManagementApiRef {
+  /** Azure subscription of the APIM service. */
   subscriptionId: string;
+  /** Resource group of the APIM service. */
   resourceGroup: string;
+  /** Name of the APIM service. */
   serviceName: string;
   /** APIM API id, possibly with a `;rev=N` revision suffix. */
   apiId: string;

@@ -22,16 +22,19 @@ export interface PostureFacts {
   notApplicable?: { cause: NotApplicableCause; reason: string };
   /** Set when Azure could not be read and nothing is known about the API. */
   readError?: string;
+  /** Defender for APIs plan of the API's subscription, when it was read. */
   plan?: PlanInfo;
   /** The onboarding operation the backend runs or last ran. */
   onboarding?: OnboardingState;
   /** The API's collection when it is onboarded; absent when it is not. */
   collection?: { provisioningState?: string; endpoints: EndpointCounts };
+  /** Security alerts mapped to the API. */
   alerts: PostureAlerts;
 }
 
 /** A derived status with its human reason. @public */
 export interface DerivedStatus {
+  /** The derived status. */
   status: PostureStatus;
   /** Present for every status but `protected`. */
   reason?: string;

@@ -53,12 +53,17 @@ export type NotApplicableCause =
 export interface ApiManagementApiInfo {
   /** ARM id of the APIM API, in the casing the annotation or Azure gave. */
   resourceId: string;
+  /** Azure subscription of the APIM service. */
   subscriptionId: string;
+  /** Resource group of the APIM service. */
   resourceGroup: string;
+  /** Name of the APIM service. */
   serviceName: string;
+  /** APIM API id, with its `;rev=N` suffix when the annotation names a revision. */
   apiId: string;
   /** Set for APIs that live in an APIM workspace. */
   workspace?: string;
+  /** The API's display name in APIM. */
   displayName?: string;
   /** APIM `apiType`; absent means `http`. */
   apiType?: string;
@@ -68,8 +73,11 @@ export interface ApiManagementApiInfo {
 
 /** Defender for APIs plan state of the API's subscription. @public */
 export interface PlanInfo {
+  /** Whether the Defender for APIs plan is on (pricing tier `Standard`) for the subscription. */
   enabled: boolean;
+  /** The plan's sub-plan as Azure names it (e.g. `P1`); absent when Azure gives none. */
   subPlan?: string;
+  /** The Azure subscription the plan is of. */
   subscriptionId?: string;
   /**
    * How the subscription's API traffic fits the plan. Absent when the plan is off, its
@@ -99,6 +107,7 @@ export interface PlanTraffic {
   requestsLast30Days: number;
   /** Monthly API calls the current plan includes. */
   entitlement?: number;
+  /** How the traffic fits the plan. */
   verdict: PlanFitVerdict;
   /**
    * The plan to move to: the smallest that covers the traffic (or the largest
@@ -109,11 +118,15 @@ export interface PlanTraffic {
 
 /** Endpoint counts of an onboarded API collection. @public */
 export interface EndpointCounts {
+  /** All endpoints of the collection. */
   total: number;
+  /** Endpoints that accept unauthenticated calls. */
   unauthenticated: number;
   /** No traffic in the last 30 days. */
   inactive: number;
+  /** Endpoints that received API traffic from the internet. */
   external: number;
+  /** Endpoints that expose sensitive data in their requests or responses. */
   sensitiveDataExposed: number;
 }
 
@@ -122,10 +135,15 @@ export type AlertSeverity = 'high' | 'medium' | 'low' | 'informational';
 
 /** One security alert mapped to the API. @public */
 export interface PostureAlert {
+  /** The alert's ARM id. */
   id: string;
+  /** Defender for Cloud alert type; Defender for APIs alert types start with `API_`. */
   alertType: string;
+  /** The alert's title as Defender for Cloud shows it. */
   displayName: string;
+  /** The alert's severity. */
   severity: AlertSeverity;
+  /** The alert's status as Azure gives it, e.g. `Active`. */
   status: string;
   /** ISO time the alert was generated. */
   timeGenerated?: string;
@@ -137,6 +155,7 @@ export interface PostureAlert {
 export interface PostureAlerts {
   /** Number of active alerts. */
   active: number;
+  /** Number of active alerts of each severity. */
   bySeverity: Record<AlertSeverity, number>;
   /** Active alerts, most recent first. */
   items: PostureAlert[];
@@ -146,10 +165,13 @@ export interface PostureAlerts {
 export interface PostureRecommendation {
   /** Assessment key, e.g. `91af2040-7874-4659-abf0-578e1f8d07dc`. */
   key: string;
+  /** The recommendation's title as Defender for Cloud shows it. */
   displayName: string;
   /** Resource the assessment is on (the API or one of its operations). */
   resourceId: string;
+  /** Severity from the assessment's metadata, as Azure gives it (e.g. `High`). */
   severity?: string;
+  /** Link to the recommendation in the Azure portal. */
   url?: string;
   /** How many resources (the API and its operations) the assessment is unhealthy on. */
   affectedResources?: number;
@@ -157,9 +179,13 @@ export interface PostureRecommendation {
 
 /** The onboarding operation the backend runs or last ran for the API. @public */
 export interface OnboardingState {
+  /** Where the operation is: waiting its turn, running, or finished either way. */
   state: 'queued' | 'running' | 'succeeded' | 'failed';
+  /** User entity ref of who asked for it. */
   requestedBy?: string;
+  /** ISO time it was asked for. */
   requestedAt?: string;
+  /** ISO time it succeeded or failed. */
   finishedAt?: string;
   /** Azure's message when the operation failed. */
   error?: string;
@@ -180,7 +206,9 @@ export interface PostureAccess {
 
 /** Posture of one catalog API entity. @public */
 export interface ApiPosture {
+  /** Ref of the `kind: API` entity, e.g. `api:default/payments`. */
   entityRef: string;
+  /** The API's one derived status; see {@link derivePostureStatus}. */
   status: PostureStatus;
   /** Entity refs of the entity's owners (its `ownedBy` relations), as the catalog last said. */
   owners: string[];
@@ -203,17 +231,25 @@ export interface ApiPosture {
    * Until the conflict is resolved the posture carries no Azure facts.
    */
   conflictWith?: string[];
+  /** The APIM API the entity maps to, when it maps to one. */
   api?: ApiManagementApiInfo;
+  /** Defender for APIs plan of the API's subscription, when it was read. */
   plan?: PlanInfo;
+  /** Endpoint counts of the API's collection, when the API is onboarded. */
   endpoints?: EndpointCounts;
+  /** The collection's highest-priority Microsoft Purview sensitivity label, when it has one. */
   sensitivityLabel?: string;
+  /** Security alerts mapped to the API. */
   alerts: PostureAlerts;
+  /** Open recommendations on the API and its operations. */
   recommendations: PostureRecommendation[];
+  /** The onboarding operation the backend runs or last ran for the API, if any. */
   onboarding?: OnboardingState;
   /** ISO time the data was read from Azure. */
   refreshedAt?: string;
   /** True when the last refresh of this data failed; `staleReason` says why. */
   stale: boolean;
+  /** Why the last refresh failed, when `stale`. */
   staleReason?: string;
   /** Caller-specific; see {@link PostureAccess}. */
   access?: PostureAccess;
@@ -266,6 +302,7 @@ export interface PostureListQuery {
   domain?: string[];
   /** Lifecycles, e.g. `production`. */
   lifecycle?: string[];
+  /** Posture statuses. */
   status?: PostureStatus[];
   /** Case-insensitive text in the entity's name or title. */
   q?: string;
@@ -372,7 +409,9 @@ export type OnboardingBatchOutcome =
 
 /** One API of an onboarding batch. @public */
 export interface OnboardingBatchItem {
+  /** Ref of the API entity. */
   entityRef: string;
+  /** What became of it when the batch was requested, or `cancelled`. */
   outcome: OnboardingBatchOutcome;
   /** Why it was refused, or what it already was. */
   reason?: string;
@@ -388,11 +427,15 @@ export interface OnboardingBatchItem {
  * @public
  */
 export interface OnboardingBatch {
+  /** The batch id, for `GET /onboard/batches/:id`. */
   id: string;
+  /** User entity ref of who requested the batch. */
   requestedBy: string;
+  /** ISO time the batch was requested. */
   requestedAt: string;
   /** Set once the batch was cancelled: its APIs that had not started were taken out of the queue. */
   cancelledAt?: string;
+  /** One item per entity ref requested, ordered by entity ref. */
   items: OnboardingBatchItem[];
   /** Items per outcome, and queued items per operation state. */
   counts: {

@@ -1,3 +1,10 @@
+/**
+ * The Defender for APIs frontend plugin for Backstage's new frontend system: its API, the two
+ * entity cards and the governance page as extensions.
+ *
+ * @packageDocumentation
+ */
+
 import {
   ApiBlueprint,
   createFrontendPlugin,

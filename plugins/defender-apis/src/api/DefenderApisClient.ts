@@ -32,6 +32,7 @@ export class DefenderApisClient implements DefenderApisApi {
     this.fetchApi = options.fetchApi;
   }
 
+  /** {@inheritDoc DefenderApisApi.getPosture} */
   getPosture(entity: CompoundEntityRef): Promise<ApiPosture> {
     return this.request('GET', [
       'posture',
@@ -41,6 +42,7 @@ export class DefenderApisClient implements DefenderApisApi {
     ]);
   }
 
+  /** {@inheritDoc DefenderApisApi.onboard} */
   onboard(entity: CompoundEntityRef): Promise<ApiPosture> {
     return this.request('POST', [
       'posture',
@@ -51,6 +53,7 @@ export class DefenderApisClient implements DefenderApisApi {
     ]);
   }
 
+  /** {@inheritDoc DefenderApisApi.listPostures} */
   listPostures(query: PostureListQuery = {}): Promise<PostureList> {
     return this.request('GET', ['posture'], {
       owner: query.owner,
@@ -67,18 +70,22 @@ export class DefenderApisClient implements DefenderApisApi {
     });
   }
 
+  /** {@inheritDoc DefenderApisApi.getSummary} */
   getSummary(): Promise<PostureSummary> {
     return this.request('GET', ['summary']);
   }
 
+  /** {@inheritDoc DefenderApisApi.onboardBatch} */
   onboardBatch(entityRefs: string[]): Promise<OnboardingBatch> {
     return this.request('POST', ['onboard'], {}, { entityRefs });
   }
 
+  /** {@inheritDoc DefenderApisApi.getOnboardingBatch} */
   getOnboardingBatch(id: string): Promise<OnboardingBatch> {
     return this.request('GET', ['onboard', 'batches', id]);
   }
 
+  /** {@inheritDoc DefenderApisApi.cancelOnboardingBatch} */
   cancelOnboardingBatch(id: string): Promise<OnboardingBatch> {
     return this.request('POST', ['onboard', 'batches', id, 'cancel']);
   }
