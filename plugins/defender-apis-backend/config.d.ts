@@ -28,7 +28,7 @@ export interface Config {
         clientSecret?: string;
       };
       /** Time limit of one request to Azure, including the SDK's retries. Default 60 seconds. */
-      requestTimeout?: HumanDuration;
+      requestTimeout?: HumanDuration | string;
     };
     apiManagement?: {
       /** The API Management services whose APIs catalog entities may map to. */
@@ -53,9 +53,9 @@ export interface Config {
     };
     refresh?: {
       /** How often posture is read from Azure. Default 30 minutes. */
-      frequency?: HumanDuration;
+      frequency?: HumanDuration | string;
       /** Time limit of one refresh. Default 10 minutes. */
-      timeout?: HumanDuration;
+      timeout?: HumanDuration | string;
     };
     onboarding?: {
       /**
