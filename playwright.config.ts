@@ -1,4 +1,19 @@
-import { defineConfig } from '@playwright/test';
+import { defineConfig, LaunchOptions } from '@playwright/test';
+
+/** Debian's Chromium, headless, never a downloaded browser; shared with the adoption test. */
+export const CHROMIUM_LAUNCH_OPTIONS: LaunchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
 
 /**
  * End-to-end tests in Debian's Chromium (never a downloaded browser) against the running
@@ -23,23 +38,14 @@ export default defineConfig({
         url: 'http://localhost:3000',
         reuseExistingServer: true,
         timeout: 400_000,
+        // start.sh stops the emulator, backend and app (own process groups) on SIGTERM; the
+        // default SIGKILL would leave them running for the next run to reuse.
+        gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
       },
   use: {
     baseURL: process.env.PLAYWRIGHT_URL ?? 'http://localhost:3000',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH_OPTIONS,
   },
   outputDir: 'node_modules/.cache/e2e-test-results',
 });

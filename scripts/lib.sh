@@ -8,6 +8,11 @@ log() { printf '\033[1m[%s]\033[0m %s\n' "$(basename "$0")" "$*"; }
 
 # Yarn comes from the committed release, so a machine with only Node and npm needs nothing else.
 yarn() { node "$YARN_RELEASE" "$@"; }
+# Tools that start `yarn` themselves (create-app, repo-tools' --tsc) find the same release.
+mkdir -p "$REPO_ROOT/.cache/bin"
+printf '#!/bin/sh\nexec node "%s" "$@"\n' "$YARN_RELEASE" >"$REPO_ROOT/.cache/bin/yarn"
+chmod +x "$REPO_ROOT/.cache/bin/yarn"
+export PATH="$REPO_ROOT/.cache/bin:$PATH"
 
 require_node() {
   local major

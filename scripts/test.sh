@@ -4,7 +4,8 @@
 # @spotify/prettier-config), package.json fields (repo fix --publish --check), build and pack of
 # each plugin with a check of the tarballs, unit and integration tests of every package (against the ARM emulator over HTTPS, SQLite and PostgreSQL), the reliability
 # suite, a smoke run of the benchmark, and the end-to-end tests in Chromium against the
-# running app, backend and emulator.
+# running app, backend and emulator; last, the adoption test (the packed plugins installed by the
+# READMEs' steps into a fresh create-app Backstage, checked in Chromium).
 # Ends with one line "N passed, N failed" (N counts tests; tsc and lint count one each).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -73,6 +74,8 @@ stage "lint (yarn lint:all)" yarn lint:all
 stage "formatting (yarn prettier:check)" yarn prettier:check
 stage "package.json fields (yarn fix --publish --check)" yarn fix --publish --check
 stage "plugins build and pack (scripts/pack-plugins.sh)" bash scripts/pack-plugins.sh
+stage "API reports are current (yarn api-reports:check)" yarn api-reports:check
+stage "README snippets match docs/install (scripts/readme-snippets.js)" node scripts/readme-snippets.js --check
 
 log "unit and integration tests (yarn test:unit)"
 CI=true yarn test:unit 2>&1 | tee .cache/logs/unit.log
@@ -100,6 +103,11 @@ else
   count "end-to-end tests (stack did not start)" 0 1
 fi
 stop_groups
+
+# After the e2e stack has stopped: the adoption test uses the same ports (7007, 8443).
+log "adoption test: the packed plugins in a fresh create-app Backstage (scripts/test-adoption.sh)"
+bash scripts/test-adoption.sh 2>&1 | tee .cache/logs/adoption.log
+tally "adoption test" "${PIPESTATUS[0]}" .cache/logs/adoption.log
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
