@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { enterAsGuest, readSummaryAsGuest } from './guestSession';
 
 /*
  * The governance page in Chromium, through the running app, backend and ARM emulator, as the
@@ -17,30 +18,13 @@ test('the governance page shows every API with its posture, filters and exports 
   page,
 }) => {
   await page.goto('/defender-apis');
-  await page
-    .getByRole('button', { name: 'Enter' })
-    .click({ timeout: 5_000 })
-    .catch(() => undefined);
+  await enterAsGuest(page);
   await expect(
     page.getByRole('heading', { name: 'Defender for APIs' }).first(),
   ).toBeVisible();
 
   // The same counts as the backend's summary for this user.
-  const summary = await page.evaluate(async () => {
-    const auth = await fetch('http://localhost:7007/api/auth/guest/refresh', {
-      method: 'POST',
-      credentials: 'include',
-      headers: {
-        'content-type': 'application/json',
-        'x-requested-with': 'XMLHttpRequest',
-      },
-      body: '{}',
-    }).then(r => r.json());
-    const res = await fetch('http://localhost:7007/api/defender-apis/summary', {
-      headers: { authorization: `Bearer ${auth.backstageIdentity.token}` },
-    });
-    return res.json();
-  });
+  const summary = await readSummaryAsGuest(page);
   expect(summary.total).toBeGreaterThan(10);
   await expect(page.getByRole('group', { name: 'APIs' })).toContainText(
     String(summary.total),
@@ -56,6 +40,19 @@ test('the governance page shows every API with its posture, filters and exports 
     path: path.join(SCREENSHOTS, 'governance-page.png'),
     fullPage: true,
   });
+
+  // Plan fit: one row per subscription of the summary's plans, with its traffic sentence.
+  expect(summary.plans.length).toBeGreaterThan(0);
+  const plans = page
+    .locator('div[class*="MuiPaper-root"]', {
+      hasText: 'Plans and API traffic',
+    })
+    .last();
+  for (const plan of summary.plans) {
+    await expect(plans.getByText(plan.subscriptionId)).toBeVisible();
+  }
+  await expect(plans.getByText(/ calls in P\d — /).first()).toBeVisible();
+  await plans.screenshot({ path: path.join(SCREENSHOTS, 'plan-fit.png') });
 
   // The search goes to the backend as q, matching entity names and titles.
   const search = page.getByLabel('Search', { exact: true });

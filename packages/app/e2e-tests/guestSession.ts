@@ -1,0 +1,28 @@
+import { Page } from '@playwright/test';
+
+/** Signs in as guest when the sign-in page shows (only on a browser context's first visit). */
+export async function enterAsGuest(page: Page): Promise<void> {
+  await page
+    .getByRole('button', { name: 'Enter' })
+    .click({ timeout: 5_000 })
+    .catch(() => undefined);
+}
+
+/** `GET /api/defender-apis/summary` as the guest, from inside the page (its session cookie). */
+export async function readSummaryAsGuest(page: Page): Promise<any> {
+  return page.evaluate(async () => {
+    const auth = await fetch('http://localhost:7007/api/auth/guest/refresh', {
+      method: 'POST',
+      credentials: 'include',
+      headers: {
+        'content-type': 'application/json',
+        'x-requested-with': 'XMLHttpRequest',
+      },
+      body: '{}',
+    }).then(r => r.json());
+    const res = await fetch('http://localhost:7007/api/defender-apis/summary', {
+      headers: { authorization: `Bearer ${auth.backstageIdentity.token}` },
+    });
+    return res.json();
+  });
+}
