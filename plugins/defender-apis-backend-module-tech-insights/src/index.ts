@@ -8,7 +8,5 @@ export { techInsightsModuleDefenderApis as default } from './module';
 export {
   DEFENDER_APIS_FACT_RETRIEVER_ID,
   defenderApisFactRetriever,
-  postureToFacts,
-  readAllPostures,
 } from './defenderApisFactRetriever';
 export type { DefenderApisFacts } from './defenderApisFactRetriever';
