@@ -105,19 +105,25 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
     expect(
       (
         await h.request
-          .post(`${BASE}/onboard/batches/${id}/cancel`)
+          .delete(`${BASE}/onboard/batches/${id}`)
           .set('Authorization', asUser('carl'))
       ).status,
     ).toBe(404);
 
     const cancelled = await h.request
-      .post(`${BASE}/onboard/batches/${id}/cancel`)
+      .delete(`${BASE}/onboard/batches/${id}`)
       .set('Authorization', asUser('paula'));
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.cancelledAt).toBeDefined();
     expect(cancelled.body.counts).toEqual(
       expect.objectContaining({ failed: 1, pending: 0, cancelled: 1 }),
     );
+    // The first release's POST .../cancel still answers, with the same batch.
+    const again = await h.request
+      .post(`${BASE}/onboard/batches/${id}/cancel`)
+      .set('Authorization', asUser('paula'));
+    expect(again.status).toBe(200);
+    expect(again.body.counts).toEqual(cancelled.body.counts);
     const wallet = (
       await h.request
         .get(`${BASE}/posture/api/default/wallet-api`)

@@ -282,12 +282,15 @@ export async function createRouter(
     );
   });
 
-  router.post('/onboard/batches/:id/cancel', async (req, res) => {
+  // DELETE is the contract's form; POST .../cancel is kept for clients of the first release.
+  const cancelBatch: express.RequestHandler = async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json(
       await onboarding.cancelBatch(batchIdFrom(req.params.id), credentials),
     );
-  });
+  };
+  router.delete('/onboard/batches/:id', cancelBatch);
+  router.post('/onboard/batches/:id/cancel', cancelBatch);
 
   router.get('/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
@@ -299,7 +302,7 @@ export async function createRouter(
   // Anything else (another path, or another method on a known path) in Backstage's error shape.
   router.use((req, _res) => {
     throw new NotFoundError(
-      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, POST /posture/:kind/:namespace/:name/onboard, GET /posture, GET /summary, POST /onboard, GET /onboard/batches/:id or POST /onboard/batches/:id/cancel`,
+      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, POST /posture/:kind/:namespace/:name/onboard, GET /posture, GET /summary, POST /onboard, GET or DELETE /onboard/batches/:id`,
     );
   });
 

@@ -200,8 +200,8 @@ describe('DefenderApisClient', () => {
     ]);
     await client.cancelOnboardingBatch('b-1');
     expect(fetch.mock.calls[2]).toEqual([
-      `${BASE_URL}/onboard/batches/b-1/cancel`,
-      { method: 'POST' },
+      `${BASE_URL}/onboard/batches/b-1`,
+      { method: 'DELETE' },
     ]);
   });
 

@@ -87,7 +87,7 @@ export class DefenderApisClient implements DefenderApisApi {
 
   /** {@inheritDoc DefenderApisApi.cancelOnboardingBatch} */
   cancelOnboardingBatch(id: string): Promise<OnboardingBatch> {
-    return this.request('POST', ['onboard', 'batches', id, 'cancel']);
+    return this.request('DELETE', ['onboard', 'batches', id]);
   }
 
   /**
