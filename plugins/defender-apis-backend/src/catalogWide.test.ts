@@ -372,6 +372,57 @@ describe('the card route and the onboard decision', () => {
     }
   });
 
+  it('reads the entity now: as the plugin when the caller may read every entity, as the caller when the decision is conditional, not at all on DENY', async () => {
+    const catalogRead: Record<string, 'CONDITIONAL' | 'DENY'> = {
+      'user:default/carl': 'CONDITIONAL',
+      'user:default/priya': 'DENY',
+    };
+    const h = await startHarness({
+      hiddenFrom: { 'api:default/wallet-api': ['user:default/carl'] },
+      catalogReadDecision: user => catalogRead[user] ?? 'ALLOW',
+      policyDecision: () => 'OWNER',
+    });
+    const card = (name: string, user: string) =>
+      h.request
+        .get(`${BASE}/posture/api/default/${name}`)
+        .set('Authorization', asUser(user));
+    try {
+      const paula = await card('wallet-api', 'paula');
+      expect(paula.status).toBe(200);
+      expect(paula.body.access).toEqual({
+        canOnboard: true,
+        owners: ['group:default/team-payments'],
+      });
+      expect(h.entityReaders()).toEqual(['plugin:defender-apis']);
+
+      expect((await card('wallet-api', 'carl')).status).toBe(404);
+      expect((await card('ledger-api', 'carl')).status).toBe(200);
+      expect(h.entityReaders().slice(1)).toEqual([
+        'user:default/carl',
+        'user:default/carl',
+      ]);
+
+      const readsBefore = h.entityReaders().length;
+      expect((await card('ledger-api', 'priya')).status).toBe(404);
+      expect(h.entityReaders()).toHaveLength(readsBefore);
+
+      // The entity is still read on every view: one removed from the catalog answers 404
+      // at once, though its posture is stored until the next refresh.
+      h.replaceEntities(
+        demoEntities().filter(e => e.metadata.name !== 'ledger-api'),
+      );
+      expect((await card('ledger-api', 'paula')).status).toBe(404);
+
+      // Both decisions of a user come in one request to the framework, reused for seconds.
+      expect(h.permissionCalls).toEqual({
+        authorize: 0,
+        authorizeConditional: 3,
+      });
+    } finally {
+      await h.stop();
+    }
+  });
+
   it('asks the framework about the entity when the conditions use a rule the plugin does not know', async () => {
     const h = await startHarness({ policyDecision: () => 'CUSTOM_RULE' });
     try {

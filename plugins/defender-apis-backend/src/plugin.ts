@@ -9,6 +9,7 @@ import { DefaultDefenderAzureClient } from './azure/DefenderAzureClient';
 import { readDefenderApisConfig } from './config';
 import { DefenderApisStore } from './database/DefenderApisStore';
 import { OnboardingService } from './onboarding/OnboardingService';
+import { CallerDecisions } from './posture/CallerDecisions';
 import { CatalogApis } from './posture/CatalogApis';
 import { OnboardAccess } from './posture/OnboardAccess';
 import { PostureRefresher } from './posture/PostureRefresher';
@@ -56,9 +57,13 @@ export const defenderApisPlugin = createBackendPlugin({
           planEntitlements: settings.planEntitlements,
         });
         const catalogApis = new CatalogApis(catalog);
-        const postures = new PostureService({
+        const decisions = new CallerDecisions({
           auth: deps.auth,
           permissions: deps.permissions,
+        });
+        const postures = new PostureService({
+          auth: deps.auth,
+          decisions,
           catalog: catalogApis,
           store,
           refresher,
@@ -66,6 +71,7 @@ export const defenderApisPlugin = createBackendPlugin({
         const access = new OnboardAccess({
           auth: deps.auth,
           permissions: deps.permissions,
+          decisions,
           userInfo: deps.userInfo,
           permissionFrameworkEnabled:
             config.getOptionalBoolean('permission.enabled') ?? false,

@@ -158,6 +158,11 @@ export interface PluginHarness {
   replaceEntities(entities: Entity[]): void;
   /** How many requests the plugin made to the catalog. */
   catalogCalls(): number;
+  /**
+   * Who each read of one entity by ref was made as, in order: a user entity ref, or the
+   * subject of service credentials (`plugin:defender-apis` for the plugin itself).
+   */
+  entityReaders(): string[];
   /** How often the plugin asked the permission framework, by method. */
   permissionCalls: { authorize: number; authorizeConditional: number };
   /** ARM requests of a method whose path matches. */
@@ -243,9 +248,16 @@ function catalogFactory(
     (options as { credentials?: BackstageCredentials } | undefined)
       ?.credentials;
   let calls = 0;
+  const entityReaders: string[] = [];
   const factory = catalogServiceMock.mock({
     getEntityByRef: async (ref, options) => {
       calls++;
+      const principal = credentialsOf(options)?.principal as
+        | { userEntityRef?: string; subject?: string }
+        | undefined;
+      entityReaders.push(
+        principal?.userEntityRef ?? principal?.subject ?? 'none',
+      );
       const entity = await catalog.getEntityByRef(ref);
       return entity && visibleTo(credentialsOf(options))(entity)
         ? entity
@@ -277,7 +289,13 @@ function catalogFactory(
       return { items: visible, totalItems: visible.length, pageInfo: {} };
     },
   }).factory;
-  return { factory, calls: () => calls, add, replace };
+  return {
+    factory,
+    calls: () => calls,
+    entityReaders: () => [...entityReaders],
+    add,
+    replace,
+  };
 }
 
 const CATALOG_READ = 'catalog.entity.read';
@@ -412,6 +430,7 @@ export async function startHarness(
     request: request(backend.server),
     permissionCalls: permissions.calls,
     catalogCalls: catalog.calls,
+    entityReaders: catalog.entityReaders,
     addEntities: catalog.add,
     replaceEntities: catalog.replace,
     runScheduledRefresh() {

@@ -6,24 +6,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { permissionRules as catalogPermissionRules } from '@backstage/plugin-catalog-backend/alpha';
-import {
-  AuthorizeResult,
-  PolicyDecision,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   createConditionAuthorizer,
   PermissionRule,
 } from '@backstage/plugin-permission-node';
 import { defenderApisOnboardPermission } from '@defender-apis/plugin-defender-apis-common';
-import { SharedReads } from '../util/SharedReads';
+import { CallerDecisions } from './CallerDecisions';
 import { ownersOf } from './mapping';
-
-/**
- * How long a user's onboard decision is reused. The decision needs only the user, and every
- * card view asks for it: reusing it briefly spares the permission backend a request per view.
- * A policy change reaches a user's cards within this time.
- */
-export const DECISION_TTL_MS = 10_000;
 
 /** Decides for one entity whether the caller may onboard it. */
 export type OnboardDecider = (entity: Entity) => Promise<boolean>;
@@ -51,12 +41,11 @@ const applyCatalogConditions = createConditionAuthorizer<Entity>({
  * the user's ownership refs against the entity's `ownedBy` relations.
  */
 export class OnboardAccess {
-  private readonly decisions = new SharedReads<PolicyDecision>(DECISION_TTL_MS);
-
   constructor(
     private readonly options: {
       auth: AuthService;
       permissions: PermissionsService;
+      decisions: CallerDecisions;
       userInfo: UserInfoService;
       permissionFrameworkEnabled: boolean;
     },
@@ -76,8 +65,13 @@ export class OnboardAccess {
    * back to the permission framework with the entity's ref.
    */
   async decider(credentials: BackstageCredentials): Promise<OnboardDecider> {
-    const { auth, permissions, userInfo, permissionFrameworkEnabled } =
-      this.options;
+    const {
+      auth,
+      permissions,
+      decisions,
+      userInfo,
+      permissionFrameworkEnabled,
+    } = this.options;
     if (!auth.isPrincipal(credentials, 'user')) return async () => false;
     if (!permissionFrameworkEnabled) {
       const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
@@ -85,16 +79,7 @@ export class OnboardAccess {
       return async entity =>
         ownersOf(entity).some(owner => mine.has(owner.toLowerCase()));
     }
-    const decision = await this.decisions.get(
-      credentials.principal.userEntityRef,
-      async () => {
-        const [answer] = await permissions.authorizeConditional(
-          [{ permission: defenderApisOnboardPermission }],
-          { credentials },
-        );
-        return answer as PolicyDecision;
-      },
-    );
+    const decision = (await decisions.get(credentials)).onboard;
     return async entity => {
       try {
         return applyCatalogConditions(decision, entity);
