@@ -63,8 +63,8 @@ export class PostureService {
   }
 
   /**
-   * The entity and its posture for a caller: one catalog read (also the visibility check) and
-   * one store read, side by side.
+   * The entity and its posture for a caller: one catalog read (which, with the caller's
+   * decision on catalog reads, is the visibility check) and one store read, side by side.
    */
   async getEntityPosture(
     entityRef: string,
