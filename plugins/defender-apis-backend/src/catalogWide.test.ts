@@ -43,7 +43,16 @@ function catalog(): Entity[] {
       relations: [
         ...(entity.relations ?? []),
         ...(system
-          ? [{ type: 'partOf', targetRef: `system:default/${system}` }]
+          ? [
+              {
+                type: 'partOf',
+                // Entity refs compare case-insensitively: its domain is still found.
+                targetRef:
+                  name === 'ledger-api'
+                    ? 'system:default/Payments'
+                    : `system:default/${system}`,
+              },
+            ]
           : []),
       ],
     };
@@ -114,9 +123,18 @@ describe('catalog-wide list and summary', () => {
     ]);
     const commerce = (await list(h, '?domain=domain:default/commerce')).body;
     expect(commerce.totalItems).toBe(3);
-    expect(commerce.items[0]).toEqual(
+    const byRef = (ref: string) =>
+      commerce.items.find((p: ApiPosture) => p.entityRef === ref);
+    expect(byRef('api:default/payments-api')).toEqual(
       expect.objectContaining({
         system: 'system:default/payments',
+        domain: 'domain:default/commerce',
+      }),
+    );
+    // Its relation spells the system otherwise than the system entity does.
+    expect(byRef('api:default/ledger-api')).toEqual(
+      expect.objectContaining({
+        system: 'system:default/Payments',
         domain: 'domain:default/commerce',
       }),
     );

@@ -1,6 +1,7 @@
 import { TokenCredential } from '@azure/core-auth';
 import { ApiContract, ApiManagementClient } from '@azure/arm-apimanagement';
 import {
+  Alert,
   AzureResourceDetails,
   AzureResourceIdentifier,
   SecurityAssessmentResponse,
@@ -153,10 +154,61 @@ function serviceResourceId(service: ConfiguredService): string {
   return `subscriptions/${service.subscriptionId}/resourceGroups/${service.resourceGroup}/providers/Microsoft.ApiManagement/service/${service.name}`;
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const result: T[] = [];
-  for await (const item of items) result.push(item);
+/**
+ * The items of a paged list, each mapped as it arrives (undefined drops it): only the page at
+ * hand is held as the SDK deserialized it, not a whole subscription's worth at once.
+ */
+async function collectMapped<T, R>(
+  items: AsyncIterable<T>,
+  map: (item: T) => R | undefined,
+): Promise<R[]> {
+  const result: R[] = [];
+  for await (const item of items) {
+    const mapped = map(item);
+    if (mapped !== undefined) result.push(mapped);
+  }
   return result;
+}
+
+/** A Defender for APIs alert (type `API_…`) as the plugin keeps it; undefined for others. */
+function toAzureAlert(a: Alert): AzureAlert | undefined {
+  if (!a.alertType?.startsWith('API_')) return undefined;
+  return {
+    id: a.id ?? a.name ?? '',
+    alertType: a.alertType,
+    displayName: a.alertDisplayName ?? a.alertType,
+    severity: a.severity ?? 'Informational',
+    status: a.status ?? 'Active',
+    timeGenerated: a.timeGeneratedUtc?.toISOString(),
+    url: a.alertUri,
+    compromisedEntity: a.compromisedEntity,
+    resourceIds: (a.resourceIdentifiers ?? []).flatMap(r => {
+      const id = (r as AzureResourceIdentifier).azureResourceId;
+      return r.type === 'AzureResource' && id ? [id] : [];
+    }),
+  };
+}
+
+/**
+ * An assessment as the plugin keeps it; undefined unless it is on an APIM resource, the only
+ * ones that can concern an API.
+ */
+function toAzureAssessment(
+  a: SecurityAssessmentResponse,
+  subscriptionId: string,
+): AzureAssessment | undefined {
+  const resourceId = assessedResourceId(a);
+  if (!resourceId || !/\/microsoft\.apimanagement\/service\//i.test(resourceId))
+    return undefined;
+  const key = a.name ?? '';
+  return {
+    key,
+    displayName: a.displayName ?? a.name ?? '',
+    resourceId,
+    statusCode: a.status?.code ?? 'Unknown',
+    severity: a.metadata?.severity,
+    url: assessmentPortalUrl(a.links?.azurePortalUri, key, subscriptionId),
+  };
 }
 
 /**
@@ -183,9 +235,10 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
     const options = this.callOptions();
     const [pricing, alerts, assessments] = await Promise.all([
       client.pricings.get('Api', options),
-      collect(client.alerts.list(options)),
-      collect(
+      collectMapped(client.alerts.list(options), toAzureAlert),
+      collectMapped(
         client.assessments.list(`subscriptions/${subscriptionId}`, options),
+        a => toAzureAssessment(a, subscriptionId),
       ),
     ]);
     return {
@@ -194,46 +247,8 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
         enabled: pricing.pricingTier?.toLowerCase() === 'standard',
         ...(pricing.subPlan ? { subPlan: pricing.subPlan } : {}),
       },
-      alerts: alerts
-        .filter(a => a.alertType?.startsWith('API_'))
-        .map(a => ({
-          id: a.id ?? a.name ?? '',
-          alertType: a.alertType ?? '',
-          displayName: a.alertDisplayName ?? a.alertType ?? 'Alert',
-          severity: a.severity ?? 'Informational',
-          status: a.status ?? 'Active',
-          timeGenerated: a.timeGeneratedUtc?.toISOString(),
-          url: a.alertUri,
-          compromisedEntity: a.compromisedEntity,
-          resourceIds: (a.resourceIdentifiers ?? []).flatMap(r => {
-            const id = (r as AzureResourceIdentifier).azureResourceId;
-            return r.type === 'AzureResource' && id ? [id] : [];
-          }),
-        })),
-      assessments: assessments.flatMap(a => {
-        const resourceId = assessedResourceId(a);
-        // Only assessments on APIM resources can concern an API; drop the rest early.
-        if (
-          !resourceId ||
-          !/\/microsoft\.apimanagement\/service\//i.test(resourceId)
-        )
-          return [];
-        const key = a.name ?? '';
-        return [
-          {
-            key,
-            displayName: a.displayName ?? a.name ?? '',
-            resourceId,
-            statusCode: a.status?.code ?? 'Unknown',
-            severity: a.metadata?.severity,
-            url: assessmentPortalUrl(
-              a.links?.azurePortalUri,
-              key,
-              subscriptionId,
-            ),
-          },
-        ];
-      }),
+      alerts,
+      assessments,
     };
   }
 
@@ -277,15 +292,12 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
         service.name,
         options,
       ),
-      collect(
+      collectMapped(
         client.api.listByService(service.resourceGroup, service.name, options),
+        toApimApi,
       ),
     ]);
-    return {
-      service,
-      skuName: apimService.sku?.name,
-      apis: apis.map(toApimApi),
-    };
+    return { service, skuName: apimService.sku?.name, apis };
   }
 
   async readRequestsLast30Days(service: ConfiguredService): Promise<number> {

@@ -53,6 +53,40 @@ describe.each(databases.eachSupportedId())(
       ).toHaveLength(1);
     });
 
+    it('writes postures given in chunks in one transaction: all of them, or none when a chunk fails', async () => {
+      const store = await createStore(databaseId);
+      const refs = Array.from({ length: 450 }, (_, i) => `api:default/a${i}`);
+      await store.putPostures(
+        refs.map(ref => posture(ref)),
+        '2026-11-24T09:00:00.000Z',
+      );
+      async function* chunks(failAfter?: number) {
+        for (let i = 0; i < refs.length; i += 150) {
+          if (failAfter !== undefined && i >= failAfter)
+            throw new Error('building a posture failed');
+          yield refs
+            .slice(i, i + 150)
+            .map(ref =>
+              posture(ref, { stale: true, staleReason: `read ${i}` }),
+            );
+        }
+      }
+      await expect(
+        store.putPostures(chunks(300), '2026-11-24T09:30:00.000Z'),
+      ).rejects.toThrow('building a posture failed');
+      // The chunks written before the failure were rolled back with it.
+      expect(
+        (await store.getPostures()).filter(p => p.stale).map(p => p.entityRef),
+      ).toEqual([]);
+      await store.putPostures(chunks(), '2026-11-24T09:30:00.000Z');
+      const stored = await store.getPostures();
+      expect(stored).toHaveLength(450);
+      expect(stored.every(p => p.stale)).toBe(true);
+      expect(
+        stored.find(p => p.entityRef === 'api:default/a449')?.staleReason,
+      ).toBe('read 300');
+    });
+
     it('lets exactly one of many concurrent claims queue an onboarding', async () => {
       const store = await createStore(databaseId);
       const claims = await Promise.all(

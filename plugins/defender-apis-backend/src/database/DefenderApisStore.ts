@@ -201,62 +201,86 @@ export class DefenderApisStore {
   /**
    * Writes postures read by a read that started at `readAt` (ISO time) with their onboarding
    * state, in one transaction: a refresh lands whole or not at all, and never replaces a row
-   * written by a read that started later. Rows are composed chunk by chunk, and each chunk starts on a new turn of the
-   * event loop: SQLite statements run synchronously, so a transaction of thousands of rows
-   * would otherwise hold the loop from its first statement to its commit.
+   * written by a read that started later. Postures may come as an array or in chunks made
+   * while the transaction runs, so that a refresh never holds all its postures and rows at
+   * once. Each chunk of rows starts on a new turn of the event loop: SQLite statements run
+   * synchronously, so a transaction of thousands of rows would otherwise hold the loop from
+   * its first statement to its commit.
    */
-  async putPostures(postures: StoredPosture[], readAt: string): Promise<void> {
-    if (postures.length === 0) return;
-    const keys = [...new Set(postures.flatMap(p => apiKeyOfPosture(p) ?? []))];
-    const onboardings = await this.getOnboardings(keys);
-    const now = new Date();
+  async putPostures(
+    postures: StoredPosture[] | AsyncIterable<StoredPosture[]>,
+    readAt: string,
+  ): Promise<void> {
+    if (Array.isArray(postures) && postures.length === 0) return;
+    const chunks = Array.isArray(postures) ? [postures] : postures;
+    const apiKeys = new Set<string>();
+    const updatedAt = new Date();
     await this.knex.transaction(async tx => {
-      for (let i = 0; i < postures.length; i += CHUNK) {
-        if (i > 0) await nextTurn();
-        const chunk = postures.slice(i, i + CHUNK);
-        // Rows written by a read that started later (a first view, a read after onboarding) stay.
-        const newer = new Set(
-          (
-            await tx(POSTURE)
-              .select('entity_ref')
-              .whereIn(
-                'entity_ref',
-                chunk.map(p => p.entityRef),
-              )
-              .andWhere('read_at', '>', readAt)
-          ).map((r: { entity_ref: string }) => r.entity_ref),
-        );
-        const rows = chunk
-          .filter(p => !newer.has(p.entityRef))
-          .map(p => {
+      let written = 0;
+      for await (const given of chunks) {
+        for (let i = 0; i < given.length; i += CHUNK) {
+          if (written++ > 0) await nextTurn();
+          const chunk = given.slice(i, i + CHUNK);
+          await this.writeChunk(tx, chunk, { readAt, updatedAt });
+          for (const p of chunk) {
             const key = apiKeyOfPosture(p);
-            const onboarding = key ? onboardings.get(key) : undefined;
-            return toPostureRow(p, onboarding && toOnboardingState(onboarding));
-          });
-        if (rows.length === 0) continue;
-        const values = rows.map(r => ({
-          ...r.values,
-          read_at: readAt,
-          updated_at: now,
-        }));
-        await tx(POSTURE)
-          .insert(values)
-          .onConflict('entity_ref')
-          .merge(Object.keys(values[0]).filter(c => c !== 'entity_ref'))
-          // The same guard in the statement itself, against a write that landed since the select.
-          .where(q =>
-            q
-              .whereNull(`${POSTURE}.read_at`)
-              .orWhere(`${POSTURE}.read_at`, '<=', readAt),
-          );
-        await this.replaceOwners(
-          tx,
-          rows.map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })),
-        );
+            if (key) apiKeys.add(key);
+          }
+        }
       }
-      await this.settleClaims(tx, keys);
+      await this.settleClaims(tx, [...apiKeys]);
     });
     this.summaries.clear();
+  }
+
+  /** Upserts one chunk of postures (at most {@link CHUNK}) and their owners. */
+  private async writeChunk(
+    tx: Knex.Transaction,
+    chunk: StoredPosture[],
+    { readAt, updatedAt }: { readAt: string; updatedAt: Date },
+  ): Promise<void> {
+    // Rows written by a read that started later (a first view, a read after onboarding) stay.
+    const newer = new Set(
+      (
+        await tx(POSTURE)
+          .select('entity_ref')
+          .whereIn(
+            'entity_ref',
+            chunk.map(p => p.entityRef),
+          )
+          .andWhere('read_at', '>', readAt)
+      ).map((r: { entity_ref: string }) => r.entity_ref),
+    );
+    const kept = chunk.filter(p => !newer.has(p.entityRef));
+    if (kept.length === 0) return;
+    const onboardings = await this.getOnboardings(
+      [...new Set(kept.flatMap(p => apiKeyOfPosture(p) ?? []))],
+      tx,
+    );
+    const rows = kept.map(p => {
+      const key = apiKeyOfPosture(p);
+      const onboarding = key ? onboardings.get(key) : undefined;
+      return toPostureRow(p, onboarding && toOnboardingState(onboarding));
+    });
+    const values = rows.map(r => ({
+      ...r.values,
+      read_at: readAt,
+      updated_at: updatedAt,
+    }));
+    await tx(POSTURE)
+      .insert(values)
+      .onConflict('entity_ref')
+      .merge(Object.keys(values[0]).filter(c => c !== 'entity_ref'))
+      // The same guard in the statement itself, against a write that landed since the select.
+      .where(q =>
+        q
+          .whereNull(`${POSTURE}.read_at`)
+          .orWhere(`${POSTURE}.read_at`, '<=', readAt),
+      );
+    await this.replaceOwners(
+      tx,
+      rows.map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })),
+    );
   }
 
   private async replaceOwners(
@@ -391,11 +415,14 @@ export class DefenderApisStore {
     return row ? fromRaw(row) : undefined;
   }
 
-  async getOnboardings(apiKeys: string[]): Promise<Map<string, OnboardingRow>> {
+  async getOnboardings(
+    apiKeys: string[],
+    db: Knex | Knex.Transaction = this.knex,
+  ): Promise<Map<string, OnboardingRow>> {
     const result = new Map<string, OnboardingRow>();
     for (let i = 0; i < apiKeys.length; i += 500) {
       if (i > 0) await nextTurn();
-      const rows: RawOnboardingRow[] = await this.knex(ONBOARDING).whereIn(
+      const rows: RawOnboardingRow[] = await db(ONBOARDING).whereIn(
         'api_key',
         apiKeys.slice(i, i + 500),
       );

@@ -3,13 +3,14 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   API_ENTITY_FIELDS,
+  domainKey,
   domainOf,
   SYSTEM_ENTITY_FIELDS,
   systemOf,
 } from './mapping';
 
 /** Entities per catalog request: small answers keep both event loops (catalog and ours) free. */
-const PAGE = 500;
+const PAGE = 200;
 
 /** The catalog reads of the plugin: API entities in pages, and the domains of their systems. */
 export class CatalogApis {
@@ -42,22 +43,45 @@ export class CatalogApis {
     return entities;
   }
 
-  /** Every API entity the credentials may see, with the fields posture needs. */
-  readAll(credentials: BackstageCredentials): Promise<Entity[]> {
-    return this.query(API_ENTITY_FIELDS, credentials);
+  /**
+   * Every API entity the credentials may see, with the fields posture needs, a page at a
+   * time: a caller that maps each page as it comes never holds the whole catalog's entities.
+   */
+  apiPages(credentials: BackstageCredentials): AsyncGenerator<Entity[]> {
+    return this.pages('API', API_ENTITY_FIELDS, credentials);
   }
 
   /** Entity refs of every API entity the credentials may see. */
   async visibleRefs(credentials: BackstageCredentials): Promise<string[]> {
-    return (
-      await this.query(
-        ['kind', 'metadata.namespace', 'metadata.name'],
-        credentials,
-      )
-    ).map(e => stringifyEntityRef(e));
+    const refs: string[] = [];
+    for await (const page of this.pages(
+      'API',
+      ['kind', 'metadata.namespace', 'metadata.name'],
+      credentials,
+    ))
+      refs.push(...page.map(e => stringifyEntityRef(e)));
+    return refs;
   }
 
-  /** System ref to domain ref, for the systems the entities are part of. */
+  /** Domain ref by {@link domainKey} of system ref, for every system the credentials may see that has a domain. */
+  async allDomains(
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, string>> {
+    const domains = new Map<string, string>();
+    for await (const page of this.pages(
+      'System',
+      SYSTEM_ENTITY_FIELDS,
+      credentials,
+    )) {
+      for (const system of page) {
+        const domain = domainOf(system);
+        if (domain) domains.set(domainKey(stringifyEntityRef(system)), domain);
+      }
+    }
+    return domains;
+  }
+
+  /** Domain ref by {@link domainKey} of system ref, for the systems the entities are part of. */
   async domainsOf(
     entities: Entity[],
     credentials: BackstageCredentials,
@@ -74,28 +98,27 @@ export class CatalogApis {
       );
       items.forEach((system, j) => {
         const domain = system && domainOf(system);
-        if (domain) domains.set(systems[i + j], domain);
+        if (domain) domains.set(domainKey(systems[i + j]), domain);
       });
     }
     return domains;
   }
 
-  private async query(
+  private async *pages(
+    kind: string,
     fields: string[],
     credentials: BackstageCredentials,
-  ): Promise<Entity[]> {
-    const entities: Entity[] = [];
+  ): AsyncGenerator<Entity[]> {
     let cursor: string | undefined;
     do {
       const page = await this.catalog.queryEntities(
         cursor
           ? { cursor, limit: PAGE, fields }
-          : { filter: { kind: 'API' }, limit: PAGE, fields },
+          : { filter: { kind }, limit: PAGE, fields },
         { credentials },
       );
-      entities.push(...page.items);
+      yield page.items;
       cursor = page.pageInfo.nextCursor;
     } while (cursor);
-    return entities;
   }
 }

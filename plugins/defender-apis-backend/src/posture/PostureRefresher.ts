@@ -22,7 +22,7 @@ import {
   buildStoredPosture,
   StoredPosture,
 } from './buildPosture';
-import { mapEntity, MappedEntity, serviceKey } from './mapping';
+import { mapEntity, MappedEntity, ServiceIndex, serviceKey } from './mapping';
 import { planFit } from './planFit';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -40,6 +40,12 @@ export interface RefreshSummary {
  * TLS handshake and a parse) would land on the event loop together.
  */
 const SERVICE_READS_IN_FLIGHT = 8;
+
+/**
+ * Postures built at a time and handed to the store: a refresh builds and writes them chunk by
+ * chunk rather than holding every entity's posture and row at once.
+ */
+const POSTURES_PER_WRITE = 200;
 
 /** How long first views reuse subscription and service reads they made themselves. */
 export const SHARED_READ_TTL_MS = 60_000;
@@ -89,6 +95,7 @@ export class PostureRefresher {
   private readonly trafficReads = new SharedReads<number>(TRAFFIC_TTL_MS);
   /** The last full refresh's plan fit, which first views reuse (traffic is read by refreshes only). */
   private latestTraffic: ReadonlyMap<string, PlanTraffic> = new Map();
+  private readonly services: ServiceIndex;
 
   constructor(
     private readonly options: {
@@ -101,31 +108,34 @@ export class PostureRefresher {
       /** Monthly API calls per Defender for APIs plan, for plan fit. */
       planEntitlements: Readonly<Record<string, number>>;
     },
-  ) {}
+  ) {
+    this.services = new ServiceIndex(options.services);
+  }
 
   /**
-   * Refreshes the given entities with fresh list reads; `prune` also drops stored posture of
-   * entities not given. `domains` maps system refs to domain refs.
+   * Refreshes the entities of the given pages with fresh list reads; `prune` also drops stored
+   * posture of entities not given. `domains` maps systems (by `domainKey`) to domain refs.
+   * Each page is mapped as it comes, so the catalog's entities are not held through the reads.
    */
   async refresh(
-    entities: Entity[],
+    pages: AsyncIterable<Entity[]> | Iterable<Entity[]>,
     {
       prune = false,
       domains = new Map<string, string>(),
     }: { prune?: boolean; domains?: ReadonlyMap<string, string> } = {},
-  ): Promise<{
-    postures: Map<string, StoredPosture>;
-    summary: RefreshSummary;
-  }> {
+  ): Promise<RefreshSummary> {
     // Stamped before Azure is read: the store keeps whatever a later read wrote meanwhile.
     const readAt = new Date().toISOString();
-    const mapped = await mapInChunks(entities, e =>
-      mapEntity(e, this.options.services, domains),
-    );
+    const mapped: MappedEntity[] = [];
+    for await (const page of pages) {
+      mapped.push(
+        ...(await mapInChunks(page, e => mapEntity(e, this.services, domains))),
+      );
+    }
     const reads = await this.readInBulk(mapped);
-    const result = await this.store(mapped, reads, readAt);
+    const summary = await this.store(mapped, reads, readAt);
     if (prune) await this.prune(mapped, readAt);
-    return result;
+    return summary;
   }
 
   /**
@@ -136,17 +146,10 @@ export class PostureRefresher {
   async readFirstTime(
     entities: Entity[],
     domains: ReadonlyMap<string, string> = new Map(),
-  ): Promise<Map<string, StoredPosture>> {
+  ): Promise<void> {
     const readAt = new Date().toISOString();
-    const mapped = entities.map(e =>
-      mapEntity(e, this.options.services, domains),
-    );
-    const { postures } = await this.store(
-      mapped,
-      await this.readShared(mapped),
-      readAt,
-    );
-    return postures;
+    const mapped = entities.map(e => mapEntity(e, this.services, domains));
+    await this.store(mapped, await this.readShared(mapped), readAt);
   }
 
   /**
@@ -390,11 +393,12 @@ export class PostureRefresher {
     return { subscriptions, services };
   }
 
+  /** Builds and stores the postures of the entities from the reads; the refresh's figures. */
   private async store(
     mapped: MappedEntity[],
     reads: AzureReads,
     readAt: string,
-  ) {
+  ): Promise<RefreshSummary> {
     const { store, logger } = this.options;
     const refreshedAt = readAt;
     const anyReadFailed = [
@@ -416,10 +420,12 @@ export class PostureRefresher {
         ? (await store.getPostures([...failed])).map(p => [p.entityRef, p])
         : [],
     );
-    const postures = await mapInChunks(mapped, m =>
-      this.postureOf(m, reads, previous.get(m.entityRef), refreshedAt),
+    await store.putPostures(
+      this.postureChunks(mapped, m =>
+        this.postureOf(m, reads, previous.get(m.entityRef), refreshedAt),
+      ),
+      readAt,
     );
-    await store.putPostures(postures, readAt);
 
     const failures = [
       ...reads.subscriptions.values(),
@@ -431,13 +437,22 @@ export class PostureRefresher {
         reason: failure.reason,
       });
     }
-    const summary = {
-      entities: postures.length,
+    return {
+      entities: mapped.length,
       subscriptionsRead: reads.subscriptions.size,
       servicesRead: reads.services.size,
       failedReads: failures.length,
     };
-    return { postures: new Map(postures.map(p => [p.entityRef, p])), summary };
+  }
+
+  /** Postures of the entities, built a chunk at a time as the store asks for the next one. */
+  private async *postureChunks(
+    mapped: MappedEntity[],
+    postureOf: (entity: MappedEntity) => StoredPosture,
+  ): AsyncGenerator<StoredPosture[]> {
+    for (let i = 0; i < mapped.length; i += POSTURES_PER_WRITE) {
+      yield mapped.slice(i, i + POSTURES_PER_WRITE).map(postureOf);
+    }
   }
 
   /** The Azure facts of an entity's API from the reads, or why they could not be read. */

@@ -111,14 +111,12 @@ export class PostureService {
 
   /** Refreshes every API entity of the catalog, as the plugin itself. */
   async refreshAll(): Promise<RefreshSummary> {
-    const credentials = await this.options.auth.getOwnServiceCredentials();
-    const entities = await this.options.catalog.readAll(credentials);
-    const domains = await this.options.catalog.domainsOf(entities, credentials);
-    const { summary } = await this.options.refresher.refresh(entities, {
+    const { auth, catalog, refresher } = this.options;
+    const credentials = await auth.getOwnServiceCredentials();
+    return refresher.refresh(catalog.apiPages(credentials), {
       prune: true,
-      domains,
+      domains: await catalog.allDomains(credentials),
     });
-    return summary;
   }
 
   /**

@@ -70,6 +70,23 @@ export function serviceKey(s: {
   }`.toLowerCase();
 }
 
+/**
+ * The configured APIM services, indexed by {@link serviceKey}: mapping each of thousands of
+ * entities finds its service with one lookup, not by building every service's key again.
+ */
+export class ServiceIndex {
+  private readonly byKey: ReadonlyMap<string, ConfiguredService>;
+
+  constructor(readonly services: readonly ConfiguredService[]) {
+    this.byKey = new Map(services.map(s => [serviceKey(s), s]));
+  }
+
+  /** The configured service with the given {@link serviceKey}, if any. */
+  get(key: string): ConfiguredService | undefined {
+    return this.byKey.get(key);
+  }
+}
+
 /** Entity refs of an entity's owners. */
 export function ownersOf(entity: Entity): string[] {
   return (entity.relations ?? [])
@@ -93,13 +110,24 @@ export function domainOf(system: Entity): string | undefined {
   return partOf(system, 'domain');
 }
 
-/** The catalog facts of an API entity; `domains` maps system refs to their domain refs. */
+/**
+ * The key of a system in maps of domains: entity refs compare case-insensitively, and a
+ * relation may spell a system's ref otherwise than the system entity does.
+ */
+export function domainKey(systemRef: string): string {
+  return systemRef.toLocaleLowerCase('en-US');
+}
+
+/**
+ * The catalog facts of an API entity; `domains` maps systems (by {@link domainKey}) to their
+ * domain refs.
+ */
 export function catalogFactsOf(
   entity: Entity,
   domains: ReadonlyMap<string, string>,
 ): CatalogFacts {
   const system = systemOf(entity);
-  const domain = system && domains.get(system);
+  const domain = system && domains.get(domainKey(system));
   const { title } = entity.metadata;
   const lifecycle = entity.spec?.lifecycle;
   return {
@@ -117,7 +145,7 @@ export function catalogFactsOf(
  */
 export function mapEntity(
   entity: Entity,
-  services: readonly ConfiguredService[],
+  services: ServiceIndex,
   domains: ReadonlyMap<string, string> = new Map(),
 ): MappedEntity {
   const base = {
@@ -134,14 +162,14 @@ export function mapEntity(
       },
     };
   }
-  const parsed = parseApiManagementAnnotation(value, services);
+  const parsed = parseApiManagementAnnotation(value, services.services);
   if (!parsed.ok) {
     return {
       ...base,
       mappingIssue: { issue: parsed.issue, reason: parsed.reason },
     };
   }
-  const service = services.find(s => serviceKey(s) === serviceKey(parsed.ref));
+  const service = services.get(serviceKey(parsed.ref));
   if (!service) {
     return {
       ...base,
