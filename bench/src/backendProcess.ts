@@ -17,6 +17,16 @@ export interface MemorySample {
   peakRss: number;
 }
 
+/** One sample of the backend's V8 heap (written by `heapProbe.cjs`). */
+export interface HeapSample {
+  /** Epoch ms. */
+  at: number;
+  /** Bytes of the heap in use by live and not yet collected objects. */
+  used: number;
+  /** Bytes V8 has reserved for the heap. */
+  total: number;
+}
+
 /** Reads VmRSS and VmHWM of a process from /proc/PID/status. */
 export function readMemory(pid: number): MemorySample {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -67,24 +77,32 @@ export class BackendProcess {
     private readonly group: ProcessGroup,
     readonly url: string,
     logFile: string,
+    private readonly heapLogFile: string,
   ) {
     this.log = new LogTail(logFile);
     this.http = new HttpClient(url, { maxSockets: 4 });
   }
 
-  /** Starts the backend with app-config.yaml and `configFile` on `port`, trusting the CA given. */
+  /**
+   * Starts the backend with app-config.yaml and `configFile` on `port`, trusting the CA given;
+   * its heap is sampled into `<logFile>.heap`.
+   */
   static start(options: {
     configFile: string;
     port: number;
     caFile: string;
     logFile: string;
   }): BackendProcess {
+    const heapLogFile = `${options.logFile}.heap`;
+    fs.rmSync(heapLogFile, { force: true });
     const group = ProcessGroup.start(
       'backend',
       options.logFile,
       process.execPath,
       [
         '--enable-source-maps',
+        '--require',
+        path.join(__dirname, 'heapProbe.cjs'),
         '--require',
         require.resolve('@backstage/cli-node/config/nodeTransform.cjs', {
           paths: [BACKEND_DIR],
@@ -103,6 +121,7 @@ export class BackendProcess {
           NODE_EXTRA_CA_CERTS: options.caFile,
           ESBK_TSCONFIG_PATH: path.join(REPO_ROOT, 'tsconfig.json'),
           FORCE_COLOR: '0',
+          DEFENDER_APIS_BENCH_HEAP_LOG: heapLogFile,
         },
       },
     );
@@ -110,7 +129,30 @@ export class BackendProcess {
       group,
       `http://localhost:${options.port}`,
       options.logFile,
+      heapLogFile,
     );
+  }
+
+  /** The heap samples taken from `from` to `to` (epoch ms), and the last one before `from`. */
+  heapSamples(from: number, to: number): HeapSample[] {
+    let text = '';
+    try {
+      text = fs.readFileSync(this.heapLogFile, 'utf8');
+    } catch {
+      return [];
+    }
+    const samples = text
+      .split('\n')
+      .filter(Boolean)
+      .map(line => {
+        const [at, used, total] = line.split(' ').map(Number);
+        return { at, used, total };
+      });
+    const before = samples.filter(s => s.at < from).pop();
+    return [
+      ...(before ? [before] : []),
+      ...samples.filter(s => s.at >= from && s.at <= to),
+    ];
   }
 
   /** Process id of the backend's Node process. */

@@ -1,4 +1,9 @@
-import { BackendProcess, readMemory, resetPeakRss } from './backendProcess';
+import {
+  BackendProcess,
+  HeapSample,
+  readMemory,
+  resetPeakRss,
+} from './backendProcess';
 import { EMULATOR_LOG_LIMIT, EmulatorProcess } from './emulatorProcess';
 import { HttpClient } from './httpClient';
 import { armRequestKinds } from './measures';
@@ -36,9 +41,26 @@ export interface RefreshRun {
     afterRss: number;
     /** Highest RSS from the start to the end of the refresh (samples and the kernel's peak), bytes. */
     peakRss: number;
+    /**
+     * V8's used heap, sampled in the backend every 50 ms: the last sample before the start,
+     * the highest until the end and the last one by then, bytes. Absent without samples.
+     */
+    heap?: { beforeUsed: number; peakUsed: number; afterUsed: number };
   };
   /** The plugin's closing log line, with its summary fields. */
   summaryLine: string;
+}
+
+/** Before, peak and after of heap samples whose first one precedes the refresh. */
+function heapOver(
+  samples: HeapSample[],
+): NonNullable<RefreshRun['memory']['heap']> | undefined {
+  if (samples.length < 2) return undefined;
+  return {
+    beforeUsed: samples[0].used,
+    peakUsed: Math.max(...samples.slice(1).map(s => s.used)),
+    afterUsed: samples[samples.length - 1].used,
+  };
 }
 
 /** Health answers seen by the poller, with when each was sent (epoch ms). */
@@ -126,6 +148,7 @@ export async function measureRefresh(
         `The health route failed ${failedHealth.length} times during the refresh (status ${failedHealth[0].status})`,
       );
     }
+    const heap = heapOver(backend.heapSamples(started.time, done.time));
     const requests = await emulator.requests();
     return {
       wallMs: done.time - started.time,
@@ -139,6 +162,7 @@ export async function measureRefresh(
         beforeRss: before.rss,
         afterRss: after.rss,
         peakRss: Math.max(sampledPeak, kernelPeak ? after.peakRss : 0),
+        ...(heap ? { heap } : {}),
       },
       summaryLine: done.text,
     };

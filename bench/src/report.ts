@@ -82,6 +82,18 @@ function cell(m: Measure): string {
   } ${verdict}`;
 }
 
+/** The heap line under the memory growth: what the JavaScript held, beside RSS. */
+function heapCell(m: Measure | undefined): string {
+  const d = m?.detail as
+    | { heapUsedBeforeMb?: number; heapUsedPeakMb?: number }
+    | undefined;
+  if (d?.heapUsedBeforeMb === undefined || d.heapUsedPeakMb === undefined)
+    return '-';
+  return `${d.heapUsedBeforeMb} / ${d.heapUsedPeakMb} (+${
+    d.heapUsedPeakMb - d.heapUsedBeforeMb
+  })`;
+}
+
 /** The p50 line under a latency comparison. */
 function p50Cell(m: Measure): string {
   const d = m.detail as { p50: number; baselineP50: number; samples: number };
@@ -110,6 +122,13 @@ export function formatTable(results: BenchResults): string {
       ...sizes.map(s => (of(s) ? cell(of(s)!) : '-')),
       sample.goal,
     ]);
+    if (key === 'refresh.memoryGrowth') {
+      rows.push([
+        '  V8 heap used: before / peak (MB)',
+        ...sizes.map(s => heapCell(of(s))),
+        '',
+      ]);
+    }
     if (sample.unit === 'ms' && sample.baseline !== null) {
       rows.push([
         '  p50 ours vs theirs (ms)',

@@ -300,6 +300,13 @@ function refreshMeasures(
         beforeMb: Math.round(run.memory.beforeRss / MB),
         peakMb: Math.round(run.memory.peakRss / MB),
         afterMb: Math.round(run.memory.afterRss / MB),
+        ...(run.memory.heap
+          ? {
+              heapUsedBeforeMb: Math.round(run.memory.heap.beforeUsed / MB),
+              heapUsedPeakMb: Math.round(run.memory.heap.peakUsed / MB),
+              heapUsedAfterMb: Math.round(run.memory.heap.afterUsed / MB),
+            }
+          : {}),
         entities: fixture.size,
       },
     ),
