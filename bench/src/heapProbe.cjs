@@ -9,7 +9,8 @@ const fs = require('node:fs');
 const v8 = require('node:v8');
 
 const file = process.env.DEFENDER_APIS_BENCH_HEAP_LOG;
-if (file) {
+// Node may run preloads in its module loader's thread too; only the main thread's heap counts.
+if (file && require('node:worker_threads').isMainThread) {
   const fd = fs.openSync(file, 'a');
   setInterval(() => {
     const heap = v8.getHeapStatistics();

@@ -63,7 +63,10 @@ export class CatalogApis {
     return refs;
   }
 
-  /** Domain ref by {@link domainKey} of system ref, for every system the credentials may see that has a domain. */
+  /**
+   * Domain ref by {@link domainKey} of system ref, for every system the credentials may see
+   * that has a domain: one paged query, however many API entities are part of the systems.
+   */
   async allDomains(
     credentials: BackstageCredentials,
   ): Promise<Map<string, string>> {

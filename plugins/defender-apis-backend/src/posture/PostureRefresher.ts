@@ -118,7 +118,7 @@ export class PostureRefresher {
    * Each page is mapped as it comes, so the catalog's entities are not held through the reads.
    */
   async refresh(
-    pages: AsyncIterable<Entity[]> | Iterable<Entity[]>,
+    pages: AsyncIterable<Entity[]>,
     {
       prune = false,
       domains = new Map<string, string>(),
