@@ -28,13 +28,17 @@ export interface CatalogFacts {
   lifecycle?: string;
 }
 
-/** The catalog fields {@link catalogFactsOf} reads, for `fields=` of catalog queries. */
+/**
+ * The catalog fields {@link mapEntity} reads, for `fields=` of catalog queries. Of the
+ * annotations only ours: the catalog resolves a field path through keys that contain dots, and
+ * the other annotations (locations, links) would often be most of each entity's bytes.
+ */
 export const API_ENTITY_FIELDS = [
   'kind',
   'metadata.name',
   'metadata.namespace',
   'metadata.title',
-  'metadata.annotations',
+  `metadata.annotations.${ANNOTATION_API_MANAGEMENT_API}`,
   'spec.lifecycle',
   'relations',
 ];
