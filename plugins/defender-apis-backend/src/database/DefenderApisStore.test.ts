@@ -240,6 +240,78 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('rewrites only postures whose content changed; the others get the new refresh time', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await storeOn(knex);
+      const T1 = '2026-11-24T10:00:00.000Z';
+      const T2 = '2026-11-24T10:30:00.000Z';
+      const read = (at: string, changedB: boolean) => [
+        posture('api:default/a', { refreshedAt: at }),
+        posture('api:default/b', {
+          refreshedAt: at,
+          ...(changedB ? { owners: ['group:default/team-b'] } : {}),
+        }),
+        // Stale again for the same reason: its refresh time stays that of the last good read.
+        posture('api:default/c', {
+          refreshedAt: '2026-11-24T09:00:00.000Z',
+          stale: true,
+          staleReason: 'Azure said 503',
+        }),
+      ];
+      await store.putPostures(read(T1, false), T1);
+      const upserted: string[] = [];
+      knex.on('query', (q: { sql: string; bindings?: unknown[] }) => {
+        if (/^insert into .defender_apis_posture. /i.test(q.sql)) {
+          upserted.push(
+            ...(q.bindings ?? []).filter(
+              (b): b is string =>
+                typeof b === 'string' && b.startsWith('api:default/'),
+            ),
+          );
+        }
+      });
+      await store.putPostures(read(T2, true), T2);
+
+      expect(upserted).toEqual(['api:default/b']);
+      expect(
+        (await store.getPostures()).map(p => [p.entityRef, p.refreshedAt]),
+      ).toEqual([
+        ['api:default/a', T2],
+        ['api:default/b', T2],
+        ['api:default/c', '2026-11-24T09:00:00.000Z'],
+      ]);
+      expect((await store.getApiPosture('api:default/a'))?.refreshedAt).toBe(
+        T2,
+      );
+      const byRefreshTime = await store.listPostures(
+        { sort: 'refreshedAt', order: 'desc', limit: 5 },
+        { all: true },
+      );
+      expect(
+        byRefreshTime.items.map(p => [p.entityRef, p.refreshedAt]),
+      ).toEqual([
+        ['api:default/b', T2],
+        ['api:default/a', T2],
+        ['api:default/c', '2026-11-24T09:00:00.000Z'],
+      ]);
+      expect(
+        (
+          await store.listPostures(
+            {
+              owner: ['group:default/team-b'],
+              sort: 'name',
+              order: 'asc',
+              limit: 5,
+            },
+            { all: true },
+          )
+        ).items.map(p => p.entityRef),
+      ).toEqual(['api:default/b']);
+      // An earlier read that saw the same content does not move the time back.
+      await store.putPostures(read(T1, true), T1);
+      expect((await store.getPosture('api:default/a'))?.refreshedAt).toBe(T2);
+    });
+
     it('prunes only rows stored before the refresh started', async () => {
       const store = await createStore(databaseId);
       await store.putPostures(

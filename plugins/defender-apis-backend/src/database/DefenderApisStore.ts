@@ -17,7 +17,13 @@ import { conflictsAmong } from '../posture/claims';
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SharedReads } from '../util/SharedReads';
-import { apiKeyOfPosture, toPostureRow } from './postureRow';
+import {
+  apiKeyOfPosture,
+  factsOfRow,
+  PostureRowValues,
+  postureOfRow,
+  toPostureRow,
+} from './postureRow';
 import {
   listPostures,
   OWNER_TABLE,
@@ -144,19 +150,20 @@ export class DefenderApisStore {
 
   async getPosture(entityRef: string): Promise<StoredPosture | undefined> {
     const row = await this.knex(POSTURE)
+      .select('data', 'refreshed_at')
       .where({ entity_ref: entityRef })
       .first();
-    return row ? JSON.parse(row.data) : undefined;
+    return row ? factsOfRow(row) : undefined;
   }
 
   /** The posture of one entity as served, in one read. */
   async getApiPosture(entityRef: string): Promise<ApiPosture | undefined> {
     const row = await this.knex(POSTURE)
-      .select('posture')
+      .select('posture', 'refreshed_at')
       .where({ entity_ref: entityRef })
       .whereNotNull('posture')
       .first();
-    return row ? JSON.parse(row.posture) : undefined;
+    return row ? postureOfRow(row) : undefined;
   }
 
   /** One page of the postures the caller may see, filtered and sorted in the database. */
@@ -181,9 +188,11 @@ export class DefenderApisStore {
   }
 
   async getPostures(entityRefs?: string[]): Promise<StoredPosture[]> {
-    const query = this.knex(POSTURE).select('data').orderBy('entity_ref');
+    const query = this.knex(POSTURE)
+      .select('data', 'refreshed_at')
+      .orderBy('entity_ref');
     if (entityRefs) {
-      const rows: { data: string }[] = [];
+      const rows: Array<{ data: string; refreshed_at: string | null }> = [];
       // Chunked: SQLite limits the number of bound parameters.
       for (let i = 0; i < entityRefs.length; i += 500) {
         if (i > 0) await nextTurn();
@@ -193,9 +202,9 @@ export class DefenderApisStore {
             .whereIn('entity_ref', entityRefs.slice(i, i + 500))),
         );
       }
-      return rows.map(r => JSON.parse(r.data));
+      return rows.map(factsOfRow);
     }
-    return (await query).map((r: { data: string }) => JSON.parse(r.data));
+    return (await query).map(factsOfRow);
   }
 
   /**
@@ -233,23 +242,31 @@ export class DefenderApisStore {
     this.summaries.clear();
   }
 
-  /** Upserts one chunk of postures (at most {@link CHUNK}) and their owners. */
+  /**
+   * Writes one chunk of postures (at most {@link CHUNK}): those whose content changed whole,
+   * with their owners; those read again unchanged (most of them, in a refresh) get the new
+   * refresh and read times in one statement per refresh time.
+   */
   private async writeChunk(
     tx: Knex.Transaction,
     chunk: StoredPosture[],
     { readAt, updatedAt }: { readAt: string; updatedAt: Date },
   ): Promise<void> {
+    const stored: Array<{
+      entity_ref: string;
+      read_at: string | null;
+      content_hash: string | null;
+    }> = await tx(POSTURE)
+      .select('entity_ref', 'read_at', 'content_hash')
+      .whereIn(
+        'entity_ref',
+        chunk.map(p => p.entityRef),
+      );
     // Rows written by a read that started later (a first view, a read after onboarding) stay.
     const newer = new Set(
-      (
-        await tx(POSTURE)
-          .select('entity_ref')
-          .whereIn(
-            'entity_ref',
-            chunk.map(p => p.entityRef),
-          )
-          .andWhere('read_at', '>', readAt)
-      ).map((r: { entity_ref: string }) => r.entity_ref),
+      stored
+        .filter(r => r.read_at && r.read_at > readAt)
+        .map(r => r.entity_ref),
     );
     const kept = chunk.filter(p => !newer.has(p.entityRef));
     if (kept.length === 0) return;
@@ -262,7 +279,20 @@ export class DefenderApisStore {
       const onboarding = key ? onboardings.get(key) : undefined;
       return toPostureRow(p, onboarding && toOnboardingState(onboarding));
     });
-    const values = rows.map(r => ({
+    const storedHash = new Map(stored.map(r => [r.entity_ref, r.content_hash]));
+    const isUnchanged = (r: (typeof rows)[number]) =>
+      storedHash.get(r.values.entity_ref) === r.values.content_hash;
+    const unchanged = rows.filter(isUnchanged);
+    const changed = rows.filter(r => !isUnchanged(r));
+    const touched = await this.touchUnchanged(
+      tx,
+      unchanged.map(r => r.values),
+      { readAt, updatedAt },
+    );
+    // A row another writer changed since the select above is written whole (still guarded).
+    const rewrite = touched ? changed : rows;
+    if (rewrite.length === 0) return;
+    const values = rewrite.map(r => ({
       ...r.values,
       read_at: readAt,
       updated_at: updatedAt,
@@ -279,8 +309,46 @@ export class DefenderApisStore {
       );
     await this.replaceOwners(
       tx,
-      rows.map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })),
+      rewrite.map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })),
     );
+  }
+
+  /**
+   * Moves the refresh and read times of rows whose stored content is what was read again.
+   * False when a row no longer matched (another writer changed it since it was selected).
+   */
+  private async touchUnchanged(
+    tx: Knex.Transaction,
+    rows: PostureRowValues[],
+    { readAt, updatedAt }: { readAt: string; updatedAt: Date },
+  ): Promise<boolean> {
+    // Rows read again unchanged keep their refresh time when they stay stale.
+    const byRefreshTime = new Map<string, PostureRowValues[]>();
+    for (const row of rows) {
+      const group = byRefreshTime.get(row.refreshed_at) ?? [];
+      group.push(row);
+      byRefreshTime.set(row.refreshed_at, group);
+    }
+    let touched = 0;
+    for (const [refreshedAt, group] of byRefreshTime) {
+      touched += await tx(POSTURE)
+        .whereIn(
+          'entity_ref',
+          group.map(r => r.entity_ref),
+        )
+        // Each hash covers its entity's ref, so matching any of them is matching its own.
+        .whereIn(
+          'content_hash',
+          group.map(r => r.content_hash),
+        )
+        .where(q => q.whereNull('read_at').orWhere('read_at', '<=', readAt))
+        .update({
+          refreshed_at: refreshedAt,
+          read_at: readAt,
+          updated_at: updatedAt,
+        });
+    }
+    return touched === rows.length;
   }
 
   private async replaceOwners(
@@ -309,14 +377,16 @@ export class DefenderApisStore {
     apiKey: string,
     db: Knex | Knex.Transaction = this.knex,
   ): Promise<void> {
-    const rows: Array<{ data: string }> = await db(POSTURE)
-      .select('data')
+    const rows: Array<{ data: string; refreshed_at: string | null }> = await db(
+      POSTURE,
+    )
+      .select('data', 'refreshed_at')
       .where({ api_key: apiKey });
     const raw: RawOnboardingRow | undefined = await db(ONBOARDING)
       .where({ api_key: apiKey })
       .first();
     const onboarding = raw && toOnboardingState(fromRaw(raw));
-    const facts: StoredPosture[] = rows.map(r => JSON.parse(r.data));
+    const facts = rows.map(factsOfRow);
     // Entities whose mapping was refused (owner not allowed, no such API) claim nothing.
     const conflicts = conflictsAmong(facts.filter(f => !f.mappingIssue));
     for (const stored of facts) {
@@ -361,8 +431,10 @@ export class DefenderApisStore {
       if (uncomposed.length === 0) return;
       const refs = uncomposed.map(r => r.entity_ref);
       const facts: StoredPosture[] = (
-        await this.knex(POSTURE).select('data').whereIn('entity_ref', refs)
-      ).map(r => JSON.parse(r.data));
+        await this.knex(POSTURE)
+          .select('data', 'refreshed_at')
+          .whereIn('entity_ref', refs)
+      ).map(factsOfRow);
       // putPostures writes the owners too; any real read replaces these.
       await this.putPostures(facts, new Date(0).toISOString());
     }

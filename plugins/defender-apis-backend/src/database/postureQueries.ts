@@ -16,6 +16,7 @@ import {
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
+import { postureOfRow } from './postureRow';
 
 export const POSTURE_TABLE = 'defender_apis_posture';
 export const OWNER_TABLE = 'defender_apis_posture_owner';
@@ -151,7 +152,7 @@ export async function listPostures(
   const base = filtered(knex, query, visibility);
   const page = base
     .clone()
-    .select('entity_ref', 'posture', `${column} as sort_value`);
+    .select('entity_ref', 'posture', 'refreshed_at', `${column} as sort_value`);
   if (query.cursor) {
     const { v, r } = decodeCursor(query.cursor, query);
     const op = query.order === 'asc' ? '>' : '<';
@@ -177,12 +178,13 @@ export async function listPostures(
     rows as Array<{
       entity_ref: string;
       posture: string;
+      refreshed_at: string | null;
       sort_value: string | number;
     }>
   ).slice(0, query.limit);
   const last = items[items.length - 1];
   return {
-    items: items.map(row => JSON.parse(row.posture)),
+    items: items.map(postureOfRow),
     totalItems: Number((count as { n: number | string } | undefined)?.n ?? 0),
     ...(more && last
       ? {

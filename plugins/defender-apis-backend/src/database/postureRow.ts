@@ -1,4 +1,5 @@
 import { parseEntityRef } from '@backstage/catalog-model';
+import { createHash } from 'node:crypto';
 import {
   ApiPosture,
   OnboardingState,
@@ -29,6 +30,8 @@ export interface PostureRowValues {
   alerts_active: number;
   alerts_high: number;
   stale: boolean;
+  /** {@link contentHashOf} the other columns. */
+  content_hash: string;
 }
 
 /** No count known (not onboarded, no data yet): sorts below every real count. */
@@ -50,6 +53,49 @@ export function apiKeyOfPosture(
 }
 
 /**
+ * The hash of a row's content: every column but the refresh time, which lives in its column
+ * only (not in the JSON documents), so that a posture read again unchanged is one column to
+ * update. Columns derived by code count too: a release that derives them otherwise rewrites.
+ */
+function contentHashOf(
+  values: Omit<PostureRowValues, 'content_hash' | 'refreshed_at'>,
+): string {
+  const hash = createHash('sha1');
+  for (const [column, value] of Object.entries(values)) {
+    hash.update(`${column}\u0000${String(value)}\u0000`);
+  }
+  return hash.digest('hex');
+}
+
+/** A stored row's JSON document with the refresh time of its column. */
+function withRefreshTime<T extends { refreshedAt?: string }>(
+  json: string,
+  refreshedAt: string | null | undefined,
+): T {
+  const parsed: T = JSON.parse(json);
+  // Rows written before the hash column carry the time in the document too; the column wins.
+  const time = refreshedAt || parsed.refreshedAt;
+  delete parsed.refreshedAt;
+  return time ? { ...parsed, refreshedAt: time } : parsed;
+}
+
+/** The facts of a stored row. */
+export function factsOfRow(row: {
+  data: string;
+  refreshed_at: string | null;
+}): StoredPosture {
+  return withRefreshTime<StoredPosture>(row.data, row.refreshed_at);
+}
+
+/** The posture of a stored row, as served. */
+export function postureOfRow(row: {
+  posture: string;
+  refreshed_at: string | null;
+}): ApiPosture {
+  return withRefreshTime<ApiPosture>(row.posture, row.refreshed_at);
+}
+
+/**
  * The row of one entity's facts with its onboarding state and the entities it is in conflict
  * with: the one place where what lists filter, sort and count on is derived from the posture.
  */
@@ -66,35 +112,36 @@ export function toPostureRow(
   const name = entityName(stored.entityRef);
   const owners = [...new Set(stored.owners.map(o => o.toLowerCase()))].sort();
   const endpoints = posture.endpoints;
+  const content = {
+    entity_ref: stored.entityRef,
+    // The refresh time is its column's alone (contentHashOf); undefined leaves the key out.
+    data: JSON.stringify({ ...stored, refreshedAt: undefined }),
+    posture: JSON.stringify({ ...posture, refreshedAt: undefined }),
+    api_key: apiKeyOfPosture(stored) ?? null,
+    status: posture.status,
+    status_rank: STATUS_ATTENTION_ORDER.indexOf(posture.status),
+    name_key: (stored.title ?? posture.api?.displayName ?? name).toLowerCase(),
+    search_text: [name, stored.title ?? ''].join('\n').toLowerCase(),
+    owners_key: owners.join(','),
+    system: stored.system?.toLowerCase() ?? '',
+    domain: stored.domain?.toLowerCase() ?? '',
+    lifecycle: stored.lifecycle?.toLowerCase() ?? '',
+    subscription_id: stored.api?.subscriptionId.toLowerCase() ?? null,
+    service_name: stored.api?.serviceName.toLowerCase() ?? null,
+    endpoints_total: endpoints?.total ?? NO_COUNT,
+    unauthenticated: endpoints?.unauthenticated ?? NO_COUNT,
+    sensitive_data: endpoints?.sensitiveDataExposed ?? NO_COUNT,
+    alerts_active: posture.alerts.active,
+    alerts_high: posture.alerts.bySeverity.high,
+    stale: posture.stale,
+  };
   return {
     posture,
     owners,
     values: {
-      entity_ref: stored.entityRef,
-      data: JSON.stringify(stored),
-      posture: JSON.stringify(posture),
+      ...content,
       refreshed_at: stored.refreshedAt ?? '',
-      api_key: apiKeyOfPosture(stored) ?? null,
-      status: posture.status,
-      status_rank: STATUS_ATTENTION_ORDER.indexOf(posture.status),
-      name_key: (
-        stored.title ??
-        posture.api?.displayName ??
-        name
-      ).toLowerCase(),
-      search_text: [name, stored.title ?? ''].join('\n').toLowerCase(),
-      owners_key: owners.join(','),
-      system: stored.system?.toLowerCase() ?? '',
-      domain: stored.domain?.toLowerCase() ?? '',
-      lifecycle: stored.lifecycle?.toLowerCase() ?? '',
-      subscription_id: stored.api?.subscriptionId.toLowerCase() ?? null,
-      service_name: stored.api?.serviceName.toLowerCase() ?? null,
-      endpoints_total: endpoints?.total ?? NO_COUNT,
-      unauthenticated: endpoints?.unauthenticated ?? NO_COUNT,
-      sensitive_data: endpoints?.sensitiveDataExposed ?? NO_COUNT,
-      alerts_active: posture.alerts.active,
-      alerts_high: posture.alerts.bySeverity.high,
-      stale: posture.stale,
+      content_hash: contentHashOf(content),
     },
   };
 }
