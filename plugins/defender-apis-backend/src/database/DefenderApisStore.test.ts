@@ -2,11 +2,13 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   createStore as createStoreOn,
   onboarding,
+  POSTGRES_IDS,
   posture,
   storeOn,
   testDatabases,
 } from '../__testUtils__/storeFixtures';
 import { TestDatabaseId } from '@backstage/backend-test-utils';
+import { Knex, knex as createKnex } from 'knex';
 
 jest.setTimeout(60_000);
 
@@ -335,3 +337,72 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+/** Waits until some statement on the database waits for a lock another transaction holds. */
+async function untilSomeoneWaitsForALock(knex: Knex): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    const { rows } = await knex.raw(
+      "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+    );
+    if (rows[0].n > 0) return;
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+  throw new Error('No statement came to wait for a lock within 10 s');
+}
+
+const postgresIds = POSTGRES_IDS.filter(id => databases.supports(id));
+if (postgresIds.length > 0) {
+  describe.each(postgresIds)('Posture writes racing on one %s', databaseId => {
+    let second: Knex | undefined;
+    afterEach(async () => {
+      await second?.destroy();
+      second = undefined;
+    });
+
+    it('keeps the owners of a newer read when an older one waited for its row', async () => {
+      const knex = await databases.init(databaseId);
+      const newer = await storeOn(knex);
+      second = createKnex(knex.client.config);
+      const older = await storeOn(second);
+      const entity = (owner: string, refreshedAt: string) =>
+        posture('api:default/a', { refreshedAt, owners: [owner] });
+      await newer.putPostures(
+        [entity('group:default/first', '2026-11-24T09:00:00.000Z')],
+        '2026-11-24T09:00:00.000Z',
+      );
+
+      // A read after onboarding (T2) has written the row and not committed yet...
+      const T1 = '2026-11-24T10:00:00.000Z';
+      const T2 = '2026-11-24T10:00:05.000Z';
+      let written!: () => void;
+      const newerWritten = new Promise<void>(resolve => (written = resolve));
+      let commit!: () => void;
+      const committing = new Promise<void>(resolve => (commit = resolve));
+      async function* newerRead() {
+        yield [entity('group:default/new', T2)];
+        written();
+        await committing;
+      }
+      const newerWrite = newer.putPostures(newerRead(), T2);
+      await newerWritten;
+      // ...when a refresh that started earlier (T1) comes to write it, and waits for its lock.
+      const olderWrite = older.putPostures(
+        [entity('group:default/old', T1)],
+        T1,
+      );
+      await untilSomeoneWaitsForALock(knex);
+      commit();
+      await Promise.all([newerWrite, olderWrite]);
+
+      const owned = async (owner: string) =>
+        (
+          await newer.listPostures(
+            { owner: [owner], sort: 'name', order: 'asc', limit: 5 },
+            { all: true },
+          )
+        ).items.map(p => [p.entityRef, p.refreshedAt]);
+      expect(await owned('group:default/new')).toEqual([['api:default/a', T2]]);
+      expect(await owned('group:default/old')).toEqual([]);
+    });
+  });
+}

@@ -297,19 +297,25 @@ export class DefenderApisStore {
       read_at: readAt,
       updated_at: updatedAt,
     }));
-    await tx(POSTURE)
+    const written: Array<{ entity_ref: string }> = await tx(POSTURE)
       .insert(values)
       .onConflict('entity_ref')
       .merge(Object.keys(values[0]).filter(c => c !== 'entity_ref'))
-      // The same guard in the statement itself, against a write that landed since the select.
+      // The same guard in the statement itself, against a write that landed since the select
+      // (on PostgreSQL, one this statement waited for).
       .where(q =>
         q
           .whereNull(`${POSTURE}.read_at`)
           .orWhere(`${POSTURE}.read_at`, '<=', readAt),
-      );
+      )
+      .returning('entity_ref');
+    // Owners only of the rows written: the others keep those of the read that wrote them.
+    const writtenRefs = new Set(written.map(r => r.entity_ref));
     await this.replaceOwners(
       tx,
-      rewrite.map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })),
+      rewrite
+        .filter(r => writtenRefs.has(r.values.entity_ref))
+        .map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })),
     );
   }
 
@@ -355,6 +361,7 @@ export class DefenderApisStore {
     tx: Knex.Transaction,
     rows: Array<{ entityRef: string; owners: string[] }>,
   ) {
+    if (rows.length === 0) return;
     await tx(OWNER_TABLE)
       .whereIn(
         'entity_ref',
