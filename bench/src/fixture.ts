@@ -12,6 +12,11 @@ export const APIS_PER_SERVICE = 200;
 export const MAX_SUBSCRIPTIONS = 3;
 /** Entities added after the first refresh, whose first views are counted. */
 export const FIRST_VIEW_ENTITIES = 20;
+/**
+ * Share of the APIs whose Azure facts change before each measured refresh, as between two
+ * scheduled refreshes: most postures are read again unchanged, some are not.
+ */
+export const CHANGED_SHARE_PERCENT = 10;
 /** Groups owning the generated APIs; the guest's own team is one of them. */
 const OWNER_GROUPS = [
   'team-payments',
@@ -32,6 +37,12 @@ export interface BenchFixture {
    * added them to API Management; the emulator is restarted with it for that measure.
    */
   scenarioWithNewApisFile: string;
+  /**
+   * The emulator's scenarios for the two measured refreshes: in the first,
+   * {@link CHANGED_SHARE_PERCENT} of the APIs have another display name than in
+   * `scenarioFile`; in the second, as many more.
+   */
+  changedScenarioFiles: [string, string];
   /** Catalog file of the `size` API entities (with their groups, systems and domains). */
   catalogFile: string;
   /**
@@ -155,6 +166,13 @@ export function writeFixture(size: number, dir: string): BenchFixture {
   const lateCatalogFile = path.join(dir, 'catalog-first-views.yaml');
   fs.writeFileSync(scenarioFile, JSON.stringify(scenario));
   fs.writeFileSync(scenarioWithNewApisFile, JSON.stringify(withNewApis));
+  const changedScenarioFiles: [string, string] = [
+    path.join(dir, 'scenario-changed-1.json'),
+    path.join(dir, 'scenario-changed-2.json'),
+  ];
+  changedScenarioFiles.forEach((file, i) =>
+    fs.writeFileSync(file, JSON.stringify(withRenamedApis(scenario, i + 1))),
+  );
   fs.writeFileSync(catalogFile, yamlDocuments(catalog));
   fs.writeFileSync(
     lateCatalogFile,
@@ -165,6 +183,7 @@ export function writeFixture(size: number, dir: string): BenchFixture {
     dir,
     scenarioFile,
     scenarioWithNewApisFile,
+    changedScenarioFiles,
     catalogFile,
     lateCatalogFile,
     lateCatalog: yamlDocuments(late),
@@ -214,6 +233,24 @@ function withoutApis(scenario: Scenario, keep: number): Scenario {
       copy.description ?? copy.name
     } (the last ${FIRST_VIEW_ENTITIES} not created yet)`,
   };
+}
+
+/**
+ * The scenario with the display name of `rounds` times {@link CHANGED_SHARE_PERCENT} of its
+ * APIs changed, the same ones in each round and as many more: gen-api-N whose N modulo 100
+ * falls below the share times `rounds`. The display name is in every posture of an API.
+ */
+function withRenamedApis(scenario: Scenario, rounds: number): Scenario {
+  const copy = structuredClone(scenario);
+  const renamed = (name: string) =>
+    Number(/^gen-api-(\d+)$/.exec(name)?.[1] ?? 0) % 100 <
+    CHANGED_SHARE_PERCENT * rounds;
+  for (const service of copy.subscriptions.flatMap(sub => sub.services)) {
+    for (const api of service.apis.filter(a => renamed(a.name))) {
+      api.displayName = `${api.displayName} (renamed)`;
+    }
+  }
+  return { ...copy, name: `${copy.name}-changed-${rounds}` };
 }
 
 /** A multi-document YAML file; JSON is YAML, so each document is one line of JSON. */

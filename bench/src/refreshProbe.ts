@@ -32,6 +32,8 @@ export interface RefreshRun {
   armRequestKinds: Record<string, number>;
   /** Longest `GET /api/defender-apis/health` answer overlapping the refresh, ms. */
   longestHealthMs: number;
+  /** When that answer was asked, ms after the refresh's start. */
+  longestHealthAtMs: number;
   /** Health requests that overlapped the refresh. */
   healthSamples: number;
   memory: {
@@ -45,7 +47,16 @@ export interface RefreshRun {
      * V8's used heap, sampled in the backend every 50 ms: the last sample before the start,
      * the highest until the end and the last one by then, bytes. Absent without samples.
      */
-    heap?: { beforeUsed: number; peakUsed: number; afterUsed: number };
+    heap?: {
+      beforeUsed: number;
+      peakUsed: number;
+      afterUsed: number;
+      /**
+       * The longest stretch without a heap sample (the backend's event loop did not run its
+       * timers), with the used heap on both sides: a large drop is a major garbage collection.
+       */
+      longestGap: { ms: number; usedBefore: number; usedAfter: number };
+    };
   };
   /** The plugin's closing log line, with its summary fields. */
   summaryLine: string;
@@ -56,10 +67,18 @@ function heapOver(
   samples: HeapSample[],
 ): NonNullable<RefreshRun['memory']['heap']> | undefined {
   if (samples.length < 2) return undefined;
+  let gap = { ms: 0, usedBefore: 0, usedAfter: 0 };
+  for (let i = 1; i < samples.length; i++) {
+    const ms = samples[i].at - samples[i - 1].at;
+    if (ms > gap.ms) {
+      gap = { ms, usedBefore: samples[i - 1].used, usedAfter: samples[i].used };
+    }
+  }
   return {
     beforeUsed: samples[0].used,
     peakUsed: Math.max(...samples.slice(1).map(s => s.used)),
     afterUsed: samples[samples.length - 1].used,
+    longestGap: gap,
   };
 }
 
@@ -68,6 +87,21 @@ interface HealthSample {
   sentAt: number;
   ms: number;
   status: number;
+}
+
+/** The longest health answer among `during` and when it was asked after `startedAt`. */
+function longestOf(
+  during: HealthSample[],
+  startedAt: number,
+): Pick<RefreshRun, 'longestHealthMs' | 'longestHealthAtMs'> {
+  const longest = during.reduce<HealthSample | undefined>(
+    (max, s) => (max && max.ms >= s.ms ? max : s),
+    undefined,
+  );
+  return {
+    longestHealthMs: longest?.ms ?? 0,
+    longestHealthAtMs: longest ? longest.sentAt - startedAt : 0,
+  };
 }
 
 /**
@@ -156,7 +190,7 @@ export async function measureRefresh(
       armRequests: requests.length,
       armRequestsIsLowerBound: requests.length >= EMULATOR_LOG_LIMIT,
       armRequestKinds: armRequestKinds(requests.map(r => r.path)),
-      longestHealthMs: Math.max(0, ...during.map(s => s.ms)),
+      ...longestOf(during, started.time),
       healthSamples: during.length,
       memory: {
         beforeRss: before.rss,

@@ -143,8 +143,12 @@ export function formatTable(results: BenchResults): string {
     '',
   ]);
   rows.push([
-    'First full refresh (ms)',
-    ...sizes.map(s => ms(results.sizes[s].info.firstFullRefreshMs)),
+    'First full refresh: ms, RSS growth (MB)',
+    ...sizes.map(s => {
+      const { firstFullRefreshMs, firstFullRefreshRssGrowthMb } =
+        results.sizes[s].info;
+      return `${ms(firstFullRefreshMs)}, ${firstFullRefreshRssGrowthMb}`;
+    }),
     '',
   ]);
   rows.push([

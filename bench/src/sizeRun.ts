@@ -7,7 +7,12 @@ import {
   waitForEntitiesByName,
 } from './catalogControl';
 import { EmulatorProcess } from './emulatorProcess';
-import { backendConfig, BenchFixture, writeFixture } from './fixture';
+import {
+  backendConfig,
+  BenchFixture,
+  CHANGED_SHARE_PERCENT,
+  writeFixture,
+} from './fixture';
 import { HttpClient } from './httpClient';
 import { LoadRoute, RouteStats, runLoad } from './load';
 import {
@@ -43,6 +48,8 @@ export interface SizeResult {
     catalogIngestSeconds: number;
     /** The first full refresh over the whole catalog (creates every stored posture). */
     firstFullRefreshMs: number;
+    /** Its RSS growth (as `refresh.memoryGrowth`): every posture written whole. */
+    firstFullRefreshRssGrowthMb: number;
     refreshSummaryLine: string;
   };
   measures: Partial<Record<MeasureKey, Measure>>;
@@ -116,7 +123,12 @@ export async function runSize(
       )} s, catalog ingested in ${(ingestMs / 1000).toFixed(1)} s`,
     );
 
-    const refreshes = await refreshPhase(stack as Stack, fixture, progress);
+    const refreshes = await refreshPhase(
+      stack as Stack,
+      fixture,
+      options,
+      progress,
+    );
     const measures: SizeResult['measures'] = {
       ...refreshes.measures,
       ...(await cardMeasures(backend, fixture, options, progress)),
@@ -137,6 +149,7 @@ export async function runSize(
         backendStartSeconds,
         catalogIngestSeconds: ingestMs / 1000,
         firstFullRefreshMs: refreshes.firstFullRefreshMs,
+        firstFullRefreshRssGrowthMb: refreshes.firstFullRefreshRssGrowthMb,
         refreshSummaryLine: refreshes.summaryLine,
       },
       measures,
@@ -149,18 +162,29 @@ export async function runSize(
 
 /**
  * Waits for the start-up refresh, runs one full refresh to fill the store and warm up, then
- * measures one refresh as is and one with 100 ms added to every ARM request.
+ * measures one refresh as is and one with 100 ms added to every ARM request, each after
+ * {@link CHANGED_SHARE_PERCENT} of the APIs changed in Azure (the emulator restarted with them).
  */
 async function refreshPhase(
-  { backend, emulator }: Stack,
+  stack: Stack,
   fixture: BenchFixture,
+  options: BenchOptions,
   progress: Progress,
 ) {
+  const { backend } = stack;
+  const changeApis = async (round: 0 | 1) => {
+    stack.emulator = await stack.emulator.restart({
+      scenarioFile: fixture.changedScenarioFiles[round],
+      pageSize: options.pageSize,
+      logFile: path.join(fixture.dir, `emulator-changed-${round + 1}.log`),
+    });
+    return stack.emulator;
+  };
   const timeoutMs = Math.max(5 * 60_000, fixture.size * 120);
   await waitForStartupRefresh(backend, timeoutMs);
   const first = await measureRefresh(
     backend,
-    emulator,
+    stack.emulator,
     await backend.guestToken(),
     timeoutMs,
   );
@@ -169,19 +193,22 @@ async function refreshPhase(
   );
   const plain = await measureRefresh(
     backend,
-    emulator,
+    await changeApis(0),
     await backend.guestToken(),
     timeoutMs,
   );
   progress(
-    `refresh: ${plain.wallMs} ms, ${
+    `refresh after ${CHANGED_SHARE_PERCENT}% of the APIs changed: ${
+      plain.wallMs
+    } ms, ${
       plain.armRequests
     } ARM requests, longest health answer ${plain.longestHealthMs.toFixed(
       1,
     )} ms`,
   );
 
-  await emulator.addFault({
+  const slowEmulator = await changeApis(1);
+  await slowEmulator.addFault({
     match: { pathPattern: '.*' },
     effect: { delayMs: GOALS.addedArmLatencyMs },
   });
@@ -189,12 +216,12 @@ async function refreshPhase(
   try {
     slow = await measureRefresh(
       backend,
-      emulator,
+      slowEmulator,
       await backend.guestToken(),
       timeoutMs,
     );
   } finally {
-    await emulator.clearFaults();
+    await slowEmulator.clearFaults();
   }
   progress(
     `refresh with ${GOALS.addedArmLatencyMs} ms per ARM request: ${
@@ -215,12 +242,15 @@ async function refreshPhase(
       'ms',
       slow.longestHealthMs,
       GOALS.longestHealthMs,
-      { samples: slow.healthSamples },
+      healthDetail(slow),
     ),
   };
   return {
     measures,
     firstFullRefreshMs: first.wallMs,
+    firstFullRefreshRssGrowthMb: Math.round(
+      (first.memory.peakRss - first.memory.beforeRss) / MB,
+    ),
     summaryLine: plain.summaryLine.replace(/^\S+\s+/, ''),
     lastEndedAt: slow.endedAt,
   };
@@ -287,9 +317,7 @@ function refreshMeasures(
       'ms',
       run.longestHealthMs,
       GOALS.longestHealthMs,
-      {
-        samples: run.healthSamples,
-      },
+      healthDetail(run),
     ),
     'refresh.memoryGrowth': belowMeasure(
       'Backend RSS growth over one refresh (peak - before)',
@@ -310,6 +338,27 @@ function refreshMeasures(
         entities: fixture.size,
       },
     ),
+  };
+}
+
+/**
+ * What explains a long health answer: how many were asked, when the longest was, and the
+ * longest pause of the backend's heap sampler with the heap used across it (a large drop is a
+ * major garbage collection).
+ */
+function healthDetail(run: RefreshRun): Record<string, unknown> {
+  const gap = run.memory.heap?.longestGap;
+  return {
+    samples: run.healthSamples,
+    longestAskedMsIntoRefresh: run.longestHealthAtMs,
+    ...(gap
+      ? {
+          heapSamplerLongestPauseMs: gap.ms,
+          heapUsedAcrossPauseMb: `${Math.round(
+            gap.usedBefore / MB,
+          )} -> ${Math.round(gap.usedAfter / MB)}`,
+        }
+      : {}),
   };
 }
 
