@@ -1,52 +1,23 @@
 import { TokenCredential } from '@azure/core-auth';
-import { ApiContract, ApiManagementClient } from '@azure/arm-apimanagement';
-import {
-  Alert,
-  AzureResourceDetails,
-  AzureResourceIdentifier,
-  SecurityAssessmentResponse,
-  SecurityCenter,
-} from '@azure/arm-security';
+import { ApiManagementClient } from '@azure/arm-apimanagement';
+import { SecurityCenter } from '@azure/arm-security';
 import { MonitorClient } from '@azure/arm-monitor';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { durationToMilliseconds } from '@backstage/types';
 import { ConfiguredService, DefenderApisConfig } from '../config';
 import { ApiCollection, ApiCollectionsOperations } from './apiCollections';
+import {
+  alertOf,
+  ApimApi,
+  apimApiOf,
+  AS_SENT,
+  assessmentOf,
+  AzureAlert,
+  AzureAssessment,
+} from './armListItems';
 import { createCredential } from './credentials';
 
-/** An APIM API as listed by its service. */
-export interface ApimApi {
-  id: string;
-  name: string;
-  displayName?: string;
-  /** Absent means `http`. */
-  apiType?: string;
-  isCurrent?: boolean;
-}
-
-/** A Defender for APIs alert (type `API_…`) of a subscription. */
-export interface AzureAlert {
-  id: string;
-  alertType: string;
-  displayName: string;
-  severity: string;
-  status: string;
-  timeGenerated?: string;
-  url?: string;
-  compromisedEntity?: string;
-  /** `azureResourceId`s of the alert's resource identifiers. */
-  resourceIds: string[];
-}
-
-/** A security assessment on an APIM resource of a subscription. */
-export interface AzureAssessment {
-  key: string;
-  displayName: string;
-  resourceId: string;
-  statusCode: string;
-  severity?: string;
-  url?: string;
-}
+export type { ApimApi, AzureAlert, AzureAssessment } from './armListItems';
 
 /**
  * What is read per subscription for any number of its APIs: the plan, the alerts and the
@@ -107,46 +78,6 @@ export interface DefenderAzureApi {
   ): Promise<ApiCollection>;
 }
 
-/**
- * The resource an assessment is on. ARM is known to answer `resourceDetails` as
- * `{ Source, Id }` as well as `{ source, id }`, and the SDK's mapper only reads the latter, so
- * fall back to the assessment's own id: `{resourceId}/providers/Microsoft.Security/assessments/{key}`.
- */
-function assessedResourceId(a: SecurityAssessmentResponse): string | undefined {
-  const details = a.resourceDetails as AzureResourceDetails | undefined;
-  if (details?.source === 'Azure' && details.id) return details.id;
-  return a.id?.replace(
-    /\/providers\/Microsoft\.Security\/assessments\/[^/]+$/i,
-    '',
-  );
-}
-
-/**
- * Link to a recommendation in Defender for Cloud. ARM sends the portal link as
- * `links.azurePortal` without a scheme, while the SDK's mapper reads `azurePortalUri`, so it is
- * often lost; the assessment blade for the key and subscription is the same page.
- */
-function assessmentPortalUrl(
-  given: string | undefined,
-  key: string,
-  subscriptionId: string,
-): string {
-  if (given) return given.startsWith('https://') ? given : `https://${given}`;
-  return `https://portal.azure.com/#blade/Microsoft_Azure_Security/AssessmentBlade/assessmentKey/${encodeURIComponent(
-    key,
-  )}/subscriptionIds/${encodeURIComponent(subscriptionId)}`;
-}
-
-function toApimApi(api: ApiContract): ApimApi {
-  return {
-    id: api.id ?? '',
-    name: api.name ?? '',
-    displayName: api.displayName,
-    apiType: api.apiType,
-    isCurrent: api.isCurrent,
-  };
-}
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The ARM id of an APIM service, the resource its metrics are read on. */
@@ -156,7 +87,7 @@ function serviceResourceId(service: ConfiguredService): string {
 
 /**
  * The items of a paged list, each mapped as it arrives (undefined drops it): only the page at
- * hand is held as the SDK deserialized it, not a whole subscription's worth at once.
+ * hand is held as ARM sent it, not a whole subscription's worth at once.
  */
 async function collectMapped<T, R>(
   items: AsyncIterable<T>,
@@ -168,47 +99,6 @@ async function collectMapped<T, R>(
     if (mapped !== undefined) result.push(mapped);
   }
   return result;
-}
-
-/** A Defender for APIs alert (type `API_…`) as the plugin keeps it; undefined for others. */
-function toAzureAlert(a: Alert): AzureAlert | undefined {
-  if (!a.alertType?.startsWith('API_')) return undefined;
-  return {
-    id: a.id ?? a.name ?? '',
-    alertType: a.alertType,
-    displayName: a.alertDisplayName ?? a.alertType,
-    severity: a.severity ?? 'Informational',
-    status: a.status ?? 'Active',
-    timeGenerated: a.timeGeneratedUtc?.toISOString(),
-    url: a.alertUri,
-    compromisedEntity: a.compromisedEntity,
-    resourceIds: (a.resourceIdentifiers ?? []).flatMap(r => {
-      const id = (r as AzureResourceIdentifier).azureResourceId;
-      return r.type === 'AzureResource' && id ? [id] : [];
-    }),
-  };
-}
-
-/**
- * An assessment as the plugin keeps it; undefined unless it is on an APIM resource, the only
- * ones that can concern an API.
- */
-function toAzureAssessment(
-  a: SecurityAssessmentResponse,
-  subscriptionId: string,
-): AzureAssessment | undefined {
-  const resourceId = assessedResourceId(a);
-  if (!resourceId || !/\/microsoft\.apimanagement\/service\//i.test(resourceId))
-    return undefined;
-  const key = a.name ?? '';
-  return {
-    key,
-    displayName: a.displayName ?? a.name ?? '',
-    resourceId,
-    statusCode: a.status?.code ?? 'Unknown',
-    severity: a.metadata?.severity,
-    url: assessmentPortalUrl(a.links?.azurePortalUri, key, subscriptionId),
-  };
 }
 
 /**
@@ -233,12 +123,13 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
   ): Promise<SubscriptionSnapshot> {
     const client = this.security(subscriptionId, tenantId);
     const options = this.callOptions();
+    const asSent = { ...options, requestOptions: AS_SENT };
     const [pricing, alerts, assessments] = await Promise.all([
       client.pricings.get('Api', options),
-      collectMapped(client.alerts.list(options), toAzureAlert),
+      collectMapped(client.alerts.list(asSent), alertOf),
       collectMapped(
-        client.assessments.list(`subscriptions/${subscriptionId}`, options),
-        a => toAzureAssessment(a, subscriptionId),
+        client.assessments.list(`subscriptions/${subscriptionId}`, asSent),
+        a => assessmentOf(a, subscriptionId),
       ),
     ]);
     return {
@@ -293,8 +184,11 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
         options,
       ),
       collectMapped(
-        client.api.listByService(service.resourceGroup, service.name, options),
-        toApimApi,
+        client.api.listByService(service.resourceGroup, service.name, {
+          ...options,
+          requestOptions: AS_SENT,
+        }),
+        apimApiOf,
       ),
     ]);
     return { service, skuName: apimService.sku?.name, apis };
@@ -328,13 +222,11 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
   ): Promise<ApimApi | undefined> {
     const client = this.apim(service.subscriptionId, service.tenantId);
     try {
-      return toApimApi(
-        await client.api.get(
-          service.resourceGroup,
-          service.name,
-          apiId,
-          this.callOptions(),
-        ),
+      return apimApiOf(
+        await client.api.get(service.resourceGroup, service.name, apiId, {
+          ...this.callOptions(),
+          requestOptions: AS_SENT,
+        }),
       );
     } catch (error) {
       if (isRestError(error) && error.statusCode === 404) return undefined;
