@@ -272,8 +272,9 @@ describe.each(databases.eachSupportedId())(
           );
         }
       });
-      await store.putPostures(read(T2, true), T2);
-
+      expect(await store.putPostures(read(T2, true), T2)).toEqual({
+        rewritten: 1,
+      });
       expect(upserted).toEqual(['api:default/b']);
       expect(
         (await store.getPostures()).map(p => [p.entityRef, p.refreshedAt]),

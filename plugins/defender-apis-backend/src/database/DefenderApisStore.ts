@@ -219,8 +219,9 @@ export class DefenderApisStore {
   async putPostures(
     postures: StoredPosture[] | AsyncIterable<StoredPosture[]>,
     readAt: string,
-  ): Promise<void> {
-    if (Array.isArray(postures) && postures.length === 0) return;
+  ): Promise<{ rewritten: number }> {
+    let rewritten = 0;
+    if (Array.isArray(postures) && postures.length === 0) return { rewritten };
     const chunks = Array.isArray(postures) ? [postures] : postures;
     const apiKeys = new Set<string>();
     const updatedAt = new Date();
@@ -230,7 +231,7 @@ export class DefenderApisStore {
         for (let i = 0; i < given.length; i += CHUNK) {
           if (written++ > 0) await nextTurn();
           const chunk = given.slice(i, i + CHUNK);
-          await this.writeChunk(tx, chunk, { readAt, updatedAt });
+          rewritten += await this.writeChunk(tx, chunk, { readAt, updatedAt });
           for (const p of chunk) {
             const key = apiKeyOfPosture(p);
             if (key) apiKeys.add(key);
@@ -240,18 +241,20 @@ export class DefenderApisStore {
       await this.settleClaims(tx, [...apiKeys]);
     });
     this.summaries.clear();
+    return { rewritten };
   }
 
   /**
    * Writes one chunk of postures (at most {@link CHUNK}): those whose content changed whole,
    * with their owners; those read again unchanged (most of them, in a refresh) get the new
-   * refresh and read times in one statement per refresh time.
+   * refresh and read times in one statement per refresh time. Returns how many were written
+   * whole.
    */
   private async writeChunk(
     tx: Knex.Transaction,
     chunk: StoredPosture[],
     { readAt, updatedAt }: { readAt: string; updatedAt: Date },
-  ): Promise<void> {
+  ): Promise<number> {
     const stored: Array<{
       entity_ref: string;
       read_at: string | null;
@@ -269,7 +272,7 @@ export class DefenderApisStore {
         .map(r => r.entity_ref),
     );
     const kept = chunk.filter(p => !newer.has(p.entityRef));
-    if (kept.length === 0) return;
+    if (kept.length === 0) return 0;
     const onboardings = await this.getOnboardings(
       [...new Set(kept.flatMap(p => apiKeyOfPosture(p) ?? []))],
       tx,
@@ -291,7 +294,7 @@ export class DefenderApisStore {
     );
     // A row another writer changed since the select above is written whole (still guarded).
     const rewrite = touched ? changed : rows;
-    if (rewrite.length === 0) return;
+    if (rewrite.length === 0) return 0;
     const values = rewrite.map(r => ({
       ...r.values,
       read_at: readAt,
@@ -317,6 +320,7 @@ export class DefenderApisStore {
         .filter(r => writtenRefs.has(r.values.entity_ref))
         .map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })),
     );
+    return writtenRefs.size;
   }
 
   /**

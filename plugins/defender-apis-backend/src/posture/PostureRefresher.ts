@@ -33,6 +33,8 @@ export interface RefreshSummary {
   subscriptionsRead: number;
   servicesRead: number;
   failedReads: number;
+  /** Postures whose content changed and were written whole; the others only got the time. */
+  posturesRewritten: number;
 }
 
 /**
@@ -420,7 +422,7 @@ export class PostureRefresher {
         ? (await store.getPostures([...failed])).map(p => [p.entityRef, p])
         : [],
     );
-    await store.putPostures(
+    const { rewritten } = await store.putPostures(
       this.postureChunks(mapped, m =>
         this.postureOf(m, reads, previous.get(m.entityRef), refreshedAt),
       ),
@@ -442,6 +444,7 @@ export class PostureRefresher {
       subscriptionsRead: reads.subscriptions.size,
       servicesRead: reads.services.size,
       failedReads: failures.length,
+      posturesRewritten: rewritten,
     };
   }
 
