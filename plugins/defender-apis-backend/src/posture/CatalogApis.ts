@@ -117,7 +117,8 @@ export class CatalogApis {
       const page = await this.catalog.queryEntities(
         cursor
           ? { cursor, limit: PAGE, fields }
-          : { filter: { kind }, limit: PAGE, fields },
+          : // No count: on SQLite the catalog counts every match in one synchronous statement.
+            { filter: { kind }, limit: PAGE, fields, totalItems: 'exclude' },
         { credentials },
       );
       yield page.items;
