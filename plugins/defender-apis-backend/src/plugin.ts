@@ -15,6 +15,7 @@ import { OnboardAccess } from './posture/OnboardAccess';
 import { PostureRefresher } from './posture/PostureRefresher';
 import { PostureService } from './posture/PostureService';
 import { createRouter } from './service/router';
+import { RefreshHealth } from './service/RefreshHealth';
 
 /**
  * The Defender for APIs backend plugin: maps catalog APIs to Azure API Management APIs,
@@ -92,6 +93,7 @@ export const defenderApisPlugin = createBackendPlugin({
           pace: settings.onboardingPace,
         });
 
+        const refreshHealth = new RefreshHealth();
         // One replica at a time refreshes the whole catalog (scope global).
         await scheduler.scheduleTask({
           id: 'defender-apis-refresh',
@@ -102,7 +104,9 @@ export const defenderApisPlugin = createBackendPlugin({
           fn: async () => {
             logger.info('Refreshing Defender for APIs posture');
             const started = Date.now();
-            const summary = await postures.refreshAll();
+            const summary = await refreshHealth.track(() =>
+              postures.refreshAll(),
+            );
             logger.info('Refreshed Defender for APIs posture', {
               ...summary,
               durationMs: Date.now() - started,
@@ -126,6 +130,7 @@ export const defenderApisPlugin = createBackendPlugin({
             postures,
             onboarding,
             access,
+            refreshHealth,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

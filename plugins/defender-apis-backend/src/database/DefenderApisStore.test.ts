@@ -274,6 +274,7 @@ describe.each(databases.eachSupportedId())(
       });
       expect(await store.putPostures(read(T2, true), T2)).toEqual({
         rewritten: 1,
+        failed: [],
       });
       expect(upserted).toEqual(['api:default/b']);
       expect(

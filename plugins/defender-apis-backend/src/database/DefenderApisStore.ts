@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   ApiPosture,
+  emptyAlerts,
   OnboardingBatch,
   OnboardingBatchOutcome,
   OnboardingState,
@@ -51,6 +52,20 @@ const CHUNK = 200;
  * the lease while it polls; a replica that was killed loses it, and another takes over.
  */
 export const ONBOARDING_LEASE_MS = 2 * 60 * 1000;
+
+/** A posture the database refused, and why. */
+export interface PostureWriteFailure {
+  entityRef: string;
+  reason: string;
+}
+
+/** What {@link DefenderApisStore.putPostures} did. */
+export interface PutPosturesResult {
+  /** Postures whose content changed and were written whole; the others only got the time. */
+  rewritten: number;
+  /** Postures the database refused (stored as `error` postures where it took those). */
+  failed: PostureWriteFailure[];
+}
 
 /** One onboarding operation as stored. */
 export interface OnboardingRow {
@@ -209,30 +224,37 @@ export class DefenderApisStore {
 
   /**
    * Writes postures read by a read that started at `readAt` (ISO time) with their onboarding
-   * state, in one transaction: a refresh lands whole or not at all, and never replaces a row
-   * written by a read that started later. Postures may come as an array or in chunks made
-   * while the transaction runs, so that a refresh never holds all its postures and rows at
-   * once. Each chunk of rows starts on a new turn of the event loop: SQLite statements run
-   * synchronously, so a transaction of thousands of rows would otherwise hold the loop from
-   * its first statement to its commit.
+   * state, in one transaction, and never replaces a row written by a read that started later.
+   * Postures may come as an array or in chunks made while the transaction runs, so that a
+   * refresh never holds all its postures and rows at once. Each chunk of rows starts on a new
+   * turn of the event loop: SQLite statements run synchronously, so a transaction of thousands
+   * of rows would otherwise hold the loop from its first statement to its commit.
+   *
+   * One posture the database refuses never stops the others: each chunk is written under a
+   * savepoint, and a chunk that fails is written again posture by posture; a posture that still
+   * fails is stored as an `error` posture with the database's reason, or, when even that fails,
+   * left as it was. Either way it is counted in `failed`. A chunk source that throws (a bug
+   * building postures) still rolls the whole write back.
    */
   async putPostures(
     postures: StoredPosture[] | AsyncIterable<StoredPosture[]>,
     readAt: string,
-  ): Promise<{ rewritten: number }> {
-    let rewritten = 0;
-    if (Array.isArray(postures) && postures.length === 0) return { rewritten };
+  ): Promise<PutPosturesResult> {
+    const result: PutPosturesResult = { rewritten: 0, failed: [] };
+    if (Array.isArray(postures) && postures.length === 0) return result;
     const chunks = Array.isArray(postures) ? [postures] : postures;
     const apiKeys = new Set<string>();
-    const updatedAt = new Date();
+    const times = { readAt, updatedAt: new Date() };
     await this.knex.transaction(async tx => {
       let written = 0;
       for await (const given of chunks) {
         for (let i = 0; i < given.length; i += CHUNK) {
           if (written++ > 0) await nextTurn();
           const chunk = given.slice(i, i + CHUNK);
-          rewritten += await this.writeChunk(tx, chunk, { readAt, updatedAt });
-          for (const p of chunk) {
+          const outcome = await this.writeChunkAlone(tx, chunk, times);
+          result.rewritten += outcome.rewritten;
+          result.failed.push(...outcome.failed);
+          for (const p of outcome.stored) {
             const key = apiKeyOfPosture(p);
             if (key) apiKeys.add(key);
           }
@@ -241,7 +263,56 @@ export class DefenderApisStore {
       await this.settleClaims(tx, [...apiKeys]);
     });
     this.summaries.clear();
-    return { rewritten };
+    return result;
+  }
+
+  /**
+   * Writes a chunk under a savepoint; when the database refuses it, each posture on its own,
+   * so that one refused posture costs only itself.
+   */
+  private async writeChunkAlone(
+    tx: Knex.Transaction,
+    chunk: StoredPosture[],
+    times: { readAt: string; updatedAt: Date },
+  ): Promise<{
+    rewritten: number;
+    stored: StoredPosture[];
+    failed: PostureWriteFailure[];
+  }> {
+    try {
+      const rewritten = await tx.transaction(sp =>
+        this.writeChunk(sp, chunk, times),
+      );
+      return { rewritten, stored: chunk, failed: [] };
+    } catch {
+      // Which posture was refused is not told; find it by writing each alone.
+    }
+    const outcome = {
+      rewritten: 0,
+      stored: [] as StoredPosture[],
+      failed: [] as PostureWriteFailure[],
+    };
+    for (const posture of chunk) {
+      try {
+        outcome.rewritten += await tx.transaction(sp =>
+          this.writeChunk(sp, [posture], times),
+        );
+        outcome.stored.push(posture);
+        continue;
+      } catch (error) {
+        const reason = describeStoreError(error);
+        outcome.failed.push({ entityRef: posture.entityRef, reason });
+        try {
+          const errorPosture = unstorablePosture(posture, reason);
+          outcome.rewritten += await tx.transaction(sp =>
+            this.writeChunk(sp, [errorPosture], times),
+          );
+        } catch {
+          // The row stays as it was; the failure is counted above.
+        }
+      }
+    }
+    return outcome;
   }
 
   /**
@@ -861,6 +932,33 @@ export class DefenderApisStore {
 }
 
 /** Rows a take may start: queued, or running under a lease that ran out. */
+/** The database's own words on why a write failed, without the statement knex puts first. */
+function describeStoreError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // knex prefixes the driver's message with the statement and " - ".
+  const own = message.slice(message.lastIndexOf(' - ') + 1).replace(/^- /, '');
+  return own.length > 300 ? `${own.slice(0, 300)}…` : own;
+}
+
+/**
+ * What is stored for an entity whose posture the database refused: its ref, owners and the
+ * reason, as an `error` posture, without the catalog and Azure text that may have been refused.
+ */
+function unstorablePosture(
+  posture: StoredPosture,
+  reason: string,
+): StoredPosture {
+  return {
+    entityRef: posture.entityRef,
+    owners: posture.owners,
+    alerts: emptyAlerts(),
+    recommendations: [],
+    stale: true,
+    readError: `The posture of this entity could not be stored: ${reason}`,
+    ...(posture.refreshedAt ? { refreshedAt: posture.refreshedAt } : {}),
+  };
+}
+
 function takeable(now: number) {
   return (q: Knex.QueryBuilder) =>
     q

@@ -16,6 +16,7 @@ import {
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
+import { COLUMN_LENGTHS, columnKey } from './columnKeys';
 import { postureOfRow } from './postureRow';
 
 export const POSTURE_TABLE = 'defender_apis_posture';
@@ -89,7 +90,9 @@ function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, c => `\\${c}`)}%`;
 }
 
-const lower = (values: string[]) => values.map(v => v.toLowerCase());
+/** Filter values in the form their columns hold (columnKeys.ts). */
+const keys = (values: string[], length: number) =>
+  values.map(v => columnKey(v, length));
 
 /** Restricts a query on the posture table (aliased or not) to what the caller may see. */
 function applyVisibility(
@@ -129,13 +132,15 @@ function filtered(
       'entity_ref',
       knex(OWNER_TABLE)
         .select('entity_ref')
-        .whereIn('owner_ref', lower(query.owner)),
+        .whereIn('owner_ref', keys(query.owner, COLUMN_LENGTHS.ownerRef)),
     );
   }
-  if (query.system?.length) rows.whereIn('system', lower(query.system));
-  if (query.domain?.length) rows.whereIn('domain', lower(query.domain));
+  if (query.system?.length)
+    rows.whereIn('system', keys(query.system, COLUMN_LENGTHS.system));
+  if (query.domain?.length)
+    rows.whereIn('domain', keys(query.domain, COLUMN_LENGTHS.domain));
   if (query.lifecycle?.length)
-    rows.whereIn('lifecycle', lower(query.lifecycle));
+    rows.whereIn('lifecycle', keys(query.lifecycle, COLUMN_LENGTHS.lifecycle));
   if (query.status?.length) rows.whereIn('status', query.status);
   if (query.q)
     rows.whereRaw(`search_text like ? escape '\\'`, [containsPattern(query.q)]);

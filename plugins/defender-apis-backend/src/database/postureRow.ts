@@ -6,6 +6,12 @@ import {
   STATUS_ATTENTION_ORDER,
 } from '@defender-apis/plugin-defender-apis-common';
 import { composePosture, StoredPosture } from '../posture/buildPosture';
+import {
+  boundedText,
+  COLUMN_LENGTHS,
+  columnKey,
+  withoutNul,
+} from './columnKeys';
 
 /** A posture row as written: the facts, the served posture, and the columns lists use. */
 export interface PostureRowValues {
@@ -43,6 +49,13 @@ function entityName(entityRef: string): string {
   } catch {
     return entityRef;
   }
+}
+
+/** The owner table's keys of an entity's owners: lower-cased, bounded, each once, sorted. */
+export function ownerKeysOf(owners: readonly string[]): string[] {
+  return [
+    ...new Set(owners.map(o => columnKey(o, COLUMN_LENGTHS.ownerRef))),
+  ].sort();
 }
 
 /** The lower-cased key of an APIM API: ARM ids compare case-insensitively. */
@@ -111,8 +124,10 @@ export function toPostureRow(
 } {
   const posture = composePosture(stored, onboarding, conflictWith);
   const name = entityName(stored.entityRef);
-  const owners = [...new Set(stored.owners.map(o => o.toLowerCase()))].sort();
+  const owners = ownerKeysOf(stored.owners);
   const endpoints = posture.endpoints;
+  const key = (text: string | undefined, length: number) =>
+    text === undefined ? '' : columnKey(text, length);
   const content = {
     entity_ref: stored.entityRef,
     // The refresh time is its column's alone (contentHashOf); undefined leaves the key out.
@@ -121,14 +136,23 @@ export function toPostureRow(
     api_key: apiKeyOfPosture(stored) ?? null,
     status: posture.status,
     status_rank: STATUS_ATTENTION_ORDER.indexOf(posture.status),
-    name_key: (stored.title ?? posture.api?.displayName ?? name).toLowerCase(),
-    search_text: [name, stored.title ?? ''].join('\n').toLowerCase(),
-    owners_key: owners.join(','),
-    system: stored.system?.toLowerCase() ?? '',
-    domain: stored.domain?.toLowerCase() ?? '',
-    lifecycle: stored.lifecycle?.toLowerCase() ?? '',
-    subscription_id: stored.api?.subscriptionId.toLowerCase() ?? null,
-    service_name: stored.api?.serviceName.toLowerCase() ?? null,
+    name_key: key(
+      stored.title ?? posture.api?.displayName ?? name,
+      COLUMN_LENGTHS.nameKey,
+    ),
+    search_text: withoutNul(
+      [name, stored.title ?? ''].join('\n').toLowerCase(),
+    ),
+    owners_key: boundedText(owners.join(','), COLUMN_LENGTHS.ownersKey),
+    system: key(stored.system, COLUMN_LENGTHS.system),
+    domain: key(stored.domain, COLUMN_LENGTHS.domain),
+    lifecycle: key(stored.lifecycle, COLUMN_LENGTHS.lifecycle),
+    subscription_id: stored.api
+      ? key(stored.api.subscriptionId, COLUMN_LENGTHS.subscriptionId)
+      : null,
+    service_name: stored.api
+      ? key(stored.api.serviceName, COLUMN_LENGTHS.serviceName)
+      : null,
     endpoints_total: endpoints?.total ?? NO_COUNT,
     unauthenticated: endpoints?.unauthenticated ?? NO_COUNT,
     sensitive_data: endpoints?.sensitiveDataExposed ?? NO_COUNT,

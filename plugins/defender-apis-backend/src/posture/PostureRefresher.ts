@@ -35,6 +35,8 @@ export interface RefreshSummary {
   failedReads: number;
   /** Postures whose content changed and were written whole; the others only got the time. */
   posturesRewritten: number;
+  /** Postures the database refused; each is logged and stored as an `error` posture. */
+  posturesFailed: number;
 }
 
 /**
@@ -422,7 +424,7 @@ export class PostureRefresher {
         ? (await store.getPostures([...failed])).map(p => [p.entityRef, p])
         : [],
     );
-    const { rewritten } = await store.putPostures(
+    const { rewritten, failed: refused } = await store.putPostures(
       this.postureChunks(mapped, m =>
         this.postureOf(m, reads, previous.get(m.entityRef), refreshedAt),
       ),
@@ -439,12 +441,19 @@ export class PostureRefresher {
         reason: failure.reason,
       });
     }
+    for (const failure of refused.slice(0, 20)) {
+      logger.warn('Defender for APIs posture could not be stored', {
+        entityRef: failure.entityRef,
+        reason: failure.reason,
+      });
+    }
     return {
       entities: mapped.length,
       subscriptionsRead: reads.subscriptions.size,
       servicesRead: reads.services.size,
       failedReads: failures.length,
       posturesRewritten: rewritten,
+      posturesFailed: refused.length,
     };
   }
 

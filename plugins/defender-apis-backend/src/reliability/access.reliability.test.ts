@@ -95,7 +95,22 @@ describe('reliability: access', () => {
     it('serves /health without credentials', async () => {
       const res = await h.request.get(`${BASE}/health`);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'ok' });
+      // Times and counts of the refreshes only: no reason, no entity, no Azure text.
+      expect(res.body).toEqual({
+        status: 'ok',
+        refresh: expect.objectContaining({
+          state: expect.stringMatching(/^(pending|ok|partial|failed)$/),
+        }),
+      });
+      for (const key of Object.keys(res.body.refresh)) {
+        expect([
+          'state',
+          'lastStartedAt',
+          'lastCompletedAt',
+          'lastFailedAt',
+          'posturesFailed',
+        ]).toContain(key);
+      }
     });
 
     it('refuses a service token on onboard with 403, and no PUT reaches Azure', async () => {

@@ -4,47 +4,14 @@
  * scripts/test.sh starts Debian's and sets it).
  */
 import { ArmEmulator, startArmEmulator } from '@defender-apis/arm-emulator';
-import { JsonObject } from '@backstage/types';
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { asUser, eventually, startHarness } from '../__testUtils__/harness';
+import { pluginDatabases } from '../__testUtils__/pluginDatabases';
 
 jest.setTimeout(120_000);
 
 const posturePath = (name: string) =>
   `/api/defender-apis/posture/api/default/${name}`;
-const PG_URL = process.env.DEFENDER_APIS_TEST_POSTGRES_URL;
-
-const databases: Array<[string, () => JsonObject]> = [
-  [
-    'a file SQLite database',
-    () => ({
-      client: 'better-sqlite3',
-      connection: {
-        directory: fs.mkdtempSync(
-          path.join(os.tmpdir(), 'defender-apis-restart-'),
-        ),
-      },
-    }),
-  ],
-];
-if (PG_URL) {
-  databases.push([
-    'PostgreSQL',
-    () => ({
-      client: 'pg',
-      connection: PG_URL,
-      prefix: `defender_restart_${randomBytes(4).toString('hex')}_`,
-    }),
-  ]);
-} else {
-  // eslint-disable-next-line no-console
-  console.warn(
-    'restart.reliability: PostgreSQL case SKIPPED, DEFENDER_APIS_TEST_POSTGRES_URL is not set; only file SQLite runs',
-  );
-}
+const databases = pluginDatabases('defender_restart');
 
 describe.each(databases)(
   'reliability: a backend restart on %s',

@@ -19,6 +19,7 @@ import Router from 'express-promise-router';
 import { OnboardingService } from '../onboarding/OnboardingService';
 import { OnboardAccess } from '../posture/OnboardAccess';
 import { PostureService } from '../posture/PostureService';
+import { RefreshHealth } from './RefreshHealth';
 
 /** Options of {@link createRouter}: the services the routes use. */
 export interface RouterOptions {
@@ -26,6 +27,8 @@ export interface RouterOptions {
   postures: PostureService;
   onboarding: OnboardingService;
   access: OnboardAccess;
+  /** How this replica's scheduled refreshes went; `GET /health` reports it. */
+  refreshHealth?: RefreshHealth;
 }
 
 // Backstage entity name parts: letters, digits and [-_.], at most 253 characters.
@@ -215,11 +218,11 @@ function batchIdFrom(id: string): string {
   return id;
 }
 
-/** The plugin's HTTP routes; see DESIGN.md for the contract. */
+/** The plugin's HTTP routes; the contract is in docs/contracts.md. */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, postures, onboarding, access } = options;
+  const { httpAuth, postures, onboarding, access, refreshHealth } = options;
   const router = Router();
   // Up to 500 entity refs: the one body larger than the rest.
   router.post('/onboard', express.json({ limit: '64kb' }), async (req, res) => {
@@ -234,7 +237,10 @@ export async function createRouter(
   router.use(express.json({ limit: '16kb' }));
 
   router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({
+      status: 'ok',
+      ...(refreshHealth ? { refresh: refreshHealth.report() } : {}),
+    });
   });
 
   router.get('/posture/:kind/:namespace/:name', async (req, res) => {
