@@ -147,9 +147,9 @@ fs.writeFileSync(
 );
 
 // What this test alone needs, not the README's steps:
-// - the machine's install pins (../shared/SETUP-NOTES.md): platform builds the registry lacks,
-//   a node-gyp that runs on Node 20, native builds against Debian's Node headers; and the
-//   Backstage release set the plugins are tested with;
+// - this repository's install pins (package.json, .env.yarn, yarn.lock): platform builds the
+//   registry lacks, a node-gyp that runs on Node 20, native builds against Debian's Node
+//   headers; and the Backstage release set the plugins are tested with;
 // - our unpublished common package, which the tarballs depend on by version;
 // - a local config: the ARM emulator instead of Azure, the app served by the backend, the
 //   annotated entity as the catalog's only location.

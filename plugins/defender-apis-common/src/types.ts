@@ -1,6 +1,6 @@
 /**
  * The posture of one catalog API as Defender for APIs sees it. This is the JSON the backend
- * serves and the frontend renders; the fields named in DESIGN.md are a fixed contract.
+ * serves and the frontend renders; the fields docs/contracts.md marks fixed are a contract.
  */
 
 /**

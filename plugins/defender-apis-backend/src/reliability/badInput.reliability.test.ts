@@ -196,7 +196,7 @@ const HAND_PICKED: string[] = [
 
 const VALUES = [...HAND_PICKED, ...generatedValues(200)];
 
-// An independent statement of the contract (DESIGN.md): which values name an APIM API.
+// The annotation contract (docs/contracts.md), stated independently: which values name an APIM API.
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RG = /^[-\w.()]{0,89}[-\w()]$/;
 const SVC = /^[a-zA-Z](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])?$/;
