@@ -4,7 +4,7 @@
  * Columns that catalog-wide lists filter, sort and count on, beside the facts document, and
  * the owners of each entity in a table of their own (an entity has any number of them).
  * Existing rows keep their facts; `status` stays null until the plugin composes their
- * columns at start-up (DefenderApisStore.create), so no data is lost.
+ * columns at start-up (createStores), so no data is lost.
  * @param {import('knex').Knex} knex
  */
 exports.up = async function up(knex) {

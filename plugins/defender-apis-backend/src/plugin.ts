@@ -7,8 +7,9 @@ import { durationToMilliseconds } from '@backstage/types';
 import { defenderApisPermissions } from '@defender-apis/plugin-defender-apis-common';
 import { DefaultDefenderAzureClient } from './azure/DefenderAzureClient';
 import { readDefenderApisConfig } from './config';
-import { DefenderApisStore } from './database/DefenderApisStore';
-import { OnboardingService } from './onboarding/OnboardingService';
+import { createStores } from './database/createStores';
+import { OnboardingRequests } from './onboarding/OnboardingRequests';
+import { OnboardingWorker } from './onboarding/OnboardingWorker';
 import { CallerDecisions } from './posture/CallerDecisions';
 import { CatalogApis } from './posture/CatalogApis';
 import { OnboardAccess } from './posture/OnboardAccess';
@@ -47,12 +48,12 @@ export const defenderApisPlugin = createBackendPlugin({
         const settings = readDefenderApisConfig(config);
         deps.permissionsRegistry.addPermissions(defenderApisPermissions);
 
-        const store = await DefenderApisStore.create(deps.database);
+        const stores = await createStores(deps.database);
         const azure = DefaultDefenderAzureClient.fromConfig(settings);
         const refresher = new PostureRefresher({
           services: settings.services,
           azure,
-          store,
+          store: stores.postures,
           logger,
           refreshIntervalMs: durationToMilliseconds(settings.refreshFrequency),
           planEntitlements: settings.planEntitlements,
@@ -66,7 +67,7 @@ export const defenderApisPlugin = createBackendPlugin({
           auth: deps.auth,
           decisions,
           catalog: catalogApis,
-          store,
+          store: stores.postures,
           refresher,
         });
         const access = new OnboardAccess({
@@ -77,20 +78,29 @@ export const defenderApisPlugin = createBackendPlugin({
           permissionFrameworkEnabled:
             config.getOptionalBoolean('permission.enabled') ?? false,
         });
-        const onboarding = new OnboardingService({
+        const worker = new OnboardingWorker({
           auth: deps.auth,
           auditor: deps.auditor,
           logger,
           catalog: catalogApis,
           azure,
-          store,
+          queue: stores.onboardingQueue,
           postures,
-          access,
           maxConcurrentPerService: settings.maxConcurrentOnboardingsPerService,
-          maxQueuedPerUser: settings.maxQueuedOnboardingsPerUser,
           timeout: settings.onboardingTimeout,
           services: settings.services,
           pace: settings.onboardingPace,
+        });
+        const onboarding = new OnboardingRequests({
+          auditor: deps.auditor,
+          logger,
+          catalog: catalogApis,
+          queue: stores.onboardingQueue,
+          postures,
+          access,
+          maxQueuedPerUser: settings.maxQueuedOnboardingsPerUser,
+          services: settings.services,
+          worker,
         });
 
         const refreshHealth = new RefreshHealth();
@@ -119,10 +129,10 @@ export const defenderApisPlugin = createBackendPlugin({
           scope: 'local',
           frequency: { seconds: 30 },
           timeout: { minutes: 1 },
-          fn: async () => onboarding.drain(),
+          fn: async () => worker.drain(),
         });
 
-        deps.lifecycle.addShutdownHook(() => onboarding.shutdown());
+        deps.lifecycle.addShutdownHook(() => worker.shutdown());
 
         httpRouter.use(
           await createRouter({

@@ -7,10 +7,8 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { emptyAlerts } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
-import {
-  DefenderApisStore,
-  OnboardingRow,
-} from '../database/DefenderApisStore';
+import { createStores, DefenderApisStores } from '../database/createStores';
+import { OnboardingRow } from '../database/onboardingRows';
 import { StoredPosture } from '../posture/buildPosture';
 
 export const POSTGRES_IDS: TestDatabaseId[] = [
@@ -37,18 +35,18 @@ export function testDatabases(suite: string): TestDatabases {
   return databases;
 }
 
-/** A store on a knex client, as the plugin creates it (migrations included). */
-export function storeOn(knex: Knex): Promise<DefenderApisStore> {
-  return DefenderApisStore.create({
+/** The stores on a knex client, as the plugin creates them (migrations included). */
+export function storeOn(knex: Knex): Promise<DefenderApisStores> {
+  return createStores({
     getClient: async () => knex,
   } as DatabaseService);
 }
 
-/** A store on a fresh, empty database. */
+/** The stores on a fresh, empty database. */
 export async function createStore(
   databases: TestDatabases,
   id: TestDatabaseId,
-): Promise<DefenderApisStore> {
+): Promise<DefenderApisStores> {
   return storeOn(await databases.init(id));
 }
 

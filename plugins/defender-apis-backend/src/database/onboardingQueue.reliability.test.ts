@@ -12,7 +12,8 @@ import {
   storeOn,
   testDatabases,
 } from '../__testUtils__/storeFixtures';
-import { DefenderApisStore, RunningOnboarding } from './DefenderApisStore';
+import { DefenderApisStores } from './createStores';
+import { RunningOnboarding } from './onboardingRows';
 
 jest.setTimeout(120_000);
 
@@ -32,107 +33,134 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     it('runs at most maxRunning operations per service, and queues a retry only after the last one ended', async () => {
       const store = await createStore(databaseId);
-      await store.claimOnboarding(onboarding('one'));
-      await store.claimOnboarding(onboarding('two'));
-      await store.claimOnboarding(onboarding('other', 'svc-b'));
+      await store.onboardingQueue.claimOnboarding(onboarding('one'));
+      await store.onboardingQueue.claimOnboarding(onboarding('two'));
+      await store.onboardingQueue.claimOnboarding(onboarding('other', 'svc-b'));
 
-      const first = await store.takeNextOnboarding(1);
-      const second = await store.takeNextOnboarding(1);
+      const first = await store.onboardingQueue.takeNextOnboarding(1);
+      const second = await store.onboardingQueue.takeNextOnboarding(1);
       expect(first?.target.apiId).toBe('one');
       expect(second?.target.apiId).toBe('other'); // svc-a is busy, svc-b is not
-      expect(await store.takeNextOnboarding(1)).toBeUndefined();
+      expect(await store.onboardingQueue.takeNextOnboarding(1)).toBeUndefined();
 
-      expect(await store.claimOnboarding(onboarding('one'))).toBe(false); // still running
-      await store.finishOnboarding(first!, {
+      expect(
+        await store.onboardingQueue.claimOnboarding(onboarding('one')),
+      ).toBe(false); // still running
+      await store.onboardingQueue.finishOnboarding(first!, {
         state: 'failed',
         error: 'Azure said no',
       });
-      expect(await store.getOnboarding(first!.apiKey)).toEqual(
+      expect(await store.onboardingQueue.getOnboarding(first!.apiKey)).toEqual(
         expect.objectContaining({ state: 'failed', error: 'Azure said no' }),
       );
-      expect((await store.takeNextOnboarding(1))?.target.apiId).toBe('two');
-      expect(await store.claimOnboarding(onboarding('one'))).toBe(true); // a retry after failure
+      expect(
+        (await store.onboardingQueue.takeNextOnboarding(1))?.target.apiId,
+      ).toBe('two');
+      expect(
+        await store.onboardingQueue.claimOnboarding(onboarding('one')),
+      ).toBe(true); // a retry after failure
     });
 
     it('does not let a long queue of one service starve another service', async () => {
       const store = await createStore(databaseId);
       for (let i = 0; i < 60; i++) {
-        await store.claimOnboarding({
+        await store.onboardingQueue.claimOnboarding({
           ...onboarding(`busy-${i}`, 'svc-busy'),
           requestedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
         });
       }
-      await store.claimOnboarding({
+      await store.onboardingQueue.claimOnboarding({
         ...onboarding('patient', 'svc-quiet'),
         requestedAt: new Date(Date.UTC(2026, 0, 2)).toISOString(),
       });
-      expect((await store.takeNextOnboarding(1))?.target.apiId).toBe('busy-0');
-      expect((await store.takeNextOnboarding(1))?.target.apiId).toBe('patient');
-      expect(await store.takeNextOnboarding(1)).toBeUndefined();
+      expect(
+        (await store.onboardingQueue.takeNextOnboarding(1))?.target.apiId,
+      ).toBe('busy-0');
+      expect(
+        (await store.onboardingQueue.takeNextOnboarding(1))?.target.apiId,
+      ).toBe('patient');
+      expect(await store.onboardingQueue.takeNextOnboarding(1)).toBeUndefined();
     });
 
     it('counts the operations a user has queued or running', async () => {
       const store = await createStore(databaseId);
-      await store.claimOnboarding(onboarding('one'));
-      await store.claimOnboarding({
+      await store.onboardingQueue.claimOnboarding(onboarding('one'));
+      await store.onboardingQueue.claimOnboarding({
         ...onboarding('two'),
         requestedBy: 'user:default/carl',
       });
-      await store.claimOnboarding(onboarding('three', 'svc-b'));
-      await store.finishOnboarding((await store.takeNextOnboarding(1))!, {
-        state: 'succeeded',
-      });
-      expect(await store.countActiveOnboardings('user:default/paula')).toBe(1);
-      expect(await store.countActiveOnboardings('user:default/carl')).toBe(1);
+      await store.onboardingQueue.claimOnboarding(onboarding('three', 'svc-b'));
+      await store.onboardingQueue.finishOnboarding(
+        (await store.onboardingQueue.takeNextOnboarding(1))!,
+        {
+          state: 'succeeded',
+        },
+      );
+      expect(
+        await store.onboardingQueue.countActiveOnboardings(
+          'user:default/paula',
+        ),
+      ).toBe(1);
+      expect(
+        await store.onboardingQueue.countActiveOnboardings('user:default/carl'),
+      ).toBe(1);
     });
 
     it('lets only the claim that holds a running operation renew, finish or hand it back', async () => {
       const knex = await databases.init(databaseId);
       const store = await storeOn(knex);
-      await store.claimOnboarding(onboarding('wallet'));
-      const stalled = (await store.takeNextOnboarding(1))!;
-      expect(await store.renewOnboardingLease(stalled)).toBe(true);
+      await store.onboardingQueue.claimOnboarding(onboarding('wallet'));
+      const stalled = (await store.onboardingQueue.takeNextOnboarding(1))!;
+      expect(await store.onboardingQueue.renewOnboardingLease(stalled)).toBe(
+        true,
+      );
 
       // Its replica stops renewing (a long pause, a lost network); another claim takes it over.
       await expireLease(knex, stalled.apiKey);
-      const current = (await store.takeNextOnboarding(1))!;
+      const current = (await store.onboardingQueue.takeNextOnboarding(1))!;
       expect(current.apiKey).toBe(stalled.apiKey);
       expect(current.leaseToken).not.toBe(stalled.leaseToken);
 
       // The stalled runner wakes up: nothing it writes lands.
-      expect(await store.renewOnboardingLease(stalled)).toBe(false);
+      expect(await store.onboardingQueue.renewOnboardingLease(stalled)).toBe(
+        false,
+      );
       expect(
-        await store.finishOnboarding(stalled, {
+        await store.onboardingQueue.finishOnboarding(stalled, {
           state: 'failed',
           error: 'stale outcome',
         }),
       ).toBe(false);
-      await store.requeueOnboardings([stalled]);
-      expect(await store.getOnboarding(stalled.apiKey)).toEqual(
+      await store.onboardingQueue.requeueOnboardings([stalled]);
+      expect(await store.onboardingQueue.getOnboarding(stalled.apiKey)).toEqual(
         expect.objectContaining({ state: 'running' }),
       );
-      expect(await store.takeNextOnboarding(1)).toBeUndefined(); // its lease was not extended by the stalled runner
+      expect(await store.onboardingQueue.takeNextOnboarding(1)).toBeUndefined(); // its lease was not extended by the stalled runner
 
       expect(
-        await store.finishOnboarding(current, { state: 'succeeded' }),
+        await store.onboardingQueue.finishOnboarding(current, {
+          state: 'succeeded',
+        }),
       ).toBe(true);
-      expect(await store.getOnboarding(stalled.apiKey)).toEqual(
+      expect(await store.onboardingQueue.getOnboarding(stalled.apiKey)).toEqual(
         expect.objectContaining({ state: 'succeeded' }),
       );
       expect(
-        (await store.getOnboarding(stalled.apiKey))?.error,
+        (await store.onboardingQueue.getOnboarding(stalled.apiKey))?.error,
       ).toBeUndefined();
     });
 
     it('takes an operation whose lease ran out once, however many takers race for it', async () => {
       const knex = await databases.init(databaseId);
       const store = await storeOn(knex);
-      await store.claimOnboarding(onboarding('orphan'));
-      await store.takeNextOnboarding(1);
+      await store.onboardingQueue.claimOnboarding(onboarding('orphan'));
+      await store.onboardingQueue.takeNextOnboarding(1);
       await expireLease(knex, onboarding('orphan').apiKey);
       const taken = (
         await Promise.all(
-          Array.from({ length: 12 }, () => store.takeNextOnboarding(1)),
+          Array.from({ length: 12 }, () =>
+            store.onboardingQueue.takeNextOnboarding(1),
+          ),
         )
       ).filter(Boolean);
       expect(taken.map(t => t!.apiKey)).toEqual([onboarding('orphan').apiKey]);
@@ -151,7 +179,7 @@ if (postgresIds.length > 0) {
 
     /** Two stores, as two replicas have, with their own connection pools on one database. */
     async function twoReplicas(): Promise<
-      [DefenderApisStore, DefenderApisStore, Knex]
+      [DefenderApisStores, DefenderApisStores, Knex]
     > {
       const knex = await databases.init(databaseId);
       const a = await storeOn(knex);
@@ -175,14 +203,14 @@ if (postgresIds.length > 0) {
       const [a, b, knex] = await twoReplicas();
       for (const service of ['svc-a', 'svc-b']) {
         for (let i = 0; i < 10; i++)
-          await a.claimOnboarding({
+          await a.onboardingQueue.claimOnboarding({
             ...onboarding(`${service}-${i}`, service),
           });
       }
       // A replica that died while running one operation of each service: their leases ran out.
       const orphans = [
-        await a.takeNextOnboarding(1),
-        await a.takeNextOnboarding(1),
+        await a.onboardingQueue.takeNextOnboarding(1),
+        await a.onboardingQueue.takeNextOnboarding(1),
       ];
       expect(orphans.map(o => o?.serviceKey)).toEqual([
         's/rg/svc-a',
@@ -193,7 +221,7 @@ if (postgresIds.length > 0) {
       // Both replicas drain at once, each with many takes in flight.
       const racing = await Promise.all(
         Array.from({ length: 24 }, (_, i) =>
-          (i % 2 === 0 ? a : b).takeNextOnboarding(2),
+          (i % 2 === 0 ? a : b).onboardingQueue.takeNextOnboarding(2),
         ),
       );
       const taken = racing.filter((t): t is RunningOnboarding => Boolean(t));
@@ -204,8 +232,8 @@ if (postgresIds.length > 0) {
 
       // Whatever capacity the race left, takes one at a time fill it exactly.
       while (
-        (await a.takeNextOnboarding(2)) ||
-        (await b.takeNextOnboarding(2))
+        (await a.onboardingQueue.takeNextOnboarding(2)) ||
+        (await b.onboardingQueue.takeNextOnboarding(2))
       ) {
         // taking until both say nothing is left
       }

@@ -9,7 +9,7 @@ import { ApiCollection } from '../azure/apiCollections';
 import { ApimApi, DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { describeAzureError } from '../azure/describeAzureError';
 import { ConfiguredService } from '../config';
-import { DefenderApisStore } from '../database/DefenderApisStore';
+import { PostureStore } from '../database/PostureStore';
 import { SharedReads } from '../util/SharedReads';
 import { mapConcurrently, mapInChunks } from '../util/yieldToEventLoop';
 import {
@@ -105,7 +105,7 @@ export class PostureRefresher {
     private readonly options: {
       services: readonly ConfiguredService[];
       azure: DefenderAzureApi;
-      store: DefenderApisStore;
+      store: PostureStore;
       logger: LoggerService;
       /** How long a full refresh's reads serve first views: until the next refresh. */
       refreshIntervalMs: number;

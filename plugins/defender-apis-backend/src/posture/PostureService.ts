@@ -10,7 +10,7 @@ import {
   PostureList,
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
-import { DefenderApisStore } from '../database/DefenderApisStore';
+import { PostureStore } from '../database/PostureStore';
 import { ResolvedListQuery, Visibility } from '../database/postureQueries';
 import { CallerDecisions } from './CallerDecisions';
 import { CatalogApis } from './CatalogApis';
@@ -29,7 +29,7 @@ export class PostureService {
       auth: AuthService;
       decisions: CallerDecisions;
       catalog: CatalogApis;
-      store: DefenderApisStore;
+      store: PostureStore;
       refresher: PostureRefresher;
     },
   ) {}

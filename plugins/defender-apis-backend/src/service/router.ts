@@ -16,7 +16,7 @@ import { ResolvedListQuery } from '../database/postureQueries';
 import { ownersOf } from '../posture/mapping';
 import express from 'express';
 import Router from 'express-promise-router';
-import { OnboardingService } from '../onboarding/OnboardingService';
+import { OnboardingRequests } from '../onboarding/OnboardingRequests';
 import { OnboardAccess } from '../posture/OnboardAccess';
 import { PostureService } from '../posture/PostureService';
 import { RefreshHealth } from './RefreshHealth';
@@ -25,7 +25,7 @@ import { RefreshHealth } from './RefreshHealth';
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   postures: PostureService;
-  onboarding: OnboardingService;
+  onboarding: OnboardingRequests;
   access: OnboardAccess;
   /** How this replica's scheduled refreshes went; `GET /health` reports it. */
   refreshHealth?: RefreshHealth;

@@ -56,3 +56,18 @@ export async function mapConcurrently<T, R>(
   );
   return results;
 }
+
+/**
+ * The items in slices of at most `size`, with a turn of the event loop before every slice but
+ * the first: the one way the plugin walks a long list of rows statement by statement (SQLite
+ * and PostgreSQL limit bound parameters, and better-sqlite3 runs statements synchronously).
+ */
+export async function* chunksOf<T>(
+  items: readonly T[],
+  size: number,
+): AsyncGenerator<T[]> {
+  for (let i = 0; i < items.length; i += size) {
+    if (i > 0) await nextTurn();
+    yield items.slice(i, i + size);
+  }
+}

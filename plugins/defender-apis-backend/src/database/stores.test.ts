@@ -12,22 +12,22 @@ import { Knex, knex as createKnex } from 'knex';
 
 jest.setTimeout(60_000);
 
-const databases = testDatabases('DefenderApisStore');
+const databases = testDatabases('DefenderApisStores');
 const createStore = (id: TestDatabaseId) => createStoreOn(databases, id);
 
 describe.each(databases.eachSupportedId())(
-  'DefenderApisStore on %s',
+  'DefenderApisStores on %s',
   databaseId => {
     it('stores postures, overwrites them whole, and drops those of entities that left the catalog', async () => {
       const store = await createStore(databaseId);
-      await store.putPostures(
+      await store.postures.putPostures(
         [
           posture('api:default/a'),
           posture('api:default/b', { sensitivityLabel: 'x' } as any),
         ],
         '2026-11-24T09:00:00.000Z',
       );
-      await store.putPostures(
+      await store.postures.putPostures(
         [
           posture('api:default/a', {
             stale: true,
@@ -36,29 +36,28 @@ describe.each(databases.eachSupportedId())(
         ],
         '2026-11-24T09:30:00.000Z',
       );
-      expect(await store.getPosture('api:default/a')).toEqual(
+      expect(await store.postures.getPosture('api:default/a')).toEqual(
         expect.objectContaining({ stale: true, staleReason: 'Azure said 503' }),
       );
-      expect((await store.getPostures()).map(p => p.entityRef)).toEqual([
-        'api:default/a',
-        'api:default/b',
-      ]);
       expect(
-        await store.deletePosturesExcept(
+        (await store.postures.getPostures()).map(p => p.entityRef),
+      ).toEqual(['api:default/a', 'api:default/b']);
+      expect(
+        await store.postures.deletePosturesExcept(
           ['api:default/b'],
           '2026-11-24T10:00:00.000Z',
         ),
       ).toBe(1);
-      expect(await store.getPosture('api:default/a')).toBeUndefined();
+      expect(await store.postures.getPosture('api:default/a')).toBeUndefined();
       expect(
-        await store.getPostures(['api:default/a', 'api:default/b']),
+        await store.postures.getPostures(['api:default/a', 'api:default/b']),
       ).toHaveLength(1);
     });
 
     it('writes postures given in chunks in one transaction: all of them, or none when a chunk fails', async () => {
       const store = await createStore(databaseId);
       const refs = Array.from({ length: 450 }, (_, i) => `api:default/a${i}`);
-      await store.putPostures(
+      await store.postures.putPostures(
         refs.map(ref => posture(ref)),
         '2026-11-24T09:00:00.000Z',
       );
@@ -74,14 +73,16 @@ describe.each(databases.eachSupportedId())(
         }
       }
       await expect(
-        store.putPostures(chunks(300), '2026-11-24T09:30:00.000Z'),
+        store.postures.putPostures(chunks(300), '2026-11-24T09:30:00.000Z'),
       ).rejects.toThrow('building a posture failed');
       // The chunks written before the failure were rolled back with it.
       expect(
-        (await store.getPostures()).filter(p => p.stale).map(p => p.entityRef),
+        (await store.postures.getPostures())
+          .filter(p => p.stale)
+          .map(p => p.entityRef),
       ).toEqual([]);
-      await store.putPostures(chunks(), '2026-11-24T09:30:00.000Z');
-      const stored = await store.getPostures();
+      await store.postures.putPostures(chunks(), '2026-11-24T09:30:00.000Z');
+      const stored = await store.postures.getPostures();
       expect(stored).toHaveLength(450);
       expect(stored.every(p => p.stale)).toBe(true);
       expect(
@@ -93,12 +94,13 @@ describe.each(databases.eachSupportedId())(
       const store = await createStore(databaseId);
       const claims = await Promise.all(
         Array.from({ length: 20 }, () =>
-          store.claimOnboarding(onboarding('wallet')),
+          store.onboardingQueue.claimOnboarding(onboarding('wallet')),
         ),
       );
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(
-        (await store.getOnboarding(onboarding('wallet').apiKey))?.state,
+        (await store.onboardingQueue.getOnboarding(onboarding('wallet').apiKey))
+          ?.state,
       ).toBe('queued');
     });
 
@@ -128,14 +130,14 @@ describe.each(databases.eachSupportedId())(
       });
 
       const store = await storeOn(knex);
-      expect(await store.getPosture('api:default/old')).toEqual(old);
-      expect(await store.getApiPosture('api:default/old')).toEqual(
+      expect(await store.postures.getPosture('api:default/old')).toEqual(old);
+      expect(await store.postures.getApiPosture('api:default/old')).toEqual(
         expect.objectContaining({
           status: 'notOnboarded',
           owners: ['group:default/team-old'],
         }),
       );
-      const page = await store.listPostures(
+      const page = await store.postures.listPostures(
         {
           owner: ['group:default/team-old'],
           sort: 'name',
@@ -146,13 +148,13 @@ describe.each(databases.eachSupportedId())(
       );
       expect(page.items.map(p => p.entityRef)).toEqual(['api:default/old']);
       // The onboarding queue recomposes the stored status as it changes.
-      await store.claimOnboarding(onboarding('old'));
-      expect((await store.getApiPosture('api:default/old'))?.status).toBe(
-        'onboarding',
-      );
-      expect((await store.summarize({ all: true })).byStatus.onboarding).toBe(
-        1,
-      );
+      await store.onboardingQueue.claimOnboarding(onboarding('old'));
+      expect(
+        (await store.postures.getApiPosture('api:default/old'))?.status,
+      ).toBe('onboarding');
+      expect(
+        (await store.postures.summarize({ all: true })).byStatus.onboarding,
+      ).toBe(1);
     });
 
     it('filters by thousands of visible entity refs in one statement', async () => {
@@ -160,16 +162,17 @@ describe.each(databases.eachSupportedId())(
       const many = Array.from({ length: 1200 }, (_, i) =>
         posture(`api:default/api-${String(i).padStart(4, '0')}`),
       );
-      await store.putPostures(many, '2026-11-24T09:00:00.000Z');
+      await store.postures.putPostures(many, '2026-11-24T09:00:00.000Z');
       const visible = many.filter((_, i) => i % 2 === 0).map(p => p.entityRef);
-      const page = await store.listPostures(
+      const page = await store.postures.listPostures(
         { sort: 'name', order: 'asc', limit: 5 },
         { all: false, entityRefs: visible },
       );
       expect(page.totalItems).toBe(600);
       expect(page.items.map(p => p.entityRef)).toEqual(visible.slice(0, 5));
       expect(
-        (await store.summarize({ all: false, entityRefs: visible })).total,
+        (await store.postures.summarize({ all: false, entityRefs: visible }))
+          .total,
       ).toBe(600);
     });
 
@@ -178,7 +181,7 @@ describe.each(databases.eachSupportedId())(
       const T1 = '2026-11-24T10:00:00.000Z';
       const T2 = '2026-11-24T10:00:05.000Z';
       // A first view read at T2 lands while a refresh that started at T1 is still reading.
-      await store.putPostures(
+      await store.postures.putPostures(
         [
           posture('api:default/a', {
             refreshedAt: T2,
@@ -187,7 +190,7 @@ describe.each(databases.eachSupportedId())(
         ],
         T2,
       );
-      await store.putPostures(
+      await store.postures.putPostures(
         [
           posture('api:default/a', {
             refreshedAt: T1,
@@ -197,7 +200,7 @@ describe.each(databases.eachSupportedId())(
         ],
         T1,
       );
-      expect(await store.getPosture('api:default/a')).toEqual(
+      expect(await store.postures.getPosture('api:default/a')).toEqual(
         expect.objectContaining({
           refreshedAt: T2,
           owners: ['group:default/new'],
@@ -205,7 +208,7 @@ describe.each(databases.eachSupportedId())(
       );
       expect(
         (
-          await store.listPostures(
+          await store.postures.listPostures(
             {
               owner: ['group:default/new'],
               sort: 'name',
@@ -218,7 +221,7 @@ describe.each(databases.eachSupportedId())(
       ).toBe(1);
       expect(
         (
-          await store.listPostures(
+          await store.postures.listPostures(
             {
               owner: ['group:default/old'],
               sort: 'name',
@@ -229,17 +232,17 @@ describe.each(databases.eachSupportedId())(
           )
         ).totalItems,
       ).toBe(0);
-      expect(await store.getPosture('api:default/b')).toEqual(
+      expect(await store.postures.getPosture('api:default/b')).toEqual(
         expect.objectContaining({ refreshedAt: T1 }),
       );
       // A later read replaces it.
-      await store.putPostures(
+      await store.postures.putPostures(
         [posture('api:default/a', { refreshedAt: '2026-11-24T10:01:00.000Z' })],
         '2026-11-24T10:01:00.000Z',
       );
-      expect((await store.getPosture('api:default/a'))?.refreshedAt).toBe(
-        '2026-11-24T10:01:00.000Z',
-      );
+      expect(
+        (await store.postures.getPosture('api:default/a'))?.refreshedAt,
+      ).toBe('2026-11-24T10:01:00.000Z');
     });
 
     it('rewrites only postures whose content changed; the others get the new refresh time', async () => {
@@ -260,7 +263,7 @@ describe.each(databases.eachSupportedId())(
           staleReason: 'Azure said 503',
         }),
       ];
-      await store.putPostures(read(T1, false), T1);
+      await store.postures.putPostures(read(T1, false), T1);
       const upserted: string[] = [];
       knex.on('query', (q: { sql: string; bindings?: unknown[] }) => {
         if (/^insert into .defender_apis_posture. /i.test(q.sql)) {
@@ -272,22 +275,25 @@ describe.each(databases.eachSupportedId())(
           );
         }
       });
-      expect(await store.putPostures(read(T2, true), T2)).toEqual({
+      expect(await store.postures.putPostures(read(T2, true), T2)).toEqual({
         rewritten: 1,
         failed: [],
       });
       expect(upserted).toEqual(['api:default/b']);
       expect(
-        (await store.getPostures()).map(p => [p.entityRef, p.refreshedAt]),
+        (await store.postures.getPostures()).map(p => [
+          p.entityRef,
+          p.refreshedAt,
+        ]),
       ).toEqual([
         ['api:default/a', T2],
         ['api:default/b', T2],
         ['api:default/c', '2026-11-24T09:00:00.000Z'],
       ]);
-      expect((await store.getApiPosture('api:default/a'))?.refreshedAt).toBe(
-        T2,
-      );
-      const byRefreshTime = await store.listPostures(
+      expect(
+        (await store.postures.getApiPosture('api:default/a'))?.refreshedAt,
+      ).toBe(T2);
+      const byRefreshTime = await store.postures.listPostures(
         { sort: 'refreshedAt', order: 'desc', limit: 5 },
         { all: true },
       );
@@ -300,7 +306,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(
         (
-          await store.listPostures(
+          await store.postures.listPostures(
             {
               owner: ['group:default/team-b'],
               sort: 'name',
@@ -312,29 +318,33 @@ describe.each(databases.eachSupportedId())(
         ).items.map(p => p.entityRef),
       ).toEqual(['api:default/b']);
       // An earlier read that saw the same content does not move the time back.
-      await store.putPostures(read(T1, true), T1);
-      expect((await store.getPosture('api:default/a'))?.refreshedAt).toBe(T2);
+      await store.postures.putPostures(read(T1, true), T1);
+      expect(
+        (await store.postures.getPosture('api:default/a'))?.refreshedAt,
+      ).toBe(T2);
     });
 
     it('prunes only rows stored before the refresh started', async () => {
       const store = await createStore(databaseId);
-      await store.putPostures(
+      await store.postures.putPostures(
         [posture('api:default/gone')],
         '2026-11-24T09:00:00.000Z',
       );
-      await store.putPostures(
+      await store.postures.putPostures(
         [posture('api:default/new-during-refresh')],
         '2026-11-24T10:00:05.000Z',
       );
       expect(
-        await store.deletePosturesExcept(
+        await store.postures.deletePosturesExcept(
           ['api:default/kept'],
           '2026-11-24T10:00:00.000Z',
         ),
       ).toBe(1);
-      expect(await store.getPosture('api:default/gone')).toBeUndefined();
       expect(
-        await store.getPosture('api:default/new-during-refresh'),
+        await store.postures.getPosture('api:default/gone'),
+      ).toBeUndefined();
+      expect(
+        await store.postures.getPosture('api:default/new-during-refresh'),
       ).toBeDefined();
     });
   },
@@ -368,7 +378,7 @@ if (postgresIds.length > 0) {
       const older = await storeOn(second);
       const entity = (owner: string, refreshedAt: string) =>
         posture('api:default/a', { refreshedAt, owners: [owner] });
-      await newer.putPostures(
+      await newer.postures.putPostures(
         [entity('group:default/first', '2026-11-24T09:00:00.000Z')],
         '2026-11-24T09:00:00.000Z',
       );
@@ -385,10 +395,10 @@ if (postgresIds.length > 0) {
         written();
         await committing;
       }
-      const newerWrite = newer.putPostures(newerRead(), T2);
+      const newerWrite = newer.postures.putPostures(newerRead(), T2);
       await newerWritten;
       // ...when a refresh that started earlier (T1) comes to write it, and waits for its lock.
-      const olderWrite = older.putPostures(
+      const olderWrite = older.postures.putPostures(
         [entity('group:default/old', T1)],
         T1,
       );
@@ -398,7 +408,7 @@ if (postgresIds.length > 0) {
 
       const owned = async (owner: string) =>
         (
-          await newer.listPostures(
+          await newer.postures.listPostures(
             { owner: [owner], sort: 'name', order: 'asc', limit: 5 },
             { all: true },
           )

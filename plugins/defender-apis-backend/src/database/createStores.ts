@@ -1,0 +1,40 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import {
+  KnexOnboardingQueueStore,
+  OnboardingQueueStore,
+} from './OnboardingQueueStore';
+import { KnexPostureStore, PostureStore } from './PostureStore';
+
+/** The plugin's stores, one per aggregate, on one database. */
+export interface DefenderApisStores {
+  postures: PostureStore;
+  onboardingQueue: OnboardingQueueStore;
+}
+
+/**
+ * Migrates the plugin's database (unless the database service says to skip it) and opens its
+ * stores. A change of an onboarding recomposes the postures that show it; rows written before
+ * the posture columns existed are composed here, so no data is lost.
+ */
+export async function createStores(
+  database: DatabaseService,
+): Promise<DefenderApisStores> {
+  const knex = await database.getClient();
+  if (!database.migrations?.skip) {
+    await knex.migrate.latest({
+      directory: resolvePackagePath(
+        '@defender-apis/plugin-defender-apis-backend',
+        'migrations',
+      ),
+    });
+  }
+  const postures = new KnexPostureStore(knex);
+  const onboardingQueue = new KnexOnboardingQueueStore(knex, apiKeys =>
+    postures.recomposeApis(apiKeys),
+  );
+  await postures.composeUncomposed();
+  return { postures, onboardingQueue };
+}

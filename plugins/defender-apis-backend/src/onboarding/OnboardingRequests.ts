@@ -1,0 +1,298 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  ApiPosture,
+  OnboardingBatch,
+  OnboardingBatchOutcome,
+} from '@defender-apis/plugin-defender-apis-common';
+import { randomUUID } from 'node:crypto';
+import { Request } from 'express';
+import { ConfiguredService } from '../config';
+import { OnboardingQueueStore } from '../database/OnboardingQueueStore';
+import { OnboardingRow } from '../database/onboardingRows';
+import { CatalogApis } from '../posture/CatalogApis';
+import { serviceKey } from '../posture/mapping';
+import { OnboardAccess } from '../posture/OnboardAccess';
+import { PostureService } from '../posture/PostureService';
+import { withTenant } from './withTenant';
+
+/** A user asked for more onboardings than may wait at once; answered with 429. */
+export class TooManyOnboardingsError extends CustomErrorBase {
+  name = 'TooManyOnboardingsError' as const;
+  /** Read by Backstage's error middleware. */
+  statusCode = 429;
+}
+
+/** Result of an onboarding request: whether it started now, and the posture to show. */
+export interface OnboardingRequestResult {
+  started: boolean;
+  posture: ApiPosture;
+}
+
+/**
+ * Decides onboarding requests of users, single and in batches: who may onboard what, within
+ * the per-user limit, audited; an admitted request is claimed in the queue (the database row
+ * is the claim: double clicks, concurrent requests and other replicas make exactly one PUT)
+ * and the worker is woken to carry it out.
+ */
+export class OnboardingRequests {
+  constructor(
+    private readonly options: {
+      auditor: AuditorService;
+      logger: LoggerService;
+      catalog: CatalogApis;
+      queue: OnboardingQueueStore;
+      postures: PostureService;
+      access: OnboardAccess;
+      /** Operations one user may have queued or running at once. */
+      maxQueuedPerUser: number;
+      /** The configured APIM services, for the tenant of each. */
+      services: readonly ConfiguredService[];
+      /** Carries out what is queued; woken after each claim. */
+      worker: { drain(): void };
+    },
+  ) {}
+
+  async request(
+    entity: Entity,
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+    request: Request,
+  ): Promise<OnboardingRequestResult> {
+    const { auditor, queue } = this.options;
+    const entityRef = stringifyEntityRef(entity);
+    const event = await auditor.createEvent({
+      eventId: 'api-onboard',
+      severityLevel: 'medium',
+      request,
+      meta: { entityRef },
+    });
+    try {
+      const admission = await this.admit(entity, credentials);
+      if (!admission.claim) {
+        await event.success({ meta: { outcome: admission.posture.status } });
+        return { started: false, posture: admission.posture };
+      }
+      const user = credentials.principal.userEntityRef;
+      const active = await queue.countActiveOnboardings(user);
+      if (active >= this.options.maxQueuedPerUser) {
+        throw new TooManyOnboardingsError(
+          `${user} already has ${active} onboardings queued or running, the most one user may have (defenderApis.onboarding.maxQueuedPerUser); try again when some have finished`,
+        );
+      }
+      const claimed = await queue.claimOnboarding(admission.claim);
+      await event.success({
+        meta: {
+          outcome: claimed ? 'queued' : 'alreadyQueued',
+          apiResourceId: admission.claim.apiKey,
+        },
+      });
+      this.options.worker.drain();
+      return {
+        started: claimed,
+        posture: await this.options.postures.getPosture(entity),
+      };
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  /**
+   * Queues the onboarding of many APIs at once, each checked like a single request; the
+   * queue starts them at `pace` per service. Refs the caller cannot see in the catalog are
+   * refused like any other. Returns the batch as recorded.
+   */
+  async requestBatch(
+    entityRefs: string[],
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+    request: Request,
+  ): Promise<OnboardingBatch> {
+    const { auditor, catalog, queue } = this.options;
+    const event = await auditor.createEvent({
+      eventId: 'api-onboard-batch',
+      severityLevel: 'medium',
+      request,
+      meta: { count: entityRefs.length },
+    });
+    try {
+      const batch = {
+        id: randomUUID(),
+        requestedBy: credentials.principal.userEntityRef,
+        requestedAt: new Date().toISOString(),
+      };
+      const entities = await catalog.byRefs(entityRefs, credentials);
+      const items = [];
+      for (const [i, entityRef] of entityRefs.entries()) {
+        const entity = entities[i];
+        items.push(
+          entity
+            ? await this.admitToBatch(entity, credentials, batch)
+            : {
+                entityRef,
+                outcome: 'refused' as const,
+                reason: `No entity ${entityRef} in the catalog`,
+              },
+        );
+      }
+      await queue.createBatch(batch, items);
+      const recorded = (await queue.getBatch(batch.id))!;
+      await event.success({ meta: { batchId: batch.id, ...recorded.counts } });
+      this.options.worker.drain();
+      return recorded;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  /** A batch its requester asked for; NotFoundError for anyone else, as for a missing one. */
+  async getBatch(
+    id: string,
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+  ): Promise<OnboardingBatch> {
+    const batch = await this.options.queue.getBatch(id);
+    if (!batch || batch.requestedBy !== credentials.principal.userEntityRef) {
+      throw new NotFoundError(`No onboarding batch ${id} of yours`);
+    }
+    return batch;
+  }
+
+  /** Cancels the requester's batch: what has not started leaves the queue. */
+  async cancelBatch(
+    id: string,
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+  ): Promise<OnboardingBatch> {
+    await this.getBatch(id, credentials);
+    const removed = await this.options.queue.cancelBatch(id);
+    this.options.logger.info('Cancelled an onboarding batch', {
+      batchId: id,
+      removed: removed.length,
+    });
+    return (await this.options.queue.getBatch(id))!;
+  }
+
+  /** What one API of a batch comes to: queued with the batch's id, or why not. */
+  private async admitToBatch(
+    entity: Entity,
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+    batch: { id: string; requestedAt: string },
+  ): Promise<{
+    entityRef: string;
+    apiKey?: string;
+    outcome: OnboardingBatchOutcome;
+    reason?: string;
+  }> {
+    const entityRef = stringifyEntityRef(entity);
+    try {
+      const { claim, posture } = await this.admit(entity, credentials);
+      if (!claim) {
+        return {
+          entityRef,
+          outcome:
+            posture.status === 'onboarding'
+              ? 'alreadyQueued'
+              : 'alreadyOnboarded',
+          ...(posture.reason ? { reason: posture.reason } : {}),
+        };
+      }
+      const claimed = await this.options.queue.claimOnboarding({
+        ...claim,
+        requestedAt: batch.requestedAt,
+        batchId: batch.id,
+      });
+      return {
+        entityRef,
+        apiKey: claim.apiKey,
+        outcome: claimed ? 'queued' : 'alreadyQueued',
+      };
+    } catch (error) {
+      return {
+        entityRef,
+        outcome: 'refused',
+        reason: (error as Error).message,
+      };
+    }
+  }
+
+  /**
+   * Decides whether an entity's API may be onboarded now, for this caller: throws the error a
+   * single request answers with (403 not an owner, 400 not mapped, 409 not applicable, plan
+   * off or conflict, 503 unknown); no claim when it is onboarded or onboarding already.
+   */
+  private async admit(
+    entity: Entity,
+    credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+  ): Promise<{ posture: ApiPosture; claim?: Omit<OnboardingRow, 'state'> }> {
+    const { access, postures } = this.options;
+    const entityRef = stringifyEntityRef(entity);
+    if (!(await access.canOnboard(entity, credentials))) {
+      throw new NotAllowedError(
+        `Only the owners of ${entityRef} may onboard it to Defender for APIs`,
+      );
+    }
+    let posture = await postures.getPosture(entity);
+    const onboarded =
+      posture.onboarding?.state === 'succeeded'
+        ? posture.onboarding.finishedAt
+        : undefined;
+    if (
+      posture.status === 'notOnboarded' &&
+      onboarded &&
+      (!posture.refreshedAt || posture.refreshedAt < onboarded)
+    ) {
+      // Onboarded by an operation that finished after this entity's facts were read (another
+      // entity maps to the same API, or the read after the operation is still running): read
+      // again rather than onboard an onboarded API twice.
+      posture = await postures.reread(entity);
+    }
+    switch (posture.status) {
+      case 'unmapped':
+        throw new InputError(
+          `${entityRef} is not mapped to an API Management API: ${posture.reason}`,
+        );
+      case 'conflict':
+      case 'notApplicable':
+      case 'planDisabled':
+        throw new ConflictError(
+          `${entityRef} cannot be onboarded: ${posture.reason}`,
+        );
+      case 'error':
+        throw new ServiceUnavailableError(
+          `The state of ${entityRef} in Azure is unknown, try again later: ${posture.reason}`,
+        );
+      case 'notOnboarded':
+        break;
+      default: // already onboarded, or onboarding
+        return { posture };
+    }
+    const api = posture.api!;
+    return {
+      posture,
+      claim: {
+        apiKey: api.resourceId.toLowerCase(),
+        serviceKey: serviceKey(api),
+        entityRef,
+        target: withTenant(this.options.services, {
+          subscriptionId: api.subscriptionId,
+          resourceGroup: api.resourceGroup,
+          serviceName: api.serviceName,
+          apiId: api.apiId,
+        }),
+        requestedBy: credentials.principal.userEntityRef,
+        requestedAt: new Date().toISOString(),
+      },
+    };
+  }
+}
