@@ -5,8 +5,8 @@ import {
   readDurationFromConfig,
 } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
-import { ApiManagementServiceConfig } from '@defender-apis/plugin-defender-apis-common';
-import { DEFAULT_PLAN_ENTITLEMENTS } from './posture/planFit';
+import { DEFAULT_PLAN_ENTITLEMENTS } from './model/planFit';
+import { ConfiguredService } from './model/configuredService';
 
 /** Credential settings, see config.d.ts. */
 export type CredentialConfig =
@@ -19,16 +19,6 @@ export type CredentialConfig =
     }
   | { type: 'managedIdentity'; clientId?: string }
   | { type: 'emulator' };
-
-/** A configured APIM service, with the tenant of its subscription if not the default. */
-export interface ConfiguredService extends ApiManagementServiceConfig {
-  tenantId?: string;
-  /**
-   * When set, only entities owned by one of these (lower-cased full entity refs of groups or
-   * users) may map to the service's APIs.
-   */
-  allowedOwners?: string[];
-}
 
 const DURATION_UNITS: Array<[keyof HumanDuration, string]> = [
   ['years', 'y'],

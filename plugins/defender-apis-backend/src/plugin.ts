@@ -8,15 +8,15 @@ import { defenderApisPermissions } from '@defender-apis/plugin-defender-apis-com
 import { DefaultDefenderAzureClient } from './azure/DefenderAzureClient';
 import { readDefenderApisConfig } from './config';
 import { createStores } from './database/createStores';
-import { OnboardingRequests } from './onboarding/OnboardingRequests';
-import { OnboardingWorker } from './onboarding/OnboardingWorker';
-import { CallerDecisions } from './posture/CallerDecisions';
-import { CatalogApis } from './posture/CatalogApis';
-import { OnboardAccess } from './posture/OnboardAccess';
-import { PostureRefresher } from './posture/PostureRefresher';
-import { PostureService } from './posture/PostureService';
-import { createRouter } from './service/router';
-import { RefreshHealth } from './service/RefreshHealth';
+import { OnboardingRequests } from './services/OnboardingRequests';
+import { OnboardingWorker } from './services/OnboardingWorker';
+import { CallerDecisions } from './permissions/CallerDecisions';
+import { CatalogApis } from './catalog/CatalogApis';
+import { OnboardAccess } from './permissions/OnboardAccess';
+import { PostureRefresher } from './services/PostureRefresher';
+import { PostureService } from './services/PostureService';
+import { createRouter } from './router';
+import { RefreshHealth } from './services/RefreshHealth';
 
 /**
  * The Defender for APIs backend plugin: maps catalog APIs to Azure API Management APIs,

@@ -9,7 +9,7 @@ import { emptyAlerts } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
 import { createStores, DefenderApisStores } from '../database/createStores';
 import { OnboardingRow } from '../database/onboardingRows';
-import { StoredPosture } from '../posture/buildPosture';
+import { StoredPosture } from '../model/buildPosture';
 
 export const POSTGRES_IDS: TestDatabaseId[] = [
   'POSTGRES_18',

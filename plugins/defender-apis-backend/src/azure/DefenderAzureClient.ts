@@ -4,48 +4,18 @@ import { SecurityCenter } from '@azure/arm-security';
 import { MonitorClient } from '@azure/arm-monitor';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { durationToMilliseconds } from '@backstage/types';
-import { ConfiguredService, DefenderApisConfig } from '../config';
-import { ApiCollection, ApiCollectionsOperations } from './apiCollections';
-import {
-  alertOf,
-  ApimApi,
-  apimApiOf,
-  AS_SENT,
-  assessmentOf,
-  AzureAlert,
-  AzureAssessment,
-} from './armListItems';
+import { DefenderApisConfig } from '../config';
+import { ApiCollectionsOperations } from './apiCollections';
+import { alertOf, apimApiOf, AS_SENT, assessmentOf } from './armListItems';
 import { createCredential } from './credentials';
-
-export type { ApimApi, AzureAlert, AzureAssessment } from './armListItems';
-
-/**
- * What is read per subscription for any number of its APIs: the plan, the alerts and the
- * assessments (three list calls, whatever the API count). API collections are read apart:
- * listed by a full refresh, read one by one for a first view.
- */
-export interface SubscriptionSnapshot {
-  subscriptionId: string;
-  plan: { enabled: boolean; subPlan?: string };
-  alerts: AzureAlert[];
-  assessments: AzureAssessment[];
-}
-
-/** Everything read per APIM service in one refresh: the service and its API list. */
-export interface ServiceSnapshot {
-  service: ConfiguredService;
-  skuName?: string;
-  apis: ApimApi[];
-}
-
-/** The APIM API to onboard. */
-export interface OnboardTarget {
-  subscriptionId: string;
-  resourceGroup: string;
-  serviceName: string;
-  apiId: string;
-  tenantId?: string;
-}
+import { ConfiguredService } from '../model/configuredService';
+import {
+  ApiCollection,
+  ApimApi,
+  OnboardTarget,
+  ServiceSnapshot,
+  SubscriptionSnapshot,
+} from '../model/azureResources';
 
 /** The Azure reads and writes the plugin makes. */
 export interface DefenderAzureApi {

@@ -12,22 +12,7 @@ import {
 } from '@azure/core-lro';
 import { SecurityCenter } from '@azure/arm-security';
 import { AbortSignalLike } from '@azure/abort-controller';
-
-/** An API collection as ARM returns it (only the fields this plugin reads). */
-export interface ApiCollection {
-  id?: string;
-  name?: string;
-  provisioningState?: string;
-  displayName?: string;
-  discoveredVia?: string;
-  baseUrl?: string;
-  numberOfApiEndpoints?: number;
-  numberOfInactiveApiEndpoints?: number;
-  numberOfUnauthenticatedApiEndpoints?: number;
-  numberOfExternalApiEndpoints?: number;
-  numberOfApiEndpointsWithSensitiveDataExposed?: number;
-  sensitivityLabel?: string;
-}
+import { ApiCollection } from '../model/azureResources';
 
 const API_VERSION = '2023-11-15';
 

@@ -6,40 +6,7 @@
  * untrusted: every field is checked for its type, and what is not as expected is left out.
  */
 import type { PipelineResponse } from '@azure/core-rest-pipeline';
-
-/** An APIM API as listed by its service. */
-export interface ApimApi {
-  id: string;
-  name: string;
-  displayName?: string;
-  /** Absent means `http`. */
-  apiType?: string;
-  isCurrent?: boolean;
-}
-
-/** A Defender for APIs alert (type `API_…`) of a subscription. */
-export interface AzureAlert {
-  id: string;
-  alertType: string;
-  displayName: string;
-  severity: string;
-  status: string;
-  timeGenerated?: string;
-  url?: string;
-  compromisedEntity?: string;
-  /** `azureResourceId`s of the alert's resource identifiers. */
-  resourceIds: string[];
-}
-
-/** A security assessment on an APIM resource of a subscription. */
-export interface AzureAssessment {
-  key: string;
-  displayName: string;
-  resourceId: string;
-  statusCode: string;
-  severity?: string;
-  url?: string;
-}
+import { ApimApi, AzureAlert, AzureAssessment } from '../model/azureResources';
 
 /**
  * Request options of the SDK's operations that leave a successful answer as ARM sent it

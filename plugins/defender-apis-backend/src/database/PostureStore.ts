@@ -6,8 +6,8 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { StoredPosture } from '../posture/buildPosture';
-import { conflictsAmong } from '../posture/claims';
+import { StoredPosture } from '../model/buildPosture';
+import { conflictsAmong } from '../model/claims';
 import { SharedReads } from '../util/SharedReads';
 import { chunksOf } from '../util/yieldToEventLoop';
 import {
@@ -29,10 +29,9 @@ import {
   listPostures,
   OWNER_TABLE,
   POSTURE_TABLE as POSTURE,
-  ResolvedListQuery,
   summarizePostures,
-  Visibility,
 } from './postureQueries';
+import { ResolvedListQuery, Visibility } from '../model/postureQuery';
 
 /** How long a catalog-wide summary is reused; other replicas' writes show within it. */
 export const SUMMARY_TTL_MS = 5_000;

@@ -1,7 +1,7 @@
 import { OnboardingState } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
-import { OnboardTarget } from '../azure/DefenderAzureClient';
 import { chunksOf } from '../util/yieldToEventLoop';
+import { OnboardTarget } from '../model/azureResources';
 
 /** Onboarding operations, one row per APIM API (the row is the claim that makes a PUT happen once). */
 export const ONBOARDING_TABLE = 'defender_apis_onboarding';

@@ -16,17 +16,12 @@ import {
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
+import { ResolvedListQuery, Visibility } from '../model/postureQuery';
 import { COLUMN_LENGTHS, columnKey } from './columnKeys';
 import { postureOfRow } from './postureRow';
 
 export const POSTURE_TABLE = 'defender_apis_posture';
 export const OWNER_TABLE = 'defender_apis_posture_owner';
-
-/**
- * Which entities the caller may see: all of them (an unconditional ALLOW), or those of a
- * list of entity refs (a conditional decision, resolved by the catalog).
- */
-export type Visibility = { all: true } | { all: false; entityRefs: string[] };
 
 /** The column each sort field orders by; every one is non-null (see postureRow.ts). */
 const SORT_COLUMNS: Record<PostureSortField, string> = {
@@ -40,13 +35,6 @@ const SORT_COLUMNS: Record<PostureSortField, string> = {
   activeAlerts: 'alerts_active',
   highAlerts: 'alerts_high',
   refreshedAt: 'refreshed_at',
-};
-
-/** A page query with defaults applied. */
-export type ResolvedListQuery = PostureListQuery & {
-  sort: PostureSortField;
-  order: 'asc' | 'desc';
-  limit: number;
 };
 
 interface Cursor {

@@ -5,7 +5,7 @@ import {
   OnboardingState,
   STATUS_ATTENTION_ORDER,
 } from '@defender-apis/plugin-defender-apis-common';
-import { composePosture, StoredPosture } from '../posture/buildPosture';
+import { composePosture, StoredPosture } from '../model/buildPosture';
 import {
   boundedText,
   COLUMN_LENGTHS,

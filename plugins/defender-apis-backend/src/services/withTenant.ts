@@ -1,6 +1,6 @@
-import { OnboardTarget } from '../azure/DefenderAzureClient';
-import { ConfiguredService } from '../config';
-import { serviceKey } from '../posture/mapping';
+import { serviceKey } from '../model/mapping';
+import { OnboardTarget } from '../model/azureResources';
+import { ConfiguredService } from '../model/configuredService';
 
 /**
  * The target with the tenant of its service, so the operation runs with that tenant's

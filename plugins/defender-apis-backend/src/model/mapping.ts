@@ -11,7 +11,7 @@ import {
   NotApplicableCause,
   parseApiManagementAnnotation,
 } from '@defender-apis/plugin-defender-apis-common';
-import { ConfiguredService } from '../config';
+import { ConfiguredService } from './configuredService';
 
 /**
  * The catalog fields of an API entity that lists filter, sort and count on. Computed here

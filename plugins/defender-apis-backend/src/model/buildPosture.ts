@@ -16,15 +16,15 @@ import {
   PostureRecommendation,
   sameResourceId,
 } from '@defender-apis/plugin-defender-apis-common';
-import { ApiCollection } from '../azure/apiCollections';
-import {
-  ApimApi,
-  AzureAlert,
-  AzureAssessment,
-} from '../azure/DefenderAzureClient';
 import { ServiceFacts, SubscriptionFacts } from './azureFacts';
 import { conflictReason } from './claims';
 import { CatalogFacts, MappedEntity } from './mapping';
+import {
+  ApiCollection,
+  ApimApi,
+  AzureAlert,
+  AzureAssessment,
+} from './azureResources';
 
 /**
  * What the store keeps per entity: the facts read from the catalog and Azure. The status is

@@ -5,10 +5,8 @@ import {
   emptyAlerts,
   PlanTraffic,
 } from '@defender-apis/plugin-defender-apis-common';
-import { ApiCollection } from '../azure/apiCollections';
-import { ApimApi, DefenderAzureApi } from '../azure/DefenderAzureClient';
+import { DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { describeAzureError } from '../azure/describeAzureError';
-import { ConfiguredService } from '../config';
 import { PostureStore } from '../database/PostureStore';
 import { SharedReads } from '../util/SharedReads';
 import { mapConcurrently, mapInChunks } from '../util/yieldToEventLoop';
@@ -16,14 +14,21 @@ import {
   collectionsByApi,
   ServiceFacts,
   SubscriptionFacts,
-} from './azureFacts';
+} from '../model/azureFacts';
 import {
   AzureFactsOfApi,
   buildStoredPosture,
   StoredPosture,
-} from './buildPosture';
-import { mapEntity, MappedEntity, ServiceIndex, serviceKey } from './mapping';
-import { planFit } from './planFit';
+} from '../model/buildPosture';
+import {
+  mapEntity,
+  MappedEntity,
+  ServiceIndex,
+  serviceKey,
+} from '../model/mapping';
+import { planFit } from '../model/planFit';
+import { ApiCollection, ApimApi } from '../model/azureResources';
+import { ConfiguredService } from '../model/configuredService';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 

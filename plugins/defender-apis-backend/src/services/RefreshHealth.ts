@@ -1,4 +1,4 @@
-import { RefreshSummary } from '../posture/PostureRefresher';
+import { RefreshSummary } from './PostureRefresher';
 
 /** How the scheduled refreshes of this replica went, as `GET /health` reports it. */
 export interface RefreshHealthReport {

@@ -11,9 +11,9 @@ import {
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
 import { PostureStore } from '../database/PostureStore';
-import { ResolvedListQuery, Visibility } from '../database/postureQueries';
-import { CallerDecisions } from './CallerDecisions';
-import { CatalogApis } from './CatalogApis';
+import { ResolvedListQuery, Visibility } from '../model/postureQuery';
+import { CallerDecisions } from '../permissions/CallerDecisions';
+import { CatalogApis } from '../catalog/CatalogApis';
 import { PostureRefresher, RefreshSummary } from './PostureRefresher';
 
 /**

@@ -2,15 +2,15 @@
  * Azure snapshots indexed by lower-cased APIM API resource id, built once per read so that
  * building the posture of each entity is a few map lookups, never a scan of whole lists.
  */
-import { ApiCollection } from '../azure/apiCollections';
+import { forEachInChunks } from '../util/yieldToEventLoop';
 import {
+  ApiCollection,
   ApimApi,
   AzureAlert,
   AzureAssessment,
   ServiceSnapshot,
   SubscriptionSnapshot,
-} from '../azure/DefenderAzureClient';
-import { forEachInChunks } from '../util/yieldToEventLoop';
+} from './azureResources';
 
 // The APIM API an ARM id is (or is below): `…/service/{svc}/apis/{api}`.
 const API_ID =

@@ -7,7 +7,7 @@ import {
   domainOf,
   SYSTEM_ENTITY_FIELDS,
   systemOf,
-} from './mapping';
+} from '../model/mapping';
 
 /** Entities per catalog request: small answers keep both event loops (catalog and ours) free. */
 const PAGE = 200;

@@ -19,14 +19,14 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import { randomUUID } from 'node:crypto';
 import { Request } from 'express';
-import { ConfiguredService } from '../config';
 import { OnboardingQueueStore } from '../database/OnboardingQueueStore';
 import { OnboardingRow } from '../database/onboardingRows';
-import { CatalogApis } from '../posture/CatalogApis';
-import { serviceKey } from '../posture/mapping';
-import { OnboardAccess } from '../posture/OnboardAccess';
-import { PostureService } from '../posture/PostureService';
+import { CatalogApis } from '../catalog/CatalogApis';
+import { serviceKey } from '../model/mapping';
+import { OnboardAccess } from '../permissions/OnboardAccess';
+import { PostureService } from './PostureService';
 import { withTenant } from './withTenant';
+import { ConfiguredService } from '../model/configuredService';
 
 /** A user asked for more onboardings than may wait at once; answered with 429. */
 export class TooManyOnboardingsError extends CustomErrorBase {

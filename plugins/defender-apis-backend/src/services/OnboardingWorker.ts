@@ -6,15 +6,16 @@ import {
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { describeAzureError } from '../azure/describeAzureError';
-import { ConfiguredService, formatDuration } from '../config';
+import { formatDuration } from '../config';
 import {
   ONBOARDING_LEASE_MS,
   OnboardingQueueStore,
 } from '../database/OnboardingQueueStore';
 import { OnboardingLease, RunningOnboarding } from '../database/onboardingRows';
-import { CatalogApis } from '../posture/CatalogApis';
-import { PostureService } from '../posture/PostureService';
+import { CatalogApis } from '../catalog/CatalogApis';
+import { PostureService } from './PostureService';
 import { withTenant } from './withTenant';
+import { ConfiguredService } from '../model/configuredService';
 
 /**
  * Carries out the onboarding queue on this replica: takes operations while their service is
@@ -38,10 +39,10 @@ export class OnboardingWorker {
       auth: AuthService;
       auditor: AuditorService;
       logger: LoggerService;
-      catalog: CatalogApis;
-      azure: DefenderAzureApi;
+      catalog: Pick<CatalogApis, 'byRef'>;
+      azure: Pick<DefenderAzureApi, 'onboard'>;
       queue: OnboardingQueueStore;
-      postures: PostureService;
+      postures: Pick<PostureService, 'reread'>;
       maxConcurrentPerService: number;
       /** How long an operation may run before it is marked failed. */
       timeout: HumanDuration;

@@ -13,7 +13,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import { defenderApisOnboardPermission } from '@defender-apis/plugin-defender-apis-common';
 import { CallerDecisions } from './CallerDecisions';
-import { ownersOf } from './mapping';
+import { ownersOf } from '../model/mapping';
 
 /** Decides for one entity whether the caller may onboard it. */
 export type OnboardDecider = (entity: Entity) => Promise<boolean>;

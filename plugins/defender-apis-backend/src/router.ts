@@ -12,23 +12,29 @@ import {
   PostureSortField,
   PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
-import { ResolvedListQuery } from '../database/postureQueries';
-import { ownersOf } from '../posture/mapping';
+import { ResolvedListQuery } from './model/postureQuery';
+import { ownersOf } from './model/mapping';
 import express from 'express';
 import Router from 'express-promise-router';
-import { OnboardingRequests } from '../onboarding/OnboardingRequests';
-import { OnboardAccess } from '../posture/OnboardAccess';
-import { PostureService } from '../posture/PostureService';
-import { RefreshHealth } from './RefreshHealth';
+import { OnboardingRequests } from './services/OnboardingRequests';
+import { OnboardAccess } from './permissions/OnboardAccess';
+import { PostureService } from './services/PostureService';
+import { RefreshHealth } from './services/RefreshHealth';
 
-/** Options of {@link createRouter}: the services the routes use. */
+/** Options of {@link createRouter}: what of each service the routes use. */
 export interface RouterOptions {
   httpAuth: HttpAuthService;
-  postures: PostureService;
-  onboarding: OnboardingRequests;
-  access: OnboardAccess;
+  postures: Pick<
+    PostureService,
+    'getEntityPosture' | 'getEntity' | 'listPostures' | 'summary'
+  >;
+  onboarding: Pick<
+    OnboardingRequests,
+    'request' | 'requestBatch' | 'getBatch' | 'cancelBatch'
+  >;
+  access: Pick<OnboardAccess, 'decider'>;
   /** How this replica's scheduled refreshes went; `GET /health` reports it. */
-  refreshHealth?: RefreshHealth;
+  refreshHealth?: Pick<RefreshHealth, 'report'>;
 }
 
 // Backstage entity name parts: letters, digits and [-_.], at most 253 characters.

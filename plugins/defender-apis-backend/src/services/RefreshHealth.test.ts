@@ -1,4 +1,4 @@
-import { RefreshSummary } from '../posture/PostureRefresher';
+import { RefreshSummary } from './PostureRefresher';
 import { RefreshHealth } from './RefreshHealth';
 
 const summary = (posturesFailed: number): RefreshSummary => ({

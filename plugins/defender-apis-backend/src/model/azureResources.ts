@@ -1,0 +1,83 @@
+/**
+ * The Azure resources the model reads, in the shapes the Azure layer delivers them (only the
+ * fields the plugin uses). Defined here so that the model depends on no I/O.
+ */
+import { ConfiguredService } from './configuredService';
+
+/** An APIM API as listed by its service. */
+export interface ApimApi {
+  id: string;
+  name: string;
+  displayName?: string;
+  /** Absent means `http`. */
+  apiType?: string;
+  isCurrent?: boolean;
+}
+
+/** A Defender for APIs alert (type `API_…`) of a subscription. */
+export interface AzureAlert {
+  id: string;
+  alertType: string;
+  displayName: string;
+  severity: string;
+  status: string;
+  timeGenerated?: string;
+  url?: string;
+  compromisedEntity?: string;
+  /** `azureResourceId`s of the alert's resource identifiers. */
+  resourceIds: string[];
+}
+
+/** A security assessment on an APIM resource of a subscription. */
+export interface AzureAssessment {
+  key: string;
+  displayName: string;
+  resourceId: string;
+  statusCode: string;
+  severity?: string;
+  url?: string;
+}
+
+/** An API collection as ARM returns it (only the fields this plugin reads). */
+export interface ApiCollection {
+  id?: string;
+  name?: string;
+  provisioningState?: string;
+  displayName?: string;
+  discoveredVia?: string;
+  baseUrl?: string;
+  numberOfApiEndpoints?: number;
+  numberOfInactiveApiEndpoints?: number;
+  numberOfUnauthenticatedApiEndpoints?: number;
+  numberOfExternalApiEndpoints?: number;
+  numberOfApiEndpointsWithSensitiveDataExposed?: number;
+  sensitivityLabel?: string;
+}
+
+/**
+ * What is read per subscription for any number of its APIs: the plan, the alerts and the
+ * assessments (three list calls, whatever the API count). API collections are read apart:
+ * listed by a full refresh, read one by one for a first view.
+ */
+export interface SubscriptionSnapshot {
+  subscriptionId: string;
+  plan: { enabled: boolean; subPlan?: string };
+  alerts: AzureAlert[];
+  assessments: AzureAssessment[];
+}
+
+/** Everything read per APIM service in one refresh: the service and its API list. */
+export interface ServiceSnapshot {
+  service: ConfiguredService;
+  skuName?: string;
+  apis: ApimApi[];
+}
+
+/** The APIM API to onboard. */
+export interface OnboardTarget {
+  subscriptionId: string;
+  resourceGroup: string;
+  serviceName: string;
+  apiId: string;
+  tenantId?: string;
+}

@@ -1,0 +1,11 @@
+import { ApiManagementServiceConfig } from '@defender-apis/plugin-defender-apis-common';
+
+/** A configured APIM service, with the tenant of its subscription if not the default. */
+export interface ConfiguredService extends ApiManagementServiceConfig {
+  tenantId?: string;
+  /**
+   * When set, only entities owned by one of these (lower-cased full entity refs of groups or
+   * users) may map to the service's APIs.
+   */
+  allowedOwners?: string[];
+}

@@ -1,0 +1,17 @@
+import {
+  PostureListQuery,
+  PostureSortField,
+} from '@defender-apis/plugin-defender-apis-common';
+
+/**
+ * Which entities the caller may see: all of them (an unconditional ALLOW), or those of a
+ * list of entity refs (a conditional decision, resolved by the catalog).
+ */
+export type Visibility = { all: true } | { all: false; entityRefs: string[] };
+
+/** A page query with defaults applied. */
+export type ResolvedListQuery = PostureListQuery & {
+  sort: PostureSortField;
+  order: 'asc' | 'desc';
+  limit: number;
+};
