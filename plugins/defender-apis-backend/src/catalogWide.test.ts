@@ -272,6 +272,45 @@ describe('catalog-wide list and summary', () => {
     );
   });
 
+  it('summarises only the APIs of the owners, systems or domains asked for, with the same counts as the whole summary', async () => {
+    const summary = async (query: string) =>
+      (
+        await h.request
+          .get(`${BASE}/summary${query}`)
+          .set('Authorization', asUser('paula'))
+      ).body;
+    const whole = await summary('');
+    const team = await summary('?owner=group:default/team-checkout');
+    const teamCounts = whole.byOwner['group:default/team-checkout'];
+    expect(team).toEqual(
+      expect.objectContaining({
+        total: teamCounts.total,
+        onboarded: teamCounts.onboarded,
+        applicable: teamCounts.applicable,
+      }),
+    );
+    expect(Object.keys(team.byOwner)).toContain('group:default/team-checkout');
+    expect(team.total).toBeLessThan(whole.total);
+    const payments = await summary('?system=SYSTEM:default/payments');
+    expect(payments.total).toBe(
+      whole.bySystem['system:default/payments'].total,
+    );
+    expect(Object.keys(payments.bySystem)).toEqual(['system:default/payments']);
+    // Two systems: the APIs of either.
+    const both = await summary(
+      '?system=system:default/payments&system=system:default/checkout',
+    );
+    expect(both.total).toBe(
+      whole.bySystem['system:default/payments'].total +
+        whole.bySystem['system:default/checkout'].total,
+    );
+    const bad = await h.request
+      .get(`${BASE}/summary?owner=`)
+      .set('Authorization', asUser('paula'));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('Invalid query parameter owner');
+  });
+
   it('shows a status change of an onboarding in lists at once, without a refresh', async () => {
     const before = (await list(h, '?status=onboarding')).body.totalItems;
     const res = await h.request

@@ -169,6 +169,24 @@ describe('router', () => {
     expect(postures.listPostures).toHaveBeenCalledTimes(1);
   });
 
+  it('hands /summary the owners, systems and domains asked for, validated', async () => {
+    const { app, postures } = await routerWith();
+    const res = await request(app)
+      .get('/summary?owner=group:default/a&domain=domain:default/d')
+      .set('Authorization', asUser);
+    expect(res.status).toBe(200);
+    expect(postures.summary).toHaveBeenCalledWith(expect.anything(), {
+      owner: ['group:default/a'],
+      system: undefined,
+      domain: ['domain:default/d'],
+    });
+    const bad = await request(app)
+      .get(`/summary?system=${'s'.repeat(300)}`)
+      .set('Authorization', asUser);
+    expect(bad.status).toBe(400);
+    expect(postures.summary).toHaveBeenCalledTimes(1);
+  });
+
   it('answers 202 to an onboarding that started and 200 to one that did not', async () => {
     const { app, onboarding } = await routerWith();
     const onboard = () =>

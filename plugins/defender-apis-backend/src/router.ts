@@ -12,7 +12,7 @@ import {
   PostureSortField,
   PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
-import { ResolvedListQuery } from './model/postureQuery';
+import { ResolvedListQuery, SummaryScope } from './model/postureQuery';
 import { ownersOf } from './model/mapping';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -141,6 +141,15 @@ function oneParam<T extends string>(
   return value as T;
 }
 
+/** The owners, systems and domains a list or summary is narrowed to, validated. */
+function scopeFrom(query: Record<string, unknown>): SummaryScope {
+  return {
+    owner: listParam(query.owner, 'owner'),
+    system: listParam(query.system, 'system'),
+    domain: listParam(query.domain, 'domain'),
+  };
+}
+
 /** Filters, sort and paging of `GET /posture`, validated, with defaults. */
 function listQueryFrom(query: Record<string, unknown>): ResolvedListQuery {
   const cursor = oneParam(query.cursor, 'cursor');
@@ -150,9 +159,7 @@ function listQueryFrom(query: Record<string, unknown>): ResolvedListQuery {
     );
   }
   return {
-    owner: listParam(query.owner, 'owner'),
-    system: listParam(query.system, 'system'),
-    domain: listParam(query.domain, 'domain'),
+    ...scopeFrom(query),
     lifecycle: listParam(query.lifecycle, 'lifecycle'),
     status: listParam(query.status, 'status', POSTURE_STATUSES) as
       | PostureStatus[]
@@ -308,7 +315,7 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    res.json(await postures.summary(credentials));
+    res.json(await postures.summary(credentials, scopeFrom(req.query)));
   });
 
   // Anything else (another path, or another method on a known path) in Backstage's error shape.

@@ -355,6 +355,18 @@ export interface PostureCounts {
 }
 
 /**
+ * What `GET /summary` counts: the APIs of any of the given owners, systems and domains (entity
+ * refs; several values of one field are alternatives, different fields all apply), or every API
+ * the caller may see when none is given.
+ *
+ * @public
+ */
+export type PostureSummaryQuery = Pick<
+  PostureListQuery,
+  'owner' | 'system' | 'domain'
+>;
+
+/**
  * The answer of `GET /summary`: catalog-wide counts by status and coverage, and the same per
  * owner, system and domain.
  *

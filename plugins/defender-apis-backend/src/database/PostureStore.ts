@@ -31,7 +31,12 @@ import {
   POSTURE_TABLE as POSTURE,
   summarizePostures,
 } from './postureQueries';
-import { ResolvedListQuery, Visibility } from '../model/postureQuery';
+import {
+  isWholeCatalog,
+  ResolvedListQuery,
+  SummaryScope,
+  Visibility,
+} from '../model/postureQuery';
 
 /** How long a catalog-wide summary is reused; other replicas' writes show within it. */
 export const SUMMARY_TTL_MS = 5_000;
@@ -67,7 +72,10 @@ export interface PostureStore {
     visibility: Visibility,
   ): Promise<PostureList>;
   /** Counts by status and coverage, overall and per owner, system and domain. */
-  summarize(visibility: Visibility): Promise<PostureSummary>;
+  summarize(
+    visibility: Visibility,
+    scope?: SummaryScope,
+  ): Promise<PostureSummary>;
   /** Writes postures read by a read that started at `readAt`; see the implementation. */
   putPostures(
     postures: StoredPosture[] | AsyncIterable<StoredPosture[]>,
@@ -133,8 +141,12 @@ export class KnexPostureStore implements PostureStore {
   }
 
   /** Counts by status and coverage, overall and per owner, system and domain. */
-  summarize(visibility: Visibility): Promise<PostureSummary> {
-    if (!visibility.all) return summarizePostures(this.knex, visibility);
+  summarize(
+    visibility: Visibility,
+    scope: SummaryScope = {},
+  ): Promise<PostureSummary> {
+    if (!visibility.all || !isWholeCatalog(scope))
+      return summarizePostures(this.knex, visibility, scope);
     return this.summaries.get('all', () =>
       summarizePostures(this.knex, visibility),
     );

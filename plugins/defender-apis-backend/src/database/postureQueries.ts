@@ -16,7 +16,12 @@ import {
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
-import { ResolvedListQuery, Visibility } from '../model/postureQuery';
+import {
+  isWholeCatalog,
+  ResolvedListQuery,
+  SummaryScope,
+  Visibility,
+} from '../model/postureQuery';
 import { COLUMN_LENGTHS, columnKey } from './columnKeys';
 import { postureOfRow } from './postureRow';
 
@@ -205,18 +210,22 @@ function add(counts: PostureCounts, status: PostureStatus, n: number): void {
 
 type GroupRow = { key: string; status: PostureStatus; n: number | string };
 
-/** Counts by status and coverage, overall and per owner, system and domain, with GROUP BY. */
+/**
+ * Counts by status and coverage, overall and per owner, system and domain, with GROUP BY, of
+ * the APIs in `scope` the caller may see.
+ */
 export async function summarizePostures(
   knex: Knex,
   visibility: Visibility,
+  scope: SummaryScope = {},
 ): Promise<PostureSummary> {
   const grouped = (column: string) =>
-    filtered(knex, {}, visibility)
+    filtered(knex, scope, visibility)
       .select({ key: column, status: 'status' })
       .count({ n: '*' })
       .whereNot(column, '')
       .groupBy(column, 'status');
-  const overall = filtered(knex, {}, visibility)
+  const overall = filtered(knex, scope, visibility)
     .select('status')
     .count({ n: '*' })
     .groupBy('status');
@@ -227,6 +236,12 @@ export async function summarizePostures(
     .count({ n: '*' })
     .groupBy('o.owner_ref', 'p.status');
   applyVisibility(knex, byOwner, visibility, 'p.entity_ref');
+  if (!isWholeCatalog(scope)) {
+    byOwner.whereIn(
+      'p.entity_ref',
+      filtered(knex, scope, visibility).select('entity_ref'),
+    );
+  }
 
   const [overallRows, ownerRows, systemRows, domainRows, plans] =
     (await Promise.all([
@@ -234,7 +249,7 @@ export async function summarizePostures(
       byOwner,
       grouped('system'),
       grouped('domain'),
-      plansOf(knex, visibility),
+      plansOf(knex, visibility, scope),
     ])) as [GroupRow[], GroupRow[], GroupRow[], GroupRow[], PlanInfo[]];
 
   const summary: PostureSummary = {
@@ -273,10 +288,11 @@ const PLAN_READ_STATUSES = POSTURE_STATUSES.filter(
 async function plansOf(
   knex: Knex,
   visibility: Visibility,
+  scope: SummaryScope,
 ): Promise<PlanInfo[]> {
   const one: Array<{ ref: string }> = await filtered(
     knex,
-    { status: PLAN_READ_STATUSES },
+    { ...scope, status: PLAN_READ_STATUSES },
     visibility,
   )
     .min({ ref: 'entity_ref' })

@@ -1,6 +1,7 @@
 import {
   PostureListQuery,
   PostureSortField,
+  PostureSummaryQuery,
 } from '@defender-apis/plugin-defender-apis-common';
 
 /**
@@ -15,3 +16,11 @@ export type ResolvedListQuery = PostureListQuery & {
   order: 'asc' | 'desc';
   limit: number;
 };
+
+/** The APIs a summary counts (`GET /summary`'s query). */
+export type SummaryScope = PostureSummaryQuery;
+
+/** Whether a scope narrows the APIs at all. */
+export function isWholeCatalog(scope: SummaryScope): boolean {
+  return !scope.owner?.length && !scope.system?.length && !scope.domain?.length;
+}

@@ -11,7 +11,11 @@ import {
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
 import { PostureStore } from '../database/PostureStore';
-import { ResolvedListQuery, Visibility } from '../model/postureQuery';
+import {
+  ResolvedListQuery,
+  SummaryScope,
+  Visibility,
+} from '../model/postureQuery';
 import { CallerDecisions } from '../permissions/CallerDecisions';
 import { CatalogApis } from '../catalog/CatalogApis';
 import { PostureRefresher, RefreshSummary } from './PostureRefresher';
@@ -105,8 +109,15 @@ export class PostureService {
     );
   }
 
-  async summary(credentials: BackstageCredentials): Promise<PostureSummary> {
-    return this.options.store.summarize(await this.visibility(credentials));
+  /** Counts of the APIs in `scope` (all when empty) the caller may see. */
+  async summary(
+    credentials: BackstageCredentials,
+    scope: SummaryScope = {},
+  ): Promise<PostureSummary> {
+    return this.options.store.summarize(
+      await this.visibility(credentials),
+      scope,
+    );
   }
 
   /** Refreshes every API entity of the catalog, as the plugin itself. */

@@ -6,6 +6,7 @@ import {
   PostureList,
   PostureListQuery,
   PostureSummary,
+  PostureSummaryQuery,
 } from '@defender-apis/plugin-defender-apis-common';
 
 // The backend's query contract lives in -common; the plugin keeps exporting its name.
@@ -26,8 +27,11 @@ export interface DefenderApisApi {
    * the backend; pass `nextCursor` as `cursor` for the next page.
    */
   listPostures(query?: PostureListQuery): Promise<PostureList>;
-  /** Counts by status and coverage: overall, per owner, per system and per domain. */
-  getSummary(): Promise<PostureSummary>;
+  /**
+   * Counts by status and coverage: overall, per owner, per system and per domain, of the APIs
+   * of the given owners, systems and domains (all the caller may see when none is given).
+   */
+  getSummary(query?: PostureSummaryQuery): Promise<PostureSummary>;
   /**
    * Asks the backend to onboard up to 500 APIs gradually: it checks each like a single
    * request, queues the accepted ones and starts them at its configured pace per APIM

@@ -223,6 +223,18 @@ describe('DefenderApisClient', () => {
     });
   });
 
+  it("reads one group's or system's summary with its filters in the query", async () => {
+    const { client, fetch } = setup(jsonResponse({ total: 1 }));
+    await client.getSummary({
+      owner: ['group:default/team a'],
+      system: ['system:default/x', 'system:default/y'],
+    });
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/summary?owner=group%3Adefault%2Fteam+a&system=system%3Adefault%2Fx&system=system%3Adefault%2Fy`,
+      { method: 'GET' },
+    );
+  });
+
   it('throws a ResponseError when the list is refused', async () => {
     const { client } = setup(
       jsonResponse(

@@ -6,6 +6,7 @@ import {
   OnboardingBatch,
   PostureList,
   PostureSummary,
+  PostureSummaryQuery,
 } from '@defender-apis/plugin-defender-apis-common';
 import { DefenderApisApi, PostureListQuery } from './DefenderApisApi';
 
@@ -71,8 +72,12 @@ export class DefenderApisClient implements DefenderApisApi {
   }
 
   /** {@inheritDoc DefenderApisApi.getSummary} */
-  getSummary(): Promise<PostureSummary> {
-    return this.request('GET', ['summary']);
+  getSummary(query: PostureSummaryQuery = {}): Promise<PostureSummary> {
+    return this.request('GET', ['summary'], {
+      owner: query.owner,
+      system: query.system,
+      domain: query.domain,
+    });
   }
 
   /** {@inheritDoc DefenderApisApi.onboardBatch} */

@@ -149,6 +149,8 @@ describe('EntityDefenderApisOverviewCard', () => {
     // The list is asked for before the summary has answered: both requests start together.
     expect(screen.getByTestId('progress')).toBeInTheDocument();
     expect(api.getSummary).toHaveBeenCalledTimes(1);
+    // Only the group's counts are asked for, not the whole catalog's.
+    expect(api.getSummary).toHaveBeenCalledWith({ owner: [PAYMENTS] });
     expect(api.listPostures).toHaveBeenCalledTimes(1);
     expect(api.listPostures).toHaveBeenCalledWith({
       owner: [PAYMENTS],

@@ -4,6 +4,7 @@ import {
   PostureListQuery,
   PostureStatus,
   PostureSummary,
+  PostureSummaryQuery,
 } from '@defender-apis/plugin-defender-apis-common';
 
 /** Whose APIs the overview card shows: a group's (owner) or a system's. */
@@ -33,12 +34,17 @@ export function overviewScopeOf(entity: Entity): OverviewScope | undefined {
   return undefined;
 }
 
+/** The APIs of the scope, as `GET /summary` and `GET /posture` filter them. */
+export function scopeQuery(scope: OverviewScope): PostureSummaryQuery {
+  return scope.filter === 'owner'
+    ? { owner: [scope.ref] }
+    : { system: [scope.ref] };
+}
+
 /** The `GET /posture` query of the APIs the card lists, worst first. */
 export function attentionQuery(scope: OverviewScope): PostureListQuery {
-  const filter =
-    scope.filter === 'owner' ? { owner: [scope.ref] } : { system: [scope.ref] };
   return {
-    ...filter,
+    ...scopeQuery(scope),
     status: [...ATTENTION_STATUSES],
     sort: 'status',
     limit: OVERVIEW_LIST_LIMIT,

@@ -5,7 +5,12 @@ import {
   PostureList,
 } from '@defender-apis/plugin-defender-apis-common';
 import { defenderApisApiRef } from '../../api';
-import { attentionQuery, countsOf, OverviewScope } from './overviewScope';
+import {
+  attentionQuery,
+  countsOf,
+  OverviewScope,
+  scopeQuery,
+} from './overviewScope';
 
 /** What the overview card shows: the scope's counts and the APIs that need attention. */
 export interface Overview {
@@ -16,8 +21,8 @@ export interface Overview {
 
 /**
  * Reads the overview of a group's or a system's APIs with two requests started together,
- * whatever the number of APIs: `GET /summary` for the counts and one page of `GET /posture`
- * for the list. `retry` reads both again.
+ * whatever the number of APIs: `GET /summary` of the scope's APIs for the counts and one page
+ * of `GET /posture` for the list. `retry` reads both again.
  */
 export function useOverview(scope: OverviewScope | undefined) {
   const api = useApi(defenderApisApiRef);
@@ -26,7 +31,7 @@ export function useOverview(scope: OverviewScope | undefined) {
   return useAsyncRetry(async (): Promise<Overview | undefined> => {
     if (!filter || !ref) return undefined;
     const [summary, attention] = await Promise.all([
-      api.getSummary(),
+      api.getSummary(scopeQuery({ filter, ref })),
       api.listPostures(attentionQuery({ filter, ref })),
     ]);
     return { counts: countsOf(summary, { filter, ref }), attention };
