@@ -104,6 +104,8 @@ describe('router', () => {
       '/posture/component/default/payments-api',
       '/posture/api/default/-bad',
       `/posture/api/default/${'a'.repeat(254)}`,
+      // Each part valid, the whole ref longer than the plugin stores.
+      `/posture/api/${'n'.repeat(120)}/${'a'.repeat(140)}`,
     ]) {
       const res = await request(app).get(path).set('Authorization', asUser);
       expect(res.status).toBe(400);
@@ -226,6 +228,7 @@ describe('router', () => {
         entityRefs: Array.from({ length: 501 }, (_, i) => `api:default/a${i}`),
       },
       { entityRefs: [42] },
+      { entityRefs: [`api:${'n'.repeat(120)}/${'a'.repeat(140)}`] },
     ]) {
       const refused = await request(app)
         .post('/onboard')

@@ -12,7 +12,11 @@ import {
   PostureSortField,
   PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
-import { ResolvedListQuery, SummaryScope } from './model/postureQuery';
+import {
+  MAX_ENTITY_REF_LENGTH,
+  ResolvedListQuery,
+  SummaryScope,
+} from './model/postureQuery';
 import { ownersOf } from './model/mapping';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -64,7 +68,13 @@ function entityRefFrom(params: Record<string, string>): string {
       `Defender for APIs posture exists for kind API only, found kind "${kind}"`,
     );
   }
-  return stringifyEntityRef({ kind, namespace, name });
+  const ref = stringifyEntityRef({ kind, namespace, name });
+  if (ref.length > MAX_ENTITY_REF_LENGTH) {
+    throw new InputError(
+      `Invalid entity ref: expected at most ${MAX_ENTITY_REF_LENGTH} characters, found ${ref.length}`,
+    );
+  }
+  return ref;
 }
 
 function intParam(

@@ -5,9 +5,11 @@
  * stays in the posture's JSON documents.
  */
 
+import { MAX_ENTITY_REF_LENGTH } from '../model/postureQuery';
+
 /** Widths of the bounded columns, as the migrations create them. */
 export const COLUMN_LENGTHS = {
-  entityRef: 255,
+  entityRef: MAX_ENTITY_REF_LENGTH,
   apiKey: 512,
   nameKey: 512,
   ownersKey: 1024,

@@ -24,3 +24,10 @@ export type SummaryScope = PostureSummaryQuery;
 export function isWholeCatalog(scope: SummaryScope): boolean {
   return !scope.owner?.length && !scope.system?.length && !scope.domain?.length;
 }
+
+/**
+ * The longest entity ref the plugin stores (its database columns' width). Backstage's own
+ * validators keep refs far shorter (63 characters per part); a catalog with looser validators
+ * could have longer ones, which requests are refused for rather than failing in the database.
+ */
+export const MAX_ENTITY_REF_LENGTH = 255;
