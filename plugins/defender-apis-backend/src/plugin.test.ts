@@ -126,10 +126,8 @@ describe('defender-apis backend against the ARM emulator', () => {
       }),
     );
     expect(posture.api?.portalUrl).toContain(posture.api?.resourceId);
-    expect(posture.access).toEqual({
-      canOnboard: true,
-      owners: ['group:default/team-checkout'],
-    });
+    expect(posture.access).toEqual({ canOnboard: true });
+    expect(posture.owners).toEqual(['group:default/team-checkout']);
     expect(Date.parse(posture.refreshedAt!)).not.toBeNaN();
   });
 
@@ -282,10 +280,8 @@ describe('onboarding', () => {
         .get(posturePath('fx-rates-api'))
         .set('Authorization', asUser('paula'))
     ).body;
-    expect(posture.access).toEqual({
-      canOnboard: false,
-      owners: ['group:default/team-checkout'],
-    });
+    expect(posture.access).toEqual({ canOnboard: false });
+    expect(posture.owners).toEqual(['group:default/team-checkout']);
   });
 
   it('refuses service credentials: only users onboard', async () => {

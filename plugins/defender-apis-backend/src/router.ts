@@ -17,7 +17,6 @@ import {
   ResolvedListQuery,
   SummaryScope,
 } from './model/postureQuery';
-import { ownersOf } from './model/mapping';
 import express from 'express';
 import Router from 'express-promise-router';
 import { OnboardingRequests } from './services/OnboardingRequests';
@@ -276,10 +275,7 @@ export async function createRouter(
       access.decider(credentials),
     ]);
     if (credentials.principal.type === 'user') {
-      posture.access = {
-        canOnboard: await decide(entity),
-        owners: ownersOf(entity),
-      };
+      posture.access = { canOnboard: await decide(entity) };
     }
     res.json(posture);
   });

@@ -200,8 +200,6 @@ export interface OnboardingState {
 export interface PostureAccess {
   /** Whether the caller may onboard this API (owners, or whom the permission policy allows). */
   canOnboard: boolean;
-  /** Entity refs of the API's owners, to tell others whom to ask. */
-  owners: string[];
 }
 
 /** Posture of one catalog API entity. @public */

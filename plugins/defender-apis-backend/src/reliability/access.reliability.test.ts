@@ -308,10 +308,8 @@ describe('reliability: access', () => {
             .get(posturePath('wallet-api'))
             .set('Authorization', asUser('priya'))
         ).body;
-        expect(posture.access).toEqual({
-          canOnboard: true,
-          owners: ['group:default/team-payments'],
-        });
+        expect(posture.access).toEqual({ canOnboard: true });
+        expect(posture.owners).toEqual(['group:default/team-payments']);
         const priya = await h.request
           .post(onboardPath('wallet-api'))
           .set('Authorization', asUser('priya'));
@@ -336,10 +334,8 @@ describe('reliability: access', () => {
             .get(posturePath('wallet-api'))
             .set('Authorization', asUser('paula'))
         ).body;
-        expect(posture.access).toEqual({
-          canOnboard: false,
-          owners: ['group:default/team-payments'],
-        });
+        expect(posture.access).toEqual({ canOnboard: false });
+        expect(posture.owners).toEqual(['group:default/team-payments']);
         const paula = await h.request
           .post(onboardPath('wallet-api'))
           .set('Authorization', asUser('paula'));

@@ -76,7 +76,7 @@ export function posture(overrides: Partial<ApiPosture> = {}): ApiPosture {
     recommendations: [],
     refreshedAt: minutesAgo(12),
     stale: false,
-    access: { canOnboard: true, owners: ['group:default/team-payments'] },
+    access: { canOnboard: true },
     ...overrides,
   };
 }

@@ -519,7 +519,7 @@ describe('EntityDefenderApisCard', () => {
         alerts: posture().alerts,
         recommendations: [],
         stale: false,
-        access: { canOnboard: true, owners: ['group:default/team-payments'] },
+        access: { canOnboard: true },
       }),
     );
 
@@ -646,10 +646,8 @@ describe('EntityDefenderApisCard', () => {
       await renderCard(
         answering(
           notOnboardedPosture({
-            access: {
-              canOnboard: false,
-              owners: ['group:default/team-payments', 'user:default/jane'],
-            },
+            owners: ['group:default/team-payments', 'user:default/jane'],
+            access: { canOnboard: false },
           }),
         ),
       );

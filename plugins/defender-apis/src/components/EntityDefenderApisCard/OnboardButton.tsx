@@ -5,11 +5,11 @@ import Tooltip from '@material-ui/core/Tooltip';
 import { humanizeRef } from './format';
 import { OnboardDialog } from './OnboardDialog';
 
-/** Why the button is off for this caller, naming whom to ask. */
-export function notAllowedText(access?: PostureAccess): string {
-  const owners = (access?.owners ?? []).map(humanizeRef);
-  return owners.length > 0
-    ? `Only owners (${owners.join(', ')}) can onboard this API`
+/** Why the button is off for this caller, naming whom to ask (the API's owners). */
+export function notAllowedText(owners: readonly string[]): string {
+  const names = owners.map(humanizeRef);
+  return names.length > 0
+    ? `Only owners (${names.join(', ')}) can onboard this API`
     : 'Only the owners of this API can onboard it';
 }
 
@@ -19,13 +19,22 @@ export function notAllowedText(access?: PostureAccess): string {
  */
 export const OnboardButton = (props: {
   access?: PostureAccess;
+  /** The API's owners (the posture's `owners`), named when the caller may not onboard. */
+  owners: readonly string[];
   apiName: string;
   serviceName?: string;
   /** True while a request is in flight, so a double click makes one request. */
   busy?: boolean;
   onConfirm: () => void;
 }) => {
-  const { access, apiName, serviceName, busy = false, onConfirm } = props;
+  const {
+    access,
+    owners,
+    apiName,
+    serviceName,
+    busy = false,
+    onConfirm,
+  } = props;
   const [open, setOpen] = useState(false);
   const allowed = access?.canOnboard === true;
 
@@ -45,7 +54,7 @@ export const OnboardButton = (props: {
       {allowed ? (
         button
       ) : (
-        <Tooltip title={notAllowedText(access)}>
+        <Tooltip title={notAllowedText(owners)}>
           {/* A disabled button fires no mouse events; the span lets the tooltip open. */}
           <span data-testid="onboard-button-wrapper">{button}</span>
         </Tooltip>

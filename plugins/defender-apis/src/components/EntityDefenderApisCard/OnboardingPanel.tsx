@@ -48,6 +48,7 @@ export const OnboardingPanel = (props: {
         <Box mt={1}>
           <OnboardButton
             access={posture.access}
+            owners={posture.owners}
             apiName={
               posture.api?.displayName ??
               posture.api?.apiId ??
