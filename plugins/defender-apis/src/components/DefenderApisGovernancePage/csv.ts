@@ -10,17 +10,43 @@ export type CsvValue = string | number | boolean | undefined;
 
 /** Spreadsheets run a cell that starts like a formula; such text is exported as text. */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** Separators a spreadsheet may split a cell on when it opens the file. */
+const SEPARATORS = new Set([',', ';', '\t']);
+/** Characters that start a formula. */
+const FORMULA_CHARS = new Set(['=', '+', '-', '@']);
+const WHITESPACE = /\s/;
+
 /**
- * A formula after a separator a spreadsheet may split on (comma, semicolon, tab) would start a
- * cell of its own when the file is opened with that separator.
+ * Puts a quote before a formula that follows a separator and optional whitespace: such a
+ * formula would start a cell of its own when the file is opened with that separator. One pass
+ * over the text: a regular expression with `\s*` after a separator backtracks over runs of
+ * tabs (both separator and whitespace) in quadratic time.
  */
-const FORMULA_AFTER_SEPARATOR = /([,;\t])(\s*)([=+\-@])/g;
+export function neutraliseFormulasAfterSeparators(value: string): string {
+  let neutralised = '';
+  let copiedUpTo = 0;
+  // Whether only whitespace has been seen since the last separator.
+  let afterSeparator = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (afterSeparator && FORMULA_CHARS.has(c)) {
+      neutralised += `${value.slice(copiedUpTo, i)}'`;
+      copiedUpTo = i;
+      afterSeparator = false;
+    } else if (SEPARATORS.has(c)) {
+      afterSeparator = true;
+    } else if (!WHITESPACE.test(c)) {
+      afterSeparator = false;
+    }
+  }
+  return neutralised + value.slice(copiedUpTo);
+}
 
 /** One CSV field, quoted when needed. */
 export function csvField(value: CsvValue): string {
   if (value === undefined) return '';
   if (typeof value !== 'string') return String(value);
-  const neutralised = value.replace(FORMULA_AFTER_SEPARATOR, "$1$2'$3");
+  const neutralised = neutraliseFormulasAfterSeparators(value);
   const text = FORMULA_START.test(neutralised)
     ? `'${neutralised}`
     : neutralised;
