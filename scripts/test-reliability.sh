@@ -21,7 +21,7 @@ with_ca node "$YARN_RELEASE" workspace @defender-apis/plugin-defender-apis-backe
 # pruning, the onboarding timeout and per-user limit, config durations, Azure error text, CSV
 # cells and links from Azure data. Run here too, so this suite covers every scenario it lists.
 log "Reliability: scenarios kept in unit tests (read races, timeout, per-user limit, durations, safe output)"
-(cd plugins/defender-apis-backend && with_ca node "$YARN_RELEASE" backstage-cli package test --runInBand catalogWide database/stores config describeAzureError) || status=1
+(cd plugins/defender-apis-backend && with_ca node "$YARN_RELEASE" backstage-cli package test --runInBand catalogWide database/PostureStore config describeAzureError) || status=1
 (cd plugins/defender-apis-common && node "$YARN_RELEASE" backstage-cli package test links) || status=1
 (cd plugins/defender-apis && node "$YARN_RELEASE" backstage-cli package test csv) || status=1
 

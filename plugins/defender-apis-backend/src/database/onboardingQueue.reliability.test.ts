@@ -31,6 +31,20 @@ async function expireLease(knex: Knex, apiKey: string) {
 describe.each(databases.eachSupportedId())(
   'Onboarding queue on %s',
   databaseId => {
+    it('lets exactly one of many concurrent claims queue an onboarding', async () => {
+      const store = await createStore(databaseId);
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          store.onboardingQueue.claimOnboarding(onboarding('wallet')),
+        ),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(
+        (await store.onboardingQueue.getOnboarding(onboarding('wallet').apiKey))
+          ?.state,
+      ).toBe('queued');
+    });
+
     it('runs at most maxRunning operations per service, and queues a retry only after the last one ended', async () => {
       const store = await createStore(databaseId);
       await store.onboardingQueue.claimOnboarding(onboarding('one'));

@@ -52,10 +52,10 @@ export class OnboardingRequests {
     private readonly options: {
       auditor: AuditorService;
       logger: LoggerService;
-      catalog: CatalogApis;
+      catalog: Pick<CatalogApis, 'byRefs'>;
       queue: OnboardingQueueStore;
-      postures: PostureService;
-      access: OnboardAccess;
+      postures: Pick<PostureService, 'getPosture' | 'reread'>;
+      access: Pick<OnboardAccess, 'canOnboard'>;
       /** Operations one user may have queued or running at once. */
       maxQueuedPerUser: number;
       /** The configured APIM services, for the tenant of each. */
