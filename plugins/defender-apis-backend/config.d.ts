@@ -79,6 +79,12 @@ export interface Config {
        * slot. Default 15m.
        */
       timeout?: HumanDuration | string;
+      /**
+       * Onboarding batches (`POST /onboard`) whose operations have all ended are deleted this
+       * long after they were requested; their operations' outcomes stay on the APIs' postures.
+       * Default 30 days. Use the string form (`30d`).
+       */
+      batchRetention?: HumanDuration | string;
     };
     /**
      * Monthly API call entitlements of the Defender for APIs plans, overriding Microsoft's

@@ -3,6 +3,7 @@ import { loadConfig } from '@backstage/config-loader';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { durationToMilliseconds } from '@backstage/types';
 import { readDefenderApisConfig } from './config';
 
 const read = (defenderApis: object) =>
@@ -26,6 +27,7 @@ describe('readDefenderApisConfig', () => {
       maxQueuedOnboardingsPerUser: 20,
       onboardingTimeout: { minutes: 15 },
       onboardingPace: { seconds: 60 },
+      batchRetention: { days: 30 },
       planEntitlements: {
         P1: 1000000,
         P2: 5000000,
@@ -34,6 +36,13 @@ describe('readDefenderApisConfig', () => {
         P5: 1000000000,
       },
     });
+  });
+
+  it('reads the batch retention in the string form', () => {
+    const retention = read({
+      onboarding: { batchRetention: '10d' },
+    }).batchRetention;
+    expect(durationToMilliseconds(retention)).toBe(10 * 24 * 60 * 60 * 1000);
   });
 
   it('overrides plan entitlements one by one', () => {

@@ -54,6 +54,8 @@ export interface DefenderApisConfig {
   onboardingTimeout: HumanDuration;
   /** Operations of a batch start at most this often per service. */
   onboardingPace: HumanDuration;
+  /** Batches whose operations have all ended are deleted this long after they were requested. */
+  batchRetention: HumanDuration;
   /** Monthly API calls per Defender for APIs plan (`P1`..`P5`), defaults with overrides applied. */
   planEntitlements: Record<string, number>;
 }
@@ -281,6 +283,9 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
       minutes: 15,
     }),
     onboardingPace: readDuration(config, 'onboarding.pace', { seconds: 60 }),
+    batchRetention: readDuration(config, 'onboarding.batchRetention', {
+      days: 30,
+    }),
     planEntitlements: readPlanEntitlements(config),
   };
 }

@@ -131,6 +131,26 @@ export const defenderApisPlugin = createBackendPlugin({
           timeout: { minutes: 1 },
           fn: async () => worker.drain(),
         });
+        // One replica at a time deletes ended batches past their retention.
+        await scheduler.scheduleTask({
+          id: 'defender-apis-batch-retention',
+          scope: 'global',
+          frequency: { hours: 6 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            const cutoff = new Date(
+              Date.now() - durationToMilliseconds(settings.batchRetention),
+            ).toISOString();
+            const pruned = await stores.onboardingQueue.pruneBatches(cutoff);
+            if (pruned > 0) {
+              logger.info('Deleted ended onboarding batches past retention', {
+                pruned,
+                requestedBefore: cutoff,
+              });
+            }
+          },
+        });
 
         deps.lifecycle.addShutdownHook(() => worker.shutdown());
 

@@ -4,6 +4,7 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { chunksOf } from '../util/yieldToEventLoop';
 import {
   fromRaw,
@@ -72,6 +73,11 @@ export interface OnboardingQueueStore {
   getBatch(id: string): Promise<OnboardingBatch | undefined>;
   /** Takes a batch's operations that have not started out of the queue; their API keys. */
   cancelBatch(id: string): Promise<string[]>;
+  /**
+   * Deletes batches requested before `requestedBefore` (ISO time) none of whose operations is
+   * queued or running, with their items; the operations stay. Returns how many were deleted.
+   */
+  pruneBatches(requestedBefore: string): Promise<number>;
 }
 
 /**
@@ -431,6 +437,31 @@ export class KnexOnboardingQueueStore implements OnboardingQueueStore {
     });
     await this.onChange(removed);
     return removed;
+  }
+
+  async pruneBatches(requestedBefore: string): Promise<number> {
+    let pruned = 0;
+    for (;;) {
+      // In slices: a first prune after an upgrade may find many.
+      const ended: Array<{ id: string }> = await this.knex(BATCH)
+        .select('id')
+        .where('requested_at', '<', requestedBefore)
+        .whereNotExists(
+          this.knex(ONBOARDING)
+            .select('api_key')
+            .whereRaw('?? = ??', [`${ONBOARDING}.batch_id`, `${BATCH}.id`])
+            .whereIn('state', ['queued', 'running']),
+        )
+        .limit(CHUNK);
+      if (ended.length === 0) return pruned;
+      const ids = ended.map(b => b.id);
+      await this.knex.transaction(async tx => {
+        await tx(BATCH_ITEM).whereIn('batch_id', ids).delete();
+        await tx(BATCH).whereIn('id', ids).delete();
+      });
+      pruned += ids.length;
+      await nextTurn();
+    }
   }
 }
 

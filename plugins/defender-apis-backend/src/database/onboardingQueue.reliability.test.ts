@@ -45,6 +45,59 @@ describe.each(databases.eachSupportedId())(
       ).toBe('queued');
     });
 
+    it('deletes ended batches past retention with their items, keeps those with work left and recent ones, and keeps the operations', async () => {
+      const { onboardingQueue: queue } = await createStore(databaseId);
+      const batch = async (id: string, requestedAt: string, apis: string[]) => {
+        for (const api of apis) {
+          await queue.claimOnboarding({
+            ...onboarding(api),
+            requestedAt,
+            batchId: id,
+          });
+        }
+        await queue.createBatch(
+          { id, requestedBy: 'user:default/paula', requestedAt },
+          apis.map(api => ({
+            entityRef: `api:default/${api}`,
+            apiKey: onboarding(api).apiKey,
+            outcome: 'queued' as const,
+          })),
+        );
+      };
+      const OLD = '2026-10-01T00:00:00.000Z';
+      const ended = '00000000-0000-4000-8000-000000000001';
+      const working = '00000000-0000-4000-8000-000000000002';
+      const recent = '00000000-0000-4000-8000-000000000003';
+      await batch(ended, OLD, ['e1', 'e2']);
+      await batch(working, OLD, ['w1']);
+      await batch(recent, '2026-12-01T00:00:00.000Z', ['r1']);
+      // The ended batch's operations finish; the others' stay queued.
+      for (let i = 0; i < 3; i++) {
+        const run = await queue.takeNextOnboarding(10);
+        if (!run) break;
+        if (run.batchId === ended) {
+          await queue.finishOnboarding(run, { state: 'succeeded' });
+        } else {
+          await queue.requeueOnboardings([run]);
+        }
+      }
+      expect(
+        (await queue.getBatch(ended))?.items.map(i => i.operation?.state),
+      ).toEqual(['succeeded', 'succeeded']);
+      expect(
+        (await queue.getBatch(working))?.items.map(i => i.operation?.state),
+      ).toEqual(['queued']);
+      expect(await queue.pruneBatches('2026-11-06T00:00:00.000Z')).toBe(1);
+      expect(await queue.getBatch(ended)).toBeUndefined();
+      expect(await queue.getBatch(working)).toBeDefined();
+      expect(await queue.getBatch(recent)).toBeDefined();
+      // The outcome stays with the API.
+      expect((await queue.getOnboarding(onboarding('e1').apiKey))?.state).toBe(
+        'succeeded',
+      );
+      expect(await queue.pruneBatches('2026-11-06T00:00:00.000Z')).toBe(0);
+    });
+
     it('runs at most maxRunning operations per service, and queues a retry only after the last one ended', async () => {
       const store = await createStore(databaseId);
       await store.onboardingQueue.claimOnboarding(onboarding('one'));
