@@ -8,8 +8,8 @@ import {
 import Box from '@material-ui/core/Box';
 import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
-import { STATUS_PRESENTATION } from '../EntityDefenderApisCard/PostureStatusHeadline';
-import { humanizeRef } from '../EntityDefenderApisCard/format';
+import { STATUS_PRESENTATION } from '../shared/PostureStatusHeadline';
+import { humanizeRef } from '../shared/format';
 import { PostureFilters } from './postureQuery';
 import { SearchField } from './SearchField';
 

@@ -6,7 +6,7 @@ import {
   posturesCsv,
   toCsv,
 } from './csv';
-import { toPostureRow } from './rows';
+import { toPostureRow } from '../shared/rows';
 
 describe('csvField', () => {
   it('leaves plain values as they are and absent values empty', () => {

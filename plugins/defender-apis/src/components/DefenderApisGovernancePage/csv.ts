@@ -3,7 +3,7 @@
  * separated, CRLF line ends, a field quoted when it holds a quote, comma or line break, quotes
  * doubled.
  */
-import { PostureRow } from './rows';
+import { PostureRow } from '../shared/rows';
 
 /** A CSV cell; absent values are empty cells. */
 export type CsvValue = string | number | boolean | undefined;

@@ -20,10 +20,10 @@ import {
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { DataFreshness } from './DataFreshness';
-import { errorMessage } from './format';
+import { errorMessage } from '../shared/format';
 import { OnboardingPanel } from './OnboardingPanel';
 import { PostureFacts } from './PostureFacts';
-import { PostureStatusHeadline } from './PostureStatusHeadline';
+import { PostureStatusHeadline } from '../shared/PostureStatusHeadline';
 import { ScorecardRow } from './ScorecardRow';
 import { useDefenderPosture } from './useDefenderPosture';
 

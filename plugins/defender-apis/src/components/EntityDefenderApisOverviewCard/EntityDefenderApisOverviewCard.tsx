@@ -23,16 +23,13 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { BulkOnboardDialog } from '../DefenderApisGovernancePage/BulkOnboardDialog';
-import {
-  coverageText,
-  formatPercent,
-} from '../DefenderApisGovernancePage/coverage';
-import { toPostureRow } from '../DefenderApisGovernancePage/rows';
+import { BulkOnboardDialog } from '../shared/BulkOnboardDialog';
+import { coverageText, formatPercent } from '../shared/coverage';
+import { toPostureRow } from '../shared/rows';
 import {
   STATUS_PRESENTATION,
   statusLightOf,
-} from '../EntityDefenderApisCard/PostureStatusHeadline';
+} from '../shared/PostureStatusHeadline';
 import { OverviewScope, overviewScopeOf } from './overviewScope';
 import { useOverview } from './useOverview';
 

@@ -7,7 +7,7 @@ import {
   ApiPosture,
   PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
-import { STATUS_PRESENTATION } from '../EntityDefenderApisCard/PostureStatusHeadline';
+import { STATUS_PRESENTATION } from './PostureStatusHeadline';
 
 /** One row of the posture table. */
 export interface PostureRow {
