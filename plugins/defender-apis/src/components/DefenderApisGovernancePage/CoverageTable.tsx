@@ -8,7 +8,7 @@ import {
   coverageText,
   formatPercent,
   GroupCoverage,
-} from '../shared/coverage';
+} from '../common/coverage';
 
 /** Groups shown per page; the worst come first. */
 const PAGE_SIZE = 5;

@@ -1,6 +1,6 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import { PlanInfo } from '@defender-apis/plugin-defender-apis-common';
-import { planTrafficText } from '../shared/format';
+import { planTrafficText } from '../common/format';
 
 interface PlanRow {
   id: string;

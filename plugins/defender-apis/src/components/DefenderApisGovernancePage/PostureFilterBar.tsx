@@ -8,8 +8,8 @@ import {
 import Box from '@material-ui/core/Box';
 import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
-import { STATUS_PRESENTATION } from '../shared/PostureStatusHeadline';
-import { humanizeRef } from '../shared/format';
+import { STATUS_PRESENTATION } from '../common/PostureStatusHeadline';
+import { humanizeRef } from '../common/format';
 import { PostureFilters } from './postureQuery';
 import { SearchField } from './SearchField';
 

@@ -12,14 +12,14 @@ import Button from '@material-ui/core/Button';
 import { makeStyles } from '@material-ui/core/styles';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import { defenderApisApiRef } from '../../api';
-import { BulkOnboardDialog } from '../shared/BulkOnboardDialog';
+import { BulkOnboardDialog } from '../common/BulkOnboardDialog';
 import { csvFileName, posturesCsv } from './csv';
 import { downloadText } from './download';
-import { loadMatchingPostures } from '../shared/loadMatchingPostures';
+import { loadMatchingPostures } from '../common/loadMatchingPostures';
 import { POSTURE_COLUMNS } from './postureColumns';
 import { PostureFilterBar } from './PostureFilterBar';
 import { filtersQuery, onboardableQuery, PostureFilters } from './postureQuery';
-import { PostureRow, toPostureRow } from '../shared/rows';
+import { PostureRow, toPostureRow } from '../common/rows';
 import { usePosturePages } from './usePosturePages';
 
 const useStyles = makeStyles(theme => ({

@@ -9,8 +9,8 @@ import CardContent from '@material-ui/core/CardContent';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { STATUS_PRESENTATION } from '../shared/PostureStatusHeadline';
-import { coverageText, formatPercent } from '../shared/coverage';
+import { STATUS_PRESENTATION } from '../common/PostureStatusHeadline';
+import { coverageText, formatPercent } from '../common/coverage';
 
 const useStyles = makeStyles(theme => ({
   tile: { height: '100%' },

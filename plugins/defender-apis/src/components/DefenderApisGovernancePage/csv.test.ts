@@ -6,7 +6,7 @@ import {
   posturesCsv,
   toCsv,
 } from './csv';
-import { toPostureRow } from '../shared/rows';
+import { toPostureRow } from '../common/rows';
 
 describe('csvField', () => {
   it('leaves plain values as they are and absent values empty', () => {

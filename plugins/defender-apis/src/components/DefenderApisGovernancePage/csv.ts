@@ -3,7 +3,7 @@
  * separated, CRLF line ends, a field quoted when it holds a quote, comma or line break, quotes
  * doubled.
  */
-import { PostureRow } from '../shared/rows';
+import { PostureRow } from '../common/rows';
 
 /** A CSV cell; absent values are empty cells. */
 export type CsvValue = string | number | boolean | undefined;

@@ -4,9 +4,9 @@ import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import { PostureSortField } from '@defender-apis/plugin-defender-apis-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { statusLightOf } from '../shared/PostureStatusHeadline';
-import { formatRelativeTime } from '../shared/format';
-import { PostureRow } from '../shared/rows';
+import { statusLightOf } from '../common/PostureStatusHeadline';
+import { formatRelativeTime } from '../common/format';
+import { PostureRow } from '../common/rows';
 
 const useStyles = makeStyles(theme => ({
   risk: {

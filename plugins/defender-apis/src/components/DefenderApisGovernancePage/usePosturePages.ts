@@ -4,7 +4,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { PostureListQuery } from '@defender-apis/plugin-defender-apis-common';
 import { defenderApisApiRef } from '../../api';
 import { sortOfQuery, TableSortQuery } from './postureColumns';
-import { PostureRow, toPostureRow } from '../shared/rows';
+import { PostureRow, toPostureRow } from '../common/rows';
 
 /** What the table asks its remote data for: a page, in an order. */
 export interface TablePageQuery extends TableSortQuery {

@@ -6,7 +6,7 @@ import {
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
-import { formatRelativeTime } from '../shared/format';
+import { formatRelativeTime } from '../common/format';
 
 /** How many of the most recent alerts the card lists. */
 export const ALERTS_LISTED = 3;

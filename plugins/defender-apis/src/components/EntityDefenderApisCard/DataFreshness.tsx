@@ -1,7 +1,7 @@
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { formatRelativeTime } from '../shared/format';
+import { formatRelativeTime } from '../common/format';
 
 /** When the data was read from Azure, and a warning when the last refresh failed. */
 export const DataFreshness = (props: { posture: ApiPosture }) => {

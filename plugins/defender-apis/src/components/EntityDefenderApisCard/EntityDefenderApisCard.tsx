@@ -20,10 +20,10 @@ import {
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { DataFreshness } from './DataFreshness';
-import { errorMessage } from '../shared/format';
+import { errorMessage } from '../common/format';
 import { OnboardingPanel } from './OnboardingPanel';
 import { PostureFacts } from './PostureFacts';
-import { PostureStatusHeadline } from '../shared/PostureStatusHeadline';
+import { PostureStatusHeadline } from '../common/PostureStatusHeadline';
 import { ScorecardRow } from './ScorecardRow';
 import { useDefenderPosture } from './useDefenderPosture';
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { PostureAccess } from '@defender-apis/plugin-defender-apis-common';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
-import { humanizeRef } from '../shared/format';
+import { humanizeRef } from '../common/format';
 import { OnboardDialog } from './OnboardDialog';
 
 /** Why the button is off for this caller, naming whom to ask (the API's owners). */

@@ -4,7 +4,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { BicepSnippet } from './BicepSnippet';
-import { errorMessage } from '../shared/format';
+import { errorMessage } from '../common/format';
 import { OnboardButton } from './OnboardButton';
 
 /**

@@ -4,7 +4,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { AlertsList } from './AlertsList';
-import { planTrafficText, plural } from '../shared/format';
+import { planTrafficText, plural } from '../common/format';
 import { RecommendationsList } from './RecommendationsList';
 
 const useStyles = makeStyles(theme => ({

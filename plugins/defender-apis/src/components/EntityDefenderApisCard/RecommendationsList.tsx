@@ -6,7 +6,7 @@ import {
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
-import { plural } from '../shared/format';
+import { plural } from '../common/format';
 
 /** Open recommendations, each linked to Defender for Cloud when Azure gave a portal link. */
 export const RecommendationsList = (props: {

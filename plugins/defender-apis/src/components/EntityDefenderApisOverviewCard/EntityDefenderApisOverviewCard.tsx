@@ -23,13 +23,13 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { BulkOnboardDialog } from '../shared/BulkOnboardDialog';
-import { coverageText, formatPercent } from '../shared/coverage';
-import { toPostureRow } from '../shared/rows';
+import { BulkOnboardDialog } from '../common/BulkOnboardDialog';
+import { coverageText, formatPercent } from '../common/coverage';
+import { toPostureRow } from '../common/rows';
 import {
   STATUS_PRESENTATION,
   statusLightOf,
-} from '../shared/PostureStatusHeadline';
+} from '../common/PostureStatusHeadline';
 import { OverviewScope, overviewScopeOf } from './overviewScope';
 import { useOverview } from './useOverview';
 
