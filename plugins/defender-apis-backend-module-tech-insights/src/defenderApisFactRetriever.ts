@@ -4,11 +4,12 @@ import {
   TechInsightFact,
 } from '@backstage-community/plugin-tech-insights-node';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import {
   ApiPosture,
+  DefenderApisClient,
   isApplicableStatus,
   isOnboardedStatus,
-  PostureList,
 } from '@defender-apis/plugin-defender-apis-common';
 
 /**
@@ -69,25 +70,17 @@ export function postureToFacts(posture: ApiPosture): DefenderApisFacts {
   };
 }
 
-async function failureMessage(response: Response): Promise<string> {
-  let detail = '';
-  try {
-    const text = await response.text();
-    try {
-      const body = JSON.parse(text);
-      detail = body?.error?.message ?? text;
-    } catch {
-      detail = text;
-    }
-  } catch {
-    // No body to quote.
-  }
-  const status = `${response.status}${
-    response.statusText ? ` ${response.statusText}` : ''
-  }`;
-  return `Defender for APIs fact retriever: GET /api/${DEFENDER_APIS_PLUGIN_ID}/posture failed with status ${status}${
-    detail ? `: ${detail.slice(0, 500)}` : ''
-  }`;
+/** Says which route failed and how, with the backend's own error message. */
+function describeFailure(error: unknown): Error {
+  if (!(error instanceof ResponseError)) return error as Error;
+  const { status, statusText } = error.response;
+  const detail = error.body.error?.message ?? '';
+  return new Error(
+    `Defender for APIs fact retriever: GET /api/${DEFENDER_APIS_PLUGIN_ID}/posture failed with status ${status}${
+      statusText ? ` ${statusText}` : ''
+    }${detail ? `: ${detail.slice(0, 500)}` : ''}`,
+    { cause: error },
+  );
 }
 
 /**
@@ -99,7 +92,7 @@ async function failureMessage(response: Response): Promise<string> {
 export async function readAllPostures(
   ctx: Pick<FactRetrieverContext, 'discovery' | 'auth'>,
 ): Promise<ApiPosture[]> {
-  const baseUrl = await ctx.discovery.getBaseUrl(DEFENDER_APIS_PLUGIN_ID);
+  const client = new DefenderApisClient({ discoveryApi: ctx.discovery });
   const postures: ApiPosture[] = [];
   const seenCursors = new Set<string>();
   let cursor: string | undefined;
@@ -108,15 +101,11 @@ export async function readAllPostures(
       onBehalfOf: await ctx.auth.getOwnServiceCredentials(),
       targetPluginId: DEFENDER_APIS_PLUGIN_ID,
     });
-    const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (cursor) query.set('cursor', cursor);
-    const response = await fetch(`${baseUrl}/posture?${query}`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    if (!response.ok) {
-      throw new Error(await failureMessage(response));
-    }
-    const page = (await response.json()) as PostureList;
+    const page = await client
+      .listPostures({ limit: PAGE_SIZE, cursor }, { token })
+      .catch(error => {
+        throw describeFailure(error);
+      });
     postures.push(...(page.items ?? []));
     if (!page.nextCursor) return postures;
     if (seenCursors.has(page.nextCursor)) {

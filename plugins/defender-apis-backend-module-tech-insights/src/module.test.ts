@@ -102,7 +102,7 @@ function fakeTechInsightsPlugin(captured: Captured) {
 
 interface Served {
   requests: Array<{ query: Record<string, unknown>; subject?: string }>;
-  failWith?: number;
+  failWith?: boolean;
 }
 
 /** Stands in for the Defender for APIs backend: `GET /posture` answers canned pages. */
@@ -117,7 +117,7 @@ function fakeDefenderApisPlugin(served: Served) {
         },
         async init({ httpRouter, httpAuth }) {
           const router = express.Router();
-          router.get('/posture', async (req, res) => {
+          router.get('/posture', async (req, res, next) => {
             const credentials = await httpAuth.credentials(req, {
               allow: ['service'],
             });
@@ -126,9 +126,8 @@ function fakeDefenderApisPlugin(served: Served) {
               subject: credentials.principal.subject,
             });
             if (served.failWith) {
-              res.status(served.failWith).json({
-                error: { name: 'Error', message: 'store unavailable' },
-              });
+              // Answered by the backend's own error handler, as the real plugin's failures are.
+              next(new Error('store unavailable'));
               return;
             }
             const cursor =
@@ -258,7 +257,7 @@ describe('techInsightsModuleDefenderApis', () => {
   });
 
   it('fails with the status code when the Defender for APIs backend answers 500', async () => {
-    const served: Served = { requests: [], failWith: 500 };
+    const served: Served = { requests: [], failWith: true };
     const { backend, captured } = await start(served);
     try {
       const retriever = captured.retrievers[DEFENDER_APIS_FACT_RETRIEVER_ID];

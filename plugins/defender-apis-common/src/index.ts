@@ -10,3 +10,4 @@ export * from './status';
 export * from './coverage';
 export * from './links';
 export * from './permissions';
+export * from './client';

@@ -1,3 +1,3 @@
 export { defenderApisApiRef } from './DefenderApisApi';
 export type { DefenderApisApi, PostureListQuery } from './DefenderApisApi';
-export { DefenderApisClient } from './DefenderApisClient';
+export { DefenderApisClient } from '@defender-apis/plugin-defender-apis-common';

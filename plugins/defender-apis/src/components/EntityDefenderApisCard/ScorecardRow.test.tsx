@@ -2,10 +2,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
+  ApiRef,
   DiscoveryApi,
   discoveryApiRef,
-  FetchApi,
-  fetchApiRef,
+  IdentityApi,
+  identityApiRef,
 } from '@backstage/core-plugin-api';
 import { defenderApisApiRef } from '../../api';
 import {
@@ -14,6 +15,7 @@ import {
   posture,
 } from '../../__testUtils__/postures';
 import { EntityDefenderApisCard } from './EntityDefenderApisCard';
+import { techInsightsChecksApiRef } from './useScorecard';
 
 const discoveryApi: DiscoveryApi = {
   getBaseUrl: async pluginId => `http://backstage.test/api/${pluginId}`,
@@ -40,8 +42,11 @@ function jsonResponse(body: unknown, status = 200) {
   });
 }
 
-async function renderCard(fetch: jest.Mock) {
-  const fetchApi: FetchApi = { fetch };
+const identityApi = {
+  getCredentials: async () => ({ token: 'user-token' }),
+} as unknown as IdentityApi;
+
+async function renderCard(apis: Array<readonly [ApiRef<any>, any]> = []) {
   await renderInTestApp(
     <TestApiProvider
       apis={[
@@ -51,8 +56,7 @@ async function renderCard(fetch: jest.Mock) {
             getPosture: jest.fn().mockResolvedValue(posture()),
           }),
         ],
-        [discoveryApiRef, discoveryApi],
-        [fetchApiRef, fetchApi],
+        ...apis,
       ]}
     >
       <EntityProvider entity={apiEntity()}>
@@ -63,22 +67,34 @@ async function renderCard(fetch: jest.Mock) {
   await screen.findByTestId('posture-headline');
 }
 
+/** An app with the tech-insights frontend plugin, whose API answers `runChecks`. */
+function withTechInsights(runChecks: jest.Mock) {
+  return [[techInsightsChecksApiRef, { runChecks }] as const];
+}
+
+async function expectNoScorecard(called: jest.Mock | jest.SpyInstance) {
+  await waitFor(() => expect(called).toHaveBeenCalled());
+  await new Promise(resolve => setTimeout(resolve, 20));
+  expect(
+    screen.queryByTestId('defender-apis-scorecard'),
+  ).not.toBeInTheDocument();
+  expect(screen.queryByText('Scorecard')).not.toBeInTheDocument();
+}
+
 describe('ScorecardRow in EntityDefenderApisCard', () => {
-  it('shows pass or fail of the three Defender for APIs checks for the entity', async () => {
-    const fetch = jest.fn().mockResolvedValue(
-      jsonResponse([
-        // Another check the entity has, which the row leaves out.
-        checkResult('someOtherCheck', 'Other', true),
-        checkResult('defenderApisNoHighAlertsCheck', 'No high alerts', false),
-        checkResult('defenderApisOnboardedCheck', 'Onboarded', true),
-        checkResult(
-          'defenderApisNoUnauthenticatedEndpointsCheck',
-          'No unauthenticated endpoints',
-          true,
-        ),
-      ]),
-    );
-    await renderCard(fetch);
+  it("shows pass or fail of the three Defender for APIs checks, run through the app's tech-insights API", async () => {
+    const runChecks = jest.fn().mockResolvedValue([
+      // Another check the entity has, which the row leaves out.
+      checkResult('someOtherCheck', 'Other', true),
+      checkResult('defenderApisNoHighAlertsCheck', 'No high alerts', false),
+      checkResult('defenderApisOnboardedCheck', 'Onboarded', true),
+      checkResult(
+        'defenderApisNoUnauthenticatedEndpointsCheck',
+        'No unauthenticated endpoints',
+        true,
+      ),
+    ]);
+    await renderCard(withTechInsights(runChecks));
 
     const row = await screen.findByTestId('defender-apis-scorecard');
     expect(within(row).getByText('Scorecard')).toBeInTheDocument();
@@ -88,60 +104,86 @@ describe('ScorecardRow in EntityDefenderApisCard', () => {
       'No unauthenticated endpoints: passed',
       'No high alerts: failed',
     ]);
-
-    expect(fetch).toHaveBeenCalledTimes(1);
-    const [url, init] = fetch.mock.calls[0];
-    expect(url).toBe(
-      'http://backstage.test/api/tech-insights/checks/run/default/api/petstore',
-    );
-    expect(init.method).toBe('POST');
-    expect(JSON.parse(init.body)).toEqual({
-      checks: [
+    expect(runChecks).toHaveBeenCalledTimes(1);
+    expect(runChecks).toHaveBeenCalledWith(
+      { kind: 'API', namespace: 'default', name: 'petstore' },
+      [
         'defenderApisOnboardedCheck',
         'defenderApisNoUnauthenticatedEndpointsCheck',
         'defenderApisNoHighAlertsCheck',
       ],
-    });
+    );
+  });
+
+  it("falls back to tech-insights' own client over the app's discovery and identity", async () => {
+    const fetch = jest
+      .spyOn(globalThis, 'fetch')
+      .mockResolvedValue(
+        jsonResponse([
+          checkResult('defenderApisOnboardedCheck', 'Onboarded', false),
+        ]),
+      );
+    try {
+      await renderCard([
+        [discoveryApiRef, discoveryApi],
+        [identityApiRef, identityApi],
+      ]);
+
+      const row = await screen.findByTestId('defender-apis-scorecard');
+      expect(
+        within(row)
+          .getAllByRole('listitem')
+          .map(item => item.getAttribute('aria-label')),
+      ).toEqual(['Onboarded: failed']);
+      const request = fetch.mock.calls[0][0] as Request;
+      expect(request.url).toBe(
+        'http://backstage.test/api/tech-insights/checks/run/default/API/petstore',
+      );
+      expect(request.method).toBe('POST');
+      expect(request.headers.get('authorization')).toBe('Bearer user-token');
+      expect(await request.json()).toEqual({
+        checks: [
+          'defenderApisOnboardedCheck',
+          'defenderApisNoUnauthenticatedEndpointsCheck',
+          'defenderApisNoHighAlertsCheck',
+        ],
+      });
+    } finally {
+      fetch.mockRestore();
+    }
   });
 
   it('is hidden when the tech-insights backend is not installed (404)', async () => {
     const fetch = jest
-      .fn()
+      .spyOn(globalThis, 'fetch')
       .mockResolvedValue(
         jsonResponse(
           { error: { name: 'NotFoundError', message: 'Not found' } },
           404,
         ),
       );
-    await renderCard(fetch);
-
-    await waitFor(() => expect(fetch).toHaveBeenCalled());
-    await new Promise(resolve => setTimeout(resolve, 20));
-    expect(
-      screen.queryByTestId('defender-apis-scorecard'),
-    ).not.toBeInTheDocument();
-    expect(screen.queryByText('Scorecard')).not.toBeInTheDocument();
+    try {
+      await renderCard([
+        [discoveryApiRef, discoveryApi],
+        [identityApiRef, identityApi],
+      ]);
+      await expectNoScorecard(fetch);
+    } finally {
+      fetch.mockRestore();
+    }
   });
 
   it('is hidden on a network error', async () => {
-    const failing = jest
+    const runChecks = jest
       .fn()
       .mockRejectedValue(new TypeError('Failed to fetch'));
-    await renderCard(failing);
-    await waitFor(() => expect(failing).toHaveBeenCalled());
-    await new Promise(resolve => setTimeout(resolve, 20));
-    expect(
-      screen.queryByTestId('defender-apis-scorecard'),
-    ).not.toBeInTheDocument();
+    await renderCard(withTechInsights(runChecks));
+    await expectNoScorecard(runChecks);
   });
 
   it('is hidden when the checks answer no results (no facts yet)', async () => {
-    const empty = jest.fn().mockResolvedValue(jsonResponse([]));
-    await renderCard(empty);
-    await waitFor(() => expect(empty).toHaveBeenCalled());
-    await new Promise(resolve => setTimeout(resolve, 20));
-    expect(
-      screen.queryByTestId('defender-apis-scorecard'),
-    ).not.toBeInTheDocument();
+    const runChecks = jest.fn().mockResolvedValue([]);
+    await renderCard(withTechInsights(runChecks));
+    await expectNoScorecard(runChecks);
   });
 });

@@ -309,4 +309,41 @@ describe('DefenderApisClient', () => {
       statusCode: 404,
     });
   });
+
+  it('sends the token of the request options as a bearer token, with the JSON body', async () => {
+    const { client, fetch } = setup(jsonResponse({ id: 'b-1', items: [] }));
+    fetch.mockImplementation(async () => jsonResponse({ id: 'b-1', items: [] }));
+
+    await client.getPosture(petstore, { token: 'service-token' });
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/posture/API/default/petstore`,
+      { method: 'GET', headers: { Authorization: 'Bearer service-token' } },
+    );
+    await client.onboardBatch(['api:default/a'], { token: 'service-token' });
+    expect(fetch.mock.calls[1][1]).toEqual({
+      method: 'POST',
+      headers: {
+        Authorization: 'Bearer service-token',
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ entityRefs: ['api:default/a'] }),
+    });
+  });
+
+  it('uses the global fetch when no fetchApi is given', async () => {
+    const globalFetch = jest
+      .spyOn(globalThis, 'fetch')
+      .mockResolvedValue(jsonResponse({ total: 3 }));
+    try {
+      const client = new DefenderApisClient({
+        discoveryApi: { getBaseUrl: async () => BASE_URL },
+      });
+      await expect(client.getSummary()).resolves.toEqual({ total: 3 });
+      expect(globalFetch).toHaveBeenCalledWith(`${BASE_URL}/summary`, {
+        method: 'GET',
+      });
+    } finally {
+      globalFetch.mockRestore();
+    }
+  });
 });

@@ -1,0 +1,76 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  ApiPosture,
+  OnboardingBatch,
+  PostureList,
+  PostureListQuery,
+  PostureSummary,
+  PostureSummaryQuery,
+} from '../types';
+
+/**
+ * Options of one request to the Defender for APIs backend.
+ *
+ * @public
+ */
+export interface DefenderApisRequestOptions {
+  /**
+   * Backstage token sent as `Authorization: Bearer`; leave it out where the client's
+   * `fetchApi` already authenticates (the frontend's `fetchApiRef`).
+   */
+  token?: string;
+}
+
+/**
+ * The Defender for APIs backend's HTTP routes, as the frontend, backend modules and scripts
+ * call them.
+ *
+ * @public
+ */
+export interface DefenderApisApi {
+  /** The stored posture of one API entity. */
+  getPosture(
+    entity: CompoundEntityRef,
+    options?: DefenderApisRequestOptions,
+  ): Promise<ApiPosture>;
+  /** Asks the backend to onboard the entity's API; the backend decides who may. */
+  onboard(
+    entity: CompoundEntityRef,
+    options?: DefenderApisRequestOptions,
+  ): Promise<ApiPosture>;
+  /**
+   * One page of the postures of the API entities the caller may see, filtered and sorted by
+   * the backend; pass `nextCursor` as `cursor` for the next page.
+   */
+  listPostures(
+    query?: PostureListQuery,
+    options?: DefenderApisRequestOptions,
+  ): Promise<PostureList>;
+  /**
+   * Counts by status and coverage: overall, per owner, per system and per domain, of the APIs
+   * of the given owners, systems and domains (all the caller may see when none is given).
+   */
+  getSummary(
+    query?: PostureSummaryQuery,
+    options?: DefenderApisRequestOptions,
+  ): Promise<PostureSummary>;
+  /**
+   * Asks the backend to onboard up to 500 APIs gradually: it checks each like a single
+   * request, queues the accepted ones and starts them at its configured pace per APIM
+   * service, whether or not the caller stays.
+   */
+  onboardBatch(
+    entityRefs: string[],
+    options?: DefenderApisRequestOptions,
+  ): Promise<OnboardingBatch>;
+  /** A batch the caller requested, with the progress of each API. */
+  getOnboardingBatch(
+    id: string,
+    options?: DefenderApisRequestOptions,
+  ): Promise<OnboardingBatch>;
+  /** Cancels what has not started yet of a batch the caller requested. */
+  cancelOnboardingBatch(
+    id: string,
+    options?: DefenderApisRequestOptions,
+  ): Promise<OnboardingBatch>;
+}

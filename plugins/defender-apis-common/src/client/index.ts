@@ -1,0 +1,5 @@
+export { DefenderApisClient } from './DefenderApisClient';
+export type {
+  DefenderApisApi,
+  DefenderApisRequestOptions,
+} from './DefenderApisApi';
