@@ -312,7 +312,9 @@ describe('DefenderApisClient', () => {
 
   it('sends the token of the request options as a bearer token, with the JSON body', async () => {
     const { client, fetch } = setup(jsonResponse({ id: 'b-1', items: [] }));
-    fetch.mockImplementation(async () => jsonResponse({ id: 'b-1', items: [] }));
+    fetch.mockImplementation(async () =>
+      jsonResponse({ id: 'b-1', items: [] }),
+    );
 
     await client.getPosture(petstore, { token: 'service-token' });
     expect(fetch).toHaveBeenCalledWith(
