@@ -54,7 +54,9 @@ async function routerWith(overrides: Partial<RouterOptions> = {}) {
       getBatch: jest.fn(async () => ({ id: BATCH_ID } as any)),
       cancelBatch: jest.fn(async () => ({ id: BATCH_ID } as any)),
     },
-    access: { decider: jest.fn(async () => async () => true) },
+    access: {
+      decide: jest.fn(async (refs: string[]) => refs.map(() => () => true)),
+    },
   };
   const app = express();
   app.use(
