@@ -389,7 +389,7 @@ describe('what each permission decision on catalog reads shows', () => {
 });
 
 describe('the card route and the onboard decision', () => {
-  it('has the catalog apply a conditional onboard decision, through the permission framework', async () => {
+  it('applies a conditional onboard decision to the entity in hand, with one permission request', async () => {
     const h = await startHarness({ policyDecision: () => 'OWNER' });
     try {
       const paula = (
@@ -406,18 +406,15 @@ describe('the card route and the onboard decision', () => {
       ).body;
       expect(carl.access.canOnboard).toBe(false);
       expect(h.permissionCalls).toEqual({
-        authorize: 2,
+        authorize: 0,
         authorizeConditional: 2,
       });
-      // A user's next views within seconds reuse the caller's decision; the entity's is asked.
+      // A user's next views within seconds reuse the decision.
       await h.request
         .get(`${BASE}/posture/api/default/payments-api`)
         .set('Authorization', asUser('paula'))
         .expect(200);
-      expect(h.permissionCalls).toEqual({
-        authorize: 3,
-        authorizeConditional: 2,
-      });
+      expect(h.permissionCalls.authorizeConditional).toBe(2);
       expect(
         (
           await h.request
@@ -469,10 +466,9 @@ describe('the card route and the onboard decision', () => {
       );
       expect((await card('ledger-api', 'paula')).status).toBe(404);
 
-      // Both decisions of a user come in one request to the framework, reused for seconds;
-      // the conditional onboard decision is applied by the catalog, one request per view.
+      // Both decisions of a user come in one request to the framework, reused for seconds.
       expect(h.permissionCalls).toEqual({
-        authorize: 5,
+        authorize: 0,
         authorizeConditional: 3,
       });
     } finally {
@@ -480,49 +476,7 @@ describe('the card route and the onboard decision', () => {
     }
   });
 
-  it("decides a batch with one permission request, the catalog applying the policy's conditions", async () => {
-    const h = await startHarness({ policyDecision: () => 'OWNER' });
-    try {
-      const batch = await h.request
-        .post(`${BASE}/onboard`)
-        .set('Authorization', asUser('paula'))
-        .send({
-          entityRefs: [
-            'api:default/wallet-api',
-            'api:default/checkout-api',
-            'api:default/no-such-api',
-          ],
-        })
-        .expect(202);
-      const outcomes = Object.fromEntries(
-        batch.body.items.map(
-          (i: { entityRef: string; outcome: string; reason?: string }) => [
-            i.entityRef,
-            [i.outcome, i.reason],
-          ],
-        ),
-      );
-      expect(outcomes).toEqual({
-        'api:default/wallet-api': ['queued', undefined],
-        'api:default/checkout-api': [
-          'refused',
-          'Only the owners of api:default/checkout-api may onboard it to Defender for APIs',
-        ],
-        'api:default/no-such-api': [
-          'refused',
-          'No entity api:default/no-such-api in the catalog',
-        ],
-      });
-      expect(h.permissionCalls).toEqual({
-        authorize: 1,
-        authorizeConditional: 1,
-      });
-    } finally {
-      await h.stop();
-    }
-  });
-
-  it('asks the framework about the entity when the conditions use a rule a catalog module adds', async () => {
+  it('asks the framework about the entity when the conditions use a rule the plugin does not know', async () => {
     const h = await startHarness({ policyDecision: () => 'CUSTOM_RULE' });
     try {
       const carl = (

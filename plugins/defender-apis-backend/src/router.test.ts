@@ -54,9 +54,7 @@ async function routerWith(overrides: Partial<RouterOptions> = {}) {
       getBatch: jest.fn(async () => ({ id: BATCH_ID } as any)),
       cancelBatch: jest.fn(async () => ({ id: BATCH_ID } as any)),
     },
-    access: {
-      decide: jest.fn(async (refs: string[]) => refs.map(() => () => true)),
-    },
+    access: { decider: jest.fn(async () => async () => true) },
   };
   const app = express();
   app.use(

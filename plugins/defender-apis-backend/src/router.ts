@@ -35,7 +35,7 @@ export interface RouterOptions {
     OnboardingRequests,
     'request' | 'requestBatch' | 'getBatch' | 'cancelBatch'
   >;
-  access: Pick<OnboardAccess, 'decide'>;
+  access: Pick<OnboardAccess, 'decider'>;
   /** How this replica's scheduled refreshes went; `GET /health` reports it. */
   refreshHealth?: Pick<RefreshHealth, 'report'>;
 }
@@ -269,15 +269,14 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const entityRef = entityRefFrom(req.params);
-    // The onboard decision needs only the caller and the ref: ask for it while the entity is read.
-    const [{ entity, posture }, [verdict]] = await Promise.all([
-      postures.getEntityPosture(entityRef, credentials),
-      credentials.principal.type === 'user'
-        ? access.decide([entityRef], credentials)
-        : [undefined],
+    // The onboard decision needs only the caller: ask for it while the entity is read.
+    const [{ entity, posture }, decide] = await Promise.all([
+      postures.getEntityPosture(entityRefFrom(req.params), credentials),
+      access.decider(credentials),
     ]);
-    if (verdict) posture.access = { canOnboard: verdict(entity) };
+    if (credentials.principal.type === 'user') {
+      posture.access = { canOnboard: await decide(entity) };
+    }
     res.json(posture);
   });
 

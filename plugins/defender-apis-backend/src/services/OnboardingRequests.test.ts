@@ -75,10 +75,7 @@ async function requestsOn(
     catalog: { byRefs: async () => [] },
     queue: stores.onboardingQueue,
     postures,
-    access: {
-      decide: async (refs: string[]) =>
-        refs.map(() => () => options.canOnboard ?? true),
-    },
+    access: { canOnboard: async () => options.canOnboard ?? true },
     maxQueuedPerUser: options.maxQueuedPerUser ?? 5,
     services: [],
     worker,

@@ -55,7 +55,7 @@ export class OnboardingRequests {
       catalog: Pick<CatalogApis, 'byRefs'>;
       queue: OnboardingQueueStore;
       postures: Pick<PostureService, 'getPosture' | 'reread'>;
-      access: Pick<OnboardAccess, 'decide'>;
+      access: Pick<OnboardAccess, 'canOnboard'>;
       /** Operations one user may have queued or running at once. */
       maxQueuedPerUser: number;
       /** The configured APIM services, for the tenant of each. */
@@ -79,11 +79,7 @@ export class OnboardingRequests {
       meta: { entityRef },
     });
     try {
-      const [verdict] = await this.options.access.decide(
-        [stringifyEntityRef(entity)],
-        credentials,
-      );
-      const admission = await this.admit(entity, credentials, verdict(entity));
+      const admission = await this.admit(entity, credentials);
       if (!admission.claim) {
         await event.success({ meta: { outcome: admission.posture.status } });
         return { started: false, posture: admission.posture };
@@ -137,22 +133,12 @@ export class OnboardingRequests {
         requestedAt: new Date().toISOString(),
       };
       const entities = await catalog.byRefs(entityRefs, credentials);
-      // One permission request for the whole batch.
-      const verdicts = await this.options.access.decide(
-        entityRefs,
-        credentials,
-      );
       const items = [];
       for (const [i, entityRef] of entityRefs.entries()) {
         const entity = entities[i];
         items.push(
           entity
-            ? await this.admitToBatch(
-                entity,
-                credentials,
-                verdicts[i](entity),
-                batch,
-              )
+            ? await this.admitToBatch(entity, credentials, batch)
             : {
                 entityRef,
                 outcome: 'refused' as const,
@@ -201,7 +187,6 @@ export class OnboardingRequests {
   private async admitToBatch(
     entity: Entity,
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
-    mayOnboard: boolean,
     batch: { id: string; requestedAt: string },
   ): Promise<{
     entityRef: string;
@@ -211,11 +196,7 @@ export class OnboardingRequests {
   }> {
     const entityRef = stringifyEntityRef(entity);
     try {
-      const { claim, posture } = await this.admit(
-        entity,
-        credentials,
-        mayOnboard,
-      );
+      const { claim, posture } = await this.admit(entity, credentials);
       if (!claim) {
         return {
           entityRef,
@@ -253,11 +234,10 @@ export class OnboardingRequests {
   private async admit(
     entity: Entity,
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
-    mayOnboard: boolean,
   ): Promise<{ posture: ApiPosture; claim?: Omit<OnboardingRow, 'state'> }> {
-    const { postures } = this.options;
+    const { access, postures } = this.options;
     const entityRef = stringifyEntityRef(entity);
-    if (!mayOnboard) {
+    if (!(await access.canOnboard(entity, credentials))) {
       throw new NotAllowedError(
         `Only the owners of ${entityRef} may onboard it to Defender for APIs`,
       );
