@@ -1,13 +1,16 @@
 import {
   ApiPosture,
-  emptyAlerts,
   PostureList,
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { StoredPosture } from '../model/buildPosture';
-import { conflictsAmong } from '../model/claims';
+import {
+  composeApiPostures,
+  composePosture,
+  StoredPosture,
+  unstorablePosture,
+} from '../model/buildPosture';
 import { SharedReads } from '../util/SharedReads';
 import { chunksOf } from '../util/yieldToEventLoop';
 import {
@@ -294,7 +297,10 @@ export class KnexPostureStore implements PostureStore {
     const rows = kept.map(p => {
       const key = apiKeyOfPosture(p);
       const onboarding = key ? onboardings.get(key) : undefined;
-      return toPostureRow(p, onboarding && toOnboardingState(onboarding));
+      return toPostureRow(
+        p,
+        composePosture(p, onboarding && toOnboardingState(onboarding)),
+      );
     });
     const storedHash = new Map(stored.map(r => [r.entity_ref, r.content_hash]));
     const isUnchanged = (r: (typeof rows)[number]) =>
@@ -412,14 +418,9 @@ export class KnexPostureStore implements PostureStore {
       .first();
     const onboarding = raw && toOnboardingState(fromRaw(raw));
     const facts = rows.map(factsOfRow);
-    // Entities whose mapping was refused (owner not allowed, no such API) claim nothing.
-    const conflicts = conflictsAmong(facts.filter(f => !f.mappingIssue));
-    for (const stored of facts) {
-      const { values } = toPostureRow(
-        stored,
-        onboarding,
-        conflicts.get(stored.entityRef),
-      );
+    const postures = composeApiPostures(facts, onboarding);
+    for (const [i, stored] of facts.entries()) {
+      const { values } = toPostureRow(stored, postures[i]);
       await db(POSTURE).where({ entity_ref: stored.entityRef }).update(values);
     }
     this.summaries.clear();
@@ -511,23 +512,4 @@ function describeStoreError(error: unknown): string {
   // knex prefixes the driver's message with the statement and " - ".
   const own = message.slice(message.lastIndexOf(' - ') + 1).replace(/^- /, '');
   return own.length > 300 ? `${own.slice(0, 300)}…` : own;
-}
-
-/**
- * What is stored for an entity whose posture the database refused: its ref, owners and the
- * reason, as an `error` posture, without the catalog and Azure text that may have been refused.
- */
-function unstorablePosture(
-  posture: StoredPosture,
-  reason: string,
-): StoredPosture {
-  return {
-    entityRef: posture.entityRef,
-    owners: posture.owners,
-    alerts: emptyAlerts(),
-    recommendations: [],
-    stale: true,
-    readError: `The posture of this entity could not be stored: ${reason}`,
-    ...(posture.refreshedAt ? { refreshedAt: posture.refreshedAt } : {}),
-  };
 }

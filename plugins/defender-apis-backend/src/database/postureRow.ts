@@ -2,10 +2,9 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { createHash } from 'node:crypto';
 import {
   ApiPosture,
-  OnboardingState,
   STATUS_ATTENTION_ORDER,
 } from '@defender-apis/plugin-defender-apis-common';
-import { composePosture, StoredPosture } from '../model/buildPosture';
+import { StoredPosture } from '../model/buildPosture';
 import {
   boundedText,
   COLUMN_LENGTHS,
@@ -110,19 +109,16 @@ export function postureOfRow(row: {
 }
 
 /**
- * The row of one entity's facts with its onboarding state and the entities it is in conflict
- * with: the one place where what lists filter, sort and count on is derived from the posture.
+ * The row of one entity's facts and its posture as composed from them: the one place where
+ * what lists filter, sort and count on is derived from the posture.
  */
 export function toPostureRow(
   stored: StoredPosture,
-  onboarding: OnboardingState | undefined,
-  conflictWith: string[] = [],
+  posture: ApiPosture,
 ): {
   values: PostureRowValues;
   owners: string[];
-  posture: ApiPosture;
 } {
-  const posture = composePosture(stored, onboarding, conflictWith);
   const name = entityName(stored.entityRef);
   const owners = ownerKeysOf(stored.owners);
   const endpoints = posture.endpoints;
@@ -161,7 +157,6 @@ export function toPostureRow(
     stale: posture.stale,
   };
   return {
-    posture,
     owners,
     values: {
       ...content,

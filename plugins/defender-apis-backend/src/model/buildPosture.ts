@@ -17,7 +17,7 @@ import {
   sameResourceId,
 } from '@defender-apis/plugin-defender-apis-common';
 import { ServiceFacts, SubscriptionFacts } from './azureFacts';
-import { conflictReason } from './claims';
+import { conflictReason, conflictsAmong } from './claims';
 import { CatalogFacts, MappedEntity } from './mapping';
 import {
   ApiCollection,
@@ -353,5 +353,39 @@ function withoutAzureFacts(stored: StoredPosture): StoredPosture {
       : {}),
     alerts: emptyAlerts(),
     recommendations: [],
+  };
+}
+
+/**
+ * The postures of all the entities mapped to one API, composed together: with the API's
+ * onboarding state and the claims among them. Entities whose mapping was refused (owner not
+ * allowed, no such API) claim nothing.
+ */
+export function composeApiPostures(
+  facts: readonly StoredPosture[],
+  operation?: OnboardingState,
+): ApiPosture[] {
+  const conflicts = conflictsAmong(facts.filter(f => !f.mappingIssue));
+  return facts.map(stored =>
+    composePosture(stored, operation, conflicts.get(stored.entityRef)),
+  );
+}
+
+/**
+ * What is stored for an entity whose posture the database refused: its ref, owners and the
+ * reason, as an `error` posture, without the catalog and Azure text that may have been refused.
+ */
+export function unstorablePosture(
+  posture: StoredPosture,
+  reason: string,
+): StoredPosture {
+  return {
+    entityRef: posture.entityRef,
+    owners: posture.owners,
+    alerts: emptyAlerts(),
+    recommendations: [],
+    stale: true,
+    readError: `The posture of this entity could not be stored: ${reason}`,
+    ...(posture.refreshedAt ? { refreshedAt: posture.refreshedAt } : {}),
   };
 }
