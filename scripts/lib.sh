@@ -49,6 +49,21 @@ wait_for_url() {
   done
 }
 
+# Waits until the backend's first catalog-wide refresh has ended (health no longer says
+# "pending"): until then first views show no Azure data, since no claim has been checked.
+# Usage: wait_for_first_refresh [TIMEOUT_S]. Only logs on timeout: the product still runs.
+wait_for_first_refresh() {
+  local timeout="${1:-120}" waited=0
+  while curl -sk http://localhost:7007/api/defender-apis/health | grep -q '"state":"pending"'; do
+    sleep 1
+    waited=$((waited + 1))
+    if [ "$waited" -ge "$timeout" ]; then
+      log "The first Defender for APIs refresh has not ended after ${timeout}s (see .cache/logs/backend.log)"
+      return 0
+    fi
+  done
+}
+
 # Starts a command in its own process group, so stop_group can end it with all its children.
 # Usage: start_group NAME LOGFILE cmd args...   (the group id lands in $GROUP_PIDS)
 GROUP_PIDS=()

@@ -23,5 +23,6 @@ start_group backend .cache/logs/backend.log node "$YARN_RELEASE" workspace backe
 start_group app .cache/logs/app.log node "$YARN_RELEASE" workspace app start
 wait_for_url http://localhost:7007/api/defender-apis/health 180
 wait_for_url http://localhost:3000 300
+wait_for_first_refresh 120
 log "Ready: open http://localhost:3000 (logs in .cache/logs). Ctrl-C stops everything."
 wait

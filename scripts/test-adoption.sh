@@ -59,6 +59,7 @@ if ! wait_for_url http://localhost:7007/api/defender-apis/health 240; then
   log "FAILED: the adopted app's backend did not start"
   exit 1
 fi
+wait_for_first_refresh 120
 TIMINGS+=("$(printf '%-34s %4ss' "start the backend" $((SECONDS - began)))")
 
 log "Chromium: the card and the governance page in the adopted app"

@@ -96,6 +96,7 @@ stage "benchmark smoke (yarn bench --smoke)" bench_smoke
 log "end-to-end tests in Chromium (yarn test:e2e)"
 start_group "the product (scripts/start.sh)" .cache/logs/stack.log bash scripts/start.sh
 if wait_for_url http://localhost:7007/api/defender-apis/health 300 && wait_for_url http://localhost:3000 400; then
+  wait_for_first_refresh 120
   E2E_EXTERNAL_STACK=1 yarn test:e2e 2>&1 | tee .cache/logs/e2e.log
   tally "end-to-end tests" "${PIPESTATUS[0]}" .cache/logs/e2e.log
 else

@@ -17,13 +17,21 @@ async function signIn(page: Page) {
 test('the API entity page shows the Defender for APIs card with data', async ({
   page,
 }) => {
-  await page.goto('/catalog/default/api/checkout-api');
-  await signIn(page);
+  test.setTimeout(240_000);
   const card = page
     .locator('div[class*="MuiCard-root"]', { hasText: 'Defender for APIs' })
     .last();
-  await expect(card).toBeVisible();
-  await expect(card.getByText('At risk', { exact: true })).toBeVisible();
+  // A fresh catalog may not hold the entity yet: open the page again until it does.
+  await expect(async () => {
+    await page.goto('/catalog/default/api/checkout-api');
+    await signIn(page);
+    await expect(card).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 120_000 });
+  // Until a catalog-wide read has checked the entity's claim (at most about a minute after
+  // the card asked for one), the card says so and reads again by itself.
+  await expect(card.getByText('At risk', { exact: true })).toBeVisible({
+    timeout: 100_000,
+  });
   await expect(
     card.getByText('2 of 14 endpoints unauthenticated'),
   ).toBeVisible();

@@ -513,7 +513,10 @@ describe('first views', () => {
         ),
       );
       expect(answers.map(a => a.status)).toEqual(Array(12).fill(200));
-      expect(answers[1].body.status).toBe('protected');
+      // Read and stored, but not shown until a catalog-wide read has checked the claims.
+      expect(answers[1].body).toEqual(
+        expect.objectContaining({ status: 'awaitingData', claimPending: true }),
+      );
       const requests = h.emulator.requests().slice(before);
       expect(
         requests.filter(r => /apiCollections\/[^/]+$/i.test(r.path)),
@@ -546,15 +549,12 @@ describe('first views', () => {
         .get(`${BASE}/posture/api/default/brand-new-api`)
         .set('Authorization', asUser('paula'));
       expect(fresh.body).toEqual(
-        expect.objectContaining({
-          status: 'notOnboarded',
-          api: expect.objectContaining({ displayName: 'Brand new' }),
-        }),
+        expect.objectContaining({ status: 'awaitingData', claimPending: true }),
       );
       const known = await h.request
         .get(`${BASE}/posture/api/default/another-new`)
         .set('Authorization', asUser('paula'));
-      expect(known.body.status).toBe('protected');
+      expect(known.body.claimPending).toBe(true);
       // What the refresh read serves first views: the new API's own read and one collection each.
       const requests = h.emulator
         .requests()
@@ -567,6 +567,22 @@ describe('first views', () => {
       expect(
         requests.filter(p => /\/apis\/brand-new-api$/i.test(p)),
       ).toHaveLength(1);
+
+      // The next catalog-wide read checks both claims: what was read is shown.
+      await h.runScheduledRefresh();
+      const card = async (name: string) =>
+        (
+          await h.request
+            .get(`${BASE}/posture/api/default/${name}`)
+            .set('Authorization', asUser('paula'))
+        ).body;
+      expect(await card('brand-new-api')).toEqual(
+        expect.objectContaining({
+          status: 'notOnboarded',
+          api: expect.objectContaining({ displayName: 'Brand new' }),
+        }),
+      );
+      expect((await card('another-new')).status).toBe('protected');
     } finally {
       await h.stop();
     }
@@ -654,6 +670,7 @@ describe('first views', () => {
         h,
         Object.fromEntries(names.map(name => [name, name])),
       );
+      await h.runScheduledRefresh();
       // A slow operation keeps the first ones queued or running.
       h.emulator.addFault({
         match: { method: 'PUT', pathPattern: 'apiCollections' },
@@ -696,6 +713,7 @@ describe('first views', () => {
     });
     try {
       createApisInPayments(h, { 'next-in-line': 'Next' });
+      await h.runScheduledRefresh();
       // Azure accepts the PUT, then never answers the operation's status.
       h.emulator.addFault({
         match: { method: 'GET', pathPattern: 'operationResults' },

@@ -24,7 +24,7 @@ const posturePath = (name: string) =>
 describe('defender-apis backend against the ARM emulator', () => {
   let h: PluginHarness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ refreshed: true });
   });
   afterAll(() => h.stop());
   beforeEach(() => h.emulator.reset());
@@ -90,11 +90,14 @@ describe('defender-apis backend against the ARM emulator', () => {
       sensitiveDataExposed: 3,
     });
     expect(posture.sensitivityLabel).toBe('Confidential');
-    expect(posture.plan).toEqual({
-      enabled: true,
-      subPlan: 'P1',
-      subscriptionId: SUB_A,
-    });
+    // The scheduled refresh reads the subscription's traffic too (plan fit has its own tests).
+    expect(posture.plan).toEqual(
+      expect.objectContaining({
+        enabled: true,
+        subPlan: 'P1',
+        subscriptionId: SUB_A,
+      }),
+    );
     // High via the API id, medium via the collection id in other casing, low via compromisedEntity;
     // the resolved high alert is not active.
     expect(posture.alerts.active).toBe(3);
@@ -231,7 +234,7 @@ describe('defender-apis backend against the ARM emulator', () => {
 describe('onboarding', () => {
   let h: PluginHarness;
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ refreshed: true });
   });
   afterEach(() => h.stop());
 
@@ -293,7 +296,14 @@ describe('onboarding', () => {
     const answers = await Promise.all(
       Array.from({ length: 10 }, () => onboard('wallet-api')),
     );
-    expect(answers.map(a => a.status)).toEqual(Array(10).fill(202));
+    // Accepted, or, once the one operation has finished, answered as onboarded already.
+    for (const answer of answers) {
+      expect(
+        answer.status === 202 ||
+          (answer.status === 200 && answer.body.status === 'awaitingData'),
+      ).toBe(true);
+    }
+    expect(answers.filter(a => a.status === 202).length).toBeGreaterThan(0);
     await eventually(async () => {
       const body = (
         await h.request
@@ -324,7 +334,10 @@ describe('onboarding', () => {
   it('answers 409 for a plan that is off or an API it does not apply to, 400 when unmapped', async () => {
     const planOff = await onboard('orders-api', asUser('rita'));
     expect(planOff.status).toBe(403); // rita owns nothing
-    const h2 = await startHarness({ policyDecision: () => 'ALLOW' });
+    const h2 = await startHarness({
+      policyDecision: () => 'ALLOW',
+      refreshed: true,
+    });
     try {
       const off = await h2.request
         .post(`${posturePath('orders-api')}/onboard`)
@@ -350,6 +363,7 @@ describe('onboarding', () => {
     const h2 = await startHarness({
       policyDecision: user =>
         user === 'user:default/priya' ? 'ALLOW' : 'DENY',
+      refreshed: true,
     });
     try {
       const owner = await h2.request

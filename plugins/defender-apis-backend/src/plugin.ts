@@ -17,6 +17,16 @@ import { PostureRefresher } from './services/PostureRefresher';
 import { PostureService } from './services/PostureService';
 import { createRouter } from './router';
 import { RefreshHealth } from './services/RefreshHealth';
+import { EarlyRefresh } from './services/EarlyRefresh';
+
+/** The scheduled catalog-wide refresh. */
+const REFRESH_TASK_ID = 'defender-apis-refresh';
+
+/**
+ * The least time between two early refreshes a replica asks for when views meet unchecked
+ * claims: a new entity's card shows its data within about this time.
+ */
+const EARLY_REFRESH_INTERVAL_MS = 60_000;
 
 /**
  * The Defender for APIs backend plugin: maps catalog APIs to Azure API Management APIs,
@@ -69,6 +79,10 @@ export const defenderApisPlugin = createBackendPlugin({
           catalog: catalogApis,
           store: stores.postures,
           refresher,
+          earlyRefresh: new EarlyRefresh({
+            trigger: () => scheduler.triggerTask(REFRESH_TASK_ID),
+            minIntervalMs: EARLY_REFRESH_INTERVAL_MS,
+          }),
         });
         const access = new OnboardAccess({
           auth: deps.auth,
@@ -106,7 +120,7 @@ export const defenderApisPlugin = createBackendPlugin({
         const refreshHealth = new RefreshHealth();
         // One replica at a time refreshes the whole catalog (scope global).
         await scheduler.scheduleTask({
-          id: 'defender-apis-refresh',
+          id: REFRESH_TASK_ID,
           scope: 'global',
           frequency: settings.refreshFrequency,
           timeout: settings.refreshTimeout,

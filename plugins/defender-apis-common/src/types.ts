@@ -229,6 +229,12 @@ export interface ApiPosture {
    * Until the conflict is resolved the posture carries no Azure facts.
    */
   conflictWith?: string[];
+  /**
+   * Set while no catalog-wide read has compared the entity's claim on its APIM API with every
+   * API entity of the catalog (a first view of a new entity): the status is `awaitingData`,
+   * the posture carries no Azure facts and the API cannot be onboarded until one has.
+   */
+  claimPending?: true;
   /** The APIM API the entity maps to, when it maps to one. */
   api?: ApiManagementApiInfo;
   /** Defender for APIs plan of the API's subscription, when it was read. */

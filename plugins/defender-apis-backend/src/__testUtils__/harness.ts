@@ -152,6 +152,8 @@ export interface PluginHarness {
   runScheduledRefresh(): Promise<void>;
   /** Runs one scheduled task of the plugin by id, as the scheduler would. */
   runScheduledTask(id: string): Promise<void>;
+  /** The ids of the tasks the plugin asked the scheduler to start now, in order. */
+  triggeredTasks(): string[];
   /** Registers more entities in the catalog, as a team adding catalog-info.yaml would. */
   addEntities(entities: Entity[]): void;
   /** Replaces the catalog's entities, as if every location now held these. */
@@ -208,6 +210,12 @@ export interface HarnessOptions {
   emulator?: ArmEmulator;
   /** Receives every log line of the backend, as JSON, to check what reaches logs. */
   logLines?: string[];
+  /**
+   * Run the scheduled refresh once before the test, as a backend does seconds after start-up,
+   * so that every claim is checked and first views are not what the test is about; the
+   * emulator's request log is cleared after it.
+   */
+  refreshed?: boolean;
   /**
    * Entities the catalog hides from some users, as a permission policy on catalog reads would:
    * entity ref to the user entity refs that cannot see it. For those users the catalog answers
@@ -436,6 +444,9 @@ export async function startHarness(
     runScheduledRefresh() {
       return harness.runScheduledTask('defender-apis-refresh');
     },
+    triggeredTasks() {
+      return scheduler.triggerTask.mock.calls.map(([id]) => id);
+    },
     async runScheduledTask(id) {
       const task = scheduler.scheduleTask.mock.calls.find(([t]) => t.id === id);
       if (!task) throw new Error(`The task ${id} was not scheduled`);
@@ -455,6 +466,10 @@ export async function startHarness(
       if (ownEmulator) await harness.emulator.close();
     },
   };
+  if (options.refreshed) {
+    await harness.runScheduledRefresh();
+    harness.emulator.reset();
+  }
   return harness;
 }
 

@@ -48,7 +48,16 @@ export interface StoredPosture extends CatalogFacts {
   refreshedAt?: string;
   stale: boolean;
   staleReason?: string;
+  /**
+   * Read for a view before any catalog-wide read compared the entity's claim on its API with
+   * every API entity of the catalog: its Azure facts are kept but not served until one has.
+   */
+  claimPending?: true;
 }
+
+/** Why a posture whose claim is not checked yet shows nothing read from Azure. */
+export const CLAIM_PENDING_REASON =
+  'Defender for APIs data for this API is shown once a catalog-wide read has checked that no entity of another team names the same API Management API; the next scheduled refresh does.';
 
 const NON_REST_TYPES: Record<string, string> = {
   soap: 'SOAP',
@@ -290,9 +299,20 @@ export function composePosture(
   conflictWith: string[] = [],
 ): ApiPosture {
   const contested = conflictWith.length > 0;
-  const stored = contested ? withoutAzureFacts(facts) : facts;
-  const onboarding = contested ? undefined : operation;
-  const { status, reason } = derivePostureStatus({
+  // A claim not checked yet shows nothing of the API it names; a conflict says more.
+  const pending =
+    !contested &&
+    facts.claimPending === true &&
+    !!facts.api &&
+    !facts.mappingIssue;
+  const hidden = contested || pending ? withoutAzureFacts(facts) : facts;
+  // Why Azure could not be read says nothing about the API: a pending claim still shows it.
+  const stored =
+    pending && facts.readError
+      ? { ...hidden, readError: facts.readError }
+      : hidden;
+  const onboarding = contested || pending ? undefined : operation;
+  const derived = derivePostureStatus({
     mappingIssue: stored.mappingIssue,
     ...(contested
       ? { conflict: { reason: conflictReason(conflictWith) } }
@@ -304,6 +324,10 @@ export function composePosture(
     collection: stored.collection,
     alerts: stored.alerts,
   });
+  const { status, reason } =
+    pending && !facts.readError
+      ? { status: 'awaitingData' as const, reason: CLAIM_PENDING_REASON }
+      : derived;
   return {
     entityRef: stored.entityRef,
     status,
@@ -318,6 +342,7 @@ export function composePosture(
       ? { notApplicableCause: stored.notApplicable.cause }
       : {}),
     ...(contested ? { conflictWith } : {}),
+    ...(pending ? { claimPending: true as const } : {}),
     ...(stored.api ? { api: stored.api } : {}),
     ...(stored.plan ? { plan: stored.plan } : {}),
     ...(stored.collection ? { endpoints: stored.collection.endpoints } : {}),

@@ -49,6 +49,7 @@ describe('reliability: access', () => {
     beforeEach(async () => {
       h = await startHarness({
         hiddenFrom: { 'api:default/wallet-api': ['user:default/carl'] },
+        refreshed: true,
       });
     });
     afterEach(() => h.stop());
@@ -259,6 +260,7 @@ describe('reliability: access', () => {
         ...demoEntities(),
         apiEntity('wallet-api-alias', 'contoso-payments-apim/WALLET-API'),
       ],
+      refreshed: true,
     });
     try {
       // Both entities are read before the onboarding, so both have stored "not onboarded".
@@ -295,6 +297,7 @@ describe('reliability: access', () => {
       const h = await startHarness({
         policyDecision: user =>
           (MEMBERSHIPS[user] ?? []).includes(PLATFORM) ? 'ALLOW' : 'DENY',
+        refreshed: true,
       });
       try {
         // priya (team-platform) owns neither API; carl (team-checkout) is not in the group.

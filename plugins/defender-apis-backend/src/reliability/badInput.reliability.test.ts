@@ -371,6 +371,7 @@ describe('reliability: bad annotation values', () => {
     beforeAll(async () => {
       h = await startHarness({
         entities: VALUES.map((value, i) => apiEntity(names[i], value)),
+        refreshed: true,
       });
     });
     afterAll(() => h?.stop());

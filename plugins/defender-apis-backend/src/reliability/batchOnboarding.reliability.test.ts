@@ -37,7 +37,10 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
   afterEach(() => h?.stop());
 
   it('checks each API like a single request, starts one per service per pace, reports progress, and cancels what has not started', async () => {
-    h = await startHarness({ config: { onboarding: { pace: '1h' } } });
+    h = await startHarness({
+      config: { onboarding: { pace: '1h' } },
+      refreshed: true,
+    });
     const res = await h.request
       .post(`${BASE}/onboard`)
       .set('Authorization', asUser('paula'))
@@ -135,7 +138,10 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
   });
 
   it('starts the operations of one service at the pace, without the browser', async () => {
-    h = await startHarness({ config: { onboarding: { pace: '2s' } } });
+    h = await startHarness({
+      config: { onboarding: { pace: '2s' } },
+      refreshed: true,
+    });
     const res = await h.request
       .post(`${BASE}/onboard`)
       .set('Authorization', asUser('paula'))
@@ -156,6 +162,7 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
   it('does not count a batch against the per-user limit of single requests', async () => {
     h = await startHarness({
       config: { onboarding: { pace: '1h', maxQueuedPerUser: 1 } },
+      refreshed: true,
     });
     const res = await h.request
       .post(`${BASE}/onboard`)

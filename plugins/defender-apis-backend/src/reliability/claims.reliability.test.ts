@@ -14,6 +14,7 @@ import {
   RETAIL,
   startHarness,
 } from '../__testUtils__/harness';
+import { expectNoAzureFacts } from '../__testUtils__/expectNoAzureFacts';
 
 jest.setTimeout(120_000);
 
@@ -30,16 +31,6 @@ async function postureOf(h: PluginHarness, name: string, user = 'paula') {
   return res.body;
 }
 
-/** The posture shows nothing read from Azure about the API. */
-function expectNoAzureFacts(posture: any) {
-  expect(posture.endpoints).toBeUndefined();
-  expect(posture.sensitivityLabel).toBeUndefined();
-  expect(posture.alerts).toEqual(
-    expect.objectContaining({ active: 0, items: [] }),
-  );
-  expect(posture.recommendations).toEqual([]);
-  expect(posture.api?.displayName).toBeUndefined();
-}
 
 describe('reliability: claims on an API', () => {
   let h: PluginHarness;

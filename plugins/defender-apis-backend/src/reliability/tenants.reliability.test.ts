@@ -116,6 +116,7 @@ describe('reliability: services in another tenant', () => {
       services: [PAYMENTS, EDGE, RETAIL_IN_B],
     };
     const first = await startHarness(options);
+    await first.runScheduledRefresh();
     expect(
       (
         await first.request

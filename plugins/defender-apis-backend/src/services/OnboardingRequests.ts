@@ -274,6 +274,14 @@ export class OnboardingRequests {
         );
       case 'notOnboarded':
         break;
+      case 'awaitingData':
+        // Nothing of the API is shown until its claim is checked; nor is it onboarded.
+        if (posture.claimPending) {
+          throw new ConflictError(
+            `${entityRef} cannot be onboarded yet: ${posture.reason}`,
+          );
+        }
+        return { posture };
       default: // already onboarded, or onboarding
         return { posture };
     }

@@ -150,7 +150,9 @@ export class PostureRefresher {
   /**
    * Reads entities never read before: shared subscription and service reads, and a point read
    * of each API's collection, so any number of concurrent first views costs no more than a
-   * full refresh would.
+   * full refresh would. A first view knows only the entities stored so far, so the claim of an
+   * entity no catalog-wide read has checked on this API stays pending (nothing of the API is
+   * served) until the next refresh compares it with every API entity of the catalog.
    */
   async readFirstTime(
     entities: Entity[],
@@ -158,7 +160,25 @@ export class PostureRefresher {
   ): Promise<void> {
     const readAt = new Date().toISOString();
     const mapped = entities.map(e => mapEntity(e, this.services, domains));
-    await this.store(mapped, await this.readShared(mapped), readAt);
+    const checked = await this.checkedClaims(mapped);
+    await this.store(mapped, await this.readShared(mapped), readAt, posture =>
+      posture.api && !checked.has(claimKey(posture))
+        ? { ...posture, claimPending: true }
+        : withoutClaimPending(posture),
+    );
+  }
+
+  /**
+   * The claims of these entities a catalog-wide read has checked: stored without
+   * `claimPending`, on the API they map to now (a claim on another API is a new claim).
+   */
+  private async checkedClaims(mapped: MappedEntity[]): Promise<Set<string>> {
+    const stored = await this.options.store.getPostures(
+      mapped.map(m => m.entityRef),
+    );
+    return new Set(
+      stored.filter(p => p.api && !p.claimPending).map(p => claimKey(p)),
+    );
   }
 
   /**
@@ -407,6 +427,10 @@ export class PostureRefresher {
     mapped: MappedEntity[],
     reads: AzureReads,
     readAt: string,
+    // A catalog-wide read has compared every claim: none stays pending.
+    settleClaim: (
+      posture: StoredPosture,
+    ) => StoredPosture = withoutClaimPending,
   ): Promise<RefreshSummary> {
     const { store, logger } = this.options;
     const refreshedAt = readAt;
@@ -431,7 +455,9 @@ export class PostureRefresher {
     );
     const { rewritten, failed: refused } = await store.putPostures(
       this.postureChunks(mapped, m =>
-        this.postureOf(m, reads, previous.get(m.entityRef), refreshedAt),
+        settleClaim(
+          this.postureOf(m, reads, previous.get(m.entityRef), refreshedAt),
+        ),
       ),
       readAt,
     );
@@ -546,6 +572,18 @@ export class PostureRefresher {
       staleReason: reason,
     };
   }
+}
+
+/** An entity's claim on the API it maps to now. */
+function claimKey(posture: StoredPosture): string {
+  return `${posture.entityRef}\n${posture.api?.resourceId.toLowerCase()}`;
+}
+
+/** The posture as a catalog-wide read leaves it: its claim checked. */
+function withoutClaimPending(posture: StoredPosture): StoredPosture {
+  if (!posture.claimPending) return posture;
+  const { claimPending, ...checked } = posture;
+  return checked;
 }
 
 /** Entities whose posture depends on Azure: mapped to a configured service and not ruled out. */

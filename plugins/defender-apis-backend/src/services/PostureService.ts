@@ -18,6 +18,7 @@ import {
 } from '../model/postureQuery';
 import { CallerDecisions } from '../permissions/CallerDecisions';
 import { CatalogApis } from '../catalog/CatalogApis';
+import { EarlyRefresh } from './EarlyRefresh';
 import { PostureRefresher, RefreshSummary } from './PostureRefresher';
 
 /**
@@ -35,6 +36,8 @@ export class PostureService {
       catalog: CatalogApis;
       store: PostureStore;
       refresher: PostureRefresher;
+      /** Asked whenever a view meets a claim no catalog-wide read has checked yet. */
+      earlyRefresh?: Pick<EarlyRefresh, 'request'>;
     },
   ) {}
 
@@ -78,7 +81,9 @@ export class PostureService {
       this.getEntity(entityRef, credentials),
       this.options.store.getApiPosture(entityRef),
     ]);
-    return { entity, posture: stored ?? (await this.readFirstTime(entity)) };
+    const posture = stored ?? (await this.readFirstTime(entity));
+    if (posture.claimPending) this.options.earlyRefresh?.request();
+    return { entity, posture };
   }
 
   /** The stored posture of an entity, reading it if it never was. */

@@ -94,6 +94,49 @@ describe('EntityDefenderApisCard', () => {
     expect(screen.queryByTestId('posture-headline')).not.toBeInTheDocument();
   });
 
+  it('says the claim is being checked, without an Onboard button, while claimPending', async () => {
+    await renderCard(
+      answering(
+        posture({
+          status: 'awaitingData',
+          claimPending: true,
+          reason:
+            'Defender for APIs data for this API is shown once a catalog-wide read has checked it.',
+          endpoints: undefined,
+          plan: undefined,
+        }),
+      ),
+    );
+
+    await screen.findByTestId('posture-headline');
+    expect(headline()).toHaveTextContent('Claim being checked');
+    expect(headline()).toHaveTextContent(/catalog-wide read/);
+    expect(
+      screen.queryByRole('button', { name: 'Onboard' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('reads the posture again while the claim is being checked, and stops once it is', async () => {
+    const pending = posture({
+      status: 'awaitingData',
+      claimPending: true,
+      reason: 'Shown once a catalog-wide read has checked the claim.',
+      endpoints: undefined,
+    });
+    const getPosture = jest
+      .fn()
+      .mockResolvedValueOnce(pending)
+      .mockResolvedValueOnce(pending)
+      .mockResolvedValue(posture());
+    await renderCard(fakeDefenderApi({ getPosture }));
+
+    await waitFor(() => expect(headline()).toHaveTextContent('Protected'));
+    const reads = getPosture.mock.calls.length;
+    expect(reads).toBe(3);
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(getPosture).toHaveBeenCalledTimes(reads);
+  });
+
   it('shows a protected API at a glance with its facts, freshness and portal link', async () => {
     await renderCard(answering(posture()));
 

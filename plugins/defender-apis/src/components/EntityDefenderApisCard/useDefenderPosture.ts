@@ -4,7 +4,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
 import { defenderApisApiRef } from '../../api';
 
-/** How often the card reads the posture again while onboarding runs. */
+/** How often the card reads the posture again while onboarding runs or the claim is checked. */
 export const DEFAULT_POLL_INTERVAL_MS = 3000;
 
 /** What {@link useDefenderPosture} gives the card. */
@@ -36,7 +36,7 @@ function keepAccess(next: ApiPosture, previous?: ApiPosture): ApiPosture {
 
 /**
  * Reads the posture of one entity, onboards it on request and reads it again every
- * `pollIntervalMs` while its status is `onboarding`.
+ * `pollIntervalMs` while its status is `onboarding` or its claim is being checked.
  *
  * @param entityRef - the entity, or undefined to read nothing (e.g. no annotation)
  */
@@ -89,9 +89,11 @@ export function useDefenderPosture(
     };
   }, [api, ref]);
 
-  const status = posture?.status;
+  // Read again while onboarding runs, and while the backend checks the claim (about a minute).
+  const waiting =
+    posture?.status === 'onboarding' || posture?.claimPending === true;
   useEffect(() => {
-    if (!ref || status !== 'onboarding') return undefined;
+    if (!ref || !waiting) return undefined;
     let cancelled = false;
     // One read at a time: the next timer starts when this read has answered (pollRound).
     const timer = setTimeout(() => {
@@ -113,7 +115,7 @@ export function useDefenderPosture(
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [api, ref, status, pollRound, pollIntervalMs]);
+  }, [api, ref, waiting, pollRound, pollIntervalMs]);
 
   const onboard = useCallback(async () => {
     if (!ref) return;

@@ -50,8 +50,11 @@ const PROTECTED_REASON =
 
 /** The posture's status with a status light and its reason sentence. */
 export const PostureStatusHeadline = (props: { posture: ApiPosture }) => {
-  const { status, reason } = props.posture;
-  const { label } = STATUS_PRESENTATION[status];
+  const { status, reason, claimPending } = props.posture;
+  // Awaiting data, but not from Azure: its claim on the API is not checked yet.
+  const label = claimPending
+    ? 'Claim being checked'
+    : STATUS_PRESENTATION[status].label;
   const Light = statusLightOf(props.posture);
   return (
     <Typography variant="body1" component="div" data-testid="posture-headline">

@@ -1,0 +1,118 @@
+/**
+ * Reliability: a first view discloses nothing before the claim is checked. Annotations are
+ * written by any team, and a first view knows only the entities stored so far: until a
+ * catalog-wide read has compared an entity's claim with every API entity of the catalog, its
+ * posture carries nothing read from Azure and it cannot be onboarded. Runs on a file SQLite
+ * database and on PostgreSQL (when DEFENDER_APIS_TEST_POSTGRES_URL names a server).
+ */
+import {
+  apiEntity,
+  asUser,
+  demoEntities,
+  fullId,
+  PAYMENTS,
+  PluginHarness,
+  startHarness,
+} from '../__testUtils__/harness';
+import { expectNoAzureFacts } from '../__testUtils__/expectNoAzureFacts';
+import { pluginDatabases } from '../__testUtils__/pluginDatabases';
+
+jest.setTimeout(120_000);
+
+const BASE = '/api/defender-apis';
+const posturePath = (name: string) => `${BASE}/posture/api/default/${name}`;
+const CHECKOUT = 'group:default/team-checkout';
+
+
+describe.each(pluginDatabases('defender_first_view'))(
+  'reliability: first views before the claim is checked, on %s',
+  (_name, database) => {
+    let h: PluginHarness;
+    afterEach(() => h?.stop());
+
+    async function postureOf(name: string, user: string) {
+      const res = await h.request
+        .get(posturePath(name))
+        .set('Authorization', asUser(user));
+      expect(res.status).toBe(200);
+      return res.body;
+    }
+
+    it("shows a squatter naming another team's API in other letter case nothing, before and after any refresh", async () => {
+      h = await startHarness({ database: database() });
+      // Team checkout's entity names team payments' onboarded API, in upper case, and is
+      // viewed before the first catalog-wide read has stored the rightful entity.
+      h.addEntities([
+        apiEntity(
+          'echo-squatter-api',
+          fullId(PAYMENTS, 'PAYMENTS-API'),
+          CHECKOUT,
+        ),
+      ]);
+      const first = await postureOf('echo-squatter-api', 'carl');
+      expectNoAzureFacts(first);
+      expect(first.status).toBe('awaitingData');
+      expect(first.claimPending).toBe(true);
+      expect(first.reason).toMatch(/catalog-wide read/);
+      const onboard = await h.request
+        .post(`${posturePath('echo-squatter-api')}/onboard`)
+        .set('Authorization', asUser('carl'));
+      expect(onboard.status).toBe(409);
+      expect(onboard.body.error.message).toMatch(/catalog-wide read/);
+      expect(
+        h.emulator.requests().filter(r => r.method !== 'GET'),
+      ).toHaveLength(0);
+      // Nor do lists and summaries count its Azure facts.
+      const atRisk = (
+        await h.request
+          .get(`${BASE}/posture?status=atRisk&status=protected`)
+          .set('Authorization', asUser('carl'))
+      ).body;
+      expect(atRisk.items.map((p: any) => p.entityRef)).not.toContain(
+        'api:default/echo-squatter-api',
+      );
+
+      // The rightful owner's first view waits too: its claim is not checked either.
+      expectNoAzureFacts(await postureOf('payments-api', 'paula'));
+
+      // The catalog-wide read checks both claims: a conflict, still nothing disclosed.
+      await h.runScheduledRefresh();
+      const squatter = await postureOf('echo-squatter-api', 'carl');
+      expect(squatter.status).toBe('conflict');
+      expect(squatter.claimPending).toBeUndefined();
+      expectNoAzureFacts(squatter);
+      expect((await postureOf('payments-api', 'paula')).status).toBe(
+        'conflict',
+      );
+
+      // Without the squatter, the rightful owner's card is whole.
+      h.replaceEntities(demoEntities());
+      await h.runScheduledRefresh();
+      const owner = await postureOf('payments-api', 'paula');
+      expect(owner.endpoints.total).toBeGreaterThan(0);
+      expect(owner.claimPending).toBeUndefined();
+      expect(owner.conflictWith).toBeUndefined();
+    });
+
+    it('holds a new entity registered between two catalog-wide reads until the next one has checked its claim', async () => {
+      h = await startHarness({ database: database() });
+      await h.runScheduledRefresh();
+      const checked = await postureOf('payments-api', 'paula');
+      expect(checked.endpoints.total).toBeGreaterThan(0);
+
+      // A new entity between two catalog-wide reads waits for the next one.
+      h.addEntities([apiEntity('late-api', fullId(PAYMENTS, 'ledger-api'))]);
+      const late = await postureOf('late-api', 'paula');
+      expect(late.claimPending).toBe(true);
+      expectNoAzureFacts(late);
+      // The view asks for the catalog-wide read now, not at its next scheduled time; views
+      // within the next minute do not ask again.
+      expect(h.triggeredTasks()).toEqual(['defender-apis-refresh']);
+      await postureOf('late-api', 'paula');
+      expect(h.triggeredTasks()).toHaveLength(1);
+      await h.runScheduledRefresh();
+      const lateChecked = await postureOf('late-api', 'paula');
+      expect(lateChecked.claimPending).toBeUndefined();
+    });
+  },
+);

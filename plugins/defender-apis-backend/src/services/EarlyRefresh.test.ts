@@ -1,0 +1,36 @@
+import { EarlyRefresh } from './EarlyRefresh';
+
+describe('EarlyRefresh', () => {
+  const settled = () => new Promise(resolve => setImmediate(resolve));
+
+  it('asks at most once per interval, and again after it', async () => {
+    let now = 1_000;
+    const trigger = jest.fn(async () => {});
+    const early = new EarlyRefresh({
+      trigger,
+      minIntervalMs: 60_000,
+      now: () => now,
+    });
+
+    early.request();
+    early.request();
+    now += 59_999;
+    early.request();
+    await settled();
+    expect(trigger).toHaveBeenCalledTimes(1);
+    now += 1;
+    early.request();
+    await settled();
+    expect(trigger).toHaveBeenCalledTimes(2);
+  });
+
+  it('swallows a refused trigger (a refresh already running)', async () => {
+    const trigger = jest.fn(async () => {
+      throw new Error('Task defender-apis-refresh is currently running');
+    });
+    const early = new EarlyRefresh({ trigger, minIntervalMs: 1 });
+    expect(() => early.request()).not.toThrow();
+    await settled();
+    expect(trigger).toHaveBeenCalledTimes(1);
+  });
+});
