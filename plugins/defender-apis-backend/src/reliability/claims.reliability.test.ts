@@ -31,7 +31,6 @@ async function postureOf(h: PluginHarness, name: string, user = 'paula') {
   return res.body;
 }
 
-
 describe('reliability: claims on an API', () => {
   let h: PluginHarness;
   afterEach(() => h?.stop());

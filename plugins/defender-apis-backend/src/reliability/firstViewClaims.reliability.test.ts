@@ -23,7 +23,6 @@ const BASE = '/api/defender-apis';
 const posturePath = (name: string) => `${BASE}/posture/api/default/${name}`;
 const CHECKOUT = 'group:default/team-checkout';
 
-
 describe.each(pluginDatabases('defender_first_view'))(
   'reliability: first views before the claim is checked, on %s',
   (_name, database) => {
