@@ -5,6 +5,7 @@ import {
   STATUS_ATTENTION_ORDER,
 } from '@defender-apis/plugin-defender-apis-common';
 import { StoredPosture } from '../model/buildPosture';
+import { claimedApiKey } from '../model/claims';
 import {
   boundedText,
   COLUMN_LENGTHS,
@@ -57,11 +58,11 @@ export function ownerKeysOf(owners: readonly string[]): string[] {
   ].sort();
 }
 
-/** The lower-cased key of an APIM API: ARM ids compare case-insensitively. */
+/** The key of the APIM API a posture claims ({@link claimedApiKey}). */
 export function apiKeyOfPosture(
   stored: Pick<StoredPosture, 'api'>,
 ): string | undefined {
-  return stored.api?.resourceId.toLowerCase();
+  return stored.api && claimedApiKey(stored.api.resourceId);
 }
 
 /**

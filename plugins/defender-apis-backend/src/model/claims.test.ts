@@ -1,4 +1,4 @@
-import { conflictReason, conflictsAmong } from './claims';
+import { claimedApiKey, conflictReason, conflictsAmong } from './claims';
 
 describe('conflictsAmong', () => {
   it('puts each entity in conflict with the entities of other owners only', () => {
@@ -33,5 +33,17 @@ describe('conflictsAmong', () => {
     const reason = conflictReason(others);
     expect(reason).toContain('api:default/e9 and 2 more');
     expect(reason).not.toContain('api:default/e10');
+  });
+});
+
+describe('claimedApiKey', () => {
+  it('keys an API and its revisions alike, in any letter case', () => {
+    const id =
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim/apis/Pets';
+    expect(claimedApiKey(`${id};rev=2`)).toBe(claimedApiKey(id));
+    expect(claimedApiKey(`${id.toUpperCase()};REV=12`)).toBe(claimedApiKey(id));
+    expect(claimedApiKey(id)).toBe(id.toLowerCase());
+    // Only a trailing revision suffix goes: another API's id keeps its own key.
+    expect(claimedApiKey(`${id}s`)).not.toBe(claimedApiKey(id));
   });
 });

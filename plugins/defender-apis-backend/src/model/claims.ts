@@ -11,6 +11,15 @@ export interface ApiClaim {
   owners: readonly string[];
 }
 
+/**
+ * The key of the APIM API an entity claims: its ARM id lower-cased (ARM ids compare
+ * case-insensitively) without a `;rev=N` suffix, so that a claim on one of an API's revisions
+ * is a claim on the API and meets the API's other claims.
+ */
+export function claimedApiKey(resourceId: string): string {
+  return resourceId.toLowerCase().replace(/;rev=[0-9]+$/, '');
+}
+
 /** How many conflicting entity refs a reason names before it says "and N more". */
 const NAMED_IN_REASON = 10;
 

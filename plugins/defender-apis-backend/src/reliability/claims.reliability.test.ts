@@ -49,13 +49,14 @@ describe('reliability: claims on an API', () => {
 
     const owner = await postureOf(h, 'payments-api');
     const squatter = await postureOf(h, 'squatter-api', 'carl');
-    for (const [posture, other] of [
-      [owner, 'api:default/squatter-api'],
-      [squatter, 'api:default/payments-api'],
-    ]) {
+    // The owners' entity of the API's revision 2 (payments-api-rev2) claims the same API.
+    for (const [posture, others] of [
+      [owner, ['api:default/squatter-api']],
+      [squatter, ['api:default/payments-api', 'api:default/payments-api-rev2']],
+    ] as const) {
       expect(posture.status).toBe('conflict');
-      expect(posture.reason).toContain(other);
-      expect(posture.conflictWith).toEqual([other]);
+      for (const other of others) expect(posture.reason).toContain(other);
+      expect(posture.conflictWith).toEqual(others);
       expectNoAzureFacts(posture);
     }
 
@@ -82,7 +83,7 @@ describe('reliability: claims on an API', () => {
         .get(`${BASE}/summary`)
         .set('Authorization', asUser('priya'))
     ).body;
-    expect(summary.byStatus.conflict).toBe(2);
+    expect(summary.byStatus.conflict).toBe(3);
     const list = (
       await h.request
         .get(`${BASE}/posture?status=conflict`)
@@ -90,6 +91,7 @@ describe('reliability: claims on an API', () => {
     ).body;
     expect(list.items.map((p: any) => p.entityRef).sort()).toEqual([
       'api:default/payments-api',
+      'api:default/payments-api-rev2',
       'api:default/squatter-api',
     ]);
     expectNoAzureFacts(list.items[0]);
@@ -117,6 +119,31 @@ describe('reliability: claims on an API', () => {
     expect(squatter.status).toBe('conflict');
     expectNoAzureFacts(squatter);
     expect((await postureOf(h, 'payments-api')).status).toBe('conflict');
+  });
+
+  it("makes a claim on one of the API's revisions (;rev=N) a claim on the API itself", async () => {
+    h = await startHarness({
+      entities: [
+        ...demoEntities(),
+        apiEntity(
+          'revision-squatter-api',
+          'contoso-payments-apim/PAYMENTS-API;rev=2',
+          CHECKOUT,
+        ),
+      ],
+    });
+    await h.runScheduledRefresh();
+    const squatter = await postureOf(h, 'revision-squatter-api', 'carl');
+    expect(squatter.status).toBe('conflict');
+    // The owners' entities of the API and of its revision 2 (payments-api-rev2) alike.
+    expect(squatter.conflictWith).toEqual([
+      'api:default/payments-api',
+      'api:default/payments-api-rev2',
+    ]);
+    expectNoAzureFacts(squatter);
+    const owner = await postureOf(h, 'payments-api');
+    expect(owner.status).toBe('conflict');
+    expect(owner.conflictWith).toContain('api:default/revision-squatter-api');
   });
 
   it('does not make entities of the same owners mapping one API a conflict', async () => {

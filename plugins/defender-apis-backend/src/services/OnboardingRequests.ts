@@ -23,6 +23,7 @@ import { OnboardingQueueStore } from '../database/OnboardingQueueStore';
 import { OnboardingRow } from '../database/onboardingRows';
 import { CatalogApis } from '../catalog/CatalogApis';
 import { serviceKey } from '../model/mapping';
+import { claimedApiKey } from '../model/claims';
 import { OnboardAccess } from '../permissions/OnboardAccess';
 import { PostureService } from './PostureService';
 import { withTenant } from './withTenant';
@@ -289,7 +290,7 @@ export class OnboardingRequests {
     return {
       posture,
       claim: {
-        apiKey: api.resourceId.toLowerCase(),
+        apiKey: claimedApiKey(api.resourceId),
         serviceKey: serviceKey(api),
         entityRef,
         target: withTenant(this.options.services, {

@@ -27,6 +27,7 @@ import {
   serviceKey,
 } from '../model/mapping';
 import { planFit } from '../model/planFit';
+import { claimedApiKey } from '../model/claims';
 import { ApiCollection, ApimApi } from '../model/azureResources';
 import { ConfiguredService } from '../model/configuredService';
 
@@ -576,7 +577,9 @@ export class PostureRefresher {
 
 /** An entity's claim on the API it maps to now. */
 function claimKey(posture: StoredPosture): string {
-  return `${posture.entityRef}\n${posture.api?.resourceId.toLowerCase()}`;
+  return `${posture.entityRef}\n${
+    posture.api && claimedApiKey(posture.api.resourceId)
+  }`;
 }
 
 /** The posture as a catalog-wide read leaves it: its claim checked. */
