@@ -393,6 +393,14 @@ export interface PostureSummary extends PostureCounts {
    * traffic and plan fit when known, ordered by subscription id.
    */
   plans?: PlanInfo[];
+  /**
+   * API entities of the catalog in this scope, visible to the caller, that no catalog-wide
+   * read has checked yet (new since the last refresh, or just after a first start): none of
+   * the counts includes them. Always present in `GET /summary` answers.
+   */
+  pending?: number;
+  /** Whether the counts include every API entity of the scope (`pending` is 0). */
+  complete?: boolean;
 }
 
 /** An empty alert summary. @public */

@@ -285,6 +285,15 @@ function catalogFactory(
         ),
       };
     },
+    getEntityFacets: async (req, options) => {
+      calls++;
+      if (hidden.size === 0) return catalog.getEntityFacets(req);
+      // Facets of what the caller sees: the hidden entities are few in these tests.
+      const { items } = await catalog.getEntities({ filter: req.filter });
+      return catalogServiceMock({
+        entities: items.filter(visibleTo(credentialsOf(options))),
+      }).getEntityFacets(req);
+    },
     queryEntities: async (req, options) => {
       calls++;
       if (hidden.size === 0) return catalog.queryEntities(req);

@@ -8,6 +8,7 @@ import {
   SYSTEM_ENTITY_FIELDS,
   systemOf,
 } from '../model/mapping';
+import { SummaryScope } from '../model/postureQuery';
 
 /** Entities per catalog request: small answers keep both event loops (catalog and ours) free. */
 const PAGE = 200;
@@ -105,6 +106,61 @@ export class CatalogApis {
       });
     }
     return domains;
+  }
+
+  /**
+   * How many API entities of the scope (all when empty) the credentials may see, counted by
+   * the catalog (one facet count; two reads when domains are given: their systems first).
+   */
+  async countApis(
+    scope: SummaryScope,
+    credentials: BackstageCredentials,
+  ): Promise<number> {
+    const filter: Record<string, string | string[]> = { kind: 'API' };
+    // One value as itself: the same filter, and one that in-memory catalogs (tests) AND right.
+    const anyOf = (values: string[]) =>
+      values.length === 1 ? values[0] : values;
+    if (scope.owner?.length) filter['relations.ownedBy'] = anyOf(scope.owner);
+    let systems = scope.system;
+    if (scope.domain?.length) {
+      const inDomains = await this.systemsOf(scope.domain, credentials);
+      systems = systems?.length
+        ? systems.filter(s => inDomains.has(s.toLowerCase()))
+        : [...inDomains];
+      if (systems.length === 0) return 0;
+    }
+    if (systems?.length) filter['relations.partOf'] = anyOf(systems);
+    const { facets } = await this.catalog.getEntityFacets(
+      { filter, facets: ['kind'] },
+      { credentials },
+    );
+    return (facets.kind ?? []).reduce((sum, { count }) => sum + count, 0);
+  }
+
+  /** Refs (lower-cased) of the systems that are part of these domains. */
+  private async systemsOf(
+    domains: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    const systems = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.catalog.queryEntities(
+        cursor
+          ? { cursor, limit: PAGE, fields: ['kind', 'metadata'] }
+          : {
+              filter: { kind: 'System', 'relations.partOf': domains },
+              limit: PAGE,
+              fields: ['kind', 'metadata'],
+              totalItems: 'exclude',
+            },
+        { credentials },
+      );
+      for (const system of page.items)
+        systems.add(stringifyEntityRef(system).toLowerCase());
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    return systems;
   }
 
   private async *pages(

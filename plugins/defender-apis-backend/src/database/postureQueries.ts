@@ -118,7 +118,10 @@ function filtered(
   query: PostureListQuery,
   visibility: Visibility,
 ): Knex.QueryBuilder {
-  const rows = knex(POSTURE_TABLE).whereNotNull('status');
+  // Rows whose claim no catalog-wide read has checked are pending, not in any answer yet.
+  const rows = knex(POSTURE_TABLE)
+    .whereNotNull('status')
+    .where('claim_pending', false);
   applyVisibility(knex, rows, visibility, 'entity_ref');
   if (query.owner?.length) {
     rows.whereIn(
@@ -232,6 +235,7 @@ export async function summarizePostures(
   const byOwner = knex(`${OWNER_TABLE} as o`)
     .join(`${POSTURE_TABLE} as p`, 'p.entity_ref', 'o.entity_ref')
     .whereNotNull('p.status')
+    .where('p.claim_pending', false)
     .select({ key: 'o.owner_ref', status: 'p.status' })
     .count({ n: '*' })
     .groupBy('o.owner_ref', 'p.status');

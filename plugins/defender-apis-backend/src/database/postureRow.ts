@@ -36,6 +36,8 @@ export interface PostureRowValues {
   alerts_active: number;
   alerts_high: number;
   stale: boolean;
+  /** The posture's `claimPending`: left out of lists and summaries, counted as pending. */
+  claim_pending: boolean;
   /** {@link contentHashOf} the other columns. */
   content_hash: string;
 }
@@ -156,6 +158,7 @@ export function toPostureRow(
     alerts_active: posture.alerts.active,
     alerts_high: posture.alerts.bySeverity.high,
     stale: posture.stale,
+    claim_pending: posture.claimPending === true,
   };
   return {
     owners,

@@ -113,5 +113,67 @@ describe.each(pluginDatabases('defender_first_view'))(
       const lateChecked = await postureOf('late-api', 'paula');
       expect(lateChecked.claimPending).toBeUndefined();
     });
+
+    it('says in the summary how many API entities of the scope no catalog-wide read has checked', async () => {
+      h = await startHarness({ database: database() });
+      const summary = async (query = '', user = 'priya') =>
+        (
+          await h.request
+            .get(`${BASE}/summary${query}`)
+            .set('Authorization', asUser(user))
+            .expect(200)
+        ).body;
+      const catalogSize = demoEntities().length;
+
+      // A first start: nothing checked, nothing counted, and the summary says so.
+      const first = await summary();
+      expect(first).toEqual(
+        expect.objectContaining({
+          total: 0,
+          pending: catalogSize,
+          complete: false,
+        }),
+      );
+      await h.runScheduledRefresh();
+      expect(await summary()).toEqual(
+        expect.objectContaining({
+          total: catalogSize,
+          pending: 0,
+          complete: true,
+        }),
+      );
+
+      // A new entity of team payments (naming its own API): pending, also once viewed, in
+      // its owner's scope only.
+      h.addEntities([
+        apiEntity('ledger-docs-api', fullId(PAYMENTS, 'ledger-api')),
+      ]);
+      expect((await postureOf('ledger-docs-api', 'paula')).claimPending).toBe(
+        true,
+      );
+      const payments = `?owner=${encodeURIComponent(
+        'group:default/team-payments',
+      )}`;
+      const checkout = `?owner=${encodeURIComponent(CHECKOUT)}`;
+      const before = await summary(payments);
+      expect(before.pending).toBe(1);
+      expect(before.complete).toBe(false);
+      expect((await summary(checkout)).pending).toBe(0);
+      // Not in lists or counts yet: only its view knows it.
+      const listed = (
+        await h.request
+          .get(`${BASE}/posture${payments}&limit=500`)
+          .set('Authorization', asUser('paula'))
+      ).body;
+      expect(listed.items.map((p: any) => p.entityRef)).not.toContain(
+        'api:default/ledger-docs-api',
+      );
+
+      await h.runScheduledRefresh();
+      const after = await summary(payments);
+      expect(after.pending).toBe(0);
+      expect(after.complete).toBe(true);
+      expect(after.total).toBe(before.total + 1);
+    });
   },
 );

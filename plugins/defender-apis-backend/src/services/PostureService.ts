@@ -10,12 +10,14 @@ import {
   PostureList,
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
-import { PostureStore } from '../database/PostureStore';
+import { PostureStore, SUMMARY_TTL_MS } from '../database/PostureStore';
 import {
+  isWholeCatalog,
   ResolvedListQuery,
   SummaryScope,
   Visibility,
 } from '../model/postureQuery';
+import { SharedReads } from '../util/SharedReads';
 import { CallerDecisions } from '../permissions/CallerDecisions';
 import { CatalogApis } from '../catalog/CatalogApis';
 import { EarlyRefresh } from './EarlyRefresh';
@@ -28,6 +30,7 @@ import { PostureRefresher, RefreshSummary } from './PostureRefresher';
  */
 export class PostureService {
   private readonly firstReads = new Map<string, Promise<ApiPosture>>();
+  private readonly catalogCounts = new SharedReads<number>(SUMMARY_TTL_MS);
 
   constructor(
     private readonly options: {
@@ -114,15 +117,42 @@ export class PostureService {
     );
   }
 
-  /** Counts of the APIs in `scope` (all when empty) the caller may see. */
+  /**
+   * Counts of the APIs in `scope` (all when empty) the caller may see, and how many of them
+   * are `pending`: API entities of the catalog no catalog-wide read has checked yet (not
+   * stored, or stored with their claim pending), which no count includes yet.
+   */
   async summary(
     credentials: BackstageCredentials,
     scope: SummaryScope = {},
   ): Promise<PostureSummary> {
-    return this.options.store.summarize(
-      await this.visibility(credentials),
-      scope,
-    );
+    const visibility = await this.visibility(credentials);
+    const [summary, inCatalog] = await Promise.all([
+      this.options.store.summarize(visibility, scope),
+      this.countInCatalog(visibility, scope, credentials),
+    ]);
+    // Entities that left the catalog stay counted until the next refresh prunes them.
+    const pending = Math.max(0, inCatalog - summary.total);
+    return { ...summary, pending, complete: pending === 0 };
+  }
+
+  /**
+   * The catalog's count of the API entities of the scope the caller sees; everything's count,
+   * the common case, shared by all callers for a few seconds like the summary itself.
+   */
+  private async countInCatalog(
+    visibility: Visibility,
+    scope: SummaryScope,
+    credentials: BackstageCredentials,
+  ): Promise<number> {
+    const { auth, catalog } = this.options;
+    if (!visibility.all && visibility.entityRefs.length === 0) return 0;
+    if (!visibility.all) return catalog.countApis(scope, credentials);
+    const count = async () =>
+      catalog.countApis(scope, await auth.getOwnServiceCredentials());
+    return isWholeCatalog(scope)
+      ? this.catalogCounts.get('all', count)
+      : count();
   }
 
   /** Refreshes every API entity of the catalog, as the plugin itself. */

@@ -257,6 +257,38 @@ describe('DefenderApisGovernancePage', () => {
     ).toBeInTheDocument();
   });
 
+  it('says how many APIs no refresh has checked yet, and only then', async () => {
+    await renderPage(backend(POSTURES, { ...SUMMARY, pending: 3 }));
+    expect(await screen.findByTestId('pending-notice')).toHaveTextContent(
+      '3 APIs are not read yet and not counted here',
+    );
+    expect(within(tile('APIs')).getByText('4')).toBeInTheDocument();
+  });
+
+  it('shows no notice when the summary is complete', async () => {
+    await renderPage(backend(POSTURES, { ...SUMMARY, pending: 0 }));
+    await screen.findByRole('group', { name: 'Coverage' });
+    expect(screen.queryByTestId('pending-notice')).not.toBeInTheDocument();
+  });
+
+  it('says the APIs are not read yet, not that the catalog has none, right after a first start', async () => {
+    await renderPage(
+      backend([], {
+        ...SUMMARY,
+        total: 0,
+        onboarded: 0,
+        applicable: 0,
+        pending: 1,
+      }),
+    );
+    expect(await screen.findByTestId('pending-notice')).toHaveTextContent(
+      '1 API is not read yet',
+    );
+    expect(
+      screen.queryByText('No API entities in the catalog'),
+    ).not.toBeInTheDocument();
+  });
+
   it('takes the coverage figures from the summary as they are', async () => {
     await renderPage(
       backend(POSTURES, { ...SUMMARY, onboarded: 1, applicable: 4 }),

@@ -10,6 +10,7 @@ import Grid from '@material-ui/core/Grid';
 import { CoverageTable } from './CoverageTable';
 import { PosturesTable } from './PosturesTable';
 import { SummaryTiles } from './SummaryTiles';
+import { PendingNotice } from '../common/PendingNotice';
 import { PlanFitTable } from './PlanFitTable';
 import { useSummary } from './useSummary';
 
@@ -35,6 +36,9 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
   // Only the first read shows progress; a retry keeps the page (and the table's filters).
   if (loading && !summary) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
+  if (summary && summary.total === 0 && (summary.pending ?? 0) > 0) {
+    return <PendingNotice pending={summary.pending} />;
+  }
   if (!summary || summary.total === 0) {
     return (
       <EmptyState
@@ -47,6 +51,11 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
   const hasSystems = Object.keys(summary.bySystem).length > 0;
   return (
     <Grid container spacing={3}>
+      {summary.pending ? (
+        <Grid item xs={12}>
+          <PendingNotice pending={summary.pending} />
+        </Grid>
+      ) : null}
       <Grid item xs={12}>
         <SummaryTiles summary={summary} />
       </Grid>

@@ -217,6 +217,16 @@ describe('EntityDefenderApisOverviewCard', () => {
     );
   });
 
+  it("says how many of the group's APIs no refresh has checked yet", async () => {
+    await renderCard(
+      backend([WALLET], { ...SUMMARY, pending: 2 }),
+      groupEntity(),
+    );
+    expect(await screen.findByTestId('pending-notice')).toHaveTextContent(
+      '2 APIs are not read yet and not counted here',
+    );
+  });
+
   it('says how many are listed when there are more than a page', async () => {
     const api = fakeDefenderApi({
       getSummary: jest.fn().mockResolvedValue(SUMMARY),

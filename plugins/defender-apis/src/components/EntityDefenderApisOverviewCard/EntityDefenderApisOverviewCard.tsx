@@ -32,6 +32,7 @@ import {
 } from '../common/PostureStatusHeadline';
 import { OverviewScope, overviewScopeOf } from './overviewScope';
 import { useOverview } from './useOverview';
+import { PendingNotice } from '../common/PendingNotice';
 
 const TITLE = 'Defender for APIs';
 
@@ -224,12 +225,14 @@ export const EntityDefenderApisOverviewCard = (
     content = <Progress />;
   } else if (
     overview.counts.total === 0 &&
-    overview.attention.totalItems === 0
+    overview.attention.totalItems === 0 &&
+    overview.pending === 0
   ) {
     content = <Typography variant="body2">{NONE[scope.filter]}</Typography>;
   } else {
     content = (
       <>
+        <PendingNotice pending={overview.pending} />
         <Coverage counts={overview.counts} />
         <StatusCounts counts={overview.counts} />
         <Box mt={2}>

@@ -15,6 +15,8 @@ import {
 /** What the overview card shows: the scope's counts and the APIs that need attention. */
 export interface Overview {
   counts: PostureCounts;
+  /** API entities of the scope no refresh has checked yet, which the counts leave out. */
+  pending: number;
   /** At risk, in conflict and unprotected APIs, worst first, at most a page. */
   attention: PostureList;
 }
@@ -34,6 +36,10 @@ export function useOverview(scope: OverviewScope | undefined) {
       api.getSummary(scopeQuery({ filter, ref })),
       api.listPostures(attentionQuery({ filter, ref })),
     ]);
-    return { counts: countsOf(summary, { filter, ref }), attention };
+    return {
+      counts: countsOf(summary, { filter, ref }),
+      pending: summary.pending ?? 0,
+      attention,
+    };
   }, [api, filter, ref]);
 }
