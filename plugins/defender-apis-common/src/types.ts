@@ -339,6 +339,14 @@ export interface PostureList {
   limit: number;
   /** Pass as `cursor` to read the next page; absent on the last page. */
   nextCursor?: string;
+  /**
+   * API entities of the catalog in the query's owners, systems and domains (all when none),
+   * visible to the caller, that no catalog-wide read has checked yet: no page lists them.
+   * Always present in `GET /posture` answers.
+   */
+  pending?: number;
+  /** Whether every API entity of that scope can be listed (`pending` is 0). */
+  complete?: boolean;
 }
 
 /**

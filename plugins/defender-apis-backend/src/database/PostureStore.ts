@@ -29,6 +29,7 @@ import {
   toPostureRow,
 } from './postureRow';
 import {
+  countPostures,
   listPostures,
   OWNER_TABLE,
   POSTURE_TABLE as POSTURE,
@@ -79,6 +80,8 @@ export interface PostureStore {
     visibility: Visibility,
     scope?: SummaryScope,
   ): Promise<PostureSummary>;
+  /** How many postures of the scope the caller may see are counted (their claims checked). */
+  countPostures(scope: SummaryScope, visibility: Visibility): Promise<number>;
   /** Writes postures read by a read that started at `readAt`; see the implementation. */
   putPostures(
     postures: StoredPosture[] | AsyncIterable<StoredPosture[]>,
@@ -153,6 +156,10 @@ export class KnexPostureStore implements PostureStore {
     return this.summaries.get('all', () =>
       summarizePostures(this.knex, visibility),
     );
+  }
+
+  countPostures(scope: SummaryScope, visibility: Visibility): Promise<number> {
+    return countPostures(this.knex, scope, visibility);
   }
 
   async getPostures(entityRefs?: string[]): Promise<StoredPosture[]> {

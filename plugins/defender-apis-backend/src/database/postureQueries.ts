@@ -143,6 +143,22 @@ function filtered(
   return rows;
 }
 
+/** How many checked postures of the scope (its owners, systems, domains) the caller may see. */
+export async function countPostures(
+  knex: Knex,
+  scope: SummaryScope,
+  visibility: Visibility,
+): Promise<number> {
+  const row = await filtered(
+    knex,
+    { owner: scope.owner, system: scope.system, domain: scope.domain },
+    visibility,
+  )
+    .count({ n: '*' })
+    .first();
+  return Number((row as { n: number | string } | undefined)?.n ?? 0);
+}
+
 /** One page of postures, and how many match in all. */
 export async function listPostures(
   knex: Knex,

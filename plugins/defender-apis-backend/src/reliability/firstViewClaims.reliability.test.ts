@@ -114,7 +114,7 @@ describe.each(pluginDatabases('defender_first_view'))(
       expect(lateChecked.claimPending).toBeUndefined();
     });
 
-    it('says in the summary how many API entities of the scope no catalog-wide read has checked', async () => {
+    it('says in the summary and in lists how many API entities of the scope no catalog-wide read has checked', async () => {
       h = await startHarness({ database: database() });
       const summary = async (query = '', user = 'priya') =>
         (
@@ -168,12 +168,30 @@ describe.each(pluginDatabases('defender_first_view'))(
       expect(listed.items.map((p: any) => p.entityRef)).not.toContain(
         'api:default/ledger-docs-api',
       );
+      // Lists say so too, filtered by status or not: the scope is the owner's.
+      expect(listed).toEqual(
+        expect.objectContaining({ pending: 1, complete: false }),
+      );
+      const protectedOnly = (
+        await h.request
+          .get(`${BASE}/posture${payments}&status=protected`)
+          .set('Authorization', asUser('paula'))
+      ).body;
+      expect(protectedOnly.pending).toBe(1);
 
       await h.runScheduledRefresh();
       const after = await summary(payments);
       expect(after.pending).toBe(0);
       expect(after.complete).toBe(true);
       expect(after.total).toBe(before.total + 1);
+      const listedAfter = (
+        await h.request
+          .get(`${BASE}/posture${payments}&status=protected`)
+          .set('Authorization', asUser('paula'))
+      ).body;
+      expect(listedAfter).toEqual(
+        expect.objectContaining({ pending: 0, complete: true }),
+      );
     });
   },
 );

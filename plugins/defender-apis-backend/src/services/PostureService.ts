@@ -107,14 +107,32 @@ export class PostureService {
     return (await this.options.store.getApiPosture(entityRef))!;
   }
 
+  /**
+   * One page of the postures the caller may see, with `pending`: the API entities of the
+   * query's owners, systems and domains no catalog-wide read has checked yet (no page has them).
+   */
   async listPostures(
     query: ResolvedListQuery,
     credentials: BackstageCredentials,
   ): Promise<PostureList> {
-    return this.options.store.listPostures(
-      query,
-      await this.visibility(credentials),
+    const { store } = this.options;
+    const visibility = await this.visibility(credentials);
+    const scope = {
+      owner: query.owner,
+      system: query.system,
+      domain: query.domain,
+    };
+    // Without other filters the page's total is the scope's count already.
+    const narrowed = Boolean(
+      query.status?.length || query.lifecycle?.length || query.q,
     );
+    const [page, inCatalog, counted] = await Promise.all([
+      store.listPostures(query, visibility),
+      this.countInCatalog(visibility, scope, credentials),
+      narrowed ? store.countPostures(scope, visibility) : undefined,
+    ]);
+    const pending = Math.max(0, inCatalog - (counted ?? page.totalItems));
+    return { ...page, pending, complete: pending === 0 };
   }
 
   /**
