@@ -38,30 +38,37 @@ apt_install() {
 
 # Waits until a URL answers (any HTTP status), or fails after $2 seconds.
 wait_for_url() {
-  local url="$1" timeout="${2:-120}" waited=0
-  until curl -sk -o /dev/null "$url"; do
+  wait_until "${2:-120}" "waiting for $1" curl -sk -o /dev/null "$1"
+}
+
+# Runs a command once a second until it succeeds or TIMEOUT_S seconds have passed; on timeout
+# logs "Timed out after Ns WHAT" and fails. Usage: wait_until TIMEOUT_S WHAT cmd args...
+wait_until() {
+  local timeout="$1" what="$2" waited=0
+  shift 2
+  until "$@"; do
     sleep 1
     waited=$((waited + 1))
     if [ "$waited" -ge "$timeout" ]; then
-      log "Timed out after ${timeout}s waiting for $url"
+      log "Timed out after ${timeout}s $what"
       return 1
     fi
   done
 }
 
-# Waits until the backend's first catalog-wide refresh has ended (health no longer says
-# "pending"): until then first views show no Azure data, since no claim has been checked.
-# Usage: wait_for_first_refresh [TIMEOUT_S]. Only logs on timeout: the product still runs.
+# Whether the backend's health no longer says its first refresh is pending.
+first_refresh_ended() {
+  # Read whole before matching: under pipefail, grep -q ending early would fail the pipe.
+  local health
+  health="$(curl -sk http://localhost:7007/api/defender-apis/health || true)"
+  [[ "$health" != *'"state":"pending"'* ]]
+}
+
+# Waits until the backend's first catalog-wide refresh has ended: until then first views show
+# no Azure data, since no claim has been checked. Usage: wait_for_first_refresh [TIMEOUT_S].
+# Only logs on timeout: the product still runs.
 wait_for_first_refresh() {
-  local timeout="${1:-120}" waited=0
-  while curl -sk http://localhost:7007/api/defender-apis/health | grep -q '"state":"pending"'; do
-    sleep 1
-    waited=$((waited + 1))
-    if [ "$waited" -ge "$timeout" ]; then
-      log "The first Defender for APIs refresh has not ended after ${timeout}s (see .cache/logs/backend.log)"
-      return 0
-    fi
-  done
+  wait_until "${1:-120}" "waiting for the first Defender for APIs refresh (see .cache/logs/backend.log)" first_refresh_ended || true
 }
 
 # Starts a command in its own process group, so stop_group can end it with all its children.

@@ -131,8 +131,7 @@ export class PostureService {
       this.countInCatalog(visibility, scope, credentials),
       narrowed ? store.countPostures(scope, visibility) : undefined,
     ]);
-    const pending = Math.max(0, inCatalog - (counted ?? page.totalItems));
-    return { ...page, pending, complete: pending === 0 };
+    return { ...page, ...completeness(inCatalog, counted ?? page.totalItems) };
   }
 
   /**
@@ -149,9 +148,7 @@ export class PostureService {
       this.options.store.summarize(visibility, scope),
       this.countInCatalog(visibility, scope, credentials),
     ]);
-    // Entities that left the catalog stay counted until the next refresh prunes them.
-    const pending = Math.max(0, inCatalog - summary.total);
-    return { ...summary, pending, complete: pending === 0 };
+    return { ...summary, ...completeness(inCatalog, summary.total) };
   }
 
   /**
@@ -227,4 +224,17 @@ export class PostureService {
       entityRefs: await this.options.catalog.visibleRefs(credentials),
     };
   }
+}
+
+/**
+ * How many API entities of the catalog an answer leaves out (`pending`), from the catalog's
+ * count and the checked postures counted; entities that left the catalog stay counted until
+ * the next refresh prunes them, so it never goes below 0.
+ */
+function completeness(
+  inCatalog: number,
+  counted: number,
+): { pending: number; complete: boolean } {
+  const pending = Math.max(0, inCatalog - counted);
+  return { pending, complete: pending === 0 };
 }
