@@ -397,33 +397,39 @@ describe('what each permission decision on catalog reads shows', () => {
   });
 });
 
-describe('the card route and the onboard decision', () => {
-  it('applies a conditional onboard decision to the entity in hand, with one permission request', async () => {
+describe('the card route, the access route and the onboard decision', () => {
+  it('has the catalog apply a conditional onboard decision, through the permission framework, only when asked', async () => {
     const h = await startHarness({ policyDecision: () => 'OWNER' });
+    const accessOf = async (name: string, user: string) =>
+      (
+        await h.request
+          .get(`${BASE}/posture/api/default/${name}/access`)
+          .set('Authorization', asUser(user))
+          .expect(200)
+      ).body;
     try {
-      const paula = (
-        await h.request
-          .get(`${BASE}/posture/api/default/wallet-api`)
-          .set('Authorization', asUser('paula'))
-      ).body;
-      expect(paula.access).toEqual({ canOnboard: true });
-      expect(paula.owners).toEqual(['group:default/team-payments']);
-      const carl = (
-        await h.request
-          .get(`${BASE}/posture/api/default/wallet-api`)
-          .set('Authorization', asUser('carl'))
-      ).body;
-      expect(carl.access.canOnboard).toBe(false);
+      expect(await accessOf('wallet-api', 'paula')).toEqual({
+        canOnboard: true,
+      });
+      expect(await accessOf('wallet-api', 'carl')).toEqual({
+        canOnboard: false,
+      });
       expect(h.permissionCalls).toEqual({
-        authorize: 0,
+        authorize: 2,
         authorizeConditional: 2,
       });
-      // A user's next views within seconds reuse the decision.
-      await h.request
-        .get(`${BASE}/posture/api/default/payments-api`)
+      // The card's read reuses the caller's decisions of the last seconds and asks nothing
+      // about the entity: the onboard decision is the access route's.
+      const card = await h.request
+        .get(`${BASE}/posture/api/default/wallet-api`)
         .set('Authorization', asUser('paula'))
         .expect(200);
-      expect(h.permissionCalls.authorizeConditional).toBe(2);
+      expect(card.body.owners).toEqual(['group:default/team-payments']);
+      expect(card.body).not.toHaveProperty('access');
+      expect(h.permissionCalls).toEqual({
+        authorize: 2,
+        authorizeConditional: 2,
+      });
       expect(
         (
           await h.request
@@ -431,6 +437,14 @@ describe('the card route and the onboard decision', () => {
             .set('Authorization', asUser('carl'))
         ).status,
       ).toBe(403);
+      // An entity the caller may not see has no access answer either.
+      expect(
+        (
+          await h.request
+            .get(`${BASE}/posture/api/default/no-such-api/access`)
+            .set('Authorization', asUser('paula'))
+        ).status,
+      ).toBe(404);
     } finally {
       await h.stop();
     }
@@ -453,7 +467,6 @@ describe('the card route and the onboard decision', () => {
     try {
       const paula = await card('wallet-api', 'paula');
       expect(paula.status).toBe(200);
-      expect(paula.body.access).toEqual({ canOnboard: true });
       expect(paula.body.owners).toEqual(['group:default/team-payments']);
       expect(h.entityReaders()).toEqual(['plugin:defender-apis']);
 
@@ -475,7 +488,8 @@ describe('the card route and the onboard decision', () => {
       );
       expect((await card('ledger-api', 'paula')).status).toBe(404);
 
-      // Both decisions of a user come in one request to the framework, reused for seconds.
+      // Both decisions of a user come in one request to the framework, reused for seconds;
+      // a card's read asks nothing about the entity.
       expect(h.permissionCalls).toEqual({
         authorize: 0,
         authorizeConditional: 3,
@@ -485,15 +499,60 @@ describe('the card route and the onboard decision', () => {
     }
   });
 
-  it('asks the framework about the entity when the conditions use a rule the plugin does not know', async () => {
+  it("decides a batch with one permission request, the catalog applying the policy's conditions", async () => {
+    const h = await startHarness({
+      policyDecision: () => 'OWNER',
+      refreshed: true,
+    });
+    try {
+      const batch = await h.request
+        .post(`${BASE}/onboard`)
+        .set('Authorization', asUser('paula'))
+        .send({
+          entityRefs: [
+            'api:default/wallet-api',
+            'api:default/checkout-api',
+            'api:default/no-such-api',
+          ],
+        })
+        .expect(202);
+      const outcomes = Object.fromEntries(
+        batch.body.items.map(
+          (i: { entityRef: string; outcome: string; reason?: string }) => [
+            i.entityRef,
+            [i.outcome, i.reason],
+          ],
+        ),
+      );
+      expect(outcomes).toEqual({
+        'api:default/wallet-api': ['queued', undefined],
+        'api:default/checkout-api': [
+          'refused',
+          'Only the owners of api:default/checkout-api may onboard it to Defender for APIs',
+        ],
+        'api:default/no-such-api': [
+          'refused',
+          'No entity api:default/no-such-api in the catalog',
+        ],
+      });
+      expect(h.permissionCalls).toEqual({
+        authorize: 1,
+        authorizeConditional: 1,
+      });
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('asks the framework about the entity when the conditions use a rule a catalog module adds', async () => {
     const h = await startHarness({ policyDecision: () => 'CUSTOM_RULE' });
     try {
       const carl = (
         await h.request
-          .get(`${BASE}/posture/api/default/wallet-api`)
+          .get(`${BASE}/posture/api/default/wallet-api/access`)
           .set('Authorization', asUser('carl'))
       ).body;
-      expect(carl.access.canOnboard).toBe(true);
+      expect(carl.canOnboard).toBe(true);
       expect(h.permissionCalls.authorize).toBe(1);
     } finally {
       await h.stop();

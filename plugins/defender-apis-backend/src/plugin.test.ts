@@ -39,6 +39,13 @@ describe('defender-apis backend against the ARM emulator', () => {
     expect(res.status).toBe(200);
     return res.body;
   };
+  const accessOf = async (name: string, auth: string) => {
+    const res = await h.request
+      .get(`${posturePath(name)}/access`)
+      .set('Authorization', auth);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
 
   it.each([
     ['payments-api', 'protected', undefined],
@@ -129,7 +136,9 @@ describe('defender-apis backend against the ARM emulator', () => {
       }),
     );
     expect(posture.api?.portalUrl).toContain(posture.api?.resourceId);
-    expect(posture.access).toEqual({ canOnboard: true });
+    expect(await accessOf('checkout-api', asUser('carl'))).toEqual({
+      canOnboard: true,
+    });
     expect(posture.owners).toEqual(['group:default/team-checkout']);
     expect(Date.parse(posture.refreshedAt!)).not.toBeNaN();
   });
@@ -164,10 +173,12 @@ describe('defender-apis backend against the ARM emulator', () => {
     );
   });
 
-  it('serves posture to service credentials, without caller-specific access', async () => {
+  it('serves posture to service credentials; a service may not onboard', async () => {
     const posture = await get('payments-api', asService());
     expect(posture.status).toBe('protected');
-    expect(posture.access).toBeUndefined();
+    expect(await accessOf('payments-api', asService())).toEqual({
+      canOnboard: false,
+    });
   });
 
   it('reads a never-read entity at once, then serves it from the store without calling Azure', async () => {
@@ -278,13 +289,10 @@ describe('onboarding', () => {
     expect(h.emulator.requests().filter(r => r.method !== 'GET')).toHaveLength(
       0,
     );
-    const posture = (
-      await h.request
-        .get(posturePath('fx-rates-api'))
-        .set('Authorization', asUser('paula'))
-    ).body;
-    expect(posture.access).toEqual({ canOnboard: false });
-    expect(posture.owners).toEqual(['group:default/team-checkout']);
+    const access = await h.request
+      .get(`${posturePath('fx-rates-api')}/access`)
+      .set('Authorization', asUser('paula'));
+    expect(access.body).toEqual({ canOnboard: false });
   });
 
   it('refuses service credentials: only users onboard', async () => {

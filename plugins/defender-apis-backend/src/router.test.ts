@@ -54,7 +54,9 @@ async function routerWith(overrides: Partial<RouterOptions> = {}) {
       getBatch: jest.fn(async () => ({ id: BATCH_ID } as any)),
       cancelBatch: jest.fn(async () => ({ id: BATCH_ID } as any)),
     },
-    access: { decider: jest.fn(async () => async () => true) },
+    access: {
+      decide: jest.fn(async (refs: string[]) => refs.map(() => () => true)),
+    },
   };
   const app = express();
   app.use(
@@ -90,14 +92,15 @@ describe('router', () => {
     });
   });
 
-  it('serves the card with the caller access, and refuses other kinds and bad names with 400 before any service', async () => {
-    const { app, postures } = await routerWith();
+  it('serves the card, and refuses other kinds and bad names with 400 before any service', async () => {
+    const { app, postures, access } = await routerWith();
     const card = await request(app)
       .get('/posture/api/default/payments-api')
       .set('Authorization', asUser);
     expect(card.status).toBe(200);
-    // The owners are the posture's, once; access says only what this caller may do.
-    expect(card.body.access).toEqual({ canOnboard: true });
+    expect(card.body).toEqual(posture('protected'));
+    // The card's read asks no permission decision; the access route does.
+    expect(access.decide).not.toHaveBeenCalled();
     for (const path of [
       '/posture/component/default/payments-api',
       '/posture/api/default/-bad',
@@ -105,11 +108,36 @@ describe('router', () => {
       // Each part valid, the whole ref longer than the plugin stores.
       `/posture/api/${'n'.repeat(120)}/${'a'.repeat(140)}`,
     ]) {
-      const res = await request(app).get(path).set('Authorization', asUser);
-      expect(res.status).toBe(400);
-      expect(res.body.error.message).toMatch(/expected|kind API only/);
+      for (const route of [path, `${path}/access`]) {
+        const res = await request(app).get(route).set('Authorization', asUser);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(/expected|kind API only/);
+      }
     }
     expect(postures.getEntityPosture).toHaveBeenCalledTimes(1);
+    expect(postures.getEntity).not.toHaveBeenCalled();
+  });
+
+  it("answers the caller's access to one entity with the access decision", async () => {
+    const access = {
+      decide: jest.fn(async (refs: string[]) =>
+        refs.map(() => (e: Entity) => e.metadata.name === 'payments-api'),
+      ),
+    };
+    const { app, postures } = await routerWith({ access });
+    const res = await request(app)
+      .get('/posture/api/default/payments-api/access')
+      .set('Authorization', asUser);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ canOnboard: true });
+    expect(access.decide).toHaveBeenCalledWith(
+      ['api:default/payments-api'],
+      expect.anything(),
+    );
+    expect(postures.getEntity).toHaveBeenCalledWith(
+      'api:default/payments-api',
+      expect.anything(),
+    );
   });
 
   it('answers 401 without credentials and 404 for what the services do not find', async () => {

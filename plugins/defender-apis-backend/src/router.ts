@@ -10,6 +10,7 @@ import {
   POSTURE_SORT_FIELDS,
   POSTURE_STATUSES,
   PostureSortField,
+  PostureAccess,
   PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
 import {
@@ -35,7 +36,7 @@ export interface RouterOptions {
     OnboardingRequests,
     'request' | 'requestBatch' | 'getBatch' | 'cancelBatch'
   >;
-  access: Pick<OnboardAccess, 'decider'>;
+  access: Pick<OnboardAccess, 'decide'>;
   /** How this replica's scheduled refreshes went; `GET /health` reports it. */
   refreshHealth?: Pick<RefreshHealth, 'report'>;
 }
@@ -269,15 +270,27 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    // The onboard decision needs only the caller: ask for it while the entity is read.
-    const [{ entity, posture }, decide] = await Promise.all([
-      postures.getEntityPosture(entityRefFrom(req.params), credentials),
-      access.decider(credentials),
-    ]);
-    if (credentials.principal.type === 'user') {
-      posture.access = { canOnboard: await decide(entity) };
-    }
+    const { posture } = await postures.getEntityPosture(
+      entityRefFrom(req.params),
+      credentials,
+    );
     res.json(posture);
+  });
+
+  // Asked apart from the posture, by a card that shows the Onboard button: a conditional
+  // decision costs a request to the permission framework that other views need not pay.
+  router.get('/posture/:kind/:namespace/:name/access', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = entityRefFrom(req.params);
+    // The decision needs only the caller and the ref: ask for it while the entity is read.
+    const [entity, [verdict]] = await Promise.all([
+      postures.getEntity(entityRef, credentials),
+      access.decide([entityRef], credentials),
+    ]);
+    const answer: PostureAccess = { canOnboard: verdict(entity) };
+    res.json(answer);
   });
 
   router.post('/posture/:kind/:namespace/:name/onboard', async (req, res) => {

@@ -192,8 +192,9 @@ export interface OnboardingState {
 }
 
 /**
- * What the caller may do with the API, decided by the backend for the user who asked.
- * Present on answers to a user's request for one entity's posture.
+ * What the caller may do with the API, decided by the backend for the user who asked
+ * (`GET /posture/:kind/:namespace/:name/access`). Whether the API can be onboarded now is the
+ * posture's status; this says only whether the caller would be allowed to.
  *
  * @public
  */
@@ -255,8 +256,6 @@ export interface ApiPosture {
   stale: boolean;
   /** Why the last refresh failed, when `stale`. */
   staleReason?: string;
-  /** Caller-specific; see {@link PostureAccess}. */
-  access?: PostureAccess;
 }
 
 /**

@@ -21,6 +21,11 @@ import {
   AuthorizeResult,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  PermissionRule,
+} from '@backstage/plugin-permission-node';
+import { permissionRules as catalogPermissionRules } from '@backstage/plugin-catalog-backend/alpha';
 import request from 'supertest';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { defenderApisPlugin } from '../plugin';
@@ -310,6 +315,8 @@ function catalogFactory(
     factory,
     calls: () => calls,
     entityReaders: () => [...entityReaders],
+    /** The entity as the catalog holds it, whoever asks (the catalog's own view). */
+    entityByRef: (ref: string) => catalog.getEntityByRef(ref),
     add,
     replace,
   };
@@ -317,8 +324,37 @@ function catalogFactory(
 
 const CATALOG_READ = 'catalog.entity.read';
 
+/** The catalog's own permission rules, by name, as its apply-conditions endpoint uses them. */
+const catalogRules = new Map(
+  Object.values(catalogPermissionRules).map(rule => [
+    rule.name,
+    rule as PermissionRule<Entity, unknown, string>,
+  ]),
+);
+
+/**
+ * The catalog applying conditions to an entity, as the permission framework has it do for a
+ * resource request: with the catalog's real rules; a rule the catalog does not know stands
+ * for one a custom catalog module adds, which these tests let allow.
+ */
+const applyCatalogConditions = createConditionAuthorizer<Entity>({
+  getRuleByName(name: string) {
+    return (
+      catalogRules.get(name) ??
+      ({ name, apply: () => true } as unknown as PermissionRule<
+        Entity,
+        unknown,
+        string
+      >)
+    );
+  },
+});
+
 /** The permission framework as a policy would answer it; see HarnessOptions. */
-function permissionsFactory(options: HarnessOptions) {
+function permissionsFactory(
+  options: HarnessOptions,
+  entityByRef: (ref: string) => Promise<Entity | undefined>,
+) {
   const userOf = (credentials: BackstageCredentials) =>
     (credentials.principal as { userEntityRef?: string }).userEntityRef;
   const hiddenUsers = new Set(
@@ -364,14 +400,23 @@ function permissionsFactory(options: HarnessOptions) {
       calls.authorizeConditional += 1;
       return requests.map(r => decide(r.permission, credentials)) as any;
     },
-    // A resource request: the framework applies a conditional decision itself.
+    // A resource request: the framework has the catalog apply a conditional decision.
     authorize: async (requests, { credentials }) => {
       calls.authorize += 1;
-      return requests.map(r => {
-        const decision = decide(r.permission, credentials);
-        if (decision.result !== AuthorizeResult.CONDITIONAL) return decision;
-        return { result: AuthorizeResult.ALLOW };
-      }) as any;
+      return Promise.all(
+        requests.map(async r => {
+          const decision = decide(r.permission, credentials);
+          if (decision.result !== AuthorizeResult.CONDITIONAL) return decision;
+          const ref = (r as { resourceRef?: string }).resourceRef;
+          const entity = ref ? await entityByRef(ref) : undefined;
+          return {
+            result:
+              entity && applyCatalogConditions(decision, entity)
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          };
+        }),
+      ) as any;
     },
   }).factory;
   return { factory, calls };
@@ -439,7 +484,7 @@ export async function startHarness(
   ];
   if (options.database) features.push(databaseServiceFactory);
   if (options.logLines) features.push(recordingRootLogger(options.logLines));
-  const permissions = permissionsFactory(options);
+  const permissions = permissionsFactory(options, catalog.entityByRef);
   features.push(permissions.factory);
   const backend = await startTestBackend({ features });
   const harness: PluginHarness = {

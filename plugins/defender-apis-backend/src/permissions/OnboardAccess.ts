@@ -5,40 +5,24 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { permissionRules as catalogPermissionRules } from '@backstage/plugin-catalog-backend/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  createConditionAuthorizer,
-  PermissionRule,
-} from '@backstage/plugin-permission-node';
 import { defenderApisOnboardPermission } from '@defender-apis/plugin-defender-apis-common';
 import { CallerDecisions } from './CallerDecisions';
 import { ownersOf } from '../model/mapping';
 
-/** Decides for one entity whether the caller may onboard it. */
-export type OnboardDecider = (entity: Entity) => Promise<boolean>;
+/** Whether the caller may onboard the entity, once the entity is in hand. */
+export type OnboardVerdict = (entity: Entity) => boolean;
 
-const catalogRules = new Map<string, PermissionRule<Entity, unknown, string>>(
-  Object.values(catalogPermissionRules).map(rule => [
-    rule.name,
-    rule as PermissionRule<Entity, unknown, string>,
-  ]),
-);
-
-/** Applies a conditional decision to an entity with the catalog's own rules. */
-const applyCatalogConditions = createConditionAuthorizer<Entity>({
-  getRuleByName(name: string) {
-    const rule = catalogRules.get(name);
-    if (!rule) throw new Error(`Unknown catalog permission rule ${name}`);
-    return rule;
-  },
-});
+const allow: OnboardVerdict = () => true;
+const deny: OnboardVerdict = () => false;
 
 /**
  * Decides who may onboard an API. With the permission framework enabled the policy decides
  * on `defender-apis.api.onboard` with the entity as resource (this repository's policy grants
- * it to owners; an organisation can widen it). Without it, only the entity's owners may:
- * the user's ownership refs against the entity's `ownedBy` relations.
+ * it to owners; an organisation can widen it): an unconditional decision holds for every
+ * entity; a conditional one is applied by the permission framework, which asks the catalog,
+ * whose rules they are. Without the framework, only the entity's owners may: the user's
+ * ownership refs against the entity's `ownedBy` relations.
  */
 export class OnboardAccess {
   constructor(
@@ -51,20 +35,27 @@ export class OnboardAccess {
     },
   ) {}
 
+  /** Whether the caller may onboard this entity. */
   async canOnboard(
     entity: Entity,
     credentials: BackstageCredentials,
   ): Promise<boolean> {
-    return (await this.decider(credentials))(entity);
+    const [verdict] = await this.decide(
+      [stringifyEntityRef(entity)],
+      credentials,
+    );
+    return verdict(entity);
   }
 
   /**
-   * What decides for this caller, found without the entity, so it can be asked while the
-   * entity is read. A conditional decision is applied to the entity in hand with the catalog's
-   * rules, without another round trip; only conditions on rules this plugin does not know go
-   * back to the permission framework with the entity's ref.
+   * The caller's verdicts on the given entity refs, in their order, found without the
+   * entities so they can be asked while the entities are read: at most one request to the
+   * permission framework for all of them.
    */
-  async decider(credentials: BackstageCredentials): Promise<OnboardDecider> {
+  async decide(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<OnboardVerdict[]> {
     const {
       auth,
       permissions,
@@ -72,29 +63,30 @@ export class OnboardAccess {
       userInfo,
       permissionFrameworkEnabled,
     } = this.options;
-    if (!auth.isPrincipal(credentials, 'user')) return async () => false;
+    if (!auth.isPrincipal(credentials, 'user'))
+      return entityRefs.map(() => deny);
     if (!permissionFrameworkEnabled) {
       const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
       const mine = new Set(ownershipEntityRefs.map(r => r.toLowerCase()));
-      return async entity =>
+      const isMine: OnboardVerdict = entity =>
         ownersOf(entity).some(owner => mine.has(owner.toLowerCase()));
+      return entityRefs.map(() => isMine);
     }
-    const decision = (await decisions.get(credentials)).onboard;
-    return async entity => {
-      try {
-        return applyCatalogConditions(decision, entity);
-      } catch {
-        const [remote] = await permissions.authorize(
-          [
-            {
-              permission: defenderApisOnboardPermission,
-              resourceRef: stringifyEntityRef(entity),
-            },
-          ],
-          { credentials },
-        );
-        return remote.result === AuthorizeResult.ALLOW;
-      }
-    };
+    const { onboard } = await decisions.get(credentials);
+    if (onboard.result !== AuthorizeResult.CONDITIONAL) {
+      const verdict = onboard.result === AuthorizeResult.ALLOW ? allow : deny;
+      return entityRefs.map(() => verdict);
+    }
+    if (entityRefs.length === 0) return [];
+    const results = await permissions.authorize(
+      entityRefs.map(resourceRef => ({
+        permission: defenderApisOnboardPermission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    return results.map(({ result }) =>
+      result === AuthorizeResult.ALLOW ? allow : deny,
+    );
   }
 }

@@ -75,7 +75,10 @@ async function requestsOn(
     catalog: { byRefs: async () => [] },
     queue: stores.onboardingQueue,
     postures,
-    access: { canOnboard: async () => options.canOnboard ?? true },
+    access: {
+      decide: async (refs: string[]) =>
+        refs.map(() => () => options.canOnboard ?? true),
+    },
     maxQueuedPerUser: options.maxQueuedPerUser ?? 5,
     services: [],
     worker,

@@ -56,7 +56,7 @@ export class OnboardingRequests {
       catalog: Pick<CatalogApis, 'byRefs'>;
       queue: OnboardingQueueStore;
       postures: Pick<PostureService, 'getPosture' | 'reread'>;
-      access: Pick<OnboardAccess, 'canOnboard'>;
+      access: Pick<OnboardAccess, 'decide'>;
       /** Operations one user may have queued or running at once. */
       maxQueuedPerUser: number;
       /** The configured APIM services, for the tenant of each. */
@@ -80,7 +80,11 @@ export class OnboardingRequests {
       meta: { entityRef },
     });
     try {
-      const admission = await this.admit(entity, credentials);
+      const [verdict] = await this.options.access.decide(
+        [stringifyEntityRef(entity)],
+        credentials,
+      );
+      const admission = await this.admit(entity, credentials, verdict(entity));
       if (!admission.claim) {
         await event.success({ meta: { outcome: admission.posture.status } });
         return { started: false, posture: admission.posture };
@@ -134,12 +138,22 @@ export class OnboardingRequests {
         requestedAt: new Date().toISOString(),
       };
       const entities = await catalog.byRefs(entityRefs, credentials);
+      // One permission request for the whole batch.
+      const verdicts = await this.options.access.decide(
+        entityRefs,
+        credentials,
+      );
       const items = [];
       for (const [i, entityRef] of entityRefs.entries()) {
         const entity = entities[i];
         items.push(
           entity
-            ? await this.admitToBatch(entity, credentials, batch)
+            ? await this.admitToBatch(
+                entity,
+                credentials,
+                verdicts[i](entity),
+                batch,
+              )
             : {
                 entityRef,
                 outcome: 'refused' as const,
@@ -188,6 +202,7 @@ export class OnboardingRequests {
   private async admitToBatch(
     entity: Entity,
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+    mayOnboard: boolean,
     batch: { id: string; requestedAt: string },
   ): Promise<{
     entityRef: string;
@@ -197,7 +212,11 @@ export class OnboardingRequests {
   }> {
     const entityRef = stringifyEntityRef(entity);
     try {
-      const { claim, posture } = await this.admit(entity, credentials);
+      const { claim, posture } = await this.admit(
+        entity,
+        credentials,
+        mayOnboard,
+      );
       if (!claim) {
         return {
           entityRef,
@@ -235,10 +254,11 @@ export class OnboardingRequests {
   private async admit(
     entity: Entity,
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+    mayOnboard: boolean,
   ): Promise<{ posture: ApiPosture; claim?: Omit<OnboardingRow, 'state'> }> {
-    const { access, postures } = this.options;
+    const { postures } = this.options;
     const entityRef = stringifyEntityRef(entity);
-    if (!(await access.canOnboard(entity, credentials))) {
+    if (!mayOnboard) {
       throw new NotAllowedError(
         `Only the owners of ${entityRef} may onboard it to Defender for APIs`,
       );

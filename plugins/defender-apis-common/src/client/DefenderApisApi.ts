@@ -2,6 +2,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   ApiPosture,
   OnboardingBatch,
+  PostureAccess,
   PostureList,
   PostureListQuery,
   PostureSummary,
@@ -33,6 +34,14 @@ export interface DefenderApisApi {
     entity: CompoundEntityRef,
     options?: DefenderApisRequestOptions,
   ): Promise<ApiPosture>;
+  /**
+   * What the caller may do with the entity's API, as the backend decides it (the same
+   * decision it makes again on {@link DefenderApisApi.onboard}).
+   */
+  getPostureAccess(
+    entity: CompoundEntityRef,
+    options?: DefenderApisRequestOptions,
+  ): Promise<PostureAccess>;
   /** Asks the backend to onboard the entity's API; the backend decides who may. */
   onboard(
     entity: CompoundEntityRef,

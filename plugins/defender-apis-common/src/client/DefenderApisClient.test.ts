@@ -55,6 +55,18 @@ describe('DefenderApisClient', () => {
     );
   });
 
+  it("reads the caller's access with GET from the posture's access route", async () => {
+    const { client, fetch } = setup(jsonResponse({ canOnboard: true }));
+
+    await expect(client.getPostureAccess(petstore)).resolves.toEqual({
+      canOnboard: true,
+    });
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/posture/API/default/petstore/access`,
+      { method: 'GET' },
+    );
+  });
+
   it('onboards with POST to the onboard route and returns the posture', async () => {
     const body = { entityRef: 'api:default/petstore', status: 'onboarding' };
     const { client, fetch } = setup(jsonResponse(body, 202, 'Accepted'));

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   ApiPosture,
   OnboardingBatch,
+  PostureAccess,
   PostureList,
   PostureListQuery,
   PostureSummary,
@@ -51,6 +52,18 @@ export class DefenderApisClient implements DefenderApisApi {
     return this.request(
       'GET',
       ['posture', entity.kind, entity.namespace, entity.name],
+      options,
+    );
+  }
+
+  /** {@inheritDoc DefenderApisApi.getPostureAccess} */
+  getPostureAccess(
+    entity: CompoundEntityRef,
+    options?: DefenderApisRequestOptions,
+  ): Promise<PostureAccess> {
+    return this.request(
+      'GET',
+      ['posture', entity.kind, entity.namespace, entity.name, 'access'],
       options,
     );
   }

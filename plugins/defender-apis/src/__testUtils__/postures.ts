@@ -76,7 +76,6 @@ export function posture(overrides: Partial<ApiPosture> = {}): ApiPosture {
     recommendations: [],
     refreshedAt: minutesAgo(12),
     stale: false,
-    access: { canOnboard: true },
     ...overrides,
   };
 }
@@ -104,6 +103,10 @@ export function fakeDefenderApi(
 ): jest.Mocked<DefenderApisApi> {
   return {
     getPosture: answers.getPosture ?? jest.fn(),
+    // The signed-in user may onboard unless a test says otherwise.
+    getPostureAccess:
+      answers.getPostureAccess ??
+      jest.fn().mockResolvedValue({ canOnboard: true }),
     onboard: answers.onboard ?? jest.fn(),
     listPostures: answers.listPostures ?? jest.fn(),
     getSummary: answers.getSummary ?? jest.fn(),

@@ -35,7 +35,7 @@ const api = (apiId: string, displayName: string) => ({
   serviceName: 'contoso-apim',
 });
 
-/** List answers carry owners, title and system, and no caller-specific `access`. */
+/** List answers carry owners, title and system. */
 const POSTURES: ApiPosture[] = [
   posture({ entityRef: 'api:default/petstore', title: 'Petstore' }),
   posture({
@@ -84,7 +84,7 @@ const POSTURES: ApiPosture[] = [
     api: api('inventory-api', 'Inventory API'),
     plan: { enabled: false },
   }),
-].map(({ access: _access, ...rest }) => rest);
+];
 
 const SUMMARY: PostureSummary = summary(
   { protected: 1, atRisk: 1, notApplicable: 1, planDisabled: 1 },
@@ -724,14 +724,12 @@ describe('DefenderApisGovernancePage', () => {
     expect(defenderApi.listPostures).not.toHaveBeenCalled();
   });
 
-  const unprotected = (name: string, owner: string) => {
-    const { access: _access, ...rest } = notOnboardedPosture({
+  const unprotected = (name: string, owner: string) =>
+    notOnboardedPosture({
       entityRef: `api:default/${name}`,
       owners: [owner],
       api: api(name, name),
     });
-    return rest;
-  };
   const WITH_UNPROTECTED = [
     ...POSTURES,
     unprotected('wallet', PAYMENTS),

@@ -562,7 +562,6 @@ describe('EntityDefenderApisCard', () => {
         alerts: posture().alerts,
         recommendations: [],
         stale: false,
-        access: { canOnboard: true },
       }),
     );
 
@@ -603,7 +602,6 @@ describe('EntityDefenderApisCard', () => {
         status: 'onboarding',
         reason: 'Onboarding to Defender for APIs is in progress.',
         onboarding: { state: 'running' },
-        access: undefined, // the onboard answer carries no access
       });
       const done = posture({
         status: 'awaitingData',
@@ -628,7 +626,12 @@ describe('EntityDefenderApisCard', () => {
 
       const button = await screen.findByRole('button', { name: 'Onboard' });
       expect(headline()).toHaveTextContent('Unprotected');
-      expect(button).toBeEnabled();
+      await waitFor(() => expect(button).toBeEnabled());
+      expect(api.getPostureAccess).toHaveBeenCalledWith({
+        kind: 'api',
+        namespace: 'default',
+        name: 'petstore',
+      });
       await userEvent.click(button);
 
       const dialog = await screen.findByRole('dialog');
@@ -687,20 +690,65 @@ describe('EntityDefenderApisCard', () => {
 
     it('disables the button for others and names the owners in a tooltip', async () => {
       await renderCard(
-        answering(
-          notOnboardedPosture({
-            owners: ['group:default/team-payments', 'user:default/jane'],
-            access: { canOnboard: false },
-          }),
-        ),
+        fakeDefenderApi({
+          getPosture: jest.fn().mockResolvedValue(
+            notOnboardedPosture({
+              owners: ['group:default/team-payments', 'user:default/jane'],
+            }),
+          ),
+          getPostureAccess: jest.fn().mockResolvedValue({ canOnboard: false }),
+        }),
+      );
+
+      const button = await screen.findByRole('button', { name: 'Onboard' });
+      await userEvent.hover(screen.getByTestId('onboard-button-wrapper'));
+      expect(await screen.findByRole('tooltip')).toHaveTextContent(
+        'Only owners (team-payments, jane) can onboard this API',
+      );
+      expect(button).toBeDisabled();
+    });
+
+    it('keeps the button off while the backend decides, and says so', async () => {
+      await renderCard(
+        fakeDefenderApi({
+          getPosture: jest.fn().mockResolvedValue(notOnboardedPosture()),
+          getPostureAccess: jest.fn(() => new Promise(() => {})),
+        }),
       );
 
       const button = await screen.findByRole('button', { name: 'Onboard' });
       expect(button).toBeDisabled();
       await userEvent.hover(screen.getByTestId('onboard-button-wrapper'));
       expect(await screen.findByRole('tooltip')).toHaveTextContent(
-        'Only owners (team-payments, jane) can onboard this API',
+        'Checking whether you may onboard this API',
       );
+    });
+
+    it('keeps the button off and says why when the decision cannot be read', async () => {
+      await renderCard(
+        fakeDefenderApi({
+          getPosture: jest.fn().mockResolvedValue(notOnboardedPosture()),
+          getPostureAccess: jest
+            .fn()
+            .mockRejectedValue(new Error('permission backend unavailable')),
+        }),
+      );
+
+      const button = await screen.findByRole('button', { name: 'Onboard' });
+      await userEvent.hover(screen.getByTestId('onboard-button-wrapper'));
+      expect(await screen.findByRole('tooltip')).toHaveTextContent(
+        'Could not check whether you may onboard this API: permission backend unavailable',
+      );
+      expect(button).toBeDisabled();
+    });
+
+    it('asks for the decision only where the Onboard button shows', async () => {
+      const api = answering(posture());
+      await renderCard(api);
+
+      await screen.findByTestId('posture-headline');
+      expect(headline()).toHaveTextContent('Protected');
+      expect(api.getPostureAccess).not.toHaveBeenCalled();
     });
 
     it('shows why a previous onboarding failed and offers to retry', async () => {

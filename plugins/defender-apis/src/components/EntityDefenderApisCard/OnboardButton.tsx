@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { PostureAccess } from '@defender-apis/plugin-defender-apis-common';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
-import { humanizeRef } from '../common/format';
+import { errorMessage, humanizeRef } from '../common/format';
 import { OnboardDialog } from './OnboardDialog';
+import { useOnboardAccess } from './useOnboardAccess';
 
 /** Why the button is off for this caller, naming whom to ask (the API's owners). */
 export function notAllowedText(owners: readonly string[]): string {
@@ -18,7 +18,8 @@ export function notAllowedText(owners: readonly string[]): string {
  * onboard; that is only a reflection, the backend checks again on the request.
  */
 export const OnboardButton = (props: {
-  access?: PostureAccess;
+  /** Ref of the API entity, whose access the button asks the backend for. */
+  entityRef: string;
   /** The API's owners (the posture's `owners`), named when the caller may not onboard. */
   owners: readonly string[];
   apiName: string;
@@ -28,7 +29,7 @@ export const OnboardButton = (props: {
   onConfirm: () => void;
 }) => {
   const {
-    access,
+    entityRef,
     owners,
     apiName,
     serviceName,
@@ -36,7 +37,14 @@ export const OnboardButton = (props: {
     onConfirm,
   } = props;
   const [open, setOpen] = useState(false);
+  const { access, checking, error } = useOnboardAccess(entityRef);
   const allowed = access?.canOnboard === true;
+  let whyNot = notAllowedText(owners);
+  if (checking) whyNot = 'Checking whether you may onboard this API…';
+  else if (error)
+    whyNot = `Could not check whether you may onboard this API: ${errorMessage(
+      error,
+    )}`;
 
   const button = (
     <Button
@@ -54,7 +62,7 @@ export const OnboardButton = (props: {
       {allowed ? (
         button
       ) : (
-        <Tooltip title={notAllowedText(owners)}>
+        <Tooltip title={whyNot}>
           {/* A disabled button fires no mouse events; the span lets the tooltip open. */}
           <span data-testid="onboard-button-wrapper">{button}</span>
         </Tooltip>

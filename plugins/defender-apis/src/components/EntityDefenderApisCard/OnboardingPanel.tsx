@@ -47,7 +47,7 @@ export const OnboardingPanel = (props: {
       {showButton ? (
         <Box mt={1}>
           <OnboardButton
-            access={posture.access}
+            entityRef={posture.entityRef}
             owners={posture.owners}
             apiName={
               posture.api?.displayName ??

@@ -26,15 +26,6 @@ export interface DefenderPostureState {
 }
 
 /**
- * The onboard answer carries no caller-specific `access` (only reads for a user do), so keep
- * the one we had rather than turning the button off.
- */
-function keepAccess(next: ApiPosture, previous?: ApiPosture): ApiPosture {
-  if (next.access || !previous?.access) return next;
-  return { ...next, access: previous.access };
-}
-
-/**
  * Reads the posture of one entity, onboards it on request and reads it again every
  * `pollIntervalMs` while its status is `onboarding` or its claim is being checked.
  *
@@ -100,7 +91,7 @@ export function useDefenderPosture(
       api.getPosture(ref).then(
         value => {
           if (cancelled) return;
-          setPosture(previous => keepAccess(value, previous));
+          setPosture(value);
           setPollError(undefined);
           setPollRound(round => round + 1);
         },
@@ -123,7 +114,7 @@ export function useDefenderPosture(
     setOnboardError(undefined);
     try {
       const value = await api.onboard(ref);
-      setPosture(previous => keepAccess(value, previous));
+      setPosture(value);
     } catch (reason) {
       setOnboardError(reason as Error);
     } finally {

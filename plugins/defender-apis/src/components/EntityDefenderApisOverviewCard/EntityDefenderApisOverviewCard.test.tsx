@@ -50,22 +50,18 @@ const WALLET = posture({
   title: 'Wallet API',
   status: 'atRisk',
   reason: '2 endpoints are unauthenticated.',
-  access: undefined,
 });
 const FX = notOnboardedPosture({
   entityRef: 'api:default/fx',
   title: 'FX API',
-  access: undefined,
 });
 const LEDGER = notOnboardedPosture({
   entityRef: 'api:default/ledger',
   title: 'Ledger API',
-  access: undefined,
 });
 const RATES = notOnboardedPosture({
   entityRef: 'api:default/rates',
   title: 'Rates API',
-  access: undefined,
 });
 
 /** Keys as the backend writes them: lower-cased entity refs. */

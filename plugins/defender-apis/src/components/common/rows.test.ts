@@ -66,14 +66,11 @@ describe('toPostureRow', () => {
   });
 
   it('takes the owners from the posture', () => {
-    expect(
-      toPostureRow(posture({ owners: [], access: undefined })).owners,
-    ).toEqual([]);
+    expect(toPostureRow(posture({ owners: [] })).owners).toEqual([]);
     expect(
       toPostureRow(
         posture({
           owners: ['group:default/team-orders'],
-          access: { canOnboard: false },
         }),
       ).owners,
     ).toEqual(['group:default/team-orders']);
