@@ -12,6 +12,8 @@ export const APIS_PER_SERVICE = 200;
 export const MAX_SUBSCRIPTIONS = 3;
 /** Entities added after the first refresh, whose first views are counted. */
 export const FIRST_VIEW_ENTITIES = 20;
+/** Entities added later still, which nobody views: the catalog pass reads them. */
+export const PASS_ENTITIES = 20;
 /**
  * Share of the APIs whose Azure facts change before each measured refresh, as between two
  * scheduled refreshes: most postures are read again unchanged, some are not.
@@ -33,7 +35,7 @@ export interface BenchFixture {
   /** The emulator's scenario file: `size` APIs, one per entity. */
   scenarioFile: string;
   /**
-   * The same world with the 20 APIs of the first-view measure created, as if someone had just
+   * The same world with the 40 APIs of the first-view and catalog-pass measures created, as if someone had just
    * added them to API Management; the emulator is restarted with it for that measure.
    */
   scenarioWithNewApisFile: string;
@@ -51,6 +53,14 @@ export interface BenchFixture {
    */
   lateCatalogFile: string;
   lateCatalog: string;
+  /**
+   * Catalog file of the entities added for the catalog-pass measure, empty until then;
+   * {@link BenchFixture.passCatalog} is written to it.
+   */
+  passCatalogFile: string;
+  passCatalog: string;
+  /** Names of the entities of the catalog-pass measure. */
+  passEntityNames: string[];
   /** Names of the `size` API entities (namespace default). */
   entityNames: string[];
   /** Names of the late entities. */
@@ -67,14 +77,14 @@ export interface BenchFixture {
  * Generates the world of one size: an emulator scenario of `size` APIs over `size / 200` APIM
  * services (so 10,000 APIs make 50 services) in up to 3 subscriptions, a catalog of `size` API
  * entities each annotated with the full ARM id of one of those APIs, and for the first-view
- * measure the same scenario with 20 more APIs and a catalog file that gets their entities later.
+ * and catalog-pass measures the same scenario with 40 more APIs and catalog files that get their entities later.
  */
 export function writeFixture(size: number, dir: string): BenchFixture {
   fs.mkdirSync(dir, { recursive: true });
   const serviceCount = Math.max(1, Math.round(size / APIS_PER_SERVICE));
   const subscriptions = Math.min(MAX_SUBSCRIPTIONS, serviceCount);
   const withNewApis = generateScenario({
-    apis: size + FIRST_VIEW_ENTITIES,
+    apis: size + FIRST_VIEW_ENTITIES + PASS_ENTITIES,
     services: serviceCount,
     subscriptions,
   });
@@ -159,11 +169,15 @@ export function writeFixture(size: number, dir: string): BenchFixture {
     ...indexes(1, size).map(apiEntity),
   ];
   const late = indexes(size + 1, FIRST_VIEW_ENTITIES).map(apiEntity);
+  const forPass = indexes(size + FIRST_VIEW_ENTITIES + 1, PASS_ENTITIES).map(
+    apiEntity,
+  );
 
   const scenarioFile = path.join(dir, 'scenario.json');
   const scenarioWithNewApisFile = path.join(dir, 'scenario-with-new-apis.json');
   const catalogFile = path.join(dir, 'catalog.yaml');
   const lateCatalogFile = path.join(dir, 'catalog-first-views.yaml');
+  const passCatalogFile = path.join(dir, 'catalog-pass.yaml');
   fs.writeFileSync(scenarioFile, JSON.stringify(scenario));
   fs.writeFileSync(scenarioWithNewApisFile, JSON.stringify(withNewApis));
   const changedScenarioFiles: [string, string] = [
@@ -178,6 +192,10 @@ export function writeFixture(size: number, dir: string): BenchFixture {
     lateCatalogFile,
     '# The bench writes 20 API entities here for the first-view measure.\n',
   );
+  fs.writeFileSync(
+    passCatalogFile,
+    '# The bench writes 20 API entities here for the catalog-pass measure.\n',
+  );
   return {
     size,
     dir,
@@ -189,6 +207,9 @@ export function writeFixture(size: number, dir: string): BenchFixture {
     lateCatalog: yamlDocuments(late),
     entityNames: indexes(1, size).map(i => `bench-api-${i}`),
     lateEntityNames: late.map(e => e.metadata.name),
+    passCatalogFile,
+    passCatalog: yamlDocuments(forPass),
+    passEntityNames: forPass.map(e => e.metadata.name),
     services,
     subscriptions,
   };
@@ -229,9 +250,9 @@ function withoutApis(scenario: Scenario, keep: number): Scenario {
   return {
     ...copy,
     name: `${copy.name}-without-new`,
-    description: `${
-      copy.description ?? copy.name
-    } (the last ${FIRST_VIEW_ENTITIES} not created yet)`,
+    description: `${copy.description ?? copy.name} (the last ${
+      FIRST_VIEW_ENTITIES + PASS_ENTITIES
+    } not created yet)`,
   };
 }
 
@@ -287,6 +308,12 @@ export function backendConfig(
         {
           type: 'file',
           target: fixture.lateCatalogFile,
+          rules: [{ allow: ['API'] }],
+        },
+        // Empty until the catalog-pass measure adds its entities.
+        {
+          type: 'file',
+          target: fixture.passCatalogFile,
           rules: [{ allow: ['API'] }],
         },
         // The guest user and its team (team-payments), so that owner checks see a real identity.

@@ -17,16 +17,27 @@ import { PostureRefresher } from './services/PostureRefresher';
 import { PostureService } from './services/PostureService';
 import { createRouter } from './router';
 import { RefreshHealth } from './services/RefreshHealth';
-import { EarlyRefresh } from './services/EarlyRefresh';
+import { EarlyPass } from './services/EarlyPass';
+import { CatalogSync } from './services/CatalogSync';
+import { CatalogPassSchedule } from './services/CatalogPassSchedule';
 
 /** The scheduled catalog-wide refresh. */
 const REFRESH_TASK_ID = 'defender-apis-refresh';
+/** The pass over the catalog that reads new and changed API entities. */
+const CATALOG_SYNC_TASK_ID = 'defender-apis-catalog-sync';
+/**
+ * How often the catalog pass runs: with the scheduler's few seconds of delay and the pass
+ * itself, a new API is read within a minute.
+ */
+const CATALOG_SYNC_FREQUENCY = { seconds: 45 };
+/** Most new or changed entities a catalog pass reads; more are left to the full refresh. */
+const MAX_CHANGED_PER_PASS = 100;
 
 /**
- * The least time between two early refreshes a replica asks for when views meet unchecked
- * claims: a new entity's card shows its data within about this time.
+ * The least time between two early catalog passes a replica asks for when views meet unchecked
+ * claims: a new entity's card shows its data within seconds rather than at the next pass.
  */
-const EARLY_REFRESH_INTERVAL_MS = 60_000;
+const EARLY_PASS_INTERVAL_MS = 10_000;
 
 /**
  * The Defender for APIs backend plugin: maps catalog APIs to Azure API Management APIs,
@@ -73,16 +84,22 @@ export const defenderApisPlugin = createBackendPlugin({
           auth: deps.auth,
           permissions: deps.permissions,
         });
+        const passSchedule = new CatalogPassSchedule({
+          store: stores.taskRuns,
+          taskId: CATALOG_SYNC_TASK_ID,
+          frequencyMs: durationToMilliseconds(CATALOG_SYNC_FREQUENCY),
+        });
         const postures = new PostureService({
           auth: deps.auth,
           decisions,
           catalog: catalogApis,
           store: stores.postures,
           refresher,
-          earlyRefresh: new EarlyRefresh({
-            trigger: () => scheduler.triggerTask(REFRESH_TASK_ID),
-            minIntervalMs: EARLY_REFRESH_INTERVAL_MS,
+          earlyPass: new EarlyPass({
+            trigger: () => scheduler.triggerTask(CATALOG_SYNC_TASK_ID),
+            minIntervalMs: EARLY_PASS_INTERVAL_MS,
           }),
+          passSchedule,
         });
         const access = new OnboardAccess({
           auth: deps.auth,
@@ -135,6 +152,39 @@ export const defenderApisPlugin = createBackendPlugin({
               ...summary,
               durationMs: Date.now() - started,
             });
+          },
+        });
+        const catalogSync = new CatalogSync({
+          auth: deps.auth,
+          logger,
+          catalog: catalogApis,
+          store: stores.postures,
+          refresher,
+          maxChangedPerPass: MAX_CHANGED_PER_PASS,
+          requestFullRefresh: () => {
+            Promise.resolve()
+              .then(() => scheduler.triggerTask(REFRESH_TASK_ID))
+              .catch(() => {
+                // Running already: it reads every entity.
+              });
+          },
+        });
+        // One replica at a time passes over the catalog for new, changed and removed APIs.
+        await scheduler.scheduleTask({
+          id: CATALOG_SYNC_TASK_ID,
+          scope: 'global',
+          frequency: CATALOG_SYNC_FREQUENCY,
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 30 },
+          fn: async () => {
+            const started = Date.now();
+            await passSchedule.recordStart();
+            const summary = await catalogSync.pass();
+            const fields = { ...summary, durationMs: Date.now() - started };
+            if (summary.changed > 0 || summary.removed > 0)
+              logger.info('Passed over the catalog for API changes', fields);
+            else
+              logger.debug('Passed over the catalog: no API changes', fields);
           },
         });
         // Every replica picks up queued onboardings, including those left by a stopped one.

@@ -346,6 +346,11 @@ export interface PostureList {
   pending?: number;
   /** Whether every API entity of that scope can be listed (`pending` is 0). */
   complete?: boolean;
+  /**
+   * When `pending`: the ISO time the backend expects to read them, its next pass over the
+   * catalog (a bulk change may take until the full refresh after it has ended).
+   */
+  nextReadAt?: string;
 }
 
 /**
@@ -408,6 +413,8 @@ export interface PostureSummary extends PostureCounts {
   pending?: number;
   /** Whether the counts include every API entity of the scope (`pending` is 0). */
   complete?: boolean;
+  /** When `pending`: the ISO time the backend expects to read them (see {@link PostureList}). */
+  nextReadAt?: string;
 }
 
 /** An empty alert summary. @public */

@@ -27,6 +27,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import { permissionRules as catalogPermissionRules } from '@backstage/plugin-catalog-backend/alpha';
 import request from 'supertest';
+import { createHash } from 'node:crypto';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { defenderApisPlugin } from '../plugin';
 import { recordingRootLogger } from './recordingLogger';
@@ -155,6 +156,8 @@ export interface PluginHarness {
   request: ReturnType<typeof request>;
   /** Runs the scheduled catalog-wide refresh, as the scheduler would. */
   runScheduledRefresh(): Promise<void>;
+  /** Runs the scheduled pass over the catalog for new, changed and removed API entities. */
+  runCatalogPass(): Promise<void>;
   /** Runs one scheduled task of the plugin by id, as the scheduler would. */
   runScheduledTask(id: string): Promise<void>;
   /** The ids of the tasks the plugin asked the scheduler to start now, in order. */
@@ -229,15 +232,27 @@ export interface HarnessOptions {
   hiddenFrom?: Record<string, string[]>;
 }
 
+/**
+ * The entity with an etag of its content, as the catalog gives every revision of an entity:
+ * the same entity keeps it, a changed one gets another.
+ */
+function withEtag(entity: Entity): Entity {
+  const { etag: _given, ...metadata } = entity.metadata;
+  const etag = createHash('sha1')
+    .update(JSON.stringify({ ...entity, metadata }))
+    .digest('base64');
+  return { ...entity, metadata: { ...metadata, etag } };
+}
+
 /** The catalog with the given entities, hiding some of them from some users, counting calls. */
 function catalogFactory(
   initial: Entity[],
   hiddenFrom: Record<string, string[]> | undefined,
 ) {
-  let entities = initial;
+  let entities = initial.map(withEtag);
   let catalog = catalogServiceMock({ entities });
   const replace = (next: Entity[]) => {
-    entities = next;
+    entities = next.map(withEtag);
     catalog = catalogServiceMock({ entities });
   };
   const add = (more: Entity[]) => replace([...entities, ...more]);
@@ -497,6 +512,9 @@ export async function startHarness(
     replaceEntities: catalog.replace,
     runScheduledRefresh() {
       return harness.runScheduledTask('defender-apis-refresh');
+    },
+    runCatalogPass() {
+      return harness.runScheduledTask('defender-apis-catalog-sync');
     },
     triggeredTasks() {
       return scheduler.triggerTask.mock.calls.map(([id]) => id);

@@ -59,6 +59,14 @@ export interface PutPosturesResult {
   failed: PostureWriteFailure[];
 }
 
+/** Which revision of its catalog entity a stored posture was read from. */
+export interface StoredEntityVersion {
+  /** The posture's `entityVersion`, or null when it has none. */
+  version: string | null;
+  /** The posture's claim waits for a catalog-wide check. */
+  claimPending: boolean;
+}
+
 /**
  * Posture per catalog entity: the facts, the posture as served (composed with the onboarding
  * state of its API and the claims on it) and the columns lists filter, sort and count on.
@@ -87,11 +95,15 @@ export interface PostureStore {
     postures: StoredPosture[] | AsyncIterable<StoredPosture[]>,
     readAt: string,
   ): Promise<PutPosturesResult>;
+  /** The entity version of every stored posture, by entity ref, in one read of two columns. */
+  entityVersions(): Promise<Map<string, StoredEntityVersion>>;
   /** Removes postures of entities not in `entityRefs` and written before `startedAt`. */
   deletePosturesExcept(
     entityRefs: string[],
     startedAt: string,
   ): Promise<number>;
+  /** Removes postures of the given entities written before `startedAt`. */
+  deletePostures(entityRefs: string[], startedAt: string): Promise<number>;
   /** Whether any posture is stored. */
   hasPostures(): Promise<boolean>;
   /** Composes the postures of the entities mapped to these APIs again, after their onboarding changed. */
@@ -205,7 +217,7 @@ export class KnexPostureStore implements PostureStore {
         for (let i = 0; i < given.length; i += CHUNK) {
           if (written++ > 0) await nextTurn();
           const chunk = given.slice(i, i + CHUNK);
-          const outcome = await this.writeChunkAlone(tx, chunk, times);
+          const outcome = await this.writeChunkAlone(tx, chunk, times, apiKeys);
           result.rewritten += outcome.rewritten;
           result.failed.push(...outcome.failed);
           for (const p of outcome.stored) {
@@ -228,6 +240,7 @@ export class KnexPostureStore implements PostureStore {
     tx: Knex.Transaction,
     chunk: StoredPosture[],
     times: { readAt: string; updatedAt: Date },
+    claimedBefore: Set<string>,
   ): Promise<{
     rewritten: number;
     stored: StoredPosture[];
@@ -235,7 +248,7 @@ export class KnexPostureStore implements PostureStore {
   }> {
     try {
       const rewritten = await tx.transaction(sp =>
-        this.writeChunk(sp, chunk, times),
+        this.writeChunk(sp, chunk, times, claimedBefore),
       );
       return { rewritten, stored: chunk, failed: [] };
     } catch {
@@ -249,7 +262,7 @@ export class KnexPostureStore implements PostureStore {
     for (const posture of chunk) {
       try {
         outcome.rewritten += await tx.transaction(sp =>
-          this.writeChunk(sp, [posture], times),
+          this.writeChunk(sp, [posture], times, claimedBefore),
         );
         outcome.stored.push(posture);
         continue;
@@ -259,7 +272,7 @@ export class KnexPostureStore implements PostureStore {
         try {
           const errorPosture = unstorablePosture(posture, reason);
           outcome.rewritten += await tx.transaction(sp =>
-            this.writeChunk(sp, [errorPosture], times),
+            this.writeChunk(sp, [errorPosture], times, claimedBefore),
           );
         } catch {
           // The row stays as it was; the failure is counted above.
@@ -273,19 +286,22 @@ export class KnexPostureStore implements PostureStore {
    * Writes one chunk of postures (at most {@link CHUNK}): those whose content changed whole,
    * with their owners; those read again unchanged (most of them, in a refresh) get the new
    * refresh and read times in one statement per refresh time. Returns how many were written
-   * whole.
+   * whole; adds to `claimedBefore` the APIs the written entities claimed before, whose
+   * conflicts may end with this write (an entity that now names another API, or none).
    */
   private async writeChunk(
     tx: Knex.Transaction,
     chunk: StoredPosture[],
     { readAt, updatedAt }: { readAt: string; updatedAt: Date },
+    claimedBefore: Set<string>,
   ): Promise<number> {
     const stored: Array<{
       entity_ref: string;
       read_at: string | null;
       content_hash: string | null;
+      api_key: string | null;
     }> = await tx(POSTURE)
-      .select('entity_ref', 'read_at', 'content_hash')
+      .select('entity_ref', 'read_at', 'content_hash', 'api_key')
       .whereIn(
         'entity_ref',
         chunk.map(p => p.entityRef),
@@ -298,6 +314,9 @@ export class KnexPostureStore implements PostureStore {
     );
     const kept = chunk.filter(p => !newer.has(p.entityRef));
     if (kept.length === 0) return 0;
+    for (const row of stored)
+      if (row.api_key && !newer.has(row.entity_ref))
+        claimedBefore.add(row.api_key);
     const onboardings = await readOnboardings(tx, [
       ...new Set(kept.flatMap(p => apiKeyOfPosture(p) ?? [])),
     ]);
@@ -472,6 +491,25 @@ export class KnexPostureStore implements PostureStore {
     }
   }
 
+  async entityVersions(): Promise<Map<string, StoredEntityVersion>> {
+    const rows: Array<{
+      entity_ref: string;
+      entity_version: string | null;
+      claim_pending: boolean | number;
+    }> = await this.knex(POSTURE).select(
+      'entity_ref',
+      'entity_version',
+      'claim_pending',
+    );
+    return new Map(
+      rows.map(r => [
+        r.entity_ref,
+        // SQLite answers booleans as 0 and 1.
+        { version: r.entity_version, claimPending: Boolean(r.claim_pending) },
+      ]),
+    );
+  }
+
   /**
    * Removes postures of entities that left the catalog: those not in `entityRefs` (what a
    * refresh that started at `startedAt` saw) and written before it started.
@@ -484,14 +522,30 @@ export class KnexPostureStore implements PostureStore {
     const stored: { entity_ref: string }[] = await this.knex(POSTURE)
       .select('entity_ref')
       .where(q => q.whereNull('read_at').orWhere('read_at', '<', startedAt));
-    const gone = stored.map(r => r.entity_ref).filter(ref => !keep.has(ref));
+    return this.deletePostures(
+      stored.map(r => r.entity_ref).filter(ref => !keep.has(ref)),
+      startedAt,
+    );
+  }
+
+  /**
+   * Removes the postures of these entities written before `startedAt`: one a read wrote
+   * since (the entity is back) stays. Returns how many were asked to go.
+   */
+  async deletePostures(gone: string[], startedAt: string): Promise<number> {
     for await (const chunk of chunksOf(gone, CHUNK)) {
       await this.knex.transaction(async tx => {
         const apiKeys: Array<{ api_key: string }> = await tx(POSTURE)
           .distinct('api_key')
           .whereIn('entity_ref', chunk)
           .whereNotNull('api_key');
-        await tx(OWNER_TABLE).whereIn('entity_ref', chunk).delete();
+        const removed = tx(POSTURE)
+          .select('entity_ref')
+          .whereIn('entity_ref', chunk)
+          .where(q =>
+            q.whereNull('read_at').orWhere('read_at', '<', startedAt),
+          );
+        await tx(OWNER_TABLE).whereIn('entity_ref', removed).delete();
         await tx(POSTURE)
           .whereIn('entity_ref', chunk)
           .where(q => q.whereNull('read_at').orWhere('read_at', '<', startedAt))

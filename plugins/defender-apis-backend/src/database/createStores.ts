@@ -7,11 +7,13 @@ import {
   OnboardingQueueStore,
 } from './OnboardingQueueStore';
 import { KnexPostureStore, PostureStore } from './PostureStore';
+import { KnexTaskRunStore, TaskRunStore } from './TaskRunStore';
 
 /** The plugin's stores, one per aggregate, on one database. */
 export interface DefenderApisStores {
   postures: PostureStore;
   onboardingQueue: OnboardingQueueStore;
+  taskRuns: TaskRunStore;
 }
 
 /**
@@ -36,5 +38,5 @@ export async function createStores(
     postures.recomposeApis(apiKeys),
   );
   await postures.composeUncomposed();
-  return { postures, onboardingQueue };
+  return { postures, onboardingQueue, taskRuns: new KnexTaskRunStore(knex) };
 }

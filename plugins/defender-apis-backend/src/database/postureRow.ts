@@ -38,6 +38,8 @@ export interface PostureRowValues {
   stale: boolean;
   /** The posture's `claimPending`: left out of lists and summaries, counted as pending. */
   claim_pending: boolean;
+  /** The posture's `entityVersion`: which revision of the catalog entity it was read from. */
+  entity_version: string | null;
   /** {@link contentHashOf} the other columns. */
   content_hash: string;
 }
@@ -159,6 +161,7 @@ export function toPostureRow(
     alerts_high: posture.alerts.bySeverity.high,
     stale: posture.stale,
     claim_pending: posture.claimPending === true,
+    entity_version: stored.entityVersion ?? null,
   };
   return {
     owners,

@@ -32,6 +32,8 @@ import {
  */
 export interface StoredPosture extends CatalogFacts {
   entityRef: string;
+  /** The version of the catalog entity read ({@link MappedEntity.entityVersion}). */
+  entityVersion?: string;
   api?: ApiManagementApiInfo;
   mappingIssue?: { issue: MappingIssue; reason: string };
   notApplicable?: { cause: NotApplicableCause; reason: string };
@@ -57,7 +59,7 @@ export interface StoredPosture extends CatalogFacts {
 
 /** Why a posture whose claim is not checked yet shows nothing read from Azure. */
 export const CLAIM_PENDING_REASON =
-  'Defender for APIs data for this API is shown once a catalog-wide read has checked that no entity of another team names the same API Management API; the next scheduled refresh does.';
+  'Defender for APIs data for this API is shown once a catalog-wide read has checked that no entity of another team names the same API Management API; a pass over the catalog does within about a minute.';
 
 const NON_REST_TYPES: Record<string, string> = {
   soap: 'SOAP',
@@ -195,6 +197,7 @@ export function buildStoredPosture(
 ): StoredPosture {
   const stored: StoredPosture = {
     entityRef: entity.entityRef,
+    ...(entity.entityVersion ? { entityVersion: entity.entityVersion } : {}),
     ...entity.catalog,
     alerts: emptyAlerts(),
     recommendations: [],
@@ -406,6 +409,8 @@ export function unstorablePosture(
 ): StoredPosture {
   return {
     entityRef: posture.entityRef,
+    // Kept so the catalog pass does not read the same revision again every minute.
+    ...(posture.entityVersion ? { entityVersion: posture.entityVersion } : {}),
     owners: posture.owners,
     alerts: emptyAlerts(),
     recommendations: [],

@@ -12,6 +12,7 @@ import {
   parseApiManagementAnnotation,
 } from '@defender-apis/plugin-defender-apis-common';
 import { ConfiguredService } from './configuredService';
+import { entityVersionOf } from './entityVersion';
 
 /**
  * The catalog fields of an API entity that lists filter, sort and count on. Computed here
@@ -38,6 +39,7 @@ export const API_ENTITY_FIELDS = [
   'metadata.name',
   'metadata.namespace',
   'metadata.title',
+  'metadata.etag',
   `metadata.annotations.${ANNOTATION_API_MANAGEMENT_API}`,
   'spec.lifecycle',
   'relations',
@@ -55,6 +57,8 @@ export const SYSTEM_ENTITY_FIELDS = [
 export interface MappedEntity {
   entityRef: string;
   catalog: CatalogFacts;
+  /** {@link entityVersionOf} the entity read. */
+  entityVersion?: string;
   /** Set when the entity maps to an API of a configured service. */
   target?: { ref: ApiManagementApiRef; service: ConfiguredService };
   mappingIssue?: { issue: MappingIssue; reason: string };
@@ -152,9 +156,11 @@ export function mapEntity(
   services: ServiceIndex,
   domains: ReadonlyMap<string, string> = new Map(),
 ): MappedEntity {
+  const entityVersion = entityVersionOf(entity);
   const base = {
     entityRef: stringifyEntityRef(entity),
     catalog: catalogFactsOf(entity, domains),
+    ...(entityVersion ? { entityVersion } : {}),
   };
   const value = entity.metadata.annotations?.[ANNOTATION_API_MANAGEMENT_API];
   if (value === undefined) {

@@ -93,7 +93,7 @@ describe.each(pluginDatabases('defender_first_view'))(
       expect(owner.conflictWith).toBeUndefined();
     });
 
-    it('holds a new entity registered between two catalog-wide reads until the next one has checked its claim', async () => {
+    it('holds a new entity registered between two catalog-wide reads until the catalog pass has checked its claim', async () => {
       h = await startHarness({ database: database() });
       await h.runScheduledRefresh();
       const checked = await postureOf('payments-api', 'paula');
@@ -104,12 +104,12 @@ describe.each(pluginDatabases('defender_first_view'))(
       const late = await postureOf('late-api', 'paula');
       expect(late.claimPending).toBe(true);
       expectNoAzureFacts(late);
-      // The view asks for the catalog-wide read now, not at its next scheduled time; views
-      // within the next minute do not ask again.
-      expect(h.triggeredTasks()).toEqual(['defender-apis-refresh']);
+      // The view asks for the catalog pass now, not at its next scheduled time; views within
+      // the next seconds do not ask again.
+      expect(h.triggeredTasks()).toEqual(['defender-apis-catalog-sync']);
       await postureOf('late-api', 'paula');
       expect(h.triggeredTasks()).toHaveLength(1);
-      await h.runScheduledRefresh();
+      await h.runCatalogPass();
       const lateChecked = await postureOf('late-api', 'paula');
       expect(lateChecked.claimPending).toBeUndefined();
     });

@@ -170,6 +170,21 @@ export class PostureRefresher {
   }
 
   /**
+   * Reads entities a pass over the whole catalog found new or changed, at the cost of first
+   * views (shared subscription and service reads, a point read of each collection). The pass
+   * saw every other API entity of the catalog stored at its current version, so once these are
+   * stored their claims have been compared with every API entity of the catalog: settled.
+   */
+  async readChanged(
+    entities: Entity[],
+    domains: ReadonlyMap<string, string> = new Map(),
+  ): Promise<RefreshSummary> {
+    const readAt = new Date().toISOString();
+    const mapped = entities.map(e => mapEntity(e, this.services, domains));
+    return this.store(mapped, await this.readShared(mapped), readAt);
+  }
+
+  /**
    * The claims of these entities a catalog-wide read has checked: stored without
    * `claimPending`, on the API they map to now (a claim on another API is a new claim).
    */
@@ -551,12 +566,22 @@ export class PostureRefresher {
       fresh.api &&
       previous.api.resourceId.toLowerCase() ===
         fresh.api.resourceId.toLowerCase();
+    // The entity as read now: its version and its catalog facts.
+    const { entityVersion } = fresh;
     if (previous && sameApi && !previous.readError) {
       // Azure facts from before, catalog facts from now.
-      const { owners, title, system, domain, lifecycle, ...azureFacts } =
-        previous;
+      const {
+        owners,
+        title,
+        system,
+        domain,
+        lifecycle,
+        entityVersion: _before,
+        ...azureFacts
+      } = previous;
       return {
         ...azureFacts,
+        ...(entityVersion ? { entityVersion } : {}),
         ...entity.catalog,
         stale: true,
         staleReason: reason,
@@ -564,6 +589,7 @@ export class PostureRefresher {
     }
     return {
       entityRef: entity.entityRef,
+      ...(entityVersion ? { entityVersion } : {}),
       ...entity.catalog,
       ...(fresh.api ? { api: fresh.api } : {}),
       readError: reason,

@@ -20,7 +20,8 @@ import {
 import { SharedReads } from '../util/SharedReads';
 import { CallerDecisions } from '../permissions/CallerDecisions';
 import { CatalogApis } from '../catalog/CatalogApis';
-import { EarlyRefresh } from './EarlyRefresh';
+import { EarlyPass } from './EarlyPass';
+import { CatalogPassSchedule } from './CatalogPassSchedule';
 import { PostureRefresher, RefreshSummary } from './PostureRefresher';
 
 /**
@@ -40,7 +41,9 @@ export class PostureService {
       store: PostureStore;
       refresher: PostureRefresher;
       /** Asked whenever a view meets a claim no catalog-wide read has checked yet. */
-      earlyRefresh?: Pick<EarlyRefresh, 'request'>;
+      earlyPass?: Pick<EarlyPass, 'request'>;
+      /** When the pending APIs of an answer will be read. */
+      passSchedule?: Pick<CatalogPassSchedule, 'nextPassAt'>;
     },
   ) {}
 
@@ -85,7 +88,7 @@ export class PostureService {
       this.options.store.getApiPosture(entityRef),
     ]);
     const posture = stored ?? (await this.readFirstTime(entity));
-    if (posture.claimPending) this.options.earlyRefresh?.request();
+    if (posture.claimPending) this.options.earlyPass?.request();
     return { entity, posture };
   }
 
@@ -131,7 +134,10 @@ export class PostureService {
       this.countInCatalog(visibility, scope, credentials),
       narrowed ? store.countPostures(scope, visibility) : undefined,
     ]);
-    return { ...page, ...completeness(inCatalog, counted ?? page.totalItems) };
+    return {
+      ...page,
+      ...(await this.completeness(inCatalog, counted ?? page.totalItems)),
+    };
   }
 
   /**
@@ -148,7 +154,10 @@ export class PostureService {
       this.options.store.summarize(visibility, scope),
       this.countInCatalog(visibility, scope, credentials),
     ]);
-    return { ...summary, ...completeness(inCatalog, summary.total) };
+    return {
+      ...summary,
+      ...(await this.completeness(inCatalog, summary.total)),
+    };
   }
 
   /**
@@ -168,6 +177,21 @@ export class PostureService {
     return isWholeCatalog(scope)
       ? this.catalogCounts.get('all', count)
       : count();
+  }
+
+  /**
+   * How many API entities of the catalog an answer leaves out (`pending`), from the catalog's
+   * count and the checked postures counted, and when they will be read; entities that left
+   * the catalog stay counted until a pass removes them, so it never goes below 0.
+   */
+  private async completeness(
+    inCatalog: number,
+    counted: number,
+  ): Promise<{ pending: number; complete: boolean; nextReadAt?: string }> {
+    const pending = Math.max(0, inCatalog - counted);
+    if (pending === 0) return { pending, complete: true };
+    const nextReadAt = await this.options.passSchedule?.nextPassAt();
+    return { pending, complete: false, ...(nextReadAt ? { nextReadAt } : {}) };
   }
 
   /** Refreshes every API entity of the catalog, as the plugin itself. */
@@ -224,17 +248,4 @@ export class PostureService {
       entityRefs: await this.options.catalog.visibleRefs(credentials),
     };
   }
-}
-
-/**
- * How many API entities of the catalog an answer leaves out (`pending`), from the catalog's
- * count and the checked postures counted; entities that left the catalog stay counted until
- * the next refresh prunes them, so it never goes below 0.
- */
-function completeness(
-  inCatalog: number,
-  counted: number,
-): { pending: number; complete: boolean } {
-  const pending = Math.max(0, inCatalog - counted);
-  return { pending, complete: pending === 0 };
 }

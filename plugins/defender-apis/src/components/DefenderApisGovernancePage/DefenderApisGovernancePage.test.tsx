@@ -257,11 +257,17 @@ describe('DefenderApisGovernancePage', () => {
     ).toBeInTheDocument();
   });
 
-  it('says how many APIs no refresh has checked yet, and only then', async () => {
-    await renderPage(backend(POSTURES, { ...SUMMARY, pending: 3 }));
+  it('says how many APIs no refresh has checked yet and when they are read, and only then', async () => {
+    const nextReadAt = new Date(2026, 11, 7, 14, 5).toISOString();
+    await renderPage(backend(POSTURES, { ...SUMMARY, pending: 3, nextReadAt }));
+    const expectedTime = new Date(nextReadAt).toLocaleTimeString(undefined, {
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     expect(await screen.findByTestId('pending-notice')).toHaveTextContent(
-      '3 APIs are not read yet and not counted here',
+      `3 APIs are not read yet and not counted here; next read at ${expectedTime}.`,
     );
+    expect(expectedTime).toMatch(/05/);
     expect(within(tile('APIs')).getByText('4')).toBeInTheDocument();
   });
 
@@ -281,8 +287,9 @@ describe('DefenderApisGovernancePage', () => {
         pending: 1,
       }),
     );
+    // An answer without the time still says when, roughly.
     expect(await screen.findByTestId('pending-notice')).toHaveTextContent(
-      '1 API is not read yet',
+      '1 API is not read yet and not counted here; usually read within a minute.',
     );
     expect(
       screen.queryByText('No API entities in the catalog'),

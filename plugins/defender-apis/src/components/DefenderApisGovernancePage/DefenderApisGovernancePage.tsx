@@ -37,7 +37,12 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
   if (loading && !summary) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (summary && summary.total === 0 && (summary.pending ?? 0) > 0) {
-    return <PendingNotice pending={summary.pending} />;
+    return (
+      <PendingNotice
+        pending={summary.pending}
+        nextReadAt={summary.nextReadAt}
+      />
+    );
   }
   if (!summary || summary.total === 0) {
     return (
@@ -53,13 +58,17 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
     <Grid container spacing={3}>
       {summary.pending ? (
         <Grid item xs={12}>
-          <PendingNotice pending={summary.pending} />
+          <PendingNotice
+            pending={summary.pending}
+            nextReadAt={summary.nextReadAt}
+          />
         </Grid>
       ) : null}
       <Grid item xs={12}>
         <SummaryTiles summary={summary} />
       </Grid>
-      <Grid item xs={12} lg={hasSystems ? 6 : 12}>
+      {/* Side by side only where both tables fit whole (1920 px and up). */}
+      <Grid item xs={12} xl={hasSystems ? 6 : 12}>
         <CoverageTable
           title="Coverage by owner"
           subtitle="Worst first; an API with several owners counts for each"
@@ -70,7 +79,7 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
         />
       </Grid>
       {hasSystems ? (
-        <Grid item xs={12} lg={6}>
+        <Grid item xs={12} xl={6}>
           <CoverageTable
             title="Coverage by system"
             subtitle="Worst first; APIs without a system are left out"

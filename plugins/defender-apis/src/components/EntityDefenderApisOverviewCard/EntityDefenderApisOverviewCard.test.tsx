@@ -180,9 +180,9 @@ describe('EntityDefenderApisOverviewCard', () => {
     expect(
       within(list).getByRole('link', { name: 'Ledger API' }),
     ).toHaveAttribute('href', '/catalog/default/api/ledger');
-    expect(
-      within(list).getByText(/At risk — 2 endpoints are unauthenticated\./),
-    ).toBeInTheDocument();
+    expect(within(list).getAllByRole('listitem')[0]).toHaveTextContent(
+      /At risk — 2 endpoints are unauthenticated\./,
+    );
 
     // No request per API.
     expect(api.getSummary).toHaveBeenCalledTimes(1);

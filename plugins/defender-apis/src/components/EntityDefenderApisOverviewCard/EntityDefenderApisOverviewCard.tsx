@@ -94,8 +94,8 @@ const StatusCounts = (props: { counts: PostureCounts }) => {
           return (
             <TableRow key={status} data-testid={`status-count-${status}`}>
               <TableCell>
-                <Icon />
-                {label}
+                {/* The label inside the light, beside its icon. */}
+                <Icon>{label}</Icon>
               </TableCell>
               <TableCell align="right">{byStatus[status]}</TableCell>
             </TableRow>
@@ -121,9 +121,8 @@ const AttentionItem = (props: { posture: ApiPosture }) => {
         }
         secondary={
           <>
-            <Light />
-            {row.statusLabel}
-            {reason ? ` — ${reason}` : ''}
+            <Light style={{ display: 'inline-flex' }}>{row.statusLabel}</Light>
+            {reason ? `\u00a0— ${reason}` : ''}
           </>
         }
       />
@@ -232,7 +231,10 @@ export const EntityDefenderApisOverviewCard = (
   } else {
     content = (
       <>
-        <PendingNotice pending={overview.pending} />
+        <PendingNotice
+          pending={overview.pending}
+          nextReadAt={overview.nextReadAt}
+        />
         <Coverage counts={overview.counts} />
         <StatusCounts counts={overview.counts} />
         <Box mt={2}>

@@ -17,6 +17,8 @@ export interface Overview {
   counts: PostureCounts;
   /** API entities of the scope no refresh has checked yet, which the counts leave out. */
   pending: number;
+  /** When the backend expects to read them. */
+  nextReadAt?: string;
   /** At risk, in conflict and unprotected APIs, worst first, at most a page. */
   attention: PostureList;
 }
@@ -39,6 +41,7 @@ export function useOverview(scope: OverviewScope | undefined) {
     return {
       counts: countsOf(summary, { filter, ref }),
       pending: summary.pending ?? 0,
+      nextReadAt: summary.nextReadAt,
       attention,
     };
   }, [api, filter, ref]);

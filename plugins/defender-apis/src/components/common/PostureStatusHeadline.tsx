@@ -1,4 +1,4 @@
-import { ComponentType, PropsWithChildren } from 'react';
+import { ComponentType, CSSProperties, PropsWithChildren } from 'react';
 import {
   StatusAborted,
   StatusError,
@@ -12,8 +12,13 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import Typography from '@material-ui/core/Typography';
 
-/** A status light of core-components (`StatusOK`, `StatusWarning`, ...). */
-export type StatusIcon = ComponentType<PropsWithChildren<{}>>;
+/**
+ * A status light of core-components (`StatusOK`, `StatusWarning`, ...): a flex box of the icon
+ * and its children; `style` goes to that box (`display: 'inline-flex'` to run text on after it).
+ */
+export type StatusIcon = ComponentType<
+  PropsWithChildren<{ style?: CSSProperties }>
+>;
 
 /**
  * Label and status light per posture status, shared by the card and the governance page; a
@@ -56,12 +61,14 @@ export const PostureStatusHeadline = (props: { posture: ApiPosture }) => {
     ? 'Claim being checked'
     : STATUS_PRESENTATION[status].label;
   const Light = statusLightOf(props.posture);
+  // The light is a flex box of its own; inline, the reason runs on after the label, and the
+  // no-break space keeps the dash with the label rather than at the start of a line.
   return (
     <Typography variant="body1" component="div" data-testid="posture-headline">
-      <Light>
+      <Light style={{ display: 'inline-flex' }}>
         <strong>{label}</strong>
       </Light>
-      {' — '}
+      {'\u00a0— '}
       {reason ?? (status === 'protected' ? PROTECTED_REASON : '')}
     </Typography>
   );

@@ -1,12 +1,12 @@
-import { EarlyRefresh } from './EarlyRefresh';
+import { EarlyPass } from './EarlyPass';
 
-describe('EarlyRefresh', () => {
+describe('EarlyPass', () => {
   const settled = () => new Promise(resolve => setImmediate(resolve));
 
   it('asks at most once per interval, and again after it', async () => {
     let now = 1_000;
     const trigger = jest.fn(async () => {});
-    const early = new EarlyRefresh({
+    const early = new EarlyPass({
       trigger,
       minIntervalMs: 60_000,
       now: () => now,
@@ -24,11 +24,11 @@ describe('EarlyRefresh', () => {
     expect(trigger).toHaveBeenCalledTimes(2);
   });
 
-  it('swallows a refused trigger (a refresh already running)', async () => {
+  it('swallows a refused trigger (a pass already running)', async () => {
     const trigger = jest.fn(async () => {
-      throw new Error('Task defender-apis-refresh is currently running');
+      throw new Error('Task defender-apis-catalog-sync is currently running');
     });
-    const early = new EarlyRefresh({ trigger, minIntervalMs: 1 });
+    const early = new EarlyPass({ trigger, minIntervalMs: 1 });
     expect(() => early.request()).not.toThrow();
     await settled();
     expect(trigger).toHaveBeenCalledTimes(1);

@@ -1,15 +1,15 @@
 /**
- * Asks for the catalog-wide refresh earlier than its schedule when views meet claims no refresh
- * has checked yet (a first start, a new entity), so that such a card shows its data within
- * about a minute rather than at the next scheduled refresh. At most one request per interval
- * on each replica; the scheduler runs the refresh on one replica.
+ * Asks for the catalog pass earlier than its schedule when views meet claims no catalog-wide
+ * read has checked yet (a new entity), so that such a card shows its data within seconds
+ * rather than at the next pass. At most one request per interval on each replica; the
+ * scheduler runs the pass on one replica.
  */
-export class EarlyRefresh {
+export class EarlyPass {
   private lastRequestAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly options: {
-      /** Starts the scheduled refresh now (`scheduler.triggerTask`). */
+      /** Starts the scheduled pass now (`scheduler.triggerTask`). */
       trigger: () => Promise<void>;
       /** The least time between two requests. */
       minIntervalMs: number;
@@ -17,7 +17,7 @@ export class EarlyRefresh {
     },
   ) {}
 
-  /** Asks for a refresh unless this replica asked less than the interval ago. */
+  /** Asks for a pass unless this replica asked less than the interval ago. */
   request(): void {
     const now = (this.options.now ?? Date.now)();
     if (now - this.lastRequestAt < this.options.minIntervalMs) return;
@@ -26,7 +26,7 @@ export class EarlyRefresh {
       .then(() => this.options.trigger())
       .catch(() => {
         // Running already (the scheduler refuses a second run): the next view after the
-        // interval asks again if that run did not check the claim.
+        // interval asks again if that pass did not check the claim.
       });
   }
 }
