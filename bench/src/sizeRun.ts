@@ -594,20 +594,24 @@ async function catalogPassPhase(
       auth,
     );
   const before = await summary();
+  const expected =
+    before.total + before.pending + fixture.passEntityNames.length;
+  // Marked before the entities exist: the pass may read them before the bench sees them served.
+  const mark = backend.log.mark();
+  await emulator.clearRequests();
+  const written = Date.now();
   fs.writeFileSync(fixture.passCatalogFile, fixture.passCatalog);
   await refreshFileLocation(backend, token, fixture.passCatalogFile);
-  await waitForEntitiesByName(
+  const servedAt = waitForEntitiesByName(
     backend,
     token,
     fixture.passEntityNames,
     5 * 60_000,
+  ).then(
+    () => Date.now(),
+    () => Number.POSITIVE_INFINITY,
   );
-  const served = Date.now();
-  const mark = backend.log.mark();
-  await emulator.clearRequests();
-  const expected =
-    before.total + before.pending + fixture.passEntityNames.length;
-  const deadline = served + 5 * 60_000;
+  const deadline = Date.now() + 5 * 60_000;
   for (;;) {
     const now = await summary();
     if (now.pending === 0 && now.total >= expected) break;
@@ -618,6 +622,9 @@ async function catalogPassPhase(
     await sleep(250);
   }
   const counted = Date.now();
+  // The catalog serves an entity before the pass can read it; the by-name poll sees it within
+  // a second, so it may see it after the summary counts it.
+  const served = Math.min(await servedAt, counted);
   const requests = await emulator.requests();
   const line = backend.log.find(PASS_DONE, mark)[0]?.text.replace(ANSI, '');
   const passMs = Number(/durationMs=(\d+)/.exec(line ?? '')?.[1] ?? NaN);
@@ -645,7 +652,7 @@ async function catalogPassPhase(
       'ms',
       counted - served,
       GOALS.catalogPassWithinMs,
-      { passWallMs: passMs },
+      { passWallMs: passMs, fromFileWrittenMs: counted - written },
     ),
   };
 }

@@ -181,7 +181,7 @@ export const defenderApisPlugin = createBackendPlugin({
             await passSchedule.recordStart();
             const summary = await catalogSync.pass();
             const fields = { ...summary, durationMs: Date.now() - started };
-            if (summary.changed > 0 || summary.removed > 0)
+            if (summary.changed + summary.settled + summary.removed > 0)
               logger.info('Passed over the catalog for API changes', fields);
             else
               logger.debug('Passed over the catalog: no API changes', fields);

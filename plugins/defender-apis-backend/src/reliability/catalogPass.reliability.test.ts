@@ -107,6 +107,25 @@ describe.each(pluginDatabases('defender_catalog_pass'))(
       expect(h.emulator.requests()).toEqual([]);
     });
 
+    it('settles the claim of an entity a first view read without reading Azure again', async () => {
+      h = await startHarness({ database: database(), refreshed: true });
+      h.addEntities([
+        apiEntity('payments-docs', fullId(PAYMENTS, 'payments-api')),
+      ]);
+      const first = await get('/posture/api/default/payments-docs');
+      expect(first.claimPending).toBe(true);
+      expectNoAzureFacts(first);
+
+      h.emulator.clearRequests();
+      await h.runCatalogPass();
+      expect(h.emulator.requests()).toEqual([]);
+      const settled = await get('/posture/api/default/payments-docs');
+      expect(settled.claimPending).toBeUndefined();
+      expect(settled.status).toBe('protected');
+      expect(settled.endpoints.total).toBeGreaterThan(0);
+      expect((await get(`/summary${PAYMENTS_SCOPE}`)).pending).toBe(0);
+    });
+
     it('settles a squatter registered between two full refreshes as a conflict: no facts before or after', async () => {
       h = await startHarness({ database: database(), refreshed: true });
       h.addEntities([

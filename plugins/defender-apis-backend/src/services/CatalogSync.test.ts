@@ -26,7 +26,10 @@ function syncWith(
     entityVersions: jest.fn(async () => new Map(Object.entries(stored))),
     deletePostures: jest.fn(async (refs: string[]) => refs.length),
   };
-  const refresher = { readChanged: jest.fn(async () => ({} as any)) };
+  const refresher = {
+    readChanged: jest.fn(async () => ({} as any)),
+    settleClaims: jest.fn(async () => undefined),
+  };
   const requestFullRefresh = jest.fn();
   const sync = new CatalogSync({
     auth: mockServices.auth(),
@@ -46,7 +49,7 @@ const checked = (version: string | null): StoredEntityVersion => ({
 });
 
 describe('CatalogSync', () => {
-  it('reads the new, the changed and the unchecked entities, and removes those that left', async () => {
+  it('reads the new and the changed entities, settles the unchecked ones, and removes those that left', async () => {
     const { sync, catalog, store, refresher } = syncWith(
       {
         'api:default/same': 'v1',
@@ -65,12 +68,13 @@ describe('CatalogSync', () => {
     );
     await expect(sync.pass()).resolves.toEqual({
       entities: 5,
-      changed: 3,
+      changed: 2,
+      settled: 1,
       removed: 1,
       deferred: false,
     });
     expect(catalog.byRefs).toHaveBeenCalledWith(
-      ['api:default/changed', 'api:default/new', 'api:default/pending'],
+      ['api:default/changed', 'api:default/new'],
       expect.anything(),
       expect.arrayContaining(['metadata.etag', 'relations']),
     );
@@ -79,7 +83,15 @@ describe('CatalogSync', () => {
       (refresher.readChanged.mock.calls[0] as unknown as [Entity[]])[0].map(
         e => e.metadata.name,
       ),
-    ).toEqual(['changed', 'new', 'pending']);
+    ).toEqual(['changed', 'new']);
+    // A first view's read is as fresh as it gets: its claim is settled, not read again.
+    expect(refresher.settleClaims).toHaveBeenCalledWith(
+      ['api:default/pending'],
+      expect.any(String),
+    );
+    expect(refresher.settleClaims.mock.invocationCallOrder[0]).toBeGreaterThan(
+      refresher.readChanged.mock.invocationCallOrder[0],
+    );
     expect(store.deletePostures).toHaveBeenCalledWith(
       ['api:default/gone'],
       expect.any(String),
@@ -94,6 +106,7 @@ describe('CatalogSync', () => {
     expect((await sync.pass()).changed).toBe(0);
     expect(catalog.byRefs).not.toHaveBeenCalled();
     expect(refresher.readChanged).not.toHaveBeenCalled();
+    expect(refresher.settleClaims).not.toHaveBeenCalled();
     expect(store.deletePostures).not.toHaveBeenCalled();
   });
 

@@ -185,6 +185,20 @@ export class PostureRefresher {
   }
 
   /**
+   * Settles the claims of postures a first view stored pending, without reading Azure again
+   * (their facts are as fresh as that view): for a caller that has seen every other API entity
+   * of the catalog stored at its current version. A posture a later read wrote stays as it is.
+   */
+  async settleClaims(entityRefs: string[], checkedAt: string): Promise<void> {
+    const { store } = this.options;
+    const pending = (await store.getPostures(entityRefs)).filter(
+      p => p.claimPending,
+    );
+    if (pending.length > 0)
+      await store.putPostures(pending.map(withoutClaimPending), checkedAt);
+  }
+
+  /**
    * The claims of these entities a catalog-wide read has checked: stored without
    * `claimPending`, on the API they map to now (a claim on another API is a new claim).
    */
