@@ -12,7 +12,7 @@ import { enterAsGuest, readSummaryAsGuest } from './guestSession';
 
 const SCREENSHOTS = path.resolve(__dirname, '../../../docs/screenshots');
 
-test.use({ viewport: { width: 1400, height: 1600 } });
+test.use({ viewport: { width: 1440, height: 1600 } });
 
 test('the governance page shows every API with its posture, filters and exports them', async ({
   page,

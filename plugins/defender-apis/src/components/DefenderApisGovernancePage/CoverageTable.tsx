@@ -9,6 +9,8 @@ import {
   formatPercent,
   GroupCoverage,
 } from '../common/coverage';
+import { humanizeRef } from '../common/format';
+import { OneLine } from '../common/OneLine';
 
 /** Groups shown per page; the worst come first. */
 const PAGE_SIZE = 5;
@@ -23,7 +25,9 @@ function columnsFor(
       field: 'ref',
       highlight: true,
       render: row => (
-        <EntityRefLink entityRef={row.ref} defaultKind={defaultKind} />
+        <OneLine title={humanizeRef(row.ref)} maxWidth={220}>
+          <EntityRefLink entityRef={row.ref} defaultKind={defaultKind} />
+        </OneLine>
       ),
     },
     { title: 'APIs', field: 'total', type: 'numeric' },
@@ -83,6 +87,7 @@ export const CoverageTable = (props: {
         pageSize: PAGE_SIZE,
         pageSizeOptions: [PAGE_SIZE, 20, 50],
         padding: 'dense',
+        headerStyle: { whiteSpace: 'nowrap' },
       }}
       emptyContent={props.emptyText}
     />

@@ -10,7 +10,13 @@ interface PlanRow {
 }
 
 const COLUMNS: TableColumn<PlanRow>[] = [
-  { title: 'Subscription', field: 'subscriptionId', highlight: true },
+  {
+    title: 'Subscription',
+    field: 'subscriptionId',
+    highlight: true,
+    // An id is one word: on one line, the sentence column gives way.
+    cellStyle: { whiteSpace: 'nowrap' },
+  },
   { title: 'Plan', field: 'plan' },
   { title: 'API traffic (30 days) and plan fit', field: 'traffic' },
 ];
@@ -40,7 +46,12 @@ export const PlanFitTable = (props: { plans: PlanInfo[] | undefined }) => {
     <Table<PlanRow>
       title="Plans and API traffic"
       subtitle="Per subscription, as Microsoft advises for choosing a plan from historical traffic"
-      options={{ paging: false, search: false, padding: 'dense' }}
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        headerStyle: { whiteSpace: 'nowrap' },
+      }}
       columns={COLUMNS}
       data={props.plans.map(toRow)}
     />

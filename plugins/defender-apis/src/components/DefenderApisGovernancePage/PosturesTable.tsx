@@ -39,6 +39,8 @@ const TABLE_OPTIONS: TableOptions<PostureRow> = {
   pageSizeOptions: [20, 50, 100],
   emptyRowsWhenPaging: false,
   padding: 'dense',
+  // Headers on one line; a table wider than its card scrolls sideways inside it.
+  headerStyle: { whiteSpace: 'nowrap' },
 };
 
 /**

@@ -5,7 +5,8 @@ import { PostureSortField } from '@defender-apis/plugin-defender-apis-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { statusLightOf } from '../common/PostureStatusHeadline';
-import { formatRelativeTime } from '../common/format';
+import { formatRelativeTime, humanizeRef } from '../common/format';
+import { OneLine } from '../common/OneLine';
 import { PostureRow } from '../common/rows';
 
 const useStyles = makeStyles(theme => ({
@@ -28,7 +29,7 @@ const NONE = '—';
 const StatusCell = ({ row }: { row: PostureRow }) => {
   const Light = statusLightOf(row.posture);
   return (
-    <span title={row.posture.reason}>
+    <span title={row.posture.reason} style={{ whiteSpace: 'nowrap' }}>
       <Light>{row.statusLabel}</Light>
     </span>
   );
@@ -61,7 +62,11 @@ const ReadAtCell = ({ row }: { row: PostureRow }) => {
   return (
     <>
       {row.refreshedAt ? (
-        <time dateTime={row.refreshedAt} title={row.refreshedAt}>
+        <time
+          dateTime={row.refreshedAt}
+          title={row.refreshedAt}
+          style={{ whiteSpace: 'nowrap' }}
+        >
           {formatRelativeTime(row.refreshedAt)}
         </time>
       ) : (
@@ -81,13 +86,18 @@ const ReadAtCell = ({ row }: { row: PostureRow }) => {
   );
 };
 
+/** Widest a name column gets before its names are cut (the whole name in a tooltip). */
+const NAME_WIDTH = 220;
+
 /** A value with a smaller second line under it, e.g. the APIM service and the API id. */
 const WithCaption = (props: { children: ReactNode; caption?: string }) => (
   <>
     {props.children}
     {props.caption ? (
       <Typography variant="caption" color="textSecondary" component="div">
-        {props.caption}
+        <OneLine title={props.caption} maxWidth={NAME_WIDTH}>
+          {props.caption}
+        </OneLine>
       </Typography>
     ) : null}
   </>
@@ -137,18 +147,17 @@ const COLUMNS: TableColumn<PostureRow>[] = [
     title: 'API',
     field: 'name',
     highlight: true,
-    // Names break between words only; the narrow numeric columns give way instead.
-    cellStyle: { minWidth: 160, wordBreak: 'normal' },
     render: row => (
-      <EntityRefLink entityRef={row.entityRef} defaultKind="api">
-        {row.name}
-      </EntityRefLink>
+      <OneLine title={row.name} maxWidth={NAME_WIDTH}>
+        <EntityRefLink entityRef={row.entityRef} defaultKind="api">
+          {row.name}
+        </EntityRefLink>
+      </OneLine>
     ),
   },
   {
     title: 'Status',
     field: 'statusLabel',
-    cellStyle: { minWidth: 150 },
     tooltip: 'Sorted by what needs attention first',
     render: row => <StatusCell row={row} />,
   },
@@ -157,7 +166,12 @@ const COLUMNS: TableColumn<PostureRow>[] = [
     field: 'owners',
     render: row =>
       row.owners.length > 0 ? (
-        <EntityRefLinks entityRefs={row.owners} defaultKind="group" />
+        <OneLine
+          title={row.owners.map(humanizeRef).join(', ')}
+          maxWidth={NAME_WIDTH}
+        >
+          <EntityRefLinks entityRefs={row.owners} defaultKind="group" />
+        </OneLine>
       ) : (
         NONE
       ),
@@ -168,7 +182,9 @@ const COLUMNS: TableColumn<PostureRow>[] = [
     render: row =>
       row.system ? (
         <WithCaption caption={row.lifecycle}>
-          <EntityRefLink entityRef={row.system} defaultKind="system" />
+          <OneLine title={humanizeRef(row.system)} maxWidth={NAME_WIDTH}>
+            <EntityRefLink entityRef={row.system} defaultKind="system" />
+          </OneLine>
         </WithCaption>
       ) : (
         row.lifecycle ?? NONE
@@ -179,7 +195,11 @@ const COLUMNS: TableColumn<PostureRow>[] = [
     field: 'serviceName',
     render: row =>
       row.serviceName ? (
-        <WithCaption caption={row.apiId}>{row.serviceName}</WithCaption>
+        <WithCaption caption={row.apiId}>
+          <OneLine title={row.serviceName} maxWidth={NAME_WIDTH}>
+            {row.serviceName}
+          </OneLine>
+        </WithCaption>
       ) : (
         NONE
       ),

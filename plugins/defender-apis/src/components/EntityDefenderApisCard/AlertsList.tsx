@@ -5,8 +5,8 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
-import ListItemText from '@material-ui/core/ListItemText';
 import { formatRelativeTime } from '../common/format';
+import { WrappingListItemText } from '../common/WrappingListItemText';
 
 /** How many of the most recent alerts the card lists. */
 export const ALERTS_LISTED = 3;
@@ -41,7 +41,7 @@ export const AlertsList = (props: {
         ) : undefined;
         return (
           <ListItem key={alert.id} disableGutters>
-            <ListItemText
+            <WrappingListItemText
               primary={title}
               secondary={
                 <>

@@ -145,10 +145,10 @@ describe('EntityDefenderApisCard', () => {
     expect(headline()).toHaveTextContent('Protected');
     expect(screen.getByText('Onboarded')).toBeInTheDocument();
     expect(
-      screen.getByText(
-        'On (plan P1) on subscription 00000000-0000-0000-0000-000000000001',
-      ),
-    ).toBeInTheDocument();
+      screen.getByText('Defender for APIs plan').nextElementSibling,
+    ).toHaveTextContent(
+      /^On \(plan P1\) on subscription 00000000-0000-0000-0000-000000000001$/,
+    );
     expect(
       screen.getByText('0 of 14 endpoints unauthenticated'),
     ).toBeInTheDocument();
@@ -467,12 +467,13 @@ describe('EntityDefenderApisCard', () => {
     expect(screen.queryByText(/calls in P1/)).not.toBeInTheDocument();
   });
 
-  it('says who can turn the plan on when it is off', async () => {
-    await renderCard(
+  it('says who can turn the plan on when it is off, once', async () => {
+    const { container } = await renderCard(
       answering(
         notOnboardedPosture({
           status: 'planDisabled',
-          reason: 'The Defender for APIs plan is off on this subscription.',
+          reason:
+            'The Defender for APIs plan is off on this subscription; a subscription owner can turn it on in Microsoft Defender for Cloud › Environment settings.',
           plan: { enabled: false },
         }),
       ),
@@ -480,16 +481,15 @@ describe('EntityDefenderApisCard', () => {
 
     await screen.findByTestId('posture-headline');
     expect(headline()).toHaveTextContent('Plan off');
-    expect(
-      screen.getByText(
-        /^Off on subscription 00000000-0000-0000-0000-000000000001\./,
-      ),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText(
-        /subscription owner or security admin can turn on the Defender for APIs plan in Microsoft Defender for Cloud > Environment settings/,
-      ),
-    ).toBeInTheDocument();
+    const planRow = screen.getByText('Defender for APIs plan')
+      .nextElementSibling as HTMLElement;
+    expect(planRow.textContent).toBe(
+      'Off on subscription 00000000-0000-0000-0000-000000000001.',
+    );
+    // The headline says who can turn it on; the sentence is not repeated.
+    expect(container.textContent?.match(/Environment settings/g)).toHaveLength(
+      1,
+    );
     expect(
       screen.queryByRole('button', { name: 'Onboard' }),
     ).not.toBeInTheDocument();

@@ -19,9 +19,13 @@ const useStyles = makeStyles(theme => ({
     fontWeight: theme.typography.fontWeightMedium as number,
     color: theme.palette.text.secondary,
   },
-  // Long alert and recommendation names wrap instead of running out of the card.
-  value: { margin: 0, minWidth: 0, overflowWrap: 'anywhere' },
+  // Long alert and recommendation names wrap at their spaces instead of running out of the
+  // card; only a single word longer than the column breaks.
+  value: { margin: 0, minWidth: 0, overflowWrap: 'break-word' },
+  id: { whiteSpace: 'nowrap' },
 }));
+
+type Classes = ReturnType<typeof useStyles>;
 
 /** Plan-off guidance: who can turn the plan on, and where. */
 export const PLAN_OFF_GUIDANCE =
@@ -55,13 +59,33 @@ function onboardingText(posture: ApiPosture): ReactNode {
   }
 }
 
-function planText(posture: ApiPosture): ReactNode {
+function planText(posture: ApiPosture, classes: Classes): ReactNode {
   const { plan } = posture;
   if (!plan) return undefined;
   const subscription = plan.subscriptionId ?? posture.api?.subscriptionId;
-  const where = subscription ? ` on subscription ${subscription}` : '';
-  if (!plan.enabled) return `Off${where}. ${PLAN_OFF_GUIDANCE}`;
-  return `On${plan.subPlan ? ` (plan ${plan.subPlan})` : ''}${where}`;
+  // An id is one word: it moves to the next line whole rather than breaking at its dashes.
+  const where = subscription ? (
+    <>
+      {' on subscription '}
+      <span className={classes.id}>{subscription}</span>
+    </>
+  ) : null;
+  if (!plan.enabled) {
+    // The headline of a plan-off API says already who can turn it on.
+    const guidance =
+      posture.status === 'planDisabled' ? '' : ` ${PLAN_OFF_GUIDANCE}`;
+    return (
+      <>
+        Off{where}.{guidance}
+      </>
+    );
+  }
+  return (
+    <>
+      On{plan.subPlan ? ` (plan ${plan.subPlan})` : ''}
+      {where}
+    </>
+  );
 }
 
 function alertsText(posture: ApiPosture): string {
@@ -76,7 +100,7 @@ function alertsText(posture: ApiPosture): string {
 const FactRow = (props: {
   term: string;
   children: ReactNode;
-  classes: ReturnType<typeof useStyles>;
+  classes: Classes;
 }) => (
   <>
     <Typography component="dt" variant="body2" className={props.classes.term}>
@@ -101,7 +125,7 @@ export const PostureFacts = (props: { posture: ApiPosture }) => {
   const rows: Array<[string, ReactNode]> = [];
 
   rows.push(['Onboarding', onboardingText(posture)]);
-  const plan = planText(posture);
+  const plan = planText(posture, classes);
   if (plan) rows.push(['Defender for APIs plan', plan]);
   const traffic = planTrafficText(posture.plan);
   if (traffic) rows.push(['API traffic (30 days)', traffic]);

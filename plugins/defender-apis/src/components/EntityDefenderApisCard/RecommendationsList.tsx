@@ -5,8 +5,8 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
-import ListItemText from '@material-ui/core/ListItemText';
 import { plural } from '../common/format';
+import { WrappingListItemText } from '../common/WrappingListItemText';
 
 /** Open recommendations, each linked to Defender for Cloud when Azure gave a portal link. */
 export const RecommendationsList = (props: {
@@ -29,7 +29,7 @@ export const RecommendationsList = (props: {
         const link = azurePortalLink(recommendation.url);
         return (
           <ListItem key={recommendation.key} disableGutters>
-            <ListItemText
+            <WrappingListItemText
               primary={
                 link ? (
                   <Link to={link}>{recommendation.displayName}</Link>

@@ -17,7 +17,6 @@ import Button from '@material-ui/core/Button';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
-import ListItemText from '@material-ui/core/ListItemText';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -33,6 +32,8 @@ import {
 import { OverviewScope, overviewScopeOf } from './overviewScope';
 import { useOverview } from './useOverview';
 import { PendingNotice } from '../common/PendingNotice';
+import { WrappingListItemText } from '../common/WrappingListItemText';
+import { WholeWords } from '../common/WholeWords';
 
 const TITLE = 'Defender for APIs';
 
@@ -113,7 +114,7 @@ const AttentionItem = (props: { posture: ApiPosture }) => {
   const { reason } = props.posture;
   return (
     <ListItem disableGutters>
-      <ListItemText
+      <WrappingListItemText
         primary={
           <EntityRefLink entityRef={row.entityRef} defaultKind="api">
             {row.name}
@@ -121,8 +122,15 @@ const AttentionItem = (props: { posture: ApiPosture }) => {
         }
         secondary={
           <>
-            <Light style={{ display: 'inline-flex' }}>{row.statusLabel}</Light>
-            {reason ? `\u00a0— ${reason}` : ''}
+            <Light style={{ display: 'inline-flex', fontSize: 'inherit' }}>
+              {row.statusLabel}
+            </Light>
+            {reason ? (
+              <>
+                {'\u00a0— '}
+                <WholeWords text={reason} />
+              </>
+            ) : null}
           </>
         }
       />

@@ -11,6 +11,7 @@ import {
   PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
 import Typography from '@material-ui/core/Typography';
+import { WholeWords } from './WholeWords';
 
 /**
  * A status light of core-components (`StatusOK`, `StatusWarning`, ...): a flex box of the icon
@@ -69,7 +70,9 @@ export const PostureStatusHeadline = (props: { posture: ApiPosture }) => {
         <strong>{label}</strong>
       </Light>
       {'\u00a0— '}
-      {reason ?? (status === 'protected' ? PROTECTED_REASON : '')}
+      <WholeWords
+        text={reason ?? (status === 'protected' ? PROTECTED_REASON : '')}
+      />
     </Typography>
   );
 };
