@@ -212,11 +212,12 @@ export class KnexPostureStore implements PostureStore {
     const apiKeys = new Set<string>();
     const times = { readAt, updatedAt: new Date() };
     await this.knex.transaction(async tx => {
-      let written = 0;
+      let first = true;
       for await (const given of chunks) {
-        for (let i = 0; i < given.length; i += CHUNK) {
-          if (written++ > 0) await nextTurn();
-          const chunk = given.slice(i, i + CHUNK);
+        // chunksOf gives a turn between its own slices; this one comes between given chunks.
+        if (!first) await nextTurn();
+        first = false;
+        for await (const chunk of chunksOf(given, CHUNK)) {
           const outcome = await this.writeChunkAlone(tx, chunk, times, apiKeys);
           result.rewritten += outcome.rewritten;
           result.failed.push(...outcome.failed);
