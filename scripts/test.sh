@@ -5,7 +5,9 @@
 # each plugin with a check of the tarballs, unit and integration tests of every package (against the ARM emulator over HTTPS, SQLite and PostgreSQL), the reliability
 # suite, a smoke run of the benchmark, and the end-to-end tests in Chromium against the
 # running app, backend and emulator; last, the adoption test (the packed plugins installed by the
-# READMEs' steps into a fresh create-app Backstage, checked in Chromium).
+# READMEs' steps into a fresh create-app Backstage, checked in Chromium), all on Node 22; then
+# the unit and reliability suites again on Node 24. Both Nodes come from the registry when the
+# machine has an older one (scripts/lib.sh, use_node).
 # Ends with one line "N passed, N failed" (N counts tests; tsc and lint count one each).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -69,6 +71,7 @@ if ! yarn install --immutable > .cache/logs/install.log 2>&1; then
   exit 1
 fi
 
+ensure_native_modules
 stage "type check (yarn tsc)" yarn tsc
 stage "lint (yarn lint:all)" yarn lint:all
 stage "formatting (yarn prettier:check)" yarn prettier:check
@@ -109,6 +112,22 @@ stop_groups
 log "adoption test: the packed plugins in a fresh create-app Backstage (scripts/test-adoption.sh)"
 bash scripts/test-adoption.sh 2>&1 | tee .cache/logs/adoption.log
 tally "adoption test" "${PIPESTATUS[0]}" .cache/logs/adoption.log
+
+# Node 24 as well (everything above ran on Node 22): the unit and reliability suites, with
+# better-sqlite3 built for it. Last, so nothing after needs the Node 22 build back (start.sh
+# builds it again when it finds the other one).
+node_before="$PATH"
+log "Node 24: unit and reliability tests (better-sqlite3 built for it)"
+if use_node 24 exact && log "Node $(node -v)" && yarn rebuild better-sqlite3 > .cache/logs/rebuild-node24.log 2>&1; then
+  CI=true yarn test:unit 2>&1 | tee .cache/logs/unit-node24.log
+  tally "unit and integration tests on Node 24" "${PIPESTATUS[0]}" .cache/logs/unit-node24.log
+  CI=true yarn test:reliability 2>&1 | tee .cache/logs/reliability-node24.log
+  tally "reliability tests on Node 24" "${PIPESTATUS[0]}" .cache/logs/reliability-node24.log
+else
+  tail -n 40 .cache/logs/rebuild-node24.log 2>/dev/null
+  count "Node 24 (fetched from the registry, native modules built)" 0 1
+fi
+export PATH="$node_before"
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
