@@ -10,6 +10,8 @@ import {
   asService,
   asUser,
   demoEntities,
+  fullId,
+  PAYMENTS,
   PluginHarness,
   startHarness,
 } from './__testUtils__/harness';
@@ -391,6 +393,64 @@ describe('what each permission decision on catalog reads shows', () => {
       ).toBe(0);
       // Service credentials are not users: the framework allows them.
       expect((await list(h, '', asService())).body.totalItems).toBe(19);
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
+describe('conflicts as a caller who may not see every entity reads them', () => {
+  it('names only the entities the caller may see, in the card, lists and refusals', async () => {
+    const h = await startHarness({
+      entities: [
+        ...demoEntities(),
+        apiEntity(
+          'echo-squatter-api',
+          fullId(PAYMENTS, 'PAYMENTS-API'),
+          'group:default/team-checkout',
+        ),
+      ],
+      hiddenFrom: { 'api:default/echo-squatter-api': ['user:default/paula'] },
+      catalogReadDecision: user =>
+        user === 'user:default/paula' ? 'CONDITIONAL' : 'ALLOW',
+      refreshed: true,
+    });
+    try {
+      const card = (
+        await h.request
+          .get(`${BASE}/posture/api/default/payments-api`)
+          .set('Authorization', asUser('paula'))
+          .expect(200)
+      ).body;
+      expect(card.status).toBe('conflict');
+      expect(card.conflictWith).toEqual([]);
+      expect(card.reason).toContain('1 entity you cannot see');
+      expect(JSON.stringify(card)).not.toContain('echo-squatter');
+
+      const conflicts = (await list(h, '?status=conflict', asUser('paula')))
+        .body;
+      // The API's revision 2, of the same owners, is in conflict with the squatter too.
+      expect(refs(conflicts)).toEqual([
+        'api:default/payments-api',
+        'api:default/payments-api-rev2',
+      ]);
+      expect(JSON.stringify(conflicts)).not.toContain('echo-squatter');
+
+      const refused = await h.request
+        .post(`${BASE}/posture/api/default/payments-api/onboard`)
+        .set('Authorization', asUser('paula'));
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toContain('1 entity you cannot see');
+      expect(refused.body.error.message).not.toContain('echo-squatter');
+
+      // Who may read every entity is told which.
+      const priya = (
+        await h.request
+          .get(`${BASE}/posture/api/default/payments-api`)
+          .set('Authorization', asUser('priya'))
+          .expect(200)
+      ).body;
+      expect(priya.conflictWith).toEqual(['api:default/echo-squatter-api']);
     } finally {
       await h.stop();
     }

@@ -226,8 +226,9 @@ export interface ApiPosture {
   /** Set for `notApplicable`. */
   notApplicableCause?: NotApplicableCause;
   /**
-   * Set for `conflict`: refs of the entities of other owners that map to the same APIM API.
-   * Until the conflict is resolved the posture carries no Azure facts.
+   * Set for `conflict`: refs of the entities of other owners that map to the same APIM API,
+   * those the caller may see (the reason counts the others). Until the conflict is resolved
+   * the posture carries no Azure facts.
    */
   conflictWith?: string[];
   /**

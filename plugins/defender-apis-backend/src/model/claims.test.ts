@@ -1,4 +1,13 @@
-import { claimedApiKey, conflictReason, conflictsAmong } from './claims';
+import {
+  ApiPosture,
+  emptyAlerts,
+} from '@defender-apis/plugin-defender-apis-common';
+import {
+  claimedApiKey,
+  conflictReason,
+  conflictsAmong,
+  withVisibleConflicts,
+} from './claims';
 
 describe('conflictsAmong', () => {
   it('puts each entity in conflict with the entities of other owners only', () => {
@@ -33,6 +42,36 @@ describe('conflictsAmong', () => {
     const reason = conflictReason(others);
     expect(reason).toContain('api:default/e9 and 2 more');
     expect(reason).not.toContain('api:default/e10');
+  });
+});
+
+describe('withVisibleConflicts', () => {
+  const conflict: ApiPosture = {
+    entityRef: 'api:default/a',
+    status: 'conflict',
+    owners: ['group:default/team-a'],
+    conflictWith: ['api:default/b', 'api:default/secret-c'],
+    reason: conflictReason(['api:default/b', 'api:default/secret-c']),
+    alerts: emptyAlerts(),
+    recommendations: [],
+    stale: false,
+  };
+
+  it('names only the entities the reader may see and counts the others', () => {
+    const seen = withVisibleConflicts(conflict, ref => !ref.includes('secret'));
+    expect(seen.conflictWith).toEqual(['api:default/b']);
+    expect(seen.reason).toContain(
+      'API: api:default/b and 1 entity you cannot see.',
+    );
+    expect(JSON.stringify(seen)).not.toContain('secret-c');
+    const none = withVisibleConflicts(conflict, () => false);
+    expect(none.conflictWith).toEqual([]);
+    expect(none.reason).toContain('API: 2 entities you cannot see.');
+    expect(JSON.stringify(none)).not.toContain('api:default/b');
+  });
+
+  it('leaves a posture whose other entities the reader sees as it is', () => {
+    expect(withVisibleConflicts(conflict, () => true)).toBe(conflict);
   });
 });
 

@@ -1,3 +1,5 @@
+import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
+
 /**
  * Claims on an APIM API: an annotation is written by whoever writes the entity, so the only
  * claim the backend trusts without configuration is an uncontested one. Entities of different
@@ -50,16 +52,44 @@ export function conflictsAmong(
   return conflicts;
 }
 
-/** The reason shown for a conflict, naming the other entities. */
-export function conflictReason(others: readonly string[]): string {
-  const named = others.slice(0, NAMED_IN_REASON).join(', ');
-  const more =
-    others.length > NAMED_IN_REASON
-      ? ` and ${others.length - NAMED_IN_REASON} more`
-      : '';
+/**
+ * The reason shown for a conflict, naming the other entities; `unseen` more that the reader may
+ * not see are counted, never named.
+ */
+export function conflictReason(others: readonly string[], unseen = 0): string {
+  const named = others.slice(0, NAMED_IN_REASON);
+  const parts = named.length > 0 ? [named.join(', ')] : [];
+  if (others.length > named.length)
+    parts.push(`${others.length - named.length} more`);
+  if (unseen > 0)
+    parts.push(
+      `${unseen} ${unseen === 1 ? 'entity' : 'entities'} you cannot see`,
+    );
   return (
-    `Entities of other owners also map to this API Management API: ${named}${more}. ` +
+    `Entities of other owners also map to this API Management API: ${parts.join(
+      ' and ',
+    )}. ` +
     'Until only one team maps it (or the service names its allowedOwners in defenderApis.apiManagement.services), ' +
     'no Defender for APIs data is shown for it and it cannot be onboarded.'
   );
+}
+
+/**
+ * A posture as a reader who may see only some catalog entities reads it: a conflict names the
+ * other entities the reader may see and counts the rest, so a posture discloses no entity the
+ * catalog hides from its reader.
+ */
+export function withVisibleConflicts(
+  posture: ApiPosture,
+  isVisible: (entityRef: string) => boolean,
+): ApiPosture {
+  const others = posture.conflictWith;
+  if (!others?.length) return posture;
+  const visible = others.filter(isVisible);
+  if (visible.length === others.length) return posture;
+  return {
+    ...posture,
+    conflictWith: visible,
+    reason: conflictReason(visible, others.length - visible.length),
+  };
 }

@@ -59,6 +59,8 @@ async function requestsOn(
   const postures = {
     getPosture: jest.fn(async (entity: Entity) => byName(entity)),
     reread: jest.fn(async (entity: Entity) => byName(entity)),
+    // Callers here may read every entity.
+    seenBy: async (seen: ApiPosture) => seen,
   };
   const requests = new OnboardingRequests({
     auditor: mockServices.auditor.mock({

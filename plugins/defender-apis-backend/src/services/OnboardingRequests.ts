@@ -55,7 +55,7 @@ export class OnboardingRequests {
       logger: LoggerService;
       catalog: Pick<CatalogApis, 'byRefs'>;
       queue: OnboardingQueueStore;
-      postures: Pick<PostureService, 'getPosture' | 'reread'>;
+      postures: Pick<PostureService, 'getPosture' | 'reread' | 'seenBy'>;
       access: Pick<OnboardAccess, 'decide'>;
       /** Operations one user may have queued or running at once. */
       maxQueuedPerUser: number;
@@ -278,6 +278,8 @@ export class OnboardingRequests {
       // again rather than onboard an onboarded API twice.
       posture = await postures.reread(entity);
     }
+    // A refusal names only the entities the caller may see.
+    posture = await postures.seenBy(posture, credentials);
     switch (posture.status) {
       case 'unmapped':
         throw new InputError(

@@ -18,11 +18,15 @@ import {
   Visibility,
 } from '../model/postureQuery';
 import { SharedReads } from '../util/SharedReads';
+import { withVisibleConflicts } from '../model/claims';
 import { CallerDecisions } from '../permissions/CallerDecisions';
 import { CatalogApis } from '../catalog/CatalogApis';
 import { EarlyPass } from './EarlyPass';
 import { CatalogPassSchedule } from './CatalogPassSchedule';
 import { PostureRefresher, RefreshSummary } from './PostureRefresher';
+
+/** What a visibility check reads of an entity: enough for its ref. */
+const ENTITY_REF_FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
 
 /**
  * Serves posture from the store: page views never wait on Azure, except for an entity whose
@@ -89,7 +93,35 @@ export class PostureService {
     ]);
     const posture = stored ?? (await this.readFirstTime(entity));
     if (posture.claimPending) this.options.earlyPass?.request();
-    return { entity, posture };
+    return { entity, posture: await this.seenBy(posture, credentials) };
+  }
+
+  /**
+   * The posture as the caller may read it: a conflict names only the other entities the
+   * caller may see and counts the rest. A caller who may read every entity (an unconditional
+   * ALLOW, the common case) costs nothing more; a conditional one costs a catalog read of the
+   * other entities, as the caller.
+   */
+  async seenBy(
+    posture: ApiPosture,
+    credentials: BackstageCredentials,
+  ): Promise<ApiPosture> {
+    const others = posture.conflictWith;
+    if (!others?.length) return posture;
+    const { catalogRead } = await this.options.decisions.get(credentials);
+    if (catalogRead.result === AuthorizeResult.ALLOW) return posture;
+    const visible =
+      catalogRead.result === AuthorizeResult.DENY
+        ? []
+        : await this.options.catalog.byRefs(
+            others,
+            credentials,
+            ENTITY_REF_FIELDS,
+          );
+    const seen = new Set(
+      visible.flatMap(e => (e ? [stringifyEntityRef(e).toLowerCase()] : [])),
+    );
+    return withVisibleConflicts(posture, ref => seen.has(ref.toLowerCase()));
   }
 
   /** The stored posture of an entity, reading it if it never was. */
@@ -134,8 +166,17 @@ export class PostureService {
       this.countInCatalog(visibility, scope, credentials),
       narrowed ? store.countPostures(scope, visibility) : undefined,
     ]);
+    // A conflict names only the entities the caller may see: those of `visibility`.
+    const seen = visibility.all
+      ? undefined
+      : new Set(visibility.entityRefs.map(ref => ref.toLowerCase()));
     return {
       ...page,
+      items: seen
+        ? page.items.map(p =>
+            withVisibleConflicts(p, ref => seen.has(ref.toLowerCase())),
+          )
+        : page.items,
       ...(await this.completeness(inCatalog, counted ?? page.totalItems)),
     };
   }
