@@ -14,6 +14,7 @@ import {
   PAYMENTS,
   PluginHarness,
   startHarness,
+  SUB_A,
 } from './__testUtils__/harness';
 
 jest.setTimeout(60_000);
@@ -657,6 +658,39 @@ describe('first views', () => {
         requests.filter(r => /\/apis$/i.test(r.path) && !r.query.$skip),
       ).toHaveLength(1);
       expect(requests.length).toBeLessThanOrEqual(3 * fresh.length);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('remember a failed subscription read briefly: views one after another while Azure fails read it once', async () => {
+    const fresh = Array.from({ length: 5 }, (_, i) =>
+      apiEntity(`new-${i}`, 'contoso-payments-apim/wallet-api'),
+    );
+    const h = await startHarness({ entities: [...demoEntities(), ...fresh] });
+    const pricingReads = () =>
+      h.emulator
+        .requests()
+        .filter(r => r.path.includes(`/subscriptions/${SUB_A}/`))
+        .filter(r => /pricings\/api$/i.test(r.path));
+    try {
+      h.emulator.addFault({
+        match: { pathPattern: '/pricings/Api', subscriptionId: SUB_A },
+        effect: { malformedJson: true },
+      });
+      for (const entity of fresh) {
+        const answer = await h.request
+          .get(`${BASE}/posture/api/default/${entity.metadata.name}`)
+          .set('Authorization', asUser('paula'))
+          .expect(200);
+        expect(answer.body.status).toBe('error');
+        expect(answer.body.reason).toMatch(/subscription 11111111/);
+      }
+      expect(pricingReads()).toHaveLength(1);
+      // A refresh reads again whatever views remember.
+      h.emulator.clearFaults();
+      await h.runScheduledRefresh();
+      expect(pricingReads()).toHaveLength(2);
     } finally {
       await h.stop();
     }

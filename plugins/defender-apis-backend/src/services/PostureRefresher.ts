@@ -59,6 +59,11 @@ const POSTURES_PER_WRITE = 200;
 
 /** How long first views reuse subscription and service reads they made themselves. */
 export const SHARED_READ_TTL_MS = 60_000;
+/**
+ * How long first views reuse a subscription or service read that failed: a burst of new
+ * entities' views while Azure fails makes one read, not one each. Refreshes always read again.
+ */
+export const FAILED_READ_TTL_MS = 30_000;
 /** How long a service's 30-day request count is reused by later refreshes. */
 export const TRAFFIC_TTL_MS = 6 * 60 * 60 * 1000;
 
@@ -97,9 +102,13 @@ interface AzureReads {
 export class PostureRefresher {
   private readonly subscriptionReads = new SharedReads<SubscriptionFacts>(
     SHARED_READ_TTL_MS,
+    Date.now,
+    FAILED_READ_TTL_MS,
   );
   private readonly serviceReads = new SharedReads<ServiceFacts>(
     SHARED_READ_TTL_MS,
+    Date.now,
+    FAILED_READ_TTL_MS,
   );
   /** Requests of the last 30 days per service, read by full refreshes. */
   private readonly trafficReads = new SharedReads<number>(TRAFFIC_TTL_MS);

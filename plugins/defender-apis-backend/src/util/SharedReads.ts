@@ -1,7 +1,8 @@
 /**
  * Single-flight reads with a short time to live, keyed by string: concurrent callers of one
  * key share one read, and callers within the time to live reuse its result. A failed read is
- * shared by those already waiting on it and forgotten at once, so the next caller tries again.
+ * shared by those already waiting on it and then forgotten, at once or after `failureTtlMs`:
+ * remembering it briefly keeps a burst of callers from repeating a read that just failed.
  */
 export class SharedReads<T> {
   private readonly entries = new Map<
@@ -12,6 +13,7 @@ export class SharedReads<T> {
   constructor(
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
+    private readonly failureTtlMs = 0,
   ) {}
 
   /** The value of `key`: shared while in flight or fresh, else read anew with `read`. */
@@ -21,7 +23,10 @@ export class SharedReads<T> {
     const entry = { value: read(), expiresAt: this.now() + this.ttlMs };
     this.entries.set(key, entry);
     entry.value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+      if (this.entries.get(key) !== entry) return;
+      if (this.failureTtlMs > 0)
+        entry.expiresAt = this.now() + this.failureTtlMs;
+      else this.entries.delete(key);
     });
     this.forgetExpired();
     return entry.value;
