@@ -4,12 +4,13 @@ import {
   TechInsightFact,
 } from '@backstage-community/plugin-tech-insights-node';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
 import {
   ApiPosture,
   DefenderApisClient,
+  describeBackendFailure,
   isApplicableStatus,
   isOnboardedStatus,
+  postureListPages,
 } from '@defender-apis/plugin-defender-apis-common';
 
 /**
@@ -22,9 +23,6 @@ export const DEFENDER_APIS_FACT_RETRIEVER_ID = 'defenderApisFactRetriever';
 
 /** Plugin id of the Defender for APIs backend, whose `GET /posture` the retriever reads. */
 const DEFENDER_APIS_PLUGIN_ID = 'defender-apis';
-
-/** The largest page `GET /posture` answers. */
-const PAGE_SIZE = 500;
 
 /**
  * The facts the retriever stores for each API entity.
@@ -70,19 +68,6 @@ export function postureToFacts(posture: ApiPosture): DefenderApisFacts {
   };
 }
 
-/** Says which route failed and how, with the backend's own error message. */
-function describeFailure(error: unknown): Error {
-  if (!(error instanceof ResponseError)) return error as Error;
-  const { status, statusText } = error.response;
-  const detail = error.body.error?.message ?? '';
-  return new Error(
-    `Defender for APIs fact retriever: GET /api/${DEFENDER_APIS_PLUGIN_ID}/posture failed with status ${status}${
-      statusText ? ` ${statusText}` : ''
-    }${detail ? `: ${detail.slice(0, 500)}` : ''}`,
-    { cause: error },
-  );
-}
-
 /**
  * Reads every posture from the Defender for APIs backend's `GET /posture`, in pages of 500
  * following `nextCursor`, with the tech-insights plugin's service credentials.
@@ -94,28 +79,24 @@ export async function readAllPostures(
 ): Promise<ApiPosture[]> {
   const client = new DefenderApisClient({ discoveryApi: ctx.discovery });
   const postures: ApiPosture[] = [];
-  const seenCursors = new Set<string>();
-  let cursor: string | undefined;
-  for (;;) {
-    const { token } = await ctx.auth.getPluginRequestToken({
-      onBehalfOf: await ctx.auth.getOwnServiceCredentials(),
-      targetPluginId: DEFENDER_APIS_PLUGIN_ID,
-    });
-    const page = await client
-      .listPostures({ limit: PAGE_SIZE, cursor }, { token })
-      .catch(error => {
-        throw describeFailure(error);
-      });
-    postures.push(...(page.items ?? []));
-    if (!page.nextCursor) return postures;
-    if (seenCursors.has(page.nextCursor)) {
-      throw new Error(
-        `Defender for APIs fact retriever: GET /api/${DEFENDER_APIS_PLUGIN_ID}/posture answered the cursor ${page.nextCursor} twice; stopped reading`,
-      );
+  try {
+    for await (const page of postureListPages(client, {
+      requestOptions: async () =>
+        ctx.auth.getPluginRequestToken({
+          onBehalfOf: await ctx.auth.getOwnServiceCredentials(),
+          targetPluginId: DEFENDER_APIS_PLUGIN_ID,
+        }),
+    })) {
+      postures.push(...(page.items ?? []));
     }
-    seenCursors.add(page.nextCursor);
-    cursor = page.nextCursor;
+  } catch (error) {
+    throw describeBackendFailure(
+      'Defender for APIs fact retriever',
+      `GET /api/${DEFENDER_APIS_PLUGIN_ID}/posture`,
+      error,
+    );
   }
+  return postures;
 }
 
 /**

@@ -3,3 +3,5 @@ export type {
   DefenderApisApi,
   DefenderApisRequestOptions,
 } from './DefenderApisApi';
+export { postureListPages } from './postureListPages';
+export { describeBackendFailure } from './describeBackendFailure';
