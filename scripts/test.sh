@@ -38,9 +38,9 @@ tally() { # tally NAME EXITCODE LOGFILE
   # One "Tests:" line per jest run; a log may hold several runs, so add them up.
   p="$(grep -E '^Tests:' <<<"$clean" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' | awk '{ s += $1 } END { if (NR) print s }')"
   f="$(grep -E '^Tests:' <<<"$clean" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' | awk '{ s += $1 } END { if (NR) print s }')"
-  if [ -z "$p$f" ]; then # Playwright's summary
-    p="$(grep -oE '^\s*[0-9]+ passed' <<<"$clean" | grep -oE '[0-9]+' | tail -n 1)"
-    f="$(grep -oE '^\s*[0-9]+ failed' <<<"$clean" | grep -oE '[0-9]+' | tail -n 1)"
+  if [ -z "$p$f" ]; then # Playwright's summaries, one per run (the adoption test makes two)
+    p="$(grep -oE '^\s*[0-9]+ passed' <<<"$clean" | grep -oE '[0-9]+' | awk '{ s += $1 } END { if (NR) print s }')"
+    f="$(grep -oE '^\s*[0-9]+ failed' <<<"$clean" | grep -oE '[0-9]+' | awk '{ s += $1 } END { if (NR) print s }')"
   fi
   p="${p:-0}"
   f="${f:-0}"

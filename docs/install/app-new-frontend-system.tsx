@@ -1,12 +1,11 @@
-// packages/app/src/App.tsx (new frontend system). With feature discovery
-// (app.packages: all) adding the package to packages/app is enough.
+// packages/app/src/App.tsx (new frontend system), only for apps without
+// feature discovery: list the plugin among the app's features.
 import { createApp } from '@backstage/frontend-defaults';
 import defenderApisPlugin from '@defender-apis/plugin-defender-apis/alpha';
 
-const app = createApp({
-  // the card on API pages, the overview card on Group and System pages,
-  // the governance page at /defender-apis and the backend client
+export default createApp({
+  // your other features, then: the card on API pages, the overview card on
+  // Group and System pages, the governance page at /defender-apis (with its
+  // nav item) and the backend client
   features: [defenderApisPlugin],
 });
-
-export default app.createRoot();

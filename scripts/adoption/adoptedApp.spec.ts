@@ -1,13 +1,14 @@
 import { expect, Page, test } from '@playwright/test';
 
 /*
- * A Backstage made by create-app, with our packed plugins installed by the READMEs' steps,
- * running against the ARM emulator: the API entity page shows the card with Azure's data, and
- * the governance page loads and lists the API.
+ * A Backstage made by create-app (legacy, or the default new frontend system app), with our
+ * packed plugins installed by the READMEs' steps, running against the ARM emulator: the API
+ * entity page shows the card with Azure's data, the governance page opens from the nav and lists
+ * the API, and the owner group's page shows the overview card.
  */
 
 async function signIn(page: Page) {
-  // create-app's legacy app signs in as guest automatically; an Enter button may still show.
+  // create-app's apps sign in as guest; an Enter button may show first.
   await page
     .getByRole('button', { name: 'Enter' })
     .click({ timeout: 5_000 })
@@ -37,9 +38,13 @@ test('the API entity page shows the Defender for APIs card with data', async ({
   ).toBeVisible();
 });
 
-test('the governance page loads and lists the API', async ({ page }) => {
-  await page.goto('/defender-apis');
+test('the governance page opens from the nav and lists the API', async ({
+  page,
+}) => {
+  await page.goto('/catalog');
   await signIn(page);
+  await page.locator('nav a[href="/defender-apis"]').first().click();
+  await expect(page).toHaveURL(/\/defender-apis$/);
   await expect(
     page.getByRole('heading', { name: 'Defender for APIs' }).first(),
   ).toBeVisible();
@@ -50,5 +55,20 @@ test('the governance page loads and lists the API', async ({ page }) => {
   ).toBeVisible();
   await expect(
     page.getByText('1 of 1 applicable APIs onboarded').first(),
+  ).toBeVisible();
+});
+
+test("the owner group's page shows the overview card", async ({ page }) => {
+  await page.goto('/catalog/default/group/team-payments');
+  await signIn(page);
+  const card = page
+    .locator('div[class*="MuiCard-root"]', { hasText: 'APIs this group owns' })
+    .last();
+  await expect(card).toBeVisible();
+  await expect(card.getByTestId('overview-coverage')).toContainText(
+    'of 1 applicable',
+  );
+  await expect(
+    card.getByRole('link', { name: /checkout/i }).first(),
   ).toBeVisible();
 });

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /*
  * Applies the READMEs' installation steps, read from docs/install/ (the files the READMEs copy),
- * to a Backstage app made by @backstage/create-app --legacy, the way a platform engineer would
- * by hand. Then it adds what this test alone needs: the machine's install pins and a local
+ * to a Backstage app made by @backstage/create-app, the way a platform engineer would by hand:
+ * for a legacy app (--legacy) the edits of EntityPage.tsx, App.tsx and Root.tsx; for a default
+ * (new frontend system) app, feature discovery, which needs only the package. Then it adds what this test alone needs: the machine's install pins and a local
  * config pointing at the ARM emulator. Fails, naming the file and the anchor, when the app no
  * longer has a place a step expects (a create-app template change the READMEs must follow).
- * Usage: node scripts/adoption/apply-install-steps.js APP_DIR PACKS_DIR
+ * Usage: node scripts/adoption/apply-install-steps.js APP_DIR PACKS_DIR legacy|new
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -16,10 +17,11 @@ const CREATE_APP_VERSION = process.env.CREATE_APP_VERSION ?? '0.9.2';
 
 const ROOT = path.resolve(__dirname, '../..');
 const INSTALL = path.join(ROOT, 'docs/install');
-const [appDir, packsDir] = process.argv.slice(2).map(p => path.resolve(p));
-if (!appDir || !packsDir) {
+const [appDir, packsDir] = process.argv.slice(2, 4).map(p => path.resolve(p));
+const frontendSystem = process.argv[4];
+if (!appDir || !packsDir || !['legacy', 'new'].includes(frontendSystem)) {
   console.error(
-    'Usage: node scripts/adoption/apply-install-steps.js APP_DIR PACKS_DIR',
+    'Usage: node scripts/adoption/apply-install-steps.js APP_DIR PACKS_DIR legacy|new',
   );
   process.exit(2);
 }
@@ -114,29 +116,55 @@ for (const file of ['backend-index.ts', 'backend-index-tech-insights.ts']) {
   );
 }
 
-// 3. The entity pages and the governance page route.
-const entityPage = 'packages/app/src/components/catalog/EntityPage.tsx';
-prepend(entityPage, snippet('entity-page-imports.tsx'));
-insertAfterLine(
-  entityPage,
-  'const apiPage = (',
-  '{entityWarningContent}',
-  snippet('entity-page-api-card.tsx'),
-);
-for (const page of ['const groupPage = (', 'const systemPage = (']) {
+// 3. The frontend.
+if (frontendSystem === 'legacy') {
+  // The entity pages, the governance page route and its sidebar item.
+  const entityPage = 'packages/app/src/components/catalog/EntityPage.tsx';
+  prepend(entityPage, snippet('entity-page-imports.tsx'));
   insertAfterLine(
     entityPage,
-    page,
-    '<Grid container spacing={3}',
-    snippet('entity-page-overview-card.tsx'),
+    'const apiPage = (',
+    '{entityWarningContent}',
+    snippet('entity-page-api-card.tsx'),
+  );
+  for (const page of ['const groupPage = (', 'const systemPage = (']) {
+    insertAfterLine(
+      entityPage,
+      page,
+      '<Grid container spacing={3}',
+      snippet('entity-page-overview-card.tsx'),
+    );
+  }
+  prepend('packages/app/src/App.tsx', snippet('app-imports.tsx'));
+  insertBeforeLine(
+    'packages/app/src/App.tsx',
+    '</FlatRoutes>',
+    snippet('app-route.tsx'),
+  );
+  const root = 'packages/app/src/components/Root/Root.tsx';
+  prepend(root, snippet('sidebar-imports.tsx'));
+  insertAfterLine(
+    root,
+    '<SidebarGroup label="Menu"',
+    'to="api-docs"',
+    snippet('sidebar-item.tsx'),
+  );
+} else {
+  // The README's first way: with feature discovery, create-app's default, adding the package
+  // (step 1) is all; the plugin's extensions then come in by themselves.
+  const appConfig = fs.readFileSync(appFile('app-config.yaml'), 'utf8');
+  if (!/^app:\n(?:[ \t].*\n|\n)*?[ \t]+packages: all$/m.test(appConfig)) {
+    throw new Error(
+      'app-config.yaml: expected app.packages: all (feature discovery, which the README relies on for the new frontend system), found none',
+    );
+  }
+  // The README's other way, listing the plugin in createApp's features, is type-checked beside
+  // the app (yarn tsc) without replacing its App.tsx.
+  fs.writeFileSync(
+    appFile('packages/app/src/AppWithExplicitFeatures.tsx'),
+    snippet('app-new-frontend-system.tsx'),
   );
 }
-prepend('packages/app/src/App.tsx', snippet('app-imports.tsx'));
-insertBeforeLine(
-  'packages/app/src/App.tsx',
-  '</FlatRoutes>',
-  snippet('app-route.tsx'),
-);
 
 // 4. Configuration and an annotated API entity.
 append('app-config.yaml', snippet('app-config.yaml'));
@@ -145,6 +173,18 @@ fs.writeFileSync(
   appFile('examples/defender-apis.yaml'),
   snippet('catalog-info.yaml'),
 );
+// Not a README step: the API's owner, so its group page can show the overview card.
+fs.writeFileSync(
+  appFile('examples/defender-apis-owner.yaml'),
+  `apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: team-payments
+spec:
+  type: team
+  children: []
+`,
+);
 
 // What this test alone needs, not the README's steps:
 // - this repository's install pins (package.json, .env.yarn, yarn.lock): platform builds the
@@ -152,7 +192,7 @@ fs.writeFileSync(
 //   headers; and the Backstage release set the plugins are tested with;
 // - our unpublished common package, which the tarballs depend on by version;
 // - a local config: the ARM emulator instead of Azure, the app served by the backend, the
-//   annotated entity as the catalog's only location.
+//   annotated entity and its owner group as the catalog's only locations.
 const root = readJson('package.json');
 const ourRoot = JSON.parse(
   fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'),
@@ -218,6 +258,10 @@ catalog:
   locations:
     - type: file
       target: ../../examples/defender-apis.yaml
+    - type: file
+      target: ../../examples/defender-apis-owner.yaml
+      rules:
+        - allow: [Group]
 defenderApis:
   azure:
     resourceManagerEndpoint: https://localhost:8443
