@@ -1,6 +1,7 @@
 // The backend's layers, bottom to top: util; model (pure: posture facts, composition, claims,
 // mapping, plan fit; no I/O); config; azure, database, catalog and permissions (each on the
-// layers below it only); services; router; plugin. Imports point down, never up or across.
+// layers below it only); services; router and actions (side by side); plugin. Imports point
+// down, never up or across.
 const src = name => `./src/${name}`;
 const layer = (target, forbidden) => ({
   target: src(target),
@@ -15,9 +16,10 @@ const ABOVE_MODEL = [
   'permissions',
   'services',
   'router.ts',
+  'actions',
   'plugin.ts',
 ];
-const SERVICES_AND_UP = ['services', 'router.ts', 'plugin.ts'];
+const SERVICES_AND_UP = ['services', 'router.ts', 'actions', 'plugin.ts'];
 
 module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
   // The rule resolves each import to a file to know its layer.
@@ -53,8 +55,21 @@ module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
             ...SERVICES_AND_UP,
           ]),
           layer('permissions', ['azure', 'database', ...SERVICES_AND_UP]),
-          layer('services', ['router.ts', 'plugin.ts']),
-          layer('router.ts', ['azure', 'database', 'catalog', 'plugin.ts']),
+          layer('services', ['router.ts', 'actions', 'plugin.ts']),
+          layer('router.ts', [
+            'azure',
+            'database',
+            'catalog',
+            'actions',
+            'plugin.ts',
+          ]),
+          layer('actions', [
+            'azure',
+            'database',
+            'catalog',
+            'router.ts',
+            'plugin.ts',
+          ]),
         ],
       },
     ],

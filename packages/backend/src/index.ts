@@ -1,6 +1,7 @@
 /*
  * The Backstage backend of this repository: catalog, guest sign-in, permissions and the
- * Defender for APIs plugin, and Tech Insights with the Defender for APIs facts and checks.
+ * Defender for APIs plugin, Tech Insights with the Defender for APIs facts and checks, and the
+ * MCP actions backend serving the plugin's actions to agents.
  * Development defaults live in app-config.yaml.
  */
 import { createBackend } from '@backstage/backend-defaults';
@@ -27,5 +28,7 @@ backend.add(
 backend.add(
   import('@defender-apis/plugin-defender-apis-backend-module-tech-insights'),
 );
+
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.start();

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { durationToMilliseconds } from '@backstage/types';
 import { defenderApisPermissions } from '@defender-apis/plugin-defender-apis-common';
 import { DefaultDefenderAzureClient } from './azure/DefenderAzureClient';
@@ -20,6 +21,7 @@ import { RefreshHealth } from './services/RefreshHealth';
 import { EarlyPass } from './services/EarlyPass';
 import { CatalogSync } from './services/CatalogSync';
 import { CatalogPassSchedule } from './services/CatalogPassSchedule';
+import { registerDefenderApisActions } from './actions/registerDefenderApisActions';
 
 /** The scheduled catalog-wide refresh. */
 const REFRESH_TASK_ID = 'defender-apis-refresh';
@@ -63,6 +65,7 @@ export const defenderApisPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, catalog } = deps;
@@ -132,6 +135,13 @@ export const defenderApisPlugin = createBackendPlugin({
           maxQueuedPerUser: settings.maxQueuedOnboardingsPerUser,
           services: settings.services,
           worker,
+        });
+
+        registerDefenderApisActions({
+          actionsRegistry: deps.actionsRegistry,
+          auth: deps.auth,
+          postures,
+          onboarding,
         });
 
         const refreshHealth = new RefreshHealth();

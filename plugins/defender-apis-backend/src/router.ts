@@ -1,9 +1,4 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import {
-  CompoundEntityRef,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   MAX_ONBOARDING_BATCH,
@@ -13,11 +8,11 @@ import {
   PostureAccess,
   PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
+import { ResolvedListQuery, SummaryScope } from './model/postureQuery';
 import {
-  MAX_ENTITY_REF_LENGTH,
-  ResolvedListQuery,
-  SummaryScope,
-} from './model/postureQuery';
+  apiEntityRefFromParts,
+  apiEntityRefFromString,
+} from './model/apiEntityRef';
 import express from 'express';
 import Router from 'express-promise-router';
 import { OnboardingRequests } from './services/OnboardingRequests';
@@ -41,41 +36,9 @@ export interface RouterOptions {
   refreshHealth?: Pick<RefreshHealth, 'report'>;
 }
 
-// Backstage entity name parts: letters, digits and [-_.], at most 253 characters.
-const NAME_PART = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,252}$/;
 const MAX_PAGE = 500;
 const MAX_FILTER_VALUES = 50;
 const MAX_FILTER_LENGTH = 255;
-
-function entityRefFrom(params: Record<string, string>): string {
-  const { kind, namespace, name } = params;
-  for (const [label, value] of [
-    ['kind', kind],
-    ['namespace', namespace],
-    ['name', name],
-  ]) {
-    if (!NAME_PART.test(value)) {
-      throw new InputError(
-        `Invalid ${label} in the path: expected letters, digits, "-", "_" or "." (at most 253), found "${value.slice(
-          0,
-          100,
-        )}"`,
-      );
-    }
-  }
-  if (kind.toLowerCase() !== 'api') {
-    throw new InputError(
-      `Defender for APIs posture exists for kind API only, found kind "${kind}"`,
-    );
-  }
-  const ref = stringifyEntityRef({ kind, namespace, name });
-  if (ref.length > MAX_ENTITY_REF_LENGTH) {
-    throw new InputError(
-      `Invalid entity ref: expected at most ${MAX_ENTITY_REF_LENGTH} characters, found ${ref.length}`,
-    );
-  }
-  return ref;
-}
 
 function intParam(
   value: unknown,
@@ -200,29 +163,7 @@ function batchRefsFrom(body: unknown): string[] {
       `Invalid body: expected { "entityRefs": [...] } with 1 to ${MAX_ONBOARDING_BATCH} API entity refs, found ${found}`,
     );
   }
-  const normalized = refs.map(ref => {
-    let parsed: CompoundEntityRef | undefined;
-    try {
-      parsed =
-        typeof ref === 'string' && ref.length <= 1000
-          ? parseEntityRef(ref)
-          : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || parsed.kind.toLowerCase() !== 'api') {
-      throw new InputError(
-        `Invalid entity ref in entityRefs: expected an API entity ref such as api:default/payments-api, found ${JSON.stringify(
-          ref,
-        ).slice(0, 100)}`,
-      );
-    }
-    return entityRefFrom({
-      kind: parsed.kind,
-      namespace: parsed.namespace,
-      name: parsed.name,
-    });
-  });
+  const normalized = refs.map(ref => apiEntityRefFromString(ref, 'entityRefs'));
   return [...new Set(normalized)];
 }
 
@@ -271,7 +212,7 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const { posture } = await postures.getEntityPosture(
-      entityRefFrom(req.params),
+      apiEntityRefFromParts(req.params),
       credentials,
     );
     res.json(posture);
@@ -283,7 +224,7 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const entityRef = entityRefFrom(req.params);
+    const entityRef = apiEntityRefFromParts(req.params);
     // The decision needs only the caller and the ref: ask for it while the entity is read.
     const [entity, [verdict]] = await Promise.all([
       postures.getEntity(entityRef, credentials),
@@ -296,7 +237,7 @@ export async function createRouter(
   router.post('/posture/:kind/:namespace/:name/onboard', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const entity = await postures.getEntity(
-      entityRefFrom(req.params),
+      apiEntityRefFromParts(req.params),
       credentials,
     );
     const result = await onboarding.request(entity, credentials, req);

@@ -8,7 +8,11 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  BackendFeature,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import { AddressInfo } from 'node:net';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -154,6 +158,8 @@ export interface PluginHarness {
   /** The emulator the plugin talks to; a test may replace it (e.g. after stopping it). */
   emulator: ArmEmulator;
   request: ReturnType<typeof request>;
+  /** The port the test backend listens on, for clients that need a URL. */
+  port: number;
   /** Runs the scheduled catalog-wide refresh, as the scheduler would. */
   runScheduledRefresh(): Promise<void>;
   /** Runs the scheduled pass over the catalog for new, changed and removed API entities. */
@@ -230,6 +236,10 @@ export interface HarnessOptions {
    * as if the entity did not exist (by ref and in lists); service credentials see everything.
    */
   hiddenFrom?: Record<string, string[]>;
+  /** More backend features to start beside the plugin (other plugins, service factories). */
+  extraFeatures?: BackendFeature[];
+  /** More root configuration beside `defenderApis` (e.g. `backend.actions`). */
+  rootConfig?: JsonObject;
 }
 
 /**
@@ -455,7 +465,7 @@ export async function startHarness(
     options.entities ?? demoEntities(),
     options.hiddenFrom,
   );
-  const features = [
+  const features: BackendFeature[] = [
     defenderApisPlugin,
     scheduler.factory,
     // Requests without credentials stay unauthenticated, as in production.
@@ -465,6 +475,7 @@ export async function startHarness(
     catalog.factory,
     mockServices.rootConfig.factory({
       data: {
+        ...options.rootConfig,
         permission: { enabled: permissionsEnabled },
         ...(options.database
           ? { backend: { database: options.database } }
@@ -498,6 +509,7 @@ export async function startHarness(
     }).factory,
   ];
   if (options.database) features.push(databaseServiceFactory);
+  features.push(...(options.extraFeatures ?? []));
   if (options.logLines) features.push(recordingRootLogger(options.logLines));
   const permissions = permissionsFactory(options, catalog.entityByRef);
   features.push(permissions.factory);
@@ -505,6 +517,7 @@ export async function startHarness(
   const harness: PluginHarness = {
     emulator,
     request: request(backend.server),
+    port: (backend.server.address() as AddressInfo).port,
     permissionCalls: permissions.calls,
     catalogCalls: catalog.calls,
     entityReaders: catalog.entityReaders,

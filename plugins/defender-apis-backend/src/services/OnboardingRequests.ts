@@ -69,7 +69,7 @@ export class OnboardingRequests {
   async request(
     entity: Entity,
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
-    request: Request,
+    request?: Request,
   ): Promise<OnboardingRequestResult> {
     const { auditor, queue } = this.options;
     const entityRef = stringifyEntityRef(entity);
