@@ -17,7 +17,12 @@ export CREATE_APP_VERSION=0.9.2
 WORK="${ADOPTION_DIR:-$(mktemp -d /tmp/defender-apis-adoption.XXXXXX)}"
 LOGS="$REPO_ROOT/.cache/logs/adoption"
 mkdir -p "$WORK" "$LOGS"
-trap 'stop_groups' EXIT
+# The two apps take about 4 GB: a folder of our own goes when the test ends (ADOPTION_DIR stays).
+cleanup() {
+  stop_groups
+  [ -n "${ADOPTION_DIR:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 STARTED=$SECONDS
