@@ -10,11 +10,10 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  ApiPosture,
   PostureList,
-  PostureStatus,
   PostureSummary,
 } from '@defender-apis/plugin-defender-apis-common';
+import { mockApiPosture as posture } from '@defender-apis/plugin-defender-apis-common/testUtils';
 import scorecardPlugin from '@red-hat-developer-hub/backstage-plugin-scorecard-backend';
 import { JsonObject } from '@backstage/types';
 import express from 'express';
@@ -51,26 +50,6 @@ function group(kind: 'Group' | 'System', name: string): Entity {
       kind === 'Group'
         ? { type: 'team', children: [] }
         : { owner: 'group:default/team-a' },
-  };
-}
-
-function posture(
-  name: string,
-  status: PostureStatus,
-  extra: Partial<ApiPosture> = {},
-): ApiPosture {
-  return {
-    entityRef: `api:default/${name}`,
-    status,
-    owners: ['group:default/team-a'],
-    alerts: {
-      active: 0,
-      bySeverity: { high: 0, medium: 0, low: 0, informational: 0 },
-      items: [],
-    },
-    recommendations: [],
-    stale: false,
-    ...extra,
   };
 }
 

@@ -8,36 +8,13 @@ import {
   FactRetrieverContext,
   techInsightsFactRetrieversExtensionPoint,
 } from '@backstage-community/plugin-tech-insights-node';
-import {
-  ApiPosture,
-  PostureList,
-  PostureStatus,
-} from '@defender-apis/plugin-defender-apis-common';
+import { PostureList } from '@defender-apis/plugin-defender-apis-common';
+import { mockApiPosture as posture } from '@defender-apis/plugin-defender-apis-common/testUtils';
 import { JsonObject } from '@backstage/types';
 import express from 'express';
 import techInsightsModuleDefenderApis, {
   DEFENDER_APIS_FACT_RETRIEVER_ID,
 } from './index';
-
-function posture(
-  name: string,
-  status: PostureStatus,
-  extra: Partial<ApiPosture> = {},
-): ApiPosture {
-  return {
-    entityRef: `api:default/${name}`,
-    status,
-    owners: ['group:default/team-a'],
-    alerts: {
-      active: 0,
-      bySeverity: { high: 0, medium: 0, low: 0, informational: 0 },
-      items: [],
-    },
-    recommendations: [],
-    stale: false,
-    ...extra,
-  };
-}
 
 const PAGES: Record<string, PostureList> = {
   first: {

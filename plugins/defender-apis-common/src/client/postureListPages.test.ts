@@ -1,22 +1,12 @@
 import { ResponseError } from '@backstage/errors';
 import { PostureList, PostureListQuery } from '../types';
+import { mockApiPosture } from '../testUtils';
 import { describeBackendFailure } from './describeBackendFailure';
 import { postureListPages } from './postureListPages';
 
 function page(names: string[], nextCursor?: string): PostureList {
   return {
-    items: names.map(name => ({
-      entityRef: `api:default/${name}`,
-      status: 'protected',
-      owners: [],
-      alerts: {
-        active: 0,
-        bySeverity: { high: 0, medium: 0, low: 0, informational: 0 },
-        items: [],
-      },
-      recommendations: [],
-      stale: false,
-    })),
+    items: names.map(name => mockApiPosture(name)),
     totalItems: 3,
     limit: 500,
     nextCursor,
