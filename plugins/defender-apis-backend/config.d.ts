@@ -98,5 +98,22 @@ export interface Config {
       P4?: number;
       P5?: number;
     };
+    /**
+     * Notifications to the owners of APIs through Backstage's notifications (needs
+     * `@backstage/plugin-notifications-backend`; without it the plugin works on and logs that it
+     * could not notify). Every kind is on unless switched off here.
+     */
+    notifications?: {
+      /** `false` sends no notification at all. Default true. */
+      enabled?: boolean;
+      /** A refresh finds a new active high-severity alert on the API. Default true. */
+      newHighAlert?: boolean;
+      /** The API became at risk. Default true. */
+      atRisk?: boolean;
+      /** More unauthenticated or sensitive-data endpoints than before. Default true. */
+      riskyEndpoints?: boolean;
+      /** An onboarding ended, succeeded or failed (also to whoever asked for it). Default true. */
+      onboarding?: boolean;
+    };
   };
 }

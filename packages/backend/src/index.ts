@@ -1,7 +1,7 @@
 /*
  * The Backstage backend of this repository: catalog, guest sign-in, permissions and the
- * Defender for APIs plugin, Tech Insights with the Defender for APIs facts and checks, and the
- * MCP actions backend serving the plugin's actions to agents.
+ * Defender for APIs plugin, Tech Insights with the Defender for APIs facts and checks, the
+ * MCP actions backend serving the plugin's actions to agents, and notifications.
  * Development defaults live in app-config.yaml.
  */
 import { createBackend } from '@backstage/backend-defaults';
@@ -30,5 +30,9 @@ backend.add(
 );
 
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
+// Notifications to the owners of APIs, delivered live through signals.
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.start();

@@ -25,6 +25,12 @@ describe('readDefenderApisConfig', () => {
       refreshTimeout: { minutes: 10 },
       maxConcurrentOnboardingsPerService: 1,
       maxQueuedOnboardingsPerUser: 20,
+      notificationKinds: new Set([
+        'newHighAlert',
+        'atRisk',
+        'riskyEndpoints',
+        'onboarding',
+      ]),
       onboardingTimeout: { minutes: 15 },
       onboardingPace: { seconds: 60 },
       batchRetention: { days: 30 },
@@ -150,13 +156,29 @@ describe('readDefenderApisConfig', () => {
   });
 });
 
+describe('notification switches', () => {
+  it('turns off one kind, or all of them', () => {
+    expect([
+      ...read({ notifications: { atRisk: false } }).notificationKinds,
+    ]).toEqual(['newHighAlert', 'riskyEndpoints', 'onboarding']);
+    expect(
+      read({ notifications: { enabled: false, atRisk: true } })
+        .notificationKinds.size,
+    ).toBe(0);
+  });
+
+  it('says what a switch that is not true or false is', () => {
+    expect(() => read({ notifications: { atRisk: 'no' } })).toThrow(
+      'Invalid configuration at defenderApis.notifications.atRisk: expected true or false, found "no"',
+    );
+  });
+});
+
 describe('durations in the committed app-config', () => {
   it('are replaced whole by an override in either form', async () => {
     const repoRoot = path.resolve(__dirname, '../../..');
-    const override = path.join(
-      fs.mkdtempSync(path.join(os.tmpdir(), 'defender-apis-config-')),
-      'app-config.override.yaml',
-    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'defender-apis-config-'));
+    const override = path.join(dir, 'app-config.override.yaml');
     const load = async (frequency: string) => {
       fs.writeFileSync(
         override,
@@ -172,7 +194,11 @@ describe('durations in the committed app-config', () => {
       return readDefenderApisConfig(ConfigReader.fromConfigs(appConfigs))
         .refreshFrequency;
     };
-    expect(await load('{ seconds: 5 }')).toEqual({ seconds: 5 });
-    expect(await load('10s')).toEqual({ seconds: 10 });
+    try {
+      expect(await load('{ seconds: 5 }')).toEqual({ seconds: 5 });
+      expect(await load('10s')).toEqual({ seconds: 10 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
 import { HumanDuration } from '@backstage/types';
 import { DEFAULT_PLAN_ENTITLEMENTS } from './model/planFit';
 import { ConfiguredService } from './model/configuredService';
+import { NOTICE_KINDS, NoticeKind } from './model/postureNotices';
 
 /** Credential settings, see config.d.ts. */
 export type CredentialConfig =
@@ -58,6 +59,8 @@ export interface DefenderApisConfig {
   batchRetention: HumanDuration;
   /** Monthly API calls per Defender for APIs plan (`P1`..`P5`), defaults with overrides applied. */
   planEntitlements: Record<string, number>;
+  /** The kinds of notification sent to owners; none when notifications are off. */
+  notificationKinds: ReadonlySet<NoticeKind>;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -250,6 +253,19 @@ function readPlanEntitlements(config: Config): Record<string, number> {
   return result;
 }
 
+/** `notifications`: on unless `enabled: false`; each kind on unless switched off. */
+function readNotificationKinds(config: Config): Set<NoticeKind> {
+  const read = (key: string) => {
+    const value = config.getOptional(`defenderApis.notifications.${key}`);
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw invalid(`notifications.${key}`, 'true or false', value);
+    }
+    return value !== false;
+  };
+  if (!read('enabled')) return new Set();
+  return new Set(NOTICE_KINDS.filter(kind => read(kind)));
+}
+
 /**
  * Reads and validates the `defenderApis` configuration. Throws at start-up with a message
  * naming the bad key, what was expected and what was found.
@@ -279,6 +295,7 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
     refreshTimeout: readDuration(config, 'refresh.timeout', { minutes: 10 }),
     maxConcurrentOnboardingsPerService: max,
     maxQueuedOnboardingsPerUser: maxPerUser,
+    notificationKinds: readNotificationKinds(config),
     onboardingTimeout: readDuration(config, 'onboarding.timeout', {
       minutes: 15,
     }),

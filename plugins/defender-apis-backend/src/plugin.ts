@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { durationToMilliseconds } from '@backstage/types';
 import { defenderApisPermissions } from '@defender-apis/plugin-defender-apis-common';
@@ -22,6 +23,7 @@ import { EarlyPass } from './services/EarlyPass';
 import { CatalogSync } from './services/CatalogSync';
 import { CatalogPassSchedule } from './services/CatalogPassSchedule';
 import { registerDefenderApisActions } from './actions/registerDefenderApisActions';
+import { PostureNotifier } from './services/PostureNotifier';
 
 /** The scheduled catalog-wide refresh. */
 const REFRESH_TASK_ID = 'defender-apis-refresh';
@@ -66,6 +68,7 @@ export const defenderApisPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, catalog } = deps;
@@ -74,6 +77,11 @@ export const defenderApisPlugin = createBackendPlugin({
 
         const stores = await createStores(deps.database);
         const azure = DefaultDefenderAzureClient.fromConfig(settings);
+        const notifier = new PostureNotifier({
+          notifications: deps.notifications,
+          logger,
+          kinds: settings.notificationKinds,
+        });
         const refresher = new PostureRefresher({
           services: settings.services,
           azure,
@@ -81,6 +89,7 @@ export const defenderApisPlugin = createBackendPlugin({
           logger,
           refreshIntervalMs: durationToMilliseconds(settings.refreshFrequency),
           planEntitlements: settings.planEntitlements,
+          notifier,
         });
         const catalogApis = new CatalogApis(catalog);
         const decisions = new CallerDecisions({
@@ -124,6 +133,7 @@ export const defenderApisPlugin = createBackendPlugin({
           timeout: settings.onboardingTimeout,
           services: settings.services,
           pace: settings.onboardingPace,
+          notifier,
         });
         const onboarding = new OnboardingRequests({
           auditor: deps.auditor,

@@ -459,7 +459,10 @@ export async function startHarness(
       lro: { pollsUntilDone: 1, retryAfterSeconds: 1 },
       pageSize: options.pageSize ?? 5,
     }));
-  const scheduler = mockServices.scheduler.mock();
+  // Tasks run when a test says; other plugins' task runners (e.g. notifications' cleanup) never.
+  const scheduler = mockServices.scheduler.mock({
+    createScheduledTaskRunner: () => ({ run: async () => undefined }),
+  });
   const permissionsEnabled = Boolean(options.policyDecision);
   const catalog = catalogFactory(
     options.entities ?? demoEntities(),

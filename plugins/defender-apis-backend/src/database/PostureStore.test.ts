@@ -261,6 +261,7 @@ describe.each(databases.eachSupportedId())('PostureStore on %s', databaseId => {
     expect(await store.postures.putPostures(read(T2, true), T2)).toEqual({
       rewritten: 1,
       failed: [],
+      observed: [],
     });
     expect(upserted).toEqual(['api:default/b']);
     expect(

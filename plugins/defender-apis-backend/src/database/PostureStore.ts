@@ -52,12 +52,23 @@ export interface PostureWriteFailure {
 }
 
 /** What {@link PostureStore.putPostures} did. */
-export interface PutPosturesResult {
+export interface PutPosturesResult<T = never> {
   /** Postures whose content changed and were written whole; the others only got the time. */
   rewritten: number;
   /** Postures the database refused (stored as `error` postures where it took those). */
   failed: PostureWriteFailure[];
+  /** What `observeRewrite` made of the rewritten postures, once the write is committed. */
+  observed: T[];
 }
+
+/**
+ * Looks at a stored posture a write replaces with different content (not at new ones), while
+ * both are at hand, and keeps what matters of the change: the store holds no more than that.
+ */
+export type RewriteObserver<T> = (
+  before: ApiPosture,
+  after: ApiPosture,
+) => readonly T[];
 
 /** Which revision of its catalog entity a stored posture was read from. */
 export interface StoredEntityVersion {
@@ -91,10 +102,11 @@ export interface PostureStore {
   /** How many postures of the scope the caller may see are counted (their claims checked). */
   countPostures(scope: SummaryScope, visibility: Visibility): Promise<number>;
   /** Writes postures read by a read that started at `readAt`; see the implementation. */
-  putPostures(
+  putPostures<T = never>(
     postures: StoredPosture[] | AsyncIterable<StoredPosture[]>,
     readAt: string,
-  ): Promise<PutPosturesResult>;
+    observeRewrite?: RewriteObserver<T>,
+  ): Promise<PutPosturesResult<T>>;
   /** The entity version of every stored posture, by entity ref, in one read of two columns. */
   entityVersions(): Promise<Map<string, StoredEntityVersion>>;
   /** Removes postures of entities not in `entityRefs` and written before `startedAt`. */
@@ -202,11 +214,16 @@ export class KnexPostureStore implements PostureStore {
    * left as it was. Either way it is counted in `failed`. A chunk source that throws (a bug
    * building postures) still rolls the whole write back.
    */
-  async putPostures(
+  async putPostures<T = never>(
     postures: StoredPosture[] | AsyncIterable<StoredPosture[]>,
     readAt: string,
-  ): Promise<PutPosturesResult> {
-    const result: PutPosturesResult = { rewritten: 0, failed: [] };
+    observeRewrite?: RewriteObserver<T>,
+  ): Promise<PutPosturesResult<T>> {
+    const result: PutPosturesResult<T> = {
+      rewritten: 0,
+      failed: [],
+      observed: [],
+    };
     if (Array.isArray(postures) && postures.length === 0) return result;
     const chunks = Array.isArray(postures) ? [postures] : postures;
     const apiKeys = new Set<string>();
@@ -218,9 +235,16 @@ export class KnexPostureStore implements PostureStore {
         if (!first) await nextTurn();
         first = false;
         for await (const chunk of chunksOf(given, CHUNK)) {
-          const outcome = await this.writeChunkAlone(tx, chunk, times, apiKeys);
+          const outcome = await this.writeChunkAlone(
+            tx,
+            chunk,
+            times,
+            apiKeys,
+            observeRewrite,
+          );
           result.rewritten += outcome.rewritten;
           result.failed.push(...outcome.failed);
+          result.observed.push(...outcome.observed);
           for (const p of outcome.stored) {
             const key = apiKeyOfPosture(p);
             if (key) apiKeys.add(key);
@@ -237,21 +261,23 @@ export class KnexPostureStore implements PostureStore {
    * Writes a chunk under a savepoint; when the database refuses it, each posture on its own,
    * so that one refused posture costs only itself.
    */
-  private async writeChunkAlone(
+  private async writeChunkAlone<T>(
     tx: Knex.Transaction,
     chunk: StoredPosture[],
     times: { readAt: string; updatedAt: Date },
     claimedBefore: Set<string>,
+    observeRewrite?: RewriteObserver<T>,
   ): Promise<{
     rewritten: number;
     stored: StoredPosture[];
     failed: PostureWriteFailure[];
+    observed: T[];
   }> {
     try {
-      const rewritten = await tx.transaction(sp =>
-        this.writeChunk(sp, chunk, times, claimedBefore),
+      const { rewritten, observed } = await tx.transaction(sp =>
+        this.writeChunk(sp, chunk, times, claimedBefore, observeRewrite),
       );
-      return { rewritten, stored: chunk, failed: [] };
+      return { rewritten, stored: chunk, failed: [], observed };
     } catch {
       // Which posture was refused is not told; find it by writing each alone.
     }
@@ -259,12 +285,15 @@ export class KnexPostureStore implements PostureStore {
       rewritten: 0,
       stored: [] as StoredPosture[],
       failed: [] as PostureWriteFailure[],
+      observed: [] as T[],
     };
     for (const posture of chunk) {
       try {
-        outcome.rewritten += await tx.transaction(sp =>
-          this.writeChunk(sp, [posture], times, claimedBefore),
+        const { rewritten, observed } = await tx.transaction(sp =>
+          this.writeChunk(sp, [posture], times, claimedBefore, observeRewrite),
         );
+        outcome.rewritten += rewritten;
+        outcome.observed.push(...observed);
         outcome.stored.push(posture);
         continue;
       } catch (error) {
@@ -272,9 +301,10 @@ export class KnexPostureStore implements PostureStore {
         outcome.failed.push({ entityRef: posture.entityRef, reason });
         try {
           const errorPosture = unstorablePosture(posture, reason);
-          outcome.rewritten += await tx.transaction(sp =>
+          const { rewritten } = await tx.transaction(sp =>
             this.writeChunk(sp, [errorPosture], times, claimedBefore),
           );
+          outcome.rewritten += rewritten;
         } catch {
           // The row stays as it was; the failure is counted above.
         }
@@ -290,12 +320,14 @@ export class KnexPostureStore implements PostureStore {
    * whole; adds to `claimedBefore` the APIs the written entities claimed before, whose
    * conflicts may end with this write (an entity that now names another API, or none).
    */
-  private async writeChunk(
+  private async writeChunk<T>(
     tx: Knex.Transaction,
     chunk: StoredPosture[],
     { readAt, updatedAt }: { readAt: string; updatedAt: Date },
     claimedBefore: Set<string>,
-  ): Promise<number> {
+    observeRewrite?: RewriteObserver<T>,
+  ): Promise<{ rewritten: number; observed: T[] }> {
+    const nothing = { rewritten: 0, observed: [] as T[] };
     const stored: Array<{
       entity_ref: string;
       read_at: string | null;
@@ -314,20 +346,23 @@ export class KnexPostureStore implements PostureStore {
         .map(r => r.entity_ref),
     );
     const kept = chunk.filter(p => !newer.has(p.entityRef));
-    if (kept.length === 0) return 0;
+    if (kept.length === 0) return nothing;
     for (const row of stored)
       if (row.api_key && !newer.has(row.entity_ref))
         claimedBefore.add(row.api_key);
     const onboardings = await readOnboardings(tx, [
       ...new Set(kept.flatMap(p => apiKeyOfPosture(p) ?? [])),
     ]);
+    const composed = new Map<string, ApiPosture>();
     const rows = kept.map(p => {
       const key = apiKeyOfPosture(p);
       const onboarding = key ? onboardings.get(key) : undefined;
-      return toPostureRow(
+      const posture = composePosture(
         p,
-        composePosture(p, onboarding && toOnboardingState(onboarding)),
+        onboarding && toOnboardingState(onboarding),
       );
+      composed.set(p.entityRef, posture);
+      return toPostureRow(p, posture);
     });
     const storedHash = new Map(stored.map(r => [r.entity_ref, r.content_hash]));
     const isUnchanged = (r: (typeof rows)[number]) =>
@@ -341,7 +376,16 @@ export class KnexPostureStore implements PostureStore {
     );
     // A row another writer changed since the select above is written whole (still guarded).
     const rewrite = touched ? changed : rows;
-    if (rewrite.length === 0) return 0;
+    if (rewrite.length === 0) return nothing;
+    // What each changed row held, read only when someone looks at the changes.
+    const replaced = observeRewrite
+      ? await this.postureRows(
+          tx,
+          changed
+            .map(r => r.values.entity_ref)
+            .filter(ref => storedHash.has(ref)),
+        )
+      : new Map<string, ApiPosture>();
     const values = rewrite.map(r => ({
       ...r.values,
       read_at: readAt,
@@ -367,7 +411,28 @@ export class KnexPostureStore implements PostureStore {
         .filter(r => writtenRefs.has(r.values.entity_ref))
         .map(r => ({ entityRef: r.values.entity_ref, owners: r.owners })),
     );
-    return writtenRefs.size;
+    const observed: T[] = [];
+    for (const [ref, before] of replaced) {
+      if (writtenRefs.has(ref))
+        observed.push(...observeRewrite!(before, composed.get(ref)!));
+    }
+    return { rewritten: writtenRefs.size, observed };
+  }
+
+  /** The stored postures of these entities, as served, by entity ref. */
+  private async postureRows(
+    tx: Knex.Transaction,
+    entityRefs: string[],
+  ): Promise<Map<string, ApiPosture>> {
+    if (entityRefs.length === 0) return new Map();
+    const rows: Array<{
+      entity_ref: string;
+      posture: string;
+      refreshed_at: string | null;
+    }> = await tx(POSTURE)
+      .select('entity_ref', 'posture', 'refreshed_at')
+      .whereIn('entity_ref', entityRefs);
+    return new Map(rows.map(row => [row.entity_ref, postureOfRow(row)]));
   }
 
   /**

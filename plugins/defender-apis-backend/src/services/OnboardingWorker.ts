@@ -14,6 +14,7 @@ import {
 import { OnboardingLease, RunningOnboarding } from '../database/onboardingRows';
 import { CatalogApis } from '../catalog/CatalogApis';
 import { PostureService } from './PostureService';
+import { PostureNotifier } from './PostureNotifier';
 import { withTenant } from './withTenant';
 import { ConfiguredService } from '../model/configuredService';
 
@@ -50,6 +51,8 @@ export class OnboardingWorker {
       services: readonly ConfiguredService[];
       /** Batch operations of one service start at most this often. */
       pace: HumanDuration;
+      /** Tells the requester and the owners that an operation ended; none: nobody is told. */
+      notifier?: Pick<PostureNotifier, 'onboardingEnded'>;
     },
   ) {}
 
@@ -227,6 +230,11 @@ export class OnboardingWorker {
       });
     }
     await this.refreshEntity(row.entityRef);
+    await this.options.notifier?.onboardingEnded({
+      entityRef: row.entityRef,
+      requestedBy: row.requestedBy,
+      outcome,
+    });
   }
 
   /** Reads the entity's posture again so the card shows the real state after the operation. */

@@ -9,6 +9,7 @@ import { DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { describeAzureError } from '../azure/describeAzureError';
 import { PostureStore } from '../database/PostureStore';
 import { SharedReads } from '../util/SharedReads';
+import { PostureNotifier } from './PostureNotifier';
 import { mapConcurrently, mapInChunks } from '../util/yieldToEventLoop';
 import {
   collectionsByApi,
@@ -126,6 +127,8 @@ export class PostureRefresher {
       refreshIntervalMs: number;
       /** Monthly API calls per Defender for APIs plan, for plan fit. */
       planEntitlements: Readonly<Record<string, number>>;
+      /** Tells owners what a read changed; none: nobody is told. */
+      notifier?: Pick<PostureNotifier, 'observe' | 'send'>;
     },
   ) {
     this.services = new ServiceIndex(options.services);
@@ -492,14 +495,21 @@ export class PostureRefresher {
         ? (await store.getPostures([...failed])).map(p => [p.entityRef, p])
         : [],
     );
-    const { rewritten, failed: refused } = await store.putPostures(
+    const notifier = this.options.notifier;
+    const {
+      rewritten,
+      failed: refused,
+      observed,
+    } = await store.putPostures(
       this.postureChunks(mapped, m =>
         settleClaim(
           this.postureOf(m, reads, previous.get(m.entityRef), refreshedAt),
         ),
       ),
       readAt,
+      notifier?.observe,
     );
+    if (notifier && observed.length > 0) await notifier.send(observed);
 
     const failures = [
       ...reads.subscriptions.values(),

@@ -1,0 +1,95 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  NoticeKind,
+  onboardingEndedNotice,
+  PostureNotice,
+  postureChangeNotices,
+} from '../model/postureNotices';
+import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
+
+/** The topic of every notification the plugin sends. */
+export const NOTIFICATION_TOPIC = 'defender-apis';
+
+/** Notifications sent at once: a refresh that finds many changes does not flood the backend. */
+const CONCURRENT_SENDS = 4;
+
+/**
+ * Tells the owners of APIs what changed, through Backstage's notifications: the notices a
+ * write finds (new high alerts, at risk, more risky endpoints) and onboardings that ended.
+ * Each notification names its API's entity page and has a scope per entity and kind, so the
+ * next one of the same kind updates it rather than adds one. Sending is best effort: without
+ * the notifications backend (or while it fails) the plugin goes on, and says so once in the log
+ * until a notification gets through again.
+ */
+export class PostureNotifier {
+  private warned = false;
+
+  constructor(
+    private readonly options: {
+      notifications: NotificationService;
+      logger: LoggerService;
+      /** The kinds switched on; an empty set sends nothing. */
+      kinds: ReadonlySet<NoticeKind>;
+    },
+  ) {}
+
+  /** What a rewrite of a stored posture should tell the owners (the store's observer). */
+  readonly observe = (before: ApiPosture, after: ApiPosture): PostureNotice[] =>
+    this.options.kinds.size === 0
+      ? []
+      : postureChangeNotices(before, after).filter(n =>
+          this.options.kinds.has(n.kind),
+        );
+
+  /** Tells the requester and the owners that an onboarding ended, and how. */
+  async onboardingEnded(
+    ended: Parameters<typeof onboardingEndedNotice>[0],
+  ): Promise<void> {
+    if (!this.options.kinds.has('onboarding')) return;
+    await this.send([onboardingEndedNotice(ended)]);
+  }
+
+  /** Sends the notices, a few at a time; a failure is logged, never thrown. */
+  async send(notices: readonly PostureNotice[]): Promise<void> {
+    const queue = [...notices];
+    const worker = async () => {
+      for (let notice = queue.shift(); notice; notice = queue.shift()) {
+        await this.sendOne(notice);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENT_SENDS, queue.length) }, worker),
+    );
+  }
+
+  private async sendOne(notice: PostureNotice): Promise<void> {
+    const { kind, namespace, name } = parseEntityRef(notice.entityRef);
+    try {
+      await this.options.notifications.send({
+        // The API's ref reaches the members of its owner groups; a requester is named apart.
+        recipients: {
+          type: 'entity',
+          entityRef: [notice.entityRef, ...(notice.alsoTo ?? [])],
+        },
+        payload: {
+          title: notice.title,
+          description: notice.description,
+          link: `/catalog/${namespace}/${kind.toLowerCase()}/${name}`,
+          severity: notice.severity,
+          topic: NOTIFICATION_TOPIC,
+          scope: `${NOTIFICATION_TOPIC}:${notice.kind}:${notice.entityRef}`,
+        },
+      });
+      this.warned = false;
+    } catch (error) {
+      if (this.warned) return;
+      this.warned = true;
+      this.options.logger.warn(
+        'Could not send a Defender for APIs notification; is the notifications backend installed? The plugin works on without it',
+        { kind: notice.kind, error: String(error) },
+      );
+    }
+  }
+}
