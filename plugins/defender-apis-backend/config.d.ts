@@ -112,6 +112,10 @@ export interface Config {
       atRisk?: boolean;
       /** More unauthenticated or sensitive-data endpoints than before. Default true. */
       riskyEndpoints?: boolean;
+      /** The API's data could not be read from Azure for longer than staleAfter. Default true. */
+      stale?: boolean;
+      /** How long data may go without a good read before its owners hear of it. Default 1d. */
+      staleAfter?: HumanDuration | string;
       /** An onboarding ended, succeeded or failed (also to whoever asked for it). Default true. */
       onboarding?: boolean;
     };

@@ -29,8 +29,10 @@ describe('readDefenderApisConfig', () => {
         'newHighAlert',
         'atRisk',
         'riskyEndpoints',
+        'stale',
         'onboarding',
       ]),
+      notificationStaleAfter: { days: 1 },
       onboardingTimeout: { minutes: 15 },
       onboardingPace: { seconds: 60 },
       batchRetention: { days: 30 },
@@ -160,7 +162,7 @@ describe('notification switches', () => {
   it('turns off one kind, or all of them', () => {
     expect([
       ...read({ notifications: { atRisk: false } }).notificationKinds,
-    ]).toEqual(['newHighAlert', 'riskyEndpoints', 'onboarding']);
+    ]).toEqual(['newHighAlert', 'riskyEndpoints', 'stale', 'onboarding']);
     expect(
       read({ notifications: { enabled: false, atRisk: true } })
         .notificationKinds.size,

@@ -61,6 +61,8 @@ export interface DefenderApisConfig {
   planEntitlements: Record<string, number>;
   /** The kinds of notification sent to owners; none when notifications are off. */
   notificationKinds: ReadonlySet<NoticeKind>;
+  /** Owners hear of an API whose data could not be read from Azure for this long. */
+  notificationStaleAfter: HumanDuration;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -296,6 +298,9 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
     maxConcurrentOnboardingsPerService: max,
     maxQueuedOnboardingsPerUser: maxPerUser,
     notificationKinds: readNotificationKinds(config),
+    notificationStaleAfter: readDuration(config, 'notifications.staleAfter', {
+      days: 1,
+    }),
     onboardingTimeout: readDuration(config, 'onboarding.timeout', {
       minutes: 15,
     }),

@@ -141,6 +141,44 @@ describe('notifications to owners', () => {
   });
 });
 
+describe('notifications of stale data', () => {
+  it('tells the owners once the data could not be read for longer than staleAfter', async () => {
+    const h = await startHarness({
+      entities: [...demoEntities(), ...team('team-checkout', ['carl'])],
+      refreshed: true,
+      extraFeatures: [notificationsPlugin],
+      rootConfig: APP,
+      config: { notifications: { staleAfter: '1s' } },
+    });
+    try {
+      // Refused (not retried, unlike a 503): every read of alerts fails at once.
+      h.emulator.addFault({
+        match: { pathPattern: '/providers/Microsoft.Security/alerts' },
+        effect: { status: 403 },
+      });
+      // Stale, but not for a second yet: nothing.
+      await h.runScheduledRefresh();
+      expect(await notificationsOf(h, 'carl')).toEqual([]);
+      await new Promise(resolve => setTimeout(resolve, 1100));
+      await h.runScheduledRefresh();
+      const found = await notificationsOf(h, 'carl');
+      const checkout = found.find(
+        n => n.payload.scope === 'defender-apis:stale:api:default/checkout-api',
+      );
+      expect(checkout?.payload).toMatchObject({
+        title: 'Defender for APIs data of checkout-api is older than 1s',
+        severity: 'normal',
+        link: '/catalog/default/api/checkout-api',
+      });
+      expect(checkout?.payload.description).toMatch(
+        /^Last read from Azure at /,
+      );
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
 describe('notifications switched off', () => {
   it('sends nothing when defenderApis.notifications.enabled is false', async () => {
     const h = await startHarness({

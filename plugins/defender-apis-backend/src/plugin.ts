@@ -81,6 +81,8 @@ export const defenderApisPlugin = createBackendPlugin({
           notifications: deps.notifications,
           logger,
           kinds: settings.notificationKinds,
+          store: stores.postures,
+          staleAfter: settings.notificationStaleAfter,
         });
         const refresher = new PostureRefresher({
           services: settings.services,
@@ -167,6 +169,10 @@ export const defenderApisPlugin = createBackendPlugin({
             const started = Date.now();
             const summary = await refreshHealth.track(() =>
               postures.refreshAll(),
+            );
+            await notifier.notifyStale(
+              new Date(started),
+              2 * durationToMilliseconds(settings.refreshFrequency),
             );
             logger.info('Refreshed Defender for APIs posture', {
               ...summary,

@@ -109,6 +109,11 @@ export interface PostureStore {
   ): Promise<PutPosturesResult<T>>;
   /** The entity version of every stored posture, by entity ref, in one read of two columns. */
   entityVersions(): Promise<Map<string, StoredEntityVersion>>;
+  /**
+   * Stale postures (their last read from Azure failed) whose data was last read from Azure at
+   * or after `from` and before `to` (ISO times), at most `limit` of them.
+   */
+  stalePostures(from: string, to: string, limit: number): Promise<ApiPosture[]>;
   /** Removes postures of entities not in `entityRefs` and written before `startedAt`. */
   deletePosturesExcept(
     entityRefs: string[],
@@ -555,6 +560,22 @@ export class KnexPostureStore implements PostureStore {
       // putPostures writes the owners too; any real read replaces these.
       await this.putPostures(facts, new Date(0).toISOString());
     }
+  }
+
+  async stalePostures(
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<ApiPosture[]> {
+    const rows: Array<{ posture: string; refreshed_at: string | null }> =
+      await this.knex(POSTURE)
+        .select('posture', 'refreshed_at')
+        .where('stale', true)
+        .where('refreshed_at', '>=', from)
+        .where('refreshed_at', '<', to)
+        .orderBy('refreshed_at')
+        .limit(limit);
+    return rows.map(postureOfRow);
   }
 
   async entityVersions(): Promise<Map<string, StoredEntityVersion>> {

@@ -6,6 +6,7 @@ export type NoticeKind =
   | 'newHighAlert'
   | 'atRisk'
   | 'riskyEndpoints'
+  | 'stale'
   | 'onboarding';
 
 /** The kinds of notice, in the order the README lists them. */
@@ -13,6 +14,7 @@ export const NOTICE_KINDS: readonly NoticeKind[] = [
   'newHighAlert',
   'atRisk',
   'riskyEndpoints',
+  'stale',
   'onboarding',
 ];
 
@@ -130,4 +132,25 @@ export function onboardingEndedNotice(ended: {
         description: ended.outcome.error,
         alsoTo,
       };
+}
+
+/**
+ * The notice of an API whose data could not be read from Azure for longer than the owners
+ * should rely on it: when it was last read, and why the reads fail.
+ */
+export function staleNotice(
+  posture: ApiPosture,
+  staleFor: string,
+): PostureNotice {
+  return {
+    entityRef: posture.entityRef,
+    kind: 'stale',
+    severity: 'normal',
+    title: `Defender for APIs data of ${nameOf(
+      posture,
+    )} is older than ${staleFor}`,
+    description: `Last read from Azure at ${
+      posture.refreshedAt ?? 'an unknown time'
+    }; ${posture.staleReason ?? 'the reads since failed'}.`,
+  };
 }

@@ -6,7 +6,11 @@ import {
   onboardingEndedNotice,
   PostureNotice,
   postureChangeNotices,
+  staleNotice,
 } from '../model/postureNotices';
+import { PostureStore } from '../database/PostureStore';
+import { formatDuration } from '../config';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
 
 /** The topic of every notification the plugin sends. */
@@ -14,6 +18,9 @@ export const NOTIFICATION_TOPIC = 'defender-apis';
 
 /** Notifications sent at once: a refresh that finds many changes does not flood the backend. */
 const CONCURRENT_SENDS = 4;
+
+/** The most stale APIs one refresh tells of; the next refreshes tell of the rest. */
+const MAX_STALE_NOTICES = 500;
 
 /**
  * Tells the owners of APIs what changed, through Backstage's notifications: the notices a
@@ -32,6 +39,10 @@ export class PostureNotifier {
       logger: LoggerService;
       /** The kinds switched on; an empty set sends nothing. */
       kinds: ReadonlySet<NoticeKind>;
+      /** Where stale postures are found. */
+      store: Pick<PostureStore, 'stalePostures'>;
+      /** How long data may be stale before the owners hear of it. */
+      staleAfter: HumanDuration;
     },
   ) {}
 
@@ -49,6 +60,30 @@ export class PostureNotifier {
   ): Promise<void> {
     if (!this.options.kinds.has('onboarding')) return;
     await this.send([onboardingEndedNotice(ended)]);
+  }
+
+  /**
+   * Tells the owners of APIs whose data has been stale longer than `staleAfter` since about
+   * the previous refresh: those last read from Azure between `staleAfter + window` and
+   * `staleAfter` ago. With a window of two refresh intervals a late refresh misses none; an API
+   * may be told twice, and the second updates the first (same scope).
+   */
+  async notifyStale(now: Date, windowMs: number): Promise<void> {
+    if (!this.options.kinds.has('stale')) return;
+    const staleAfterMs = durationToMilliseconds(this.options.staleAfter);
+    const to = new Date(now.getTime() - staleAfterMs);
+    const from = new Date(to.getTime() - windowMs);
+    const stale = await this.options.store.stalePostures(
+      from.toISOString(),
+      to.toISOString(),
+      MAX_STALE_NOTICES,
+    );
+    const staleFor = formatDuration(this.options.staleAfter);
+    await this.send(
+      stale
+        .filter(p => p.status !== 'conflict' && !p.claimPending)
+        .map(p => staleNotice(p, staleFor)),
+    );
   }
 
   /** Sends the notices, a few at a time; a failure is logged, never thrown. */
