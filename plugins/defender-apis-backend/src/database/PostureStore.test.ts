@@ -306,6 +306,45 @@ describe.each(databases.eachSupportedId())('PostureStore on %s', databaseId => {
     ).toBe(T2);
   });
 
+  it('finds stale postures by when their data was last read, and tells what a rewrite replaced', async () => {
+    const store = await createStore(databaseId);
+    const read = (ref: string, refreshedAt: string, stale: boolean) =>
+      posture(ref, {
+        refreshedAt,
+        stale,
+        ...(stale ? { staleReason: 'Azure said 403' } : {}),
+      });
+    await store.postures.putPostures(
+      [
+        read('api:default/old', '2026-11-20T09:00:00.000Z', true),
+        read('api:default/recent', '2026-11-24T08:00:00.000Z', true),
+        read('api:default/fresh', '2026-11-21T09:00:00.000Z', false),
+      ],
+      '2026-11-24T09:00:00.000Z',
+    );
+    const found = await store.postures.stalePostures(
+      '2026-11-20T00:00:00.000Z',
+      '2026-11-24T00:00:00.000Z',
+      10,
+    );
+    expect(found.map(p => [p.entityRef, p.refreshedAt, p.staleReason])).toEqual(
+      [['api:default/old', '2026-11-20T09:00:00.000Z', 'Azure said 403']],
+    );
+
+    // A rewrite hands the observer what it replaced; an unchanged posture is not observed.
+    const { observed } = await store.postures.putPostures(
+      [
+        read('api:default/old', '2026-11-24T10:00:00.000Z', false),
+        read('api:default/fresh', '2026-11-21T09:00:00.000Z', false),
+      ],
+      '2026-11-24T10:00:00.000Z',
+      (before, after) => [
+        `${before.entityRef}: ${before.stale} -> ${after.stale}`,
+      ],
+    );
+    expect(observed).toEqual(['api:default/old: true -> false']);
+  });
+
   it('prunes only rows stored before the refresh started', async () => {
     const store = await createStore(databaseId);
     await store.postures.putPostures(
