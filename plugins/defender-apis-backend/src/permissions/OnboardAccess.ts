@@ -4,7 +4,7 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { defenderApisOnboardPermission } from '@defender-apis/plugin-defender-apis-common';
 import { CallerDecisions } from './CallerDecisions';
@@ -34,18 +34,6 @@ export class OnboardAccess {
       permissionFrameworkEnabled: boolean;
     },
   ) {}
-
-  /** Whether the caller may onboard this entity. */
-  async canOnboard(
-    entity: Entity,
-    credentials: BackstageCredentials,
-  ): Promise<boolean> {
-    const [verdict] = await this.decide(
-      [stringifyEntityRef(entity)],
-      credentials,
-    );
-    return verdict(entity);
-  }
 
   /**
    * The caller's verdicts on the given entity refs, in their order, found without the
