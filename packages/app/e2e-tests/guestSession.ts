@@ -8,8 +8,8 @@ export async function enterAsGuest(page: Page): Promise<void> {
     .catch(() => undefined);
 }
 
-/** `GET /api/defender-apis/summary` as the guest, from inside the page (its session cookie). */
-export async function readSummaryAsGuest(page: Page): Promise<any> {
+/** A Backstage token of the guest, from inside the page (its session cookie). */
+export async function guestToken(page: Page): Promise<string> {
   return page.evaluate(async () => {
     const auth = await fetch('http://localhost:7007/api/auth/guest/refresh', {
       method: 'POST',
@@ -20,9 +20,16 @@ export async function readSummaryAsGuest(page: Page): Promise<any> {
       },
       body: '{}',
     }).then(r => r.json());
-    const res = await fetch('http://localhost:7007/api/defender-apis/summary', {
-      headers: { authorization: `Bearer ${auth.backstageIdentity.token}` },
-    });
-    return res.json();
+    return auth.backstageIdentity.token as string;
   });
+}
+
+/** `GET /api/defender-apis/summary` as the guest. */
+export async function readSummaryAsGuest(page: Page): Promise<any> {
+  const token = await guestToken(page);
+  const res = await page.request.get(
+    'http://localhost:7007/api/defender-apis/summary',
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  return res.json();
 }
