@@ -50,6 +50,20 @@ export interface Config {
          */
         allowedOwners?: string[];
       }>;
+      /**
+       * Subscriptions whose API Management services are found by listing them (one paged ARM
+       * call per subscription, again at each refresh) instead of being listed one by one under
+       * `services`; each found service is treated as configured, with this entry's `tenantId`
+       * and `allowedOwners`. A service also under `services` keeps that entry's settings.
+       */
+      subscriptions?: Array<{
+        /** Subscription id (a GUID). */
+        subscriptionId: string;
+        /** Tenant of the subscription, when it is not the credential's home tenant. */
+        tenantId?: string;
+        /** As `services[].allowedOwners`, for every service of the subscription. */
+        allowedOwners?: string[];
+      }>;
     };
     refresh?: {
       /** How often posture is read from Azure. Default 30 minutes. */

@@ -6,7 +6,10 @@ import {
 } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
 import { DEFAULT_PLAN_ENTITLEMENTS } from './model/planFit';
-import { ConfiguredService } from './model/configuredService';
+import {
+  ConfiguredService,
+  ConfiguredSubscription,
+} from './model/configuredService';
 import { NOTICE_KINDS, NoticeKind } from './model/postureNotices';
 
 /** Credential settings, see config.d.ts. */
@@ -47,6 +50,8 @@ export interface DefenderApisConfig {
   credential: CredentialConfig;
   requestTimeout: HumanDuration;
   services: ConfiguredService[];
+  /** Subscriptions whose APIM services are listed at each refresh and treated as configured. */
+  subscriptions: ConfiguredSubscription[];
   refreshFrequency: HumanDuration;
   refreshTimeout: HumanDuration;
   maxConcurrentOnboardingsPerService: number;
@@ -149,34 +154,50 @@ function ownerRef(key: string, value: string): string {
   );
 }
 
+/** The subscription, tenant and allowed owners of a `services` or `subscriptions` entry. */
+function readSubscriptionScope(
+  entry: Config,
+  key: string,
+): ConfiguredSubscription {
+  const subscriptionId = entry.getString('subscriptionId');
+  if (!GUID.test(subscriptionId)) {
+    throw invalid(
+      `${key}.subscriptionId`,
+      'a subscription id (a GUID)',
+      subscriptionId,
+    );
+  }
+  const tenantId = entry.getOptionalString('tenantId');
+  if (tenantId !== undefined && !GUID.test(tenantId)) {
+    throw invalid(`${key}.tenantId`, 'a tenant id (a GUID)', tenantId);
+  }
+  const allowedOwners = entry
+    .getOptionalStringArray('allowedOwners')
+    ?.map((ref, i) => ownerRef(`${key}.allowedOwners[${i}]`, ref));
+  return {
+    subscriptionId,
+    ...(tenantId ? { tenantId } : {}),
+    ...(allowedOwners ? { allowedOwners } : {}),
+  };
+}
+
 function readServices(config: Config): ConfiguredService[] {
   const entries =
     config.getOptionalConfigArray('defenderApis.apiManagement.services') ?? [];
-  return entries.map((entry, index) => {
-    const key = `apiManagement.services[${index}]`;
-    const subscriptionId = entry.getString('subscriptionId');
-    if (!GUID.test(subscriptionId)) {
-      throw invalid(
-        `${key}.subscriptionId`,
-        'a subscription id (a GUID)',
-        subscriptionId,
-      );
-    }
-    const tenantId = entry.getOptionalString('tenantId');
-    if (tenantId !== undefined && !GUID.test(tenantId)) {
-      throw invalid(`${key}.tenantId`, 'a tenant id (a GUID)', tenantId);
-    }
-    const allowedOwners = entry
-      .getOptionalStringArray('allowedOwners')
-      ?.map((ref, i) => ownerRef(`${key}.allowedOwners[${i}]`, ref));
-    return {
-      name: entry.getString('name'),
-      subscriptionId,
-      resourceGroup: entry.getString('resourceGroup'),
-      ...(tenantId ? { tenantId } : {}),
-      ...(allowedOwners ? { allowedOwners } : {}),
-    };
-  });
+  return entries.map((entry, index) => ({
+    name: entry.getString('name'),
+    resourceGroup: entry.getString('resourceGroup'),
+    ...readSubscriptionScope(entry, `apiManagement.services[${index}]`),
+  }));
+}
+
+function readSubscriptions(config: Config): ConfiguredSubscription[] {
+  const entries =
+    config.getOptionalConfigArray('defenderApis.apiManagement.subscriptions') ??
+    [];
+  return entries.map((entry, index) =>
+    readSubscriptionScope(entry, `apiManagement.subscriptions[${index}]`),
+  );
 }
 
 function readPositiveInteger(
@@ -291,6 +312,7 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
       seconds: 60,
     }),
     services: readServices(config),
+    subscriptions: readSubscriptions(config),
     refreshFrequency: readDuration(config, 'refresh.frequency', {
       minutes: 30,
     }),

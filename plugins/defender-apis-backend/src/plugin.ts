@@ -24,6 +24,7 @@ import { CatalogSync } from './services/CatalogSync';
 import { CatalogPassSchedule } from './services/CatalogPassSchedule';
 import { registerDefenderApisActions } from './actions/registerDefenderApisActions';
 import { PostureNotifier } from './services/PostureNotifier';
+import { ServiceDirectory } from './services/ServiceDirectory';
 
 /** The scheduled catalog-wide refresh. */
 const REFRESH_TASK_ID = 'defender-apis-refresh';
@@ -84,8 +85,15 @@ export const defenderApisPlugin = createBackendPlugin({
           store: stores.postures,
           staleAfter: settings.notificationStaleAfter,
         });
+        const directory = new ServiceDirectory({
+          configured: settings.services,
+          subscriptions: settings.subscriptions,
+          azure,
+          logger,
+          listIntervalMs: durationToMilliseconds(settings.refreshFrequency),
+        });
         const refresher = new PostureRefresher({
-          services: settings.services,
+          directory,
           azure,
           store: stores.postures,
           logger,
@@ -133,7 +141,7 @@ export const defenderApisPlugin = createBackendPlugin({
           postures,
           maxConcurrentPerService: settings.maxConcurrentOnboardingsPerService,
           timeout: settings.onboardingTimeout,
-          services: settings.services,
+          directory,
           pace: settings.onboardingPace,
           notifier,
         });
@@ -145,7 +153,7 @@ export const defenderApisPlugin = createBackendPlugin({
           postures,
           access,
           maxQueuedPerUser: settings.maxQueuedOnboardingsPerUser,
-          services: settings.services,
+          directory,
           worker,
         });
 

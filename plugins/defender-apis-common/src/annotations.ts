@@ -166,6 +166,15 @@ function parseFullId(
   };
 }
 
+/** The names of the known services, ten at most: a discovered estate may have hundreds. */
+function namesOf(services: readonly ApiManagementServiceConfig[]): string {
+  if (services.length === 0) return 'none';
+  const names = services.slice(0, 10).map(s => s.name);
+  return services.length > 10
+    ? `${names.join(', ')} and ${services.length - 10} more`
+    : names.join(', ');
+}
+
 function parseShortForm(
   value: string,
   segments: string[],
@@ -184,14 +193,22 @@ function parseShortForm(
     s => s.name.toLowerCase() === serviceName.toLowerCase(),
   );
   if (matches.length !== 1) {
-    const known = services.map(s => s.name).join(', ') || 'none';
     return {
       ok: false,
       issue: 'unknownService',
       reason:
         matches.length === 0
-          ? `Annotation ${ANNOTATION_API_MANAGEMENT_API} names API Management service "${serviceName}", which is not in defenderApis.apiManagement.services (configured: ${known}). Use the full ARM id of the API or add the service to the configuration.`
-          : `Annotation ${ANNOTATION_API_MANAGEMENT_API} names API Management service "${serviceName}", which is configured in ${matches.length} subscriptions. Use the full ARM id of the API.`,
+          ? `Annotation ${ANNOTATION_API_MANAGEMENT_API} names API Management service "${serviceName}", which is not in defenderApis.apiManagement.services (configured: ${namesOf(
+              services,
+            )}). Use the full ARM id of the API or add the service to the configuration.`
+          : `Annotation ${ANNOTATION_API_MANAGEMENT_API} names API Management service "${serviceName}", which is in ${
+              matches.length
+            } places: ${matches
+              .map(
+                m =>
+                  `resource group ${m.resourceGroup} of subscription ${m.subscriptionId}`,
+              )
+              .join('; ')}. Use the full ARM id of the API.`,
     };
   }
   const service = matches[0];

@@ -1,17 +1,35 @@
 import { ArmHttpError, armErrors } from '../http/armErrors';
-import { apimPage } from '../http/paging';
+import { apimPage, skipTokenPage } from '../http/paging';
 import { ArmRoute } from '../http/routeTable';
 import { RouteContext } from '../http/types';
 import { renderApi, renderService } from '../resources/apiManagement';
 import { ApiEntry } from '../state/model';
 import { API_VERSIONS } from './apiVersions';
-import { findApi, findService } from './lookups';
+import { findApi, findService, findSubscription } from './lookups';
 
 const SERVICE =
   '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ApiManagement/service/{serviceName}';
 
-/** API Management: the service, its API list (paged) and one API (`apiId` may carry `;rev=N`). */
+/**
+ * API Management: a subscription's services (paged), the service, its API list (paged) and one
+ * API (`apiId` may carry `;rev=N`).
+ */
 export const apiManagementRoutes: ArmRoute[] = [
+  {
+    pattern:
+      '/subscriptions/{subscriptionId}/providers/Microsoft.ApiManagement/service',
+    resourceType: 'Microsoft.ApiManagement/service',
+    apiVersions: API_VERSIONS.apiManagement,
+    handlers: {
+      GET: ctx => {
+        const page = skipTokenPage(findSubscription(ctx).services, ctx);
+        return {
+          status: 200,
+          body: { ...page, value: page.value.map(renderService) },
+        };
+      },
+    },
+  },
   {
     pattern: SERVICE,
     resourceType: 'Microsoft.ApiManagement/service',

@@ -84,6 +84,32 @@ describe('ARM emulator', () => {
   afterAll(() => emulator.close());
   beforeEach(() => emulator.reset());
 
+  describe("a subscription's API Management services", () => {
+    it('lists them in pages that follow nextLink, and answers 404 for an unknown subscription', async () => {
+      const names: string[] = [];
+      let next:
+        | string
+        | undefined = `/subscriptions/${SUB}/providers/Microsoft.ApiManagement/service?${APIM_VERSION}`;
+      while (next) {
+        const answer = await call(emulator, 'GET', next);
+        expect(answer.status).toBe(200);
+        names.push(...answer.json.value.map((s: { name: string }) => s.name));
+        next = answer.json.nextLink;
+      }
+      expect(names.sort()).toEqual([
+        'contoso-edge-apim',
+        'contoso-payments-apim',
+      ]);
+      const missing = await call(
+        emulator,
+        'GET',
+        `/subscriptions/99999999-9999-9999-9999-999999999999/providers/Microsoft.ApiManagement/service?${APIM_VERSION}`,
+      );
+      expect(missing.status).toBe(404);
+      expect(missing.json.error.code).toBe('SubscriptionNotFound');
+    });
+  });
+
   describe('authentication and errors', () => {
     it('answers 401 with an ARM error body without a bearer token, and records it', async () => {
       const answer = await call(

@@ -8,7 +8,10 @@ import { DefenderApisConfig } from '../config';
 import { ApiCollectionsOperations } from './apiCollections';
 import { alertOf, apimApiOf, AS_SENT, assessmentOf } from './armListItems';
 import { createCredential } from './credentials';
-import { ConfiguredService } from '../model/configuredService';
+import {
+  ConfiguredService,
+  ConfiguredSubscription,
+} from '../model/configuredService';
 import {
   ApiCollection,
   ApimApi,
@@ -32,6 +35,13 @@ export interface DefenderAzureApi {
   readCollection(target: OnboardTarget): Promise<ApiCollection | undefined>;
   readService(service: ConfiguredService): Promise<ServiceSnapshot>;
   /**
+   * The APIM services of a subscription (one paged list), as services with the subscription's
+   * tenant and allowed owners; items whose id or name is not an APIM service's are left out.
+   */
+  listServices(
+    subscription: ConfiguredSubscription,
+  ): Promise<ConfiguredService[]>;
+  /**
    * The service's Azure Monitor `Requests` metric (aggregation Total) summed over the last 30
    * days, as Microsoft advises to size a Defender for APIs plan.
    */
@@ -49,6 +59,20 @@ export interface DefenderAzureApi {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** An APIM service's ARM id in a subscription: its resource group and name (Azure's rules). */
+const SERVICE_ID =
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/([-\w.()]{1,90})\/providers\/microsoft\.apimanagement\/service\/([a-z][a-z0-9-]{0,49})$/i;
+
+/** A listed APIM service as a configured one; undefined for an item that is not one. */
+function discoveredService(
+  subscription: ConfiguredSubscription,
+  item: { id?: string },
+): ConfiguredService | undefined {
+  const match = item.id ? SERVICE_ID.exec(item.id) : null;
+  if (!match) return undefined;
+  return { ...subscription, resourceGroup: match[1], name: match[2] };
+}
 
 /** The ARM id of an APIM service, the resource its metrics are read on. */
 function serviceResourceId(service: ConfiguredService): string {
@@ -162,6 +186,19 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
       ),
     ]);
     return { service, skuName: apimService.sku?.name, apis };
+  }
+
+  async listServices(
+    subscription: ConfiguredSubscription,
+  ): Promise<ConfiguredService[]> {
+    const client = this.apim(
+      subscription.subscriptionId,
+      subscription.tenantId,
+    );
+    return collectMapped(
+      client.apiManagementService.list(this.callOptions()),
+      item => discoveredService(subscription, item),
+    );
   }
 
   async readRequestsLast30Days(service: ConfiguredService): Promise<number> {

@@ -9,3 +9,14 @@ export interface ConfiguredService extends ApiManagementServiceConfig {
    */
   allowedOwners?: string[];
 }
+
+/**
+ * A configured subscription whose APIM services are discovered (listed at each refresh): they
+ * are treated like configured services, with the subscription's tenant and allowed owners.
+ */
+export interface ConfiguredSubscription {
+  subscriptionId: string;
+  tenantId?: string;
+  /** As {@link ConfiguredService.allowedOwners}, for every service found in the subscription. */
+  allowedOwners?: string[];
+}

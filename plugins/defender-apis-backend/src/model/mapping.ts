@@ -185,7 +185,7 @@ export function mapEntity(
       ...base,
       mappingIssue: {
         issue: 'unknownService',
-        reason: `API Management service "${parsed.ref.serviceName}" in resource group "${parsed.ref.resourceGroup}" of subscription ${parsed.ref.subscriptionId} is not in defenderApis.apiManagement.services.`,
+        reason: `API Management service "${parsed.ref.serviceName}" in resource group "${parsed.ref.resourceGroup}" of subscription ${parsed.ref.subscriptionId} is not in defenderApis.apiManagement.services, nor found in a subscription of defenderApis.apiManagement.subscriptions.`,
       },
     };
   }

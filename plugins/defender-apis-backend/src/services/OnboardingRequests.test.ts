@@ -82,7 +82,7 @@ async function requestsOn(
         refs.map(() => () => options.canOnboard ?? true),
     },
     maxQueuedPerUser: options.maxQueuedPerUser ?? 5,
-    services: [],
+    directory: { services: async () => [] },
     worker,
   });
   return {

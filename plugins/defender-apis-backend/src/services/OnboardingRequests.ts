@@ -27,7 +27,7 @@ import { claimedApiKey } from '../model/claims';
 import { OnboardAccess } from '../permissions/OnboardAccess';
 import { PostureService } from './PostureService';
 import { withTenant } from './withTenant';
-import { ConfiguredService } from '../model/configuredService';
+import { ServiceDirectory } from './ServiceDirectory';
 
 /** A user asked for more onboardings than may wait at once; answered with 429. */
 export class TooManyOnboardingsError extends CustomErrorBase {
@@ -59,8 +59,8 @@ export class OnboardingRequests {
       access: Pick<OnboardAccess, 'decide'>;
       /** Operations one user may have queued or running at once. */
       maxQueuedPerUser: number;
-      /** The configured APIM services, for the tenant of each. */
-      services: readonly ConfiguredService[];
+      /** The APIM services, for the tenant of each. */
+      directory: Pick<ServiceDirectory, 'services'>;
       /** Carries out what is queued; woken after each claim. */
       worker: { drain(): void };
     },
@@ -315,7 +315,7 @@ export class OnboardingRequests {
         apiKey: claimedApiKey(api.resourceId),
         serviceKey: serviceKey(api),
         entityRef,
-        target: withTenant(this.options.services, {
+        target: withTenant(await this.options.directory.services(), {
           subscriptionId: api.subscriptionId,
           resourceGroup: api.resourceGroup,
           serviceName: api.serviceName,

@@ -56,7 +56,7 @@ async function workerOn(
     postures: { reread },
     maxConcurrentPerService: 1,
     timeout: { minutes: 5 },
-    services: [],
+    directory: { services: async () => [] },
     pace: { seconds: 0 },
   });
   return { worker, queue: stores.onboardingQueue, reread };

@@ -16,7 +16,7 @@ import { CatalogApis } from '../catalog/CatalogApis';
 import { PostureService } from './PostureService';
 import { PostureNotifier } from './PostureNotifier';
 import { withTenant } from './withTenant';
-import { ConfiguredService } from '../model/configuredService';
+import { ServiceDirectory } from './ServiceDirectory';
 
 /**
  * Carries out the onboarding queue on this replica: takes operations while their service is
@@ -47,8 +47,8 @@ export class OnboardingWorker {
       maxConcurrentPerService: number;
       /** How long an operation may run before it is marked failed. */
       timeout: HumanDuration;
-      /** The configured APIM services, for the tenant of each. */
-      services: readonly ConfiguredService[];
+      /** The APIM services, for the tenant of each. */
+      directory: Pick<ServiceDirectory, 'services'>;
       /** Batch operations of one service start at most this often. */
       pace: HumanDuration;
       /** Tells the requester and the owners that an operation ended; none: nobody is told. */
@@ -190,13 +190,16 @@ export class OnboardingWorker {
       this.shutdownSignal.signal.aborted || leaseLost.aborted;
     let outcome: { state: 'succeeded' } | { state: 'failed'; error: string };
     try {
-      await azure.onboard(withTenant(this.options.services, row.target), {
-        abortSignal: AbortSignal.any([
-          this.shutdownSignal.signal,
-          leaseLost,
-          timeout,
-        ]),
-      });
+      await azure.onboard(
+        withTenant(await this.options.directory.services(), row.target),
+        {
+          abortSignal: AbortSignal.any([
+            this.shutdownSignal.signal,
+            leaseLost,
+            timeout,
+          ]),
+        },
+      );
       if (handedOver()) return;
       outcome = { state: 'succeeded' };
     } catch (error) {

@@ -74,7 +74,7 @@ describe.each(databases.eachSupportedId())('PostureRefresher on %s', id => {
   async function refresherOn(azure: DefenderAzureApi) {
     const stores = await storeOn(await databases.init(id));
     const refresher = new PostureRefresher({
-      services: [SERVICE],
+      directory: { services: async () => [SERVICE] },
       azure,
       store: stores.postures,
       logger: mockServices.logger.mock(),

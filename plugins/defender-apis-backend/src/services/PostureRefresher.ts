@@ -10,6 +10,7 @@ import { describeAzureError } from '../azure/describeAzureError';
 import { PostureStore } from '../database/PostureStore';
 import { SharedReads } from '../util/SharedReads';
 import { PostureNotifier } from './PostureNotifier';
+import { ServiceDirectory } from './ServiceDirectory';
 import { mapConcurrently, mapInChunks } from '../util/yieldToEventLoop';
 import {
   collectionsByApi,
@@ -115,11 +116,11 @@ export class PostureRefresher {
   private readonly trafficReads = new SharedReads<number>(TRAFFIC_TTL_MS);
   /** The last full refresh's plan fit, which first views reuse (traffic is read by refreshes only). */
   private latestTraffic: ReadonlyMap<string, PlanTraffic> = new Map();
-  private readonly services: ServiceIndex;
 
   constructor(
     private readonly options: {
-      services: readonly ConfiguredService[];
+      /** The APIM services to read: configured, and found in configured subscriptions. */
+      directory: Pick<ServiceDirectory, 'services'>;
       azure: DefenderAzureApi;
       store: PostureStore;
       logger: LoggerService;
@@ -130,9 +131,7 @@ export class PostureRefresher {
       /** Tells owners what a read changed; none: nobody is told. */
       notifier?: Pick<PostureNotifier, 'observe' | 'send'>;
     },
-  ) {
-    this.services = new ServiceIndex(options.services);
-  }
+  ) {}
 
   /**
    * Refreshes the entities of the given pages with fresh list reads; `prune` also drops stored
@@ -148,13 +147,15 @@ export class PostureRefresher {
   ): Promise<RefreshSummary> {
     // Stamped before Azure is read: the store keeps whatever a later read wrote meanwhile.
     const readAt = new Date().toISOString();
+    const services = await this.options.directory.services();
+    const index = new ServiceIndex(services);
     const mapped: MappedEntity[] = [];
     for await (const page of pages) {
       mapped.push(
-        ...(await mapInChunks(page, e => mapEntity(e, this.services, domains))),
+        ...(await mapInChunks(page, e => mapEntity(e, index, domains))),
       );
     }
-    const reads = await this.readInBulk(mapped);
+    const reads = await this.readInBulk(mapped, services);
     const summary = await this.store(mapped, reads, readAt);
     if (prune) await this.prune(mapped, readAt);
     return summary;
@@ -172,7 +173,7 @@ export class PostureRefresher {
     domains: ReadonlyMap<string, string> = new Map(),
   ): Promise<void> {
     const readAt = new Date().toISOString();
-    const mapped = entities.map(e => mapEntity(e, this.services, domains));
+    const mapped = await this.mapEach(entities, domains);
     const checked = await this.checkedClaims(mapped);
     await this.store(mapped, await this.readShared(mapped), readAt, posture =>
       posture.api && !checked.has(claimKey(posture))
@@ -192,7 +193,7 @@ export class PostureRefresher {
     domains: ReadonlyMap<string, string> = new Map(),
   ): Promise<RefreshSummary> {
     const readAt = new Date().toISOString();
-    const mapped = entities.map(e => mapEntity(e, this.services, domains));
+    const mapped = await this.mapEach(entities, domains);
     return this.store(mapped, await this.readShared(mapped), readAt);
   }
 
@@ -245,11 +246,23 @@ export class PostureRefresher {
     );
   }
 
-  private async readInBulk(mapped: MappedEntity[]): Promise<AzureReads> {
+  /** A few entities mapped against the services the directory knows now. */
+  private async mapEach(
+    entities: Entity[],
+    domains: ReadonlyMap<string, string>,
+  ): Promise<MappedEntity[]> {
+    const index = new ServiceIndex(await this.options.directory.services());
+    return entities.map(e => mapEntity(e, index, domains));
+  }
+
+  private async readInBulk(
+    mapped: MappedEntity[],
+    known: readonly ConfiguredService[],
+  ): Promise<AzureReads> {
     const { azure } = this.options;
     const { subscriptions, services } = this.scopesOf(mapped);
-    // Traffic counts every configured service of a subscription in scope, with or without entities.
-    const metered = this.options.services.filter(s =>
+    // Traffic counts every known service of a subscription in scope, with or without entities.
+    const metered = known.filter(s =>
       subscriptions.has(s.subscriptionId.toLowerCase()),
     );
     const [
