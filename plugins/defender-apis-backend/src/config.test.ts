@@ -33,6 +33,7 @@ describe('readDefenderApisConfig', () => {
         'onboarding',
       ]),
       notificationStaleAfter: { days: 1 },
+      subscriptions: [],
       onboardingTimeout: { minutes: 15 },
       onboardingPace: { seconds: 60 },
       batchRetention: { days: 30 },
@@ -155,6 +156,35 @@ describe('readDefenderApisConfig', () => {
     ],
   ])('fails start-up naming the key for %j', (value, message) => {
     expect(() => read(value)).toThrow(message);
+  });
+});
+
+describe('subscriptions whose services are listed', () => {
+  it('reads each with its tenant and allowed owners, and says what a bad id is', () => {
+    expect(
+      read({
+        apiManagement: {
+          subscriptions: [
+            {
+              subscriptionId: service.subscriptionId,
+              tenantId: '22222222-2222-2222-2222-222222222222',
+              allowedOwners: ['group:team-a'],
+            },
+          ],
+        },
+      }).subscriptions,
+    ).toEqual([
+      {
+        subscriptionId: service.subscriptionId,
+        tenantId: '22222222-2222-2222-2222-222222222222',
+        allowedOwners: ['group:default/team-a'],
+      },
+    ]);
+    expect(() =>
+      read({ apiManagement: { subscriptions: [{ subscriptionId: 'prod' }] } }),
+    ).toThrow(
+      'Invalid configuration at defenderApis.apiManagement.subscriptions[0].subscriptionId: expected a subscription id (a GUID), found "prod"',
+    );
   });
 });
 
