@@ -19,6 +19,13 @@ export const NOTIFICATION_TOPIC = 'defender-apis';
 /** Notifications sent at once: a refresh that finds many changes does not flood the backend. */
 const CONCURRENT_SENDS = 4;
 
+/** The kinds a rewrite of a stored posture can reveal (postureChangeNotices). */
+const REWRITE_KINDS: readonly NoticeKind[] = [
+  'newHighAlert',
+  'atRisk',
+  'riskyEndpoints',
+];
+
 /** The most stale APIs one refresh tells of; the next refreshes tell of the rest. */
 const MAX_STALE_NOTICES = 500;
 
@@ -44,15 +51,19 @@ export class PostureNotifier {
       /** How long data may be stale before the owners hear of it. */
       staleAfter: HumanDuration;
     },
-  ) {}
+  ) {
+    const { kinds } = options;
+    if (REWRITE_KINDS.some(kind => kinds.has(kind))) {
+      this.observe = (before, after) =>
+        postureChangeNotices(before, after).filter(n => kinds.has(n.kind));
+    }
+  }
 
-  /** What a rewrite of a stored posture should tell the owners (the store's observer). */
-  readonly observe = (before: ApiPosture, after: ApiPosture): PostureNotice[] =>
-    this.options.kinds.size === 0
-      ? []
-      : postureChangeNotices(before, after).filter(n =>
-          this.options.kinds.has(n.kind),
-        );
+  /**
+   * What a rewrite of a stored posture should tell the owners (the store's observer); absent
+   * when no kind a rewrite can reveal is on, so the store reads no replaced posture for nothing.
+   */
+  readonly observe?: (before: ApiPosture, after: ApiPosture) => PostureNotice[];
 
   /** Tells the requester and the owners that an onboarding ended, and how. */
   async onboardingEnded(
