@@ -222,6 +222,34 @@ describe('catalog-wide list and summary', () => {
     expect(byOffset.offset).toBe(4);
   });
 
+  it('pages by name past an entity whose 500-character title is in the cursor', async () => {
+    const long = apiEntity(
+      'long-title-api',
+      undefined,
+      'group:default/team-payments',
+    );
+    long.metadata.title = `A ${'very long title '.repeat(30)}`.slice(0, 500);
+    const paged = await startHarness({
+      entities: [
+        long,
+        apiEntity('b-api', undefined, 'group:default/team-payments'),
+      ],
+      refreshed: true,
+    });
+    try {
+      const first = (await list(paged, '?sort=name&limit=1')).body;
+      expect(refs(first)).toEqual(['api:default/long-title-api']);
+      const second = await list(
+        paged,
+        `?sort=name&limit=1&cursor=${encodeURIComponent(first.nextCursor)}`,
+      );
+      expect(second.status).toBe(200);
+      expect(refs(second.body)).toEqual(['api:default/b-api']);
+    } finally {
+      await paged.stop();
+    }
+  });
+
   it('refuses bad list parameters with what was expected and found', async () => {
     const cases: Array<[string, RegExp]> = [
       ['?sort=colour', /sort: expected one of name, status.*found "colour"/],

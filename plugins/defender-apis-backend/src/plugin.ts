@@ -25,6 +25,8 @@ import { CatalogPassSchedule } from './services/CatalogPassSchedule';
 import { registerDefenderApisActions } from './actions/registerDefenderApisActions';
 import { PostureNotifier } from './services/PostureNotifier';
 import { ServiceDirectory } from './services/ServiceDirectory';
+import { ShadowApiRecorder } from './services/ShadowApiRecorder';
+import { ShadowApiService } from './services/ShadowApiService';
 
 /** The scheduled catalog-wide refresh. */
 const REFRESH_TASK_ID = 'defender-apis-refresh';
@@ -100,6 +102,10 @@ export const defenderApisPlugin = createBackendPlugin({
           refreshIntervalMs: durationToMilliseconds(settings.refreshFrequency),
           planEntitlements: settings.planEntitlements,
           notifier,
+          shadowApis: new ShadowApiRecorder({
+            store: stores.shadowApis,
+            logger,
+          }),
         });
         const catalogApis = new CatalogApis(catalog);
         const decisions = new CallerDecisions({
@@ -259,6 +265,10 @@ export const defenderApisPlugin = createBackendPlugin({
             onboarding,
             access,
             refreshHealth,
+            shadowApis: new ShadowApiService({
+              decisions,
+              store: stores.shadowApis,
+            }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

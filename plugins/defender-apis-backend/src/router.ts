@@ -7,7 +7,11 @@ import {
   PostureSortField,
   PostureAccess,
   PostureStatus,
+  SHADOW_API_SORT_FIELDS,
+  ShadowApiSortField,
 } from '@defender-apis/plugin-defender-apis-common';
+import { ResolvedShadowApiQuery } from './model/shadowApis';
+import { ShadowApiService } from './services/ShadowApiService';
 import { ResolvedListQuery, SummaryScope } from './model/postureQuery';
 import {
   apiEntityRefFromParts,
@@ -34,11 +38,18 @@ export interface RouterOptions {
   access: Pick<OnboardAccess, 'decide'>;
   /** How this replica's scheduled refreshes went; `GET /health` reports it. */
   refreshHealth?: Pick<RefreshHealth, 'report'>;
+  /** Serves `GET /shadow-apis`; without it the route answers 404. */
+  shadowApis?: Pick<ShadowApiService, 'list'>;
 }
 
 const MAX_PAGE = 500;
 const MAX_FILTER_VALUES = 50;
 const MAX_FILTER_LENGTH = 255;
+/**
+ * A cursor holds the last item's sort value and key, each up to 1,024 characters, in base64:
+ * room for both.
+ */
+const MAX_CURSOR_LENGTH = 4096;
 
 function intParam(
   value: unknown,
@@ -90,21 +101,25 @@ function listParam(
   return values as string[];
 }
 
-/** A query parameter given at most once, from a fixed set when `allowed` is given. */
+/**
+ * A query parameter given at most once, from a fixed set when `allowed` is given, else of at
+ * most `maxLength` characters.
+ */
 function oneParam<T extends string>(
   value: unknown,
   name: string,
   allowed?: readonly T[],
+  maxLength = MAX_FILTER_LENGTH,
 ): T | undefined {
   if (value === undefined) return undefined;
   if (
     typeof value !== 'string' ||
-    value.length > MAX_FILTER_LENGTH ||
+    value.length > maxLength ||
     (allowed && !allowed.includes(value as T))
   ) {
     const expected = allowed
       ? `one of ${allowed.join(', ')}`
-      : `one text of at most ${MAX_FILTER_LENGTH} characters`;
+      : `one text of at most ${maxLength} characters`;
     throw new InputError(
       `Invalid query parameter ${name}: expected ${expected}, found ${JSON.stringify(
         value,
@@ -125,12 +140,6 @@ function scopeFrom(query: Record<string, unknown>): SummaryScope {
 
 /** Filters, sort and paging of `GET /posture`, validated, with defaults. */
 function listQueryFrom(query: Record<string, unknown>): ResolvedListQuery {
-  const cursor = oneParam(query.cursor, 'cursor');
-  if (cursor !== undefined && query.offset !== undefined) {
-    throw new InputError(
-      'Invalid query parameters: give either cursor or offset, not both',
-    );
-  }
   return {
     ...scopeFrom(query),
     lifecycle: listParam(query.lifecycle, 'lifecycle'),
@@ -142,9 +151,53 @@ function listQueryFrom(query: Record<string, unknown>): ResolvedListQuery {
       oneParam<PostureSortField>(query.sort, 'sort', POSTURE_SORT_FIELDS) ??
       'name',
     order: oneParam(query.order, 'order', ['asc', 'desc'] as const) ?? 'asc',
+    ...pagingFrom(query),
+  };
+}
+
+/** `cursor` or `offset`, and `limit`, of a list query, validated, with defaults. */
+function pagingFrom(query: Record<string, unknown>): {
+  cursor?: string;
+  offset: number;
+  limit: number;
+} {
+  const cursor = oneParam(query.cursor, 'cursor', undefined, MAX_CURSOR_LENGTH);
+  if (cursor !== undefined && query.offset !== undefined) {
+    throw new InputError(
+      'Invalid query parameters: give either cursor or offset, not both',
+    );
+  }
+  return {
     cursor,
     offset: intParam(query.offset, 'offset', 0, Number.MAX_SAFE_INTEGER),
     limit: intParam(query.limit, 'limit', 100, MAX_PAGE),
+  };
+}
+
+/** A query parameter that is `true` or `false`, given at most once. */
+function booleanParam(value: unknown, name: string): boolean | undefined {
+  const text = oneParam(value, name, ['true', 'false'] as const);
+  return text === undefined ? undefined : text === 'true';
+}
+
+/** Filters, sort and paging of `GET /shadow-apis`, validated, with defaults. */
+function shadowApiQueryFrom(
+  query: Record<string, unknown>,
+): ResolvedShadowApiQuery {
+  return {
+    service: listParam(query.service, 'service'),
+    subscription: listParam(query.subscription, 'subscription'),
+    onboarded: booleanParam(query.onboarded, 'onboarded'),
+    applicable: booleanParam(query.applicable, 'applicable'),
+    q: oneParam(query.q, 'q') || undefined,
+    sort:
+      oneParam<ShadowApiSortField>(
+        query.sort,
+        'sort',
+        SHADOW_API_SORT_FIELDS,
+      ) ?? 'name',
+    order: oneParam(query.order, 'order', ['asc', 'desc'] as const) ?? 'asc',
+    ...pagingFrom(query),
   };
 }
 
@@ -186,7 +239,8 @@ function batchIdFrom(id: string): string {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, postures, onboarding, access, refreshHealth } = options;
+  const { httpAuth, postures, onboarding, access, refreshHealth, shadowApis } =
+    options;
   const router = Router();
   // Up to 500 entity refs: the one body larger than the rest.
   router.post('/onboard', express.json({ limit: '64kb' }), async (req, res) => {
@@ -278,10 +332,21 @@ export async function createRouter(
     res.json(await postures.summary(credentials, scopeFrom(req.query)));
   });
 
+  if (shadowApis) {
+    router.get('/shadow-apis', async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      res.json(
+        await shadowApis.list(shadowApiQueryFrom(req.query), credentials),
+      );
+    });
+  }
+
   // Anything else (another path, or another method on a known path) in Backstage's error shape.
   router.use((req, _res) => {
     throw new NotFoundError(
-      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, POST /posture/:kind/:namespace/:name/onboard, GET /posture, GET /summary, POST /onboard, GET or DELETE /onboard/batches/:id`,
+      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, POST /posture/:kind/:namespace/:name/onboard, GET /posture, GET /summary, GET /shadow-apis, POST /onboard, GET or DELETE /onboard/batches/:id`,
     );
   });
 

@@ -11,3 +11,4 @@ export * from './coverage';
 export * from './links';
 export * from './permissions';
 export * from './client';
+export * from './shadowApis';

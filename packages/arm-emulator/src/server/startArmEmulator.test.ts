@@ -202,14 +202,14 @@ describe('ARM emulator', () => {
       while (next) {
         const page: Answer = await call(emulator, 'GET', next);
         expect(page.status).toBe(200);
-        expect(page.json.count).toBe(11);
+        expect(page.json.count).toBe(13);
         names.push(...page.json.value.map((api: { name: string }) => api.name));
         next = page.json.nextLink || undefined;
         pages += 1;
       }
-      expect(pages).toBe(3);
-      expect(names).toHaveLength(11);
-      expect(new Set(names).size).toBe(11);
+      expect(pages).toBe(4);
+      expect(names).toHaveLength(13);
+      expect(new Set(names).size).toBe(13);
       expect(names).toContain('payments-api;rev=2');
     });
 
@@ -230,6 +230,7 @@ describe('ARM emulator', () => {
         .sort();
       expect(all).toEqual([
         'checkout-api',
+        'internal-admin-api',
         'invoices-api',
         'ledger-api',
         'payments-api',

@@ -19,6 +19,8 @@ export const COLUMN_LENGTHS = {
   lifecycle: 255,
   subscriptionId: 64,
   serviceName: 255,
+  serviceKey: 512,
+  serviceOrder: 1024,
 } as const;
 
 /**

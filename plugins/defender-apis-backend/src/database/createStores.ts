@@ -7,6 +7,7 @@ import {
   OnboardingQueueStore,
 } from './OnboardingQueueStore';
 import { KnexPostureStore, PostureStore } from './PostureStore';
+import { KnexShadowApiStore, ShadowApiStore } from './ShadowApiStore';
 import { KnexTaskRunStore, TaskRunStore } from './TaskRunStore';
 
 /** The plugin's stores, one per aggregate, on one database. */
@@ -14,6 +15,7 @@ export interface DefenderApisStores {
   postures: PostureStore;
   onboardingQueue: OnboardingQueueStore;
   taskRuns: TaskRunStore;
+  shadowApis: ShadowApiStore;
 }
 
 /**
@@ -38,5 +40,10 @@ export async function createStores(
     postures.recomposeApis(apiKeys),
   );
   await postures.composeUncomposed();
-  return { postures, onboardingQueue, taskRuns: new KnexTaskRunStore(knex) };
+  return {
+    postures,
+    onboardingQueue,
+    taskRuns: new KnexTaskRunStore(knex),
+    shadowApis: new KnexShadowApiStore(knex),
+  };
 }

@@ -2,7 +2,6 @@
  * Catalog-wide questions answered in SQL: filtered, sorted, paged lists and counts grouped by
  * status, owner, system and domain. Only the page's posture documents are parsed.
  */
-import { InputError } from '@backstage/errors';
 import {
   ApiPosture,
   isApplicableStatus,
@@ -23,6 +22,7 @@ import {
   Visibility,
 } from '../model/postureQuery';
 import { COLUMN_LENGTHS, columnKey } from './columnKeys';
+import { containsPattern, readPage } from './pagedQuery';
 import { postureOfRow } from './postureRow';
 
 export const POSTURE_TABLE = 'defender_apis_posture';
@@ -41,47 +41,6 @@ const SORT_COLUMNS: Record<PostureSortField, string> = {
   highAlerts: 'alerts_high',
   refreshedAt: 'refreshed_at',
 };
-
-interface Cursor {
-  /** Sort field and order the cursor was made for. */
-  s: PostureSortField;
-  o: 'asc' | 'desc';
-  /** Sort value and entity ref of the last item of the previous page. */
-  v: string | number;
-  r: string;
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-}
-
-function decodeCursor(text: string, query: ResolvedListQuery): Cursor {
-  let cursor: Partial<Cursor> | undefined;
-  try {
-    cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    cursor = undefined;
-  }
-  const valid =
-    cursor &&
-    typeof cursor.r === 'string' &&
-    (typeof cursor.v === 'string' || typeof cursor.v === 'number') &&
-    cursor.s === query.sort &&
-    cursor.o === query.order;
-  if (!valid) {
-    throw new InputError(
-      `Invalid query parameter cursor: expected the nextCursor of a previous page with sort=${
-        query.sort
-      } and order=${query.order}, found "${text.slice(0, 100)}"`,
-    );
-  }
-  return cursor as Cursor;
-}
-
-/** `LIKE` pattern of a literal substring: `%`, `_` and the escape character stay literal. */
-function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, c => `\\${c}`)}%`;
-}
 
 /** Filter values in the form their columns hold (columnKeys.ts). */
 const keys = (values: string[], length: number) =>
@@ -165,55 +124,16 @@ export async function listPostures(
   query: ResolvedListQuery,
   visibility: Visibility,
 ): Promise<{ items: ApiPosture[]; totalItems: number; nextCursor?: string }> {
-  const column = SORT_COLUMNS[query.sort];
-  const base = filtered(knex, query, visibility);
-  const page = base
-    .clone()
-    .select('entity_ref', 'posture', 'refreshed_at', `${column} as sort_value`);
-  if (query.cursor) {
-    const { v, r } = decodeCursor(query.cursor, query);
-    const op = query.order === 'asc' ? '>' : '<';
-    page.where(q =>
-      q
-        .where(column, op, v)
-        .orWhere(q2 => q2.where(column, v).andWhere('entity_ref', op, r)),
-    );
-  } else if (query.offset) {
-    page.offset(query.offset);
-  }
-  page.orderBy([
-    { column, order: query.order },
-    { column: 'entity_ref', order: query.order },
-  ]);
-  page.limit(query.limit + 1);
-  const [rows, count] = await Promise.all([
-    page,
-    base.clone().count({ n: '*' }).first(),
-  ]);
-  const more = rows.length > query.limit;
-  const items = (
-    rows as Array<{
-      entity_ref: string;
-      posture: string;
-      refreshed_at: string | null;
-      sort_value: string | number;
-    }>
-  ).slice(0, query.limit);
-  const last = items[items.length - 1];
-  return {
-    items: items.map(postureOfRow),
-    totalItems: Number((count as { n: number | string } | undefined)?.n ?? 0),
-    ...(more && last
-      ? {
-          nextCursor: encodeCursor({
-            s: query.sort,
-            o: query.order,
-            v: last.sort_value,
-            r: last.entity_ref,
-          }),
-        }
-      : {}),
-  };
+  const { rows, ...page } = await readPage<
+    PostureSortField,
+    { entity_ref: string; posture: string; refreshed_at: string | null }
+  >(filtered(knex, query, visibility), {
+    query,
+    column: SORT_COLUMNS[query.sort],
+    key: 'entity_ref',
+    select: ['entity_ref', 'posture', 'refreshed_at'],
+  });
+  return { items: rows.map(postureOfRow), ...page };
 }
 
 function emptyCounts(): PostureCounts {

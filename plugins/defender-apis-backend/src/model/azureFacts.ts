@@ -88,9 +88,12 @@ export class ServiceFacts {
   private readonly byId = new Map<string, ApimApi>();
   private readonly byName = new Map<string, ApimApi>();
   readonly skuName?: string;
+  /** Every API the service listed, revisions included. */
+  readonly apis: readonly ApimApi[];
 
   constructor(snapshot: ServiceSnapshot) {
     this.skuName = snapshot.skuName;
+    this.apis = snapshot.apis;
     for (const api of snapshot.apis) {
       this.byId.set(api.id.toLowerCase(), api);
       const name = api.name.toLowerCase();

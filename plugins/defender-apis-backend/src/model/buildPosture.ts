@@ -16,6 +16,7 @@ import {
   PostureRecommendation,
   sameResourceId,
 } from '@defender-apis/plugin-defender-apis-common';
+import { notApplicableOf, portalUrl } from './applicability';
 import { ServiceFacts, SubscriptionFacts } from './azureFacts';
 import { conflictReason, conflictsAmong } from './claims';
 import { CatalogFacts, MappedEntity } from './mapping';
@@ -61,18 +62,7 @@ export interface StoredPosture extends CatalogFacts {
 export const CLAIM_PENDING_REASON =
   'Defender for APIs data for this API is shown once a catalog-wide read has checked that no entity of another team names the same API Management API; a pass over the catalog does within about a minute.';
 
-const NON_REST_TYPES: Record<string, string> = {
-  soap: 'SOAP',
-  graphql: 'GraphQL',
-  websocket: 'WebSocket',
-  grpc: 'gRPC',
-  odata: 'OData',
-};
 const ALERTS_SHOWN = 10;
-
-function portalUrl(resourceId: string): string {
-  return `https://portal.azure.com/#resource${resourceId}`;
-}
 
 function toSeverity(severity: string): AlertSeverity {
   const s = severity.toLowerCase();
@@ -240,23 +230,10 @@ export function buildStoredPosture(
       },
     };
   }
-  const nonRest = apim.apiType
-    ? NON_REST_TYPES[apim.apiType.toLowerCase()]
-    : undefined;
-  const notApplicable =
-    (nonRest && {
-      cause: 'apiType' as const,
-      reason: `This is a ${nonRest} API; Defender for APIs protects REST APIs only.`,
-    }) ||
-    (apim.isCurrent === false && {
-      cause: 'revision' as const,
-      reason: `This is a non-current revision of the API; Defender for APIs protects the current revision only.`,
-    }) ||
-    (service.skuName?.toLowerCase() === 'consumption' && {
-      cause: 'consumptionTier' as const,
-      reason: `API Management service "${ref.serviceName}" is on the Consumption tier, which Defender for APIs does not support.`,
-    }) ||
-    undefined;
+  const notApplicable = notApplicableOf(apim, {
+    name: ref.serviceName,
+    skuName: service.skuName,
+  });
   if (notApplicable) return { ...stored, notApplicable };
 
   stored.plan = {

@@ -6,11 +6,12 @@ import {
   PlanTraffic,
 } from '@defender-apis/plugin-defender-apis-common';
 import { DefenderAzureApi } from '../azure/DefenderAzureClient';
-import { describeAzureError } from '../azure/describeAzureError';
+import { Outcome, settle } from '../azure/settle';
 import { PostureStore } from '../database/PostureStore';
 import { SharedReads } from '../util/SharedReads';
 import { PostureNotifier } from './PostureNotifier';
 import { ServiceDirectory } from './ServiceDirectory';
+import { ShadowApiRecorder } from './ShadowApiRecorder';
 import { mapConcurrently, mapInChunks } from '../util/yieldToEventLoop';
 import {
   collectionsByApi,
@@ -32,8 +33,6 @@ import { planFit } from '../model/planFit';
 import { claimedApiKey } from '../model/claims';
 import { ApiCollection, ApimApi } from '../model/azureResources';
 import { ConfiguredService } from '../model/configuredService';
-
-type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** Figures of one refresh, for logs and tests. */
 export interface RefreshSummary {
@@ -68,17 +67,6 @@ export const SHARED_READ_TTL_MS = 60_000;
 export const FAILED_READ_TTL_MS = 30_000;
 /** How long a service's 30-day request count is reused by later refreshes. */
 export const TRAFFIC_TTL_MS = 6 * 60 * 60 * 1000;
-
-async function settle<T>(
-  promise: Promise<T>,
-  what: string,
-): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, reason: describeAzureError(error, what) };
-  }
-}
 
 /** The Azure reads behind a set of entities, each settled. */
 interface AzureReads {
@@ -130,6 +118,8 @@ export class PostureRefresher {
       planEntitlements: Readonly<Record<string, number>>;
       /** Tells owners what a read changed; none: nobody is told. */
       notifier?: Pick<PostureNotifier, 'observe' | 'send'>;
+      /** Records the shadow APIs each catalog-wide refresh finds; none: nobody does. */
+      shadowApis?: Pick<ShadowApiRecorder, 'record'>;
     },
   ) {}
 
@@ -155,9 +145,19 @@ export class PostureRefresher {
         ...(await mapInChunks(page, e => mapEntity(e, index, domains))),
       );
     }
-    const reads = await this.readInBulk(mapped, services);
+    // A catalog-wide refresh reads every known service: one no entity maps to is all shadow.
+    const reads = await this.readInBulk(mapped, services, prune);
     const summary = await this.store(mapped, reads, readAt);
-    if (prune) await this.prune(mapped, readAt);
+    if (prune) {
+      await this.prune(mapped, readAt);
+      await this.options.shadowApis?.record({
+        services,
+        serviceReads: reads.services,
+        collectionReads: reads.collections,
+        mapped,
+        readAt,
+      });
+    }
     return summary;
   }
 
@@ -258,9 +258,18 @@ export class PostureRefresher {
   private async readInBulk(
     mapped: MappedEntity[],
     known: readonly ConfiguredService[],
+    everyService: boolean,
   ): Promise<AzureReads> {
     const { azure } = this.options;
     const { subscriptions, services } = this.scopesOf(mapped);
+    // Collections of every read service's subscription: they say which shadow APIs are onboarded.
+    const listed = new Map(subscriptions);
+    if (everyService) {
+      for (const service of known) {
+        listed.set(service.subscriptionId.toLowerCase(), service.tenantId);
+        services.set(serviceKey(service), service);
+      }
+    }
     // Traffic counts every known service of a subscription in scope, with or without entities.
     const metered = known.filter(s =>
       subscriptions.has(s.subscriptionId.toLowerCase()),
@@ -288,7 +297,7 @@ export class PostureRefresher {
         }),
       ),
       Promise.all(
-        [...subscriptions].map(
+        [...listed].map(
           async ([id, tenantId]) =>
             [
               id,

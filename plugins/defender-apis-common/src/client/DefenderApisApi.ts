@@ -8,6 +8,7 @@ import {
   PostureSummary,
   PostureSummaryQuery,
 } from '../types';
+import { ShadowApiList, ShadowApiQuery } from '../shadowApis';
 
 /**
  * Options of one request to the Defender for APIs backend.
@@ -63,6 +64,14 @@ export interface DefenderApisApi {
     query?: PostureSummaryQuery,
     options?: DefenderApisRequestOptions,
   ): Promise<PostureSummary>;
+  /**
+   * One page of the shadow APIs: current APIs of the APIM services the backend reads that no
+   * catalog entity maps to. Only for callers who may read every catalog entity (403 otherwise).
+   */
+  listShadowApis(
+    query?: ShadowApiQuery,
+    options?: DefenderApisRequestOptions,
+  ): Promise<ShadowApiList>;
   /**
    * Asks the backend to onboard up to 500 APIs gradually: it checks each like a single
    * request, queues the accepted ones and starts them at its configured pace per APIM

@@ -217,6 +217,24 @@ describe('DefenderApisClient', () => {
     ]);
   });
 
+  it('lists shadow APIs with their filters, booleans as text, in the query', async () => {
+    const body = { items: [], totalItems: 0, limit: 0 };
+    const { client, fetch } = setup(jsonResponse(body));
+    await expect(
+      client.listShadowApis({
+        service: ['apim-a', 'apim b'],
+        onboarded: false,
+        applicable: true,
+        q: 'admin',
+        limit: 0,
+      }),
+    ).resolves.toEqual(body);
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/shadow-apis?service=apim-a&service=apim+b&onboarded=false&applicable=true&q=admin&limit=0`,
+      { method: 'GET' },
+    );
+  });
+
   it('reads the summary with GET', async () => {
     const body = {
       total: 0,

@@ -9,6 +9,7 @@ import {
   PostureSummary,
   PostureSummaryQuery,
 } from '../types';
+import { ShadowApiList, ShadowApiQuery } from '../shadowApis';
 import { DefenderApisApi, DefenderApisRequestOptions } from './DefenderApisApi';
 
 /** The backend's plugin id, which discovery resolves to its base URL. */
@@ -20,7 +21,7 @@ const PLUGIN_ID = 'defender-apis';
  */
 type QueryParams = Record<
   string,
-  string | number | readonly string[] | undefined
+  string | number | boolean | readonly string[] | undefined
 >;
 
 /**
@@ -109,6 +110,27 @@ export class DefenderApisClient implements DefenderApisApi {
   ): Promise<PostureSummary> {
     return this.request('GET', ['summary'], options, {
       query: { owner: query.owner, system: query.system, domain: query.domain },
+    });
+  }
+
+  /** {@inheritDoc DefenderApisApi.listShadowApis} */
+  listShadowApis(
+    query: ShadowApiQuery = {},
+    options?: DefenderApisRequestOptions,
+  ): Promise<ShadowApiList> {
+    return this.request('GET', ['shadow-apis'], options, {
+      query: {
+        service: query.service,
+        subscription: query.subscription,
+        onboarded: query.onboarded,
+        applicable: query.applicable,
+        q: query.q,
+        sort: query.sort,
+        order: query.order,
+        cursor: query.cursor,
+        offset: query.offset,
+        limit: query.limit,
+      },
     });
   }
 

@@ -113,6 +113,10 @@ export function fakeDefenderApi(
     onboardBatch: answers.onboardBatch ?? jest.fn(),
     getOnboardingBatch: answers.getOnboardingBatch ?? jest.fn(),
     cancelOnboardingBatch: answers.cancelOnboardingBatch ?? jest.fn(),
+    // No shadow APIs unless a test says otherwise.
+    listShadowApis:
+      answers.listShadowApis ??
+      jest.fn().mockResolvedValue({ items: [], totalItems: 0, limit: 0 }),
   } as jest.Mocked<DefenderApisApi>;
 }
 

@@ -6,13 +6,18 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import { useState } from 'react';
 import Grid from '@material-ui/core/Grid';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
 import { CoverageTable } from './CoverageTable';
 import { PosturesTable } from './PosturesTable';
 import { SummaryTiles } from './SummaryTiles';
 import { PendingNotice } from '../common/PendingNotice';
 import { PlanFitTable } from './PlanFitTable';
 import { useSummary } from './useSummary';
+import { ShadowApisTable } from './shadow/ShadowApisTable';
+import { useShadowApiCount } from './shadow/useShadowApiCount';
 
 /**
  * Props of {@link DefenderApisGovernancePage}.
@@ -33,6 +38,10 @@ const SUBTITLE = 'Posture of every API in the catalog';
 /** The page's body in its states: progress, error, empty, data. */
 const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
   const { value: summary, loading, error, retry } = useSummary();
+  // Shadow APIs are for users who may read the whole catalog; for others the page has none.
+  const shadow = useShadowApiCount();
+  const shadowCount = shadow.value?.count;
+  const [tab, setTab] = useState<'posture' | 'shadow'>('posture');
   // Only the first read shows progress; a retry keeps the page (and the table's filters).
   if (loading && !summary) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
@@ -44,7 +53,7 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
       />
     );
   }
-  if (!summary || summary.total === 0) {
+  if (!summary || (summary.total === 0 && !shadowCount)) {
     return (
       <EmptyState
         missing="data"
@@ -65,43 +74,64 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
         </Grid>
       ) : null}
       <Grid item xs={12}>
-        <SummaryTiles summary={summary} />
+        <SummaryTiles summary={summary} shadowApis={shadowCount} />
       </Grid>
-      {/* Side by side only where both tables fit whole (1920 px and up). */}
-      <Grid item xs={12} xl={hasSystems ? 6 : 12}>
-        <CoverageTable
-          title="Coverage by owner"
-          subtitle="Worst first; an API with several owners counts for each"
-          groups={summary.byOwner}
-          groupTitle="Owner"
-          defaultKind="group"
-          emptyText="No owners: no API entity has an owner relation."
-        />
-      </Grid>
-      {hasSystems ? (
-        <Grid item xs={12} xl={6}>
-          <CoverageTable
-            title="Coverage by system"
-            subtitle="Worst first; APIs without a system are left out"
-            groups={summary.bySystem}
-            groupTitle="System"
-            defaultKind="system"
-            emptyText="No API entity is part of a system."
-          />
-        </Grid>
-      ) : null}
-      {summary.plans?.length ? (
+      {shadowCount !== undefined ? (
         <Grid item xs={12}>
-          <PlanFitTable plans={summary.plans} />
+          <Tabs
+            value={tab}
+            onChange={(_event, value) => setTab(value)}
+            indicatorColor="primary"
+            aria-label="Views"
+          >
+            <Tab value="posture" label="API posture" />
+            <Tab value="shadow" label={`Shadow APIs (${shadowCount})`} />
+          </Tabs>
         </Grid>
       ) : null}
-      <Grid item xs={12}>
-        <PosturesTable
-          summary={summary}
-          bulkOnboardPollMs={props.bulkOnboardPollMs}
-          onChanged={retry}
-        />
-      </Grid>
+      {tab === 'shadow' ? (
+        <Grid item xs={12}>
+          <ShadowApisTable />
+        </Grid>
+      ) : (
+        <>
+          {/* Side by side only where both tables fit whole (1920 px and up). */}
+          <Grid item xs={12} xl={hasSystems ? 6 : 12}>
+            <CoverageTable
+              title="Coverage by owner"
+              subtitle="Worst first; an API with several owners counts for each"
+              groups={summary.byOwner}
+              groupTitle="Owner"
+              defaultKind="group"
+              emptyText="No owners: no API entity has an owner relation."
+            />
+          </Grid>
+          {hasSystems ? (
+            <Grid item xs={12} xl={6}>
+              <CoverageTable
+                title="Coverage by system"
+                subtitle="Worst first; APIs without a system are left out"
+                groups={summary.bySystem}
+                groupTitle="System"
+                defaultKind="system"
+                emptyText="No API entity is part of a system."
+              />
+            </Grid>
+          ) : null}
+          {summary.plans?.length ? (
+            <Grid item xs={12}>
+              <PlanFitTable plans={summary.plans} />
+            </Grid>
+          ) : null}
+          <Grid item xs={12}>
+            <PosturesTable
+              summary={summary}
+              bulkOnboardPollMs={props.bulkOnboardPollMs}
+              onChanged={retry}
+            />
+          </Grid>
+        </>
+      )}
     </Grid>
   );
 };
@@ -109,7 +139,8 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
 /**
  * The governance page: catalog-wide coverage, coverage per owner and per system, and every
  * API's posture in a table the backend filters, sorts and pages, with CSV export and bulk
- * onboarding of what the filters select.
+ * onboarding of what the filters select; for users who may read the whole catalog, a tab of
+ * the shadow APIs (in API Management, in no catalog entity) with a catalog-info.yaml each.
  *
  * @public
  */

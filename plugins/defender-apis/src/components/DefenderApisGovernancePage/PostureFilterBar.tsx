@@ -26,7 +26,7 @@ const useStyles = makeStyles(theme => ({
 const ALL = '';
 
 /** A native select, as every filter uses it. */
-const FilterSelect = (props: {
+export const FilterSelect = (props: {
   id: string;
   label: string;
   value: string;

@@ -1,10 +1,6 @@
 import { useMemo, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import {
-  ResponseErrorPanel,
-  Table,
-  TableOptions,
-} from '@backstage/core-components';
+import { ResponseErrorPanel, Table } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { PostureSummary } from '@defender-apis/plugin-defender-apis-common';
 import Box from '@material-ui/core/Box';
@@ -21,6 +17,7 @@ import { PostureFilterBar } from './PostureFilterBar';
 import { filtersQuery, onboardableQuery, PostureFilters } from './postureQuery';
 import { PostureRow, toPostureRow } from '../common/rows';
 import { usePosturePages } from './usePosturePages';
+import { remoteTableOptions } from './useRemotePages';
 
 const useStyles = makeStyles(theme => ({
   bar: { marginBottom: theme.spacing(2) },
@@ -31,17 +28,7 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-const TABLE_OPTIONS: TableOptions<PostureRow> = {
-  search: false,
-  sorting: true,
-  paging: true,
-  pageSize: 20,
-  pageSizeOptions: [20, 50, 100],
-  emptyRowsWhenPaging: false,
-  padding: 'dense',
-  // Headers on one line; a table wider than its card scrolls sideways inside it.
-  headerStyle: { whiteSpace: 'nowrap' },
-};
+const TABLE_OPTIONS = remoteTableOptions<PostureRow>(true);
 
 /**
  * Every API's posture, one page at a time from the backend: filters and search above the
@@ -63,7 +50,7 @@ export const PosturesTable = (props: {
   const [filters, setFilters] = useState<PostureFilters>({});
   const query = useMemo(() => filtersQuery(filters), [filters]);
 
-  const { tableRef, loadPage, reload, sort, totalItems, error } =
+  const { tableRef, loadPage, reload, sort, totalItems, localization } =
     usePosturePages(query);
 
   // The export and bulk onboarding select what the table shows, in its order.
@@ -75,20 +62,6 @@ export const PosturesTable = (props: {
     const postures = await loadMatchingPostures(api, selection);
     downloadText(csvFileName(), posturesCsv(postures.map(toPostureRow)));
   }, [api, selection]);
-
-  const localization = useMemo(
-    () => ({
-      body: {
-        // A failed page shows where its rows would be.
-        emptyDataSourceMessage: error ? (
-          <ResponseErrorPanel error={error} />
-        ) : (
-          'No APIs match the filters.'
-        ),
-      },
-    }),
-    [error],
-  );
 
   return (
     <>

@@ -59,7 +59,11 @@ function lightOf(status: PostureStatus): ReactNode {
  * Catalog-wide counts at a glance: total APIs, coverage, and how many are in each status
  * group. The status tiles add up to the total.
  */
-export const SummaryTiles = (props: { summary: PostureSummary }) => {
+export const SummaryTiles = (props: {
+  summary: PostureSummary;
+  /** How many shadow APIs there are; absent when the user may not see them. */
+  shadowApis?: number;
+}) => {
   const { total } = props.summary;
   // Every status is in the summary; read defensively all the same.
   const n = (status: PostureStatus) => props.summary.byStatus[status] ?? 0;
@@ -115,6 +119,13 @@ export const SummaryTiles = (props: { summary: PostureSummary }) => {
         value={n('unmapped') + n('error')}
         caption="Fix the annotation or check the last refresh"
       />
+      {props.shadowApis !== undefined ? (
+        <Tile
+          label="Shadow APIs"
+          value={props.shadowApis}
+          caption="In API Management, in no catalog entity"
+        />
+      ) : null}
     </Grid>
   );
 };

@@ -1,0 +1,89 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { apiManagementApiResourceId } from '@defender-apis/plugin-defender-apis-common';
+import { Outcome } from '../azure/settle';
+import { ShadowApiStore } from '../database/ShadowApiStore';
+import { ServiceFacts } from '../model/azureFacts';
+import { ApiCollection } from '../model/azureResources';
+import { claimedApiKey } from '../model/claims';
+import { ConfiguredService } from '../model/configuredService';
+import { MappedEntity, serviceKey } from '../model/mapping';
+import { shadowApisOfService } from '../model/shadowApis';
+
+/** What a catalog-wide refresh read and mapped, as far as shadow APIs go. */
+export interface CatalogWideReads {
+  /** Every APIM service the plugin knows, each read by the refresh. */
+  services: readonly ConfiguredService[];
+  /** Service reads by {@link serviceKey}. */
+  serviceReads: ReadonlyMap<string, Outcome<ServiceFacts>>;
+  /** API collections by lower-cased subscription id, then by API key. */
+  collectionReads: ReadonlyMap<string, Outcome<Map<string, ApiCollection>>>;
+  /** Every API entity of the catalog, mapped. */
+  mapped: readonly MappedEntity[];
+  readAt: string;
+}
+
+/**
+ * Records the shadow APIs a catalog-wide refresh found: per service, the current APIs no
+ * entity of the catalog maps to. A service whose read failed keeps what was recorded before;
+ * one whose record the database refuses is logged and skipped, never stopping the refresh.
+ */
+export class ShadowApiRecorder {
+  constructor(
+    private readonly options: { store: ShadowApiStore; logger: LoggerService },
+  ) {}
+
+  async record(reads: CatalogWideReads): Promise<void> {
+    const { store, logger } = this.options;
+    const claimed = new Set(
+      reads.mapped.flatMap(m =>
+        m.target
+          ? [claimedApiKey(apiManagementApiResourceId(m.target.ref))]
+          : [],
+      ),
+    );
+    for (const service of reads.services) {
+      const key = serviceKey(service);
+      const ref = {
+        key,
+        subscriptionId: service.subscriptionId,
+        name: service.name,
+      };
+      const facts = reads.serviceReads.get(key);
+      const collections = reads.collectionReads.get(
+        service.subscriptionId.toLowerCase(),
+      );
+      if (!facts || !collections) continue;
+      try {
+        if (!facts.ok || !collections.ok) {
+          await store.recordFailedRead(
+            ref,
+            facts.ok
+              ? (collections as { reason: string }).reason
+              : facts.reason,
+          );
+        } else {
+          await store.replaceService(
+            ref,
+            shadowApisOfService(
+              service,
+              facts.value,
+              collections.value,
+              claimed,
+              reads.readAt,
+            ),
+            reads.readAt,
+          );
+        }
+      } catch (error) {
+        logger.warn(
+          'Shadow APIs of an API Management service could not be stored',
+          {
+            service: service.name,
+            reason: error instanceof Error ? error.message : String(error),
+          },
+        );
+      }
+    }
+    await store.keepServices(reads.services.map(serviceKey));
+  }
+}
