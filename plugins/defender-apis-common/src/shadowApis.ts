@@ -220,6 +220,7 @@ export function shadowApiCatalogInfo(api: ShadowApi, owner: string): string {
     `  type: ${entity.spec.type}`,
     `  lifecycle: ${entity.spec.lifecycle}`,
     `  owner: ${q(owner)}`,
+    '  # Replace with the API definition, e.g. definition: { $text: ./openapi.yaml }',
     `  definition: ${q(entity.spec.definition)}`,
     '',
   ].join('\n');
