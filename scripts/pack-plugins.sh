@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
 OUT_DIR="${1:-$REPO_ROOT/.cache/packs}"
-PLUGINS=(defender-apis-common defender-apis defender-apis-backend defender-apis-backend-module-tech-insights defender-apis-backend-module-scorecard)
+PLUGINS=(defender-apis-common defender-apis defender-apis-backend defender-apis-backend-module-tech-insights defender-apis-backend-module-scorecard catalog-backend-module-defender-apis)
 
 # `package build` takes declarations from dist-types; a stale incremental state would skip them.
 rm -rf dist-types

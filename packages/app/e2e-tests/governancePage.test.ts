@@ -26,13 +26,16 @@ test('the governance page shows every API with its posture, filters and exports 
   // The same counts as the backend's summary for this user.
   const summary = await readSummaryAsGuest(page);
   expect(summary.total).toBeGreaterThan(10);
-  await expect(page.getByRole('group', { name: 'APIs' })).toContainText(
-    String(summary.total),
-  );
+  // Exact: the "Shadow APIs" tile's name contains "APIs" too.
+  await expect(
+    page.getByRole('group', { name: 'APIs', exact: true }),
+  ).toContainText(String(summary.total));
   await expect(page.getByRole('group', { name: 'At risk' })).toContainText(
     String(summary.byStatus.atRisk),
   );
-  await expect(page.getByText(`APIs (${summary.total})`)).toBeVisible();
+  await expect(
+    page.getByText(`APIs (${summary.total})`, { exact: true }),
+  ).toBeVisible();
   await expect(page.getByRole('link', { name: 'Checkout API' })).toBeVisible();
 
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -57,14 +60,16 @@ test('the governance page shows every API with its posture, filters and exports 
   // The search goes to the backend as q, matching entity names and titles.
   const search = page.getByLabel('Search', { exact: true });
   await search.fill('checkout');
-  await expect(page.getByText('APIs (1)')).toBeVisible();
+  await expect(page.getByText('APIs (1)', { exact: true })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Checkout API' })).toBeVisible();
   await search.fill('');
-  await expect(page.getByText(`APIs (${summary.total})`)).toBeVisible();
+  await expect(
+    page.getByText(`APIs (${summary.total})`, { exact: true }),
+  ).toBeVisible();
 
   await page.getByLabel('Status', { exact: true }).selectOption('atRisk');
   await expect(
-    page.getByText(`APIs (${summary.byStatus.atRisk})`),
+    page.getByText(`APIs (${summary.byStatus.atRisk})`, { exact: true }),
   ).toBeVisible();
 
   const [download] = await Promise.all([

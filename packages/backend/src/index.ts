@@ -15,6 +15,10 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Shadow APIs as catalog entities: off unless defenderApis.shadowApiEntities.enabled is true.
+backend.add(
+  import('@defender-apis/plugin-catalog-backend-module-defender-apis'),
+);
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
