@@ -43,6 +43,27 @@ test('a protected API shows its figures', async ({ page }) => {
   await screenshot(card, 'card-protected');
 });
 
+test('an API covered by Defender CSPM posture only shows its findings, sensitive data not scanned, and no Onboard button', async ({
+  page,
+}) => {
+  // retail-dev: the Defender for APIs plan is off, Defender CSPM's API posture is on.
+  const card = await openEntity(page, 'orders-api');
+  await expect(card.getByText('Posture only', { exact: true })).toBeVisible();
+  await expect(
+    card.getByText(/Posture findings from Defender CSPM; no threat detection/),
+  ).toBeVisible();
+  await expect(
+    card.getByText('2 of 9 endpoints unauthenticated'),
+  ).toBeVisible();
+  await expect(
+    card.getByText(
+      'Not scanned: Defender CSPM sensitive data discovery is off',
+    ),
+  ).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Onboard' })).toHaveCount(0);
+  await screenshot(card, 'card-posture-only');
+});
+
 test('an at-risk API shows unauthenticated endpoints, sensitive data and alerts by severity', async ({
   page,
 }) => {

@@ -52,7 +52,7 @@ for (const width of WIDTHS) {
       await shoot(card, `overview-card-${width}`, SHOTS_BY_WIDTH);
     });
 
-    // At risk with alerts and recommendations; not onboarded (the Onboard button); plan off.
+    // At risk with alerts and recommendations; not onboarded (the Onboard button); Defender CSPM posture only.
     for (const api of ['checkout-api', 'fx-rates-api', 'orders-api']) {
       test(`the API card of ${api} reads well`, async ({ page }) => {
         await page.goto(`/catalog/default/api/${api}`);

@@ -6,6 +6,8 @@ import {
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   ApiPosture,
+  CoverageKind,
+  coverageKindOf,
   DefenderApisClient,
   describeBackendFailure,
   isApplicableStatus,
@@ -46,6 +48,8 @@ export type DefenderApisFacts = {
   defenderApisActiveHighAlerts: number;
   /** True when the last refresh of the API's data from Azure failed. */
   defenderApisStale: boolean;
+  /** Which coverage the API has; see {@link @defender-apis/plugin-defender-apis-common#CoverageKind}. */
+  defenderApisCoverage: CoverageKind;
 };
 
 /**
@@ -65,6 +69,7 @@ export function postureToFacts(posture: ApiPosture): DefenderApisFacts {
     defenderApisActiveAlerts: posture.alerts?.active ?? 0,
     defenderApisActiveHighAlerts: posture.alerts?.bySeverity?.high ?? 0,
     defenderApisStale: posture.stale === true,
+    defenderApisCoverage: coverageKindOf(posture.status),
   };
 }
 
@@ -108,7 +113,7 @@ export async function readAllPostures(
  */
 export const defenderApisFactRetriever: FactRetriever = {
   id: DEFENDER_APIS_FACT_RETRIEVER_ID,
-  version: '0.1.0',
+  version: '0.2.0',
   title: 'Defender for APIs',
   description:
     'Microsoft Defender for APIs posture of API entities, as the Defender for APIs backend last read it',
@@ -117,7 +122,7 @@ export const defenderApisFactRetriever: FactRetriever = {
     defenderApisStatus: {
       type: 'string',
       description:
-        'Posture status: protected, atRisk, awaitingData, onboarding, notOnboarded, planDisabled, notApplicable, unmapped, conflict or error',
+        'Posture status: protected, atRisk, awaitingData, postureOnly, onboarding, notOnboarded, planDisabled, notApplicable, unmapped, conflict or error',
     },
     defenderApisOnboarded: {
       type: 'boolean',
@@ -149,6 +154,11 @@ export const defenderApisFactRetriever: FactRetriever = {
     defenderApisStale: {
       type: 'boolean',
       description: 'The last refresh of the data from Azure failed',
+    },
+    defenderApisCoverage: {
+      type: 'string',
+      description:
+        'threatProtection (onboarded to Defender for APIs), postureOnly (Defender CSPM API posture, no threat detection) or none',
     },
   },
   async handler(ctx: FactRetrieverContext): Promise<TechInsightFact[]> {

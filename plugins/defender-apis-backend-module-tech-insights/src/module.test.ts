@@ -162,6 +162,7 @@ describe('techInsightsModuleDefenderApis', () => {
         defenderApisActiveAlerts: 'integer',
         defenderApisActiveHighAlerts: 'integer',
         defenderApisStale: 'boolean',
+        defenderApisCoverage: 'string',
       });
       expect(logger.warn).not.toHaveBeenCalled();
     } finally {
@@ -195,6 +196,7 @@ describe('techInsightsModuleDefenderApis', () => {
             defenderApisActiveAlerts: 3,
             defenderApisActiveHighAlerts: 1,
             defenderApisStale: false,
+            defenderApisCoverage: 'threatProtection',
           },
         },
         {
@@ -212,6 +214,7 @@ describe('techInsightsModuleDefenderApis', () => {
             defenderApisActiveAlerts: 0,
             defenderApisActiveHighAlerts: 0,
             defenderApisStale: false,
+            defenderApisCoverage: 'none',
           },
         },
         {
@@ -225,6 +228,7 @@ describe('techInsightsModuleDefenderApis', () => {
             defenderApisActiveAlerts: 0,
             defenderApisActiveHighAlerts: 0,
             defenderApisStale: true,
+            defenderApisCoverage: 'none',
           },
         },
       ]);

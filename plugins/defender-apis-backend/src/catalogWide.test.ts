@@ -292,6 +292,7 @@ describe('catalog-wide list and summary', () => {
       total: 3,
       byStatus: { protected: 2, atRisk: 1 },
       onboarded: 3,
+      postureCovered: 3,
       applicable: 3,
     });
     expect(body.bySystem['system:default/checkout']).toEqual(
@@ -678,9 +679,7 @@ describe('first views', () => {
       expect(
         requests.filter(r => /apiCollections\/[^/]+$/i.test(r.path)),
       ).toHaveLength(12);
-      expect(requests.filter(r => /pricings\/api$/i.test(r.path))).toHaveLength(
-        1,
-      );
+      expect(requests.filter(r => /pricings$/i.test(r.path))).toHaveLength(1);
       // One read of the service's API list (its first page; the emulator pages every 5).
       expect(
         requests.filter(r => /\/apis$/i.test(r.path) && !r.query.$skip),
@@ -700,10 +699,10 @@ describe('first views', () => {
       h.emulator
         .requests()
         .filter(r => r.path.includes(`/subscriptions/${SUB_A}/`))
-        .filter(r => /pricings\/api$/i.test(r.path));
+        .filter(r => /pricings$/i.test(r.path));
     try {
       h.emulator.addFault({
-        match: { pathPattern: '/pricings/Api', subscriptionId: SUB_A },
+        match: { pathPattern: '/pricings$', subscriptionId: SUB_A },
         effect: { malformedJson: true },
       });
       for (const entity of fresh) {

@@ -63,7 +63,7 @@ describe('defender-apis backend against the ARM emulator', () => {
     ['catalog-graphql-api', 'notApplicable', /GraphQL API/],
     ['partner-api', 'notApplicable', /workspace "partners"/],
     ['edge-api', 'notApplicable', /Consumption tier/],
-    ['orders-api', 'planDisabled', /plan is off/],
+    ['orders-api', 'postureOnly', /Posture findings from Defender CSPM/],
     [
       'status-api',
       'unmapped',
@@ -351,7 +351,8 @@ describe('onboarding', () => {
         .post(`${posturePath('orders-api')}/onboard`)
         .set('Authorization', asUser('paula'));
       expect(off.status).toBe(409);
-      expect(off.body.error.message).toContain('plan is off');
+      // retail-dev has the plan off (and Defender CSPM's API posture on).
+      expect(off.body.error.message).toContain('Defender for APIs plan');
       const soap = await h2.request
         .post(`${posturePath('legacy-soap-api')}/onboard`)
         .set('Authorization', asUser('paula'));

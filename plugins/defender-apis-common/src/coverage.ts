@@ -32,13 +32,38 @@ export const STATUS_ATTENTION_ORDER: readonly PostureStatus[] = [
   'unmapped',
   'notOnboarded',
   'planDisabled',
+  'postureOnly',
   'onboarding',
   'awaitingData',
   'protected',
   'notApplicable',
 ];
 
-/** Whether an API in this status counts as onboarded. @public */
+/**
+ * Whether an API in this status is covered for posture: onboarded to Defender for APIs, or
+ * covered by Defender CSPM's API posture without its threat detection (`postureOnly`).
+ *
+ * @public
+ */
+export function isPostureCoveredStatus(status: PostureStatus): boolean {
+  return isOnboardedStatus(status) || status === 'postureOnly';
+}
+
+/**
+ * The kind of coverage an API has: `threatProtection` (onboarded to Defender for APIs),
+ * `postureOnly` (Defender CSPM's API posture without threat detection) or `none`.
+ *
+ * @public
+ */
+export type CoverageKind = 'threatProtection' | 'postureOnly' | 'none';
+
+/** The {@link CoverageKind} of an API in this status. @public */
+export function coverageKindOf(status: PostureStatus): CoverageKind {
+  if (isOnboardedStatus(status)) return 'threatProtection';
+  return status === 'postureOnly' ? 'postureOnly' : 'none';
+}
+
+/** Whether an API in this status counts as onboarded (threat-protected). @public */
 export function isOnboardedStatus(status: PostureStatus): boolean {
   return ONBOARDED_STATUSES.includes(status);
 }

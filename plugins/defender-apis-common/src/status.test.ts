@@ -1,5 +1,10 @@
 import { derivePostureStatus, PostureFacts } from './status';
-import { emptyAlerts, EndpointCounts } from './types';
+import { emptyAlerts, EndpointCounts, PostureStatus } from './types';
+import {
+  CoverageKind,
+  coverageKindOf,
+  isPostureCoveredStatus,
+} from './coverage';
 
 const endpoints = (over: Partial<EndpointCounts> = {}): EndpointCounts => ({
   total: 10,
@@ -167,6 +172,32 @@ describe('derivePostureStatus', () => {
       'plan is off',
     ],
     [
+      'plan off, Defender CSPM API posture on, with findings',
+      {
+        ...base,
+        plan: { enabled: false, apiPosture: true },
+        alerts: alerts('high'),
+      },
+      'postureOnly',
+      'Posture findings from Defender CSPM; no threat detection',
+    ],
+    [
+      'plan off, Defender CSPM API posture on, not reported yet',
+      {
+        ...base,
+        plan: { enabled: false, apiPosture: true },
+        collection: undefined,
+      },
+      'postureOnly',
+      'has not reported this API yet',
+    ],
+    [
+      'plan on and Defender CSPM API posture on: threat protection',
+      { ...base, plan: { enabled: true, apiPosture: true } },
+      'protected',
+      undefined,
+    ],
+    [
       'plan off wins over onboarding',
       { ...base, plan: { enabled: false }, onboarding: { state: 'running' } },
       'planDisabled',
@@ -214,5 +245,20 @@ describe('derivePostureStatus', () => {
     const derived = derivePostureStatus(facts);
     expect(derived.status).toBe(status);
     expect(derived.reason).toEqual(reasonContaining(reason));
+  });
+});
+
+describe('coverageKindOf', () => {
+  it.each<[PostureStatus, CoverageKind]>([
+    ['protected', 'threatProtection'],
+    ['atRisk', 'threatProtection'],
+    ['awaitingData', 'threatProtection'],
+    ['postureOnly', 'postureOnly'],
+    ['planDisabled', 'none'],
+    ['notOnboarded', 'none'],
+    ['notApplicable', 'none'],
+  ])('%s is %s', (status, kind) => {
+    expect(coverageKindOf(status)).toBe(kind);
+    expect(isPostureCoveredStatus(status)).toBe(kind !== 'none');
   });
 });

@@ -61,6 +61,9 @@ function riskReasons(facts: PostureFacts): string[] {
   return reasons;
 }
 
+const POSTURE_ONLY_REASON =
+  'Posture findings from Defender CSPM; no threat detection without the Defender for APIs plan, which a subscription owner can turn on in Microsoft Defender for Cloud › Environment settings.';
+
 const IN_PROGRESS_STATES = new Set([
   'inprogress',
   'accepted',
@@ -70,7 +73,8 @@ const IN_PROGRESS_STATES = new Set([
 
 /**
  * Derives the one status of an API from its facts. Pure; precedence, highest first:
- * unmapped, conflict, notApplicable, error, planDisabled, onboarding, notOnboarded, awaitingData,
+ * unmapped, conflict, notApplicable, error, postureOnly (Defender for APIs plan off, Defender
+ * CSPM's API posture on), planDisabled, onboarding, notOnboarded, awaitingData,
  * atRisk (active alerts above informational, or unauthenticated endpoints), protected.
  *
  * @public
@@ -87,6 +91,14 @@ export function derivePostureStatus(facts: PostureFacts): DerivedStatus {
   }
   if (facts.readError) {
     return { status: 'error', reason: facts.readError };
+  }
+  if (facts.plan && !facts.plan.enabled && facts.plan.apiPosture) {
+    return {
+      status: 'postureOnly',
+      reason: facts.collection
+        ? POSTURE_ONLY_REASON
+        : `${POSTURE_ONLY_REASON} Defender CSPM has not reported this API yet (it onboards APIs within a few hours of the extension being turned on).`,
+    };
   }
   if (facts.plan && !facts.plan.enabled) {
     return {

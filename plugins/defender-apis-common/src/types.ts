@@ -18,13 +18,15 @@ export type PostureStatus =
   | 'notApplicable'
   | 'unmapped'
   | 'conflict'
-  | 'error';
+  | 'error'
+  | 'postureOnly';
 
 /** Every posture status, for validation and exhaustive tables. @public */
 export const POSTURE_STATUSES: readonly PostureStatus[] = [
   'protected',
   'atRisk',
   'awaitingData',
+  'postureOnly',
   'onboarding',
   'notOnboarded',
   'planDisabled',
@@ -80,6 +82,18 @@ export interface PlanInfo {
   /** The Azure subscription the plan is of. */
   subscriptionId?: string;
   /**
+   * Whether Defender CSPM's API security posture extension is on for the subscription
+   * (`CloudPosture` plan on, extension `ApiPosture` enabled): agentless posture findings for
+   * its APIM APIs, without the threat detection of the Defender for APIs plan. Absent when the
+   * CSPM plan could not be read.
+   */
+  apiPosture?: boolean;
+  /**
+   * Whether Defender CSPM's sensitive data discovery is on; without it, APIs covered by CSPM
+   * posture only are not scanned for sensitive data.
+   */
+  sensitiveDataDiscovery?: boolean;
+  /**
    * How the subscription's API traffic fits the plan. Absent when the plan is off, its
    * sub-plan is unknown or the traffic could not be read (plan fit is then unknown).
    */
@@ -128,6 +142,12 @@ export interface EndpointCounts {
   external: number;
   /** Endpoints that expose sensitive data in their requests or responses. */
   sensitiveDataExposed: number;
+  /**
+   * `false` when nothing scans the API for sensitive data (covered by Defender CSPM posture
+   * only, with its sensitive data discovery off): `sensitiveDataExposed` is then not a finding
+   * and is shown as "not scanned". Absent means scanned.
+   */
+  sensitiveDataScanned?: boolean;
 }
 
 /** Alert severities as Defender for Cloud names them, lower-cased. @public */
@@ -365,8 +385,13 @@ export interface PostureCounts {
   total: number;
   /** How many APIs of the group are in each status; a status with none may be absent. */
   byStatus: Partial<Record<PostureStatus, number>>;
-  /** APIs onboarded: {@link ONBOARDED_STATUSES}. */
+  /** APIs onboarded: {@link ONBOARDED_STATUSES}, threat-protected by Defender for APIs. */
   onboarded: number;
+  /**
+   * APIs covered for posture: onboarded, or covered by Defender CSPM's API posture only
+   * (`postureOnly`). Always set by `GET /summary`.
+   */
+  postureCovered?: number;
   /** APIs Defender for APIs applies to: all but {@link OUT_OF_COVERAGE_STATUSES}. */
   applicable: number;
 }

@@ -72,6 +72,15 @@ export function renderPricing(
       pricingTier: pricing.pricingTier,
       freeTrialRemainingTime:
         pricing.freeTrialRemainingTime ?? (standard ? 'PT0S' : 'P30D'),
+      // ARM writes the flag as the text "True" or "False".
+      ...(pricing.extensions
+        ? {
+            extensions: pricing.extensions.map(e => ({
+              name: e.name,
+              isEnabled: e.isEnabled ? 'True' : 'False',
+            })),
+          }
+        : {}),
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   ScenarioCollection,
   ScenarioOnboarding,
   ScenarioPricing,
+  ScenarioPricingExtension,
   ScenarioSubscription,
 } from './types';
 
@@ -96,6 +97,7 @@ function readPricing(r: FieldReader): ScenarioPricing {
     'subPlan',
     'freeTrialRemainingTime',
     'enablementTime',
+    'extensions',
   ]);
   return {
     name: r.string('name'),
@@ -103,6 +105,15 @@ function readPricing(r: FieldReader): ScenarioPricing {
     subPlan: r.string('subPlan', 'optional'),
     freeTrialRemainingTime: r.string('freeTrialRemainingTime', 'optional'),
     enablementTime: readDate(r, 'enablementTime'),
+    extensions: r.objectArray('extensions', readExtension, 'optional'),
+  };
+}
+
+function readExtension(r: FieldReader): ScenarioPricingExtension {
+  r.rejectUnknownKeys(['name', 'isEnabled']);
+  return {
+    name: r.string('name'),
+    isEnabled: r.boolean('isEnabled') ?? false,
   };
 }
 

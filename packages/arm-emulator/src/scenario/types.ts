@@ -124,6 +124,21 @@ export interface ScenarioPricing {
   freeTrialRemainingTime?: string;
   /** ISO date-time the plan was enabled; only reported for Standard. */
   enablementTime?: string;
+  /**
+   * The plan's extensions (api-version 2023-01-01 and later), e.g. `ApiPosture` and
+   * `SensitiveDataDiscovery` of the Defender CSPM plan (`CloudPosture`).
+   */
+  extensions?: ScenarioPricingExtension[];
+}
+
+/**
+ * An extension of a plan, as `properties.extensions[]` of a pricing reports it.
+ * @public
+ */
+export interface ScenarioPricingExtension {
+  /** Extension name, e.g. `ApiPosture`. */
+  name: string;
+  isEnabled: boolean;
 }
 
 /**

@@ -365,6 +365,30 @@ describe('ARM emulator', () => {
     });
   });
 
+  describe('plans', () => {
+    it('lists every plan of a subscription with its extensions, flags written as ARM writes them', async () => {
+      const list = await call(
+        emulator,
+        'GET',
+        `/subscriptions/${RETAIL_SUB}/providers/Microsoft.Security/pricings?api-version=2024-01-01`,
+      );
+      expect(list.status).toBe(200);
+      expect(list.json.nextLink).toBeUndefined();
+      const byName = Object.fromEntries(
+        list.json.value.map((p: { name: string }) => [p.name, p]),
+      );
+      expect(byName.Api.properties.pricingTier).toBe('Free');
+      expect(byName.CloudPosture.properties).toMatchObject({
+        pricingTier: 'Standard',
+        extensions: [
+          { name: 'ApiPosture', isEnabled: 'True' },
+          { name: 'SensitiveDataDiscovery', isEnabled: 'False' },
+        ],
+      });
+      expect(byName.Api.properties.extensions).toBeUndefined();
+    });
+  });
+
   describe('faults and the request log', () => {
     it('answers 429 with Retry-After for the given number of matching requests', async () => {
       const fault = emulator.addFault({

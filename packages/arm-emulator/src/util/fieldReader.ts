@@ -84,7 +84,9 @@ export class FieldReader {
     return v as number;
   }
 
-  boolean(key: string, optional: 'optional'): boolean | undefined {
+  boolean(key: string): boolean;
+  boolean(key: string, optional: 'optional'): boolean | undefined;
+  boolean(key: string, optional?: 'optional'): boolean | undefined {
     const v = this.value[key];
     if (v === undefined && optional) return undefined;
     if (typeof v !== 'boolean') {

@@ -6,6 +6,7 @@ import { isRestError } from '@azure/core-rest-pipeline';
 import { durationToMilliseconds } from '@backstage/types';
 import { DefenderApisConfig } from '../config';
 import { ApiCollectionsOperations } from './apiCollections';
+import { listPricings, plansOf } from './pricings';
 import { alertOf, apimApiOf, AS_SENT, assessmentOf } from './armListItems';
 import { createCredential } from './credentials';
 import {
@@ -118,8 +119,8 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
     const client = this.security(subscriptionId, tenantId);
     const options = this.callOptions();
     const asSent = { ...options, requestOptions: AS_SENT };
-    const [pricing, alerts, assessments] = await Promise.all([
-      client.pricings.get('Api', options),
+    const [pricings, alerts, assessments] = await Promise.all([
+      listPricings(client, options),
       collectMapped(client.alerts.list(asSent), alertOf),
       collectMapped(
         client.assessments.list(`subscriptions/${subscriptionId}`, asSent),
@@ -128,10 +129,7 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
     ]);
     return {
       subscriptionId,
-      plan: {
-        enabled: pricing.pricingTier?.toLowerCase() === 'standard',
-        ...(pricing.subPlan ? { subPlan: pricing.subPlan } : {}),
-      },
+      plan: plansOf(pricings),
       alerts,
       assessments,
     };

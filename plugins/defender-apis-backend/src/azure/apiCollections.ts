@@ -13,6 +13,14 @@ import {
 import { SecurityCenter } from '@azure/arm-security';
 import { AbortSignalLike } from '@azure/abort-controller';
 import { ApiCollection } from '../model/azureResources';
+import {
+  acceptJson,
+  apiVersionParam,
+  CloudErrorMapper,
+  hostParam,
+  subscriptionIdParam,
+  urlParam,
+} from './operationSpecs';
 
 const API_VERSION = '2023-11-15';
 
@@ -76,17 +84,6 @@ const ApiCollectionListMapper: coreClient.CompositeMapper = {
   },
 };
 
-const CloudErrorMapper: coreClient.CompositeMapper = {
-  type: {
-    name: 'Composite',
-    className: 'CloudError',
-    modelProperties: {
-      code: { serializedName: 'error.code', type: { name: 'String' } },
-      message: { serializedName: 'error.message', type: { name: 'String' } },
-    },
-  },
-};
-
 const serializer = coreClient.createSerializer(
   {
     ApiCollection: ApiCollectionMapper,
@@ -96,40 +93,14 @@ const serializer = coreClient.createSerializer(
   false,
 );
 
-const param = (
-  name: string,
-  serializedName = name,
-  skipEncoding = false,
-): coreClient.OperationURLParameter => ({
-  parameterPath: name,
-  mapper: { serializedName, required: true, type: { name: 'String' } },
-  ...(skipEncoding ? { skipEncoding } : {}),
-});
-
-const host = param('$host', '$host', true);
-const subscriptionId = param('subscriptionId');
-const resourceGroupName = param('resourceGroupName');
-const serviceName = param('serviceName');
-const apiId = param('apiId');
-const nextLink = param('nextLink', 'nextLink', true);
-const apiVersion: coreClient.OperationQueryParameter = {
-  parameterPath: 'apiVersion',
-  mapper: {
-    defaultValue: API_VERSION,
-    isConstant: true,
-    serializedName: 'api-version',
-    type: { name: 'String' },
-  },
-};
-const accept: coreClient.OperationParameter = {
-  parameterPath: 'accept',
-  mapper: {
-    defaultValue: 'application/json',
-    isConstant: true,
-    serializedName: 'Accept',
-    type: { name: 'String' },
-  },
-};
+const host = hostParam;
+const subscriptionId = subscriptionIdParam;
+const resourceGroupName = urlParam('resourceGroupName');
+const serviceName = urlParam('serviceName');
+const apiId = urlParam('apiId');
+const nextLink = urlParam('nextLink', 'nextLink', true);
+const apiVersion = apiVersionParam(API_VERSION);
+const accept = acceptJson;
 
 const COLLECTION_PATH =
   '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ApiManagement/service/{serviceName}/providers/Microsoft.Security/apiCollections/{apiId}';

@@ -6,6 +6,7 @@ import {
   ApiPosture,
   isApplicableStatus,
   isOnboardedStatus,
+  isPostureCoveredStatus,
   PlanInfo,
   POSTURE_STATUSES,
   PostureCounts,
@@ -137,13 +138,21 @@ export async function listPostures(
 }
 
 function emptyCounts(): PostureCounts {
-  return { total: 0, byStatus: {}, onboarded: 0, applicable: 0 };
+  return {
+    total: 0,
+    byStatus: {},
+    onboarded: 0,
+    postureCovered: 0,
+    applicable: 0,
+  };
 }
 
 function add(counts: PostureCounts, status: PostureStatus, n: number): void {
   counts.total += n;
   counts.byStatus[status] = (counts.byStatus[status] ?? 0) + n;
   if (isOnboardedStatus(status)) counts.onboarded += n;
+  if (isPostureCoveredStatus(status))
+    counts.postureCovered = (counts.postureCovered ?? 0) + n;
   if (isApplicableStatus(status)) counts.applicable += n;
 }
 

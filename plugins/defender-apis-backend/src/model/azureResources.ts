@@ -2,6 +2,7 @@
  * The Azure resources the model reads, in the shapes the Azure layer delivers them (only the
  * fields the plugin uses). Defined here so that the model depends on no I/O.
  */
+import { PlanInfo } from '@defender-apis/plugin-defender-apis-common';
 import { ConfiguredService } from './configuredService';
 
 /** An APIM API as listed by its service. */
@@ -61,7 +62,11 @@ export interface ApiCollection {
  */
 export interface SubscriptionSnapshot {
   subscriptionId: string;
-  plan: { enabled: boolean; subPlan?: string };
+  /** The Defender for APIs plan, and Defender CSPM's API posture and sensitive data discovery. */
+  plan: Pick<
+    PlanInfo,
+    'enabled' | 'subPlan' | 'apiPosture' | 'sensitiveDataDiscovery'
+  >;
   alerts: AzureAlert[];
   assessments: AzureAssessment[];
 }

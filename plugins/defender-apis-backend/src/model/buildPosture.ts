@@ -69,14 +69,24 @@ function toSeverity(severity: string): AlertSeverity {
   return s === 'high' || s === 'medium' || s === 'low' ? s : 'informational';
 }
 
-function endpointsOf(c: ApiCollection): EndpointCounts {
+function endpointsOf(c: ApiCollection, scanned: boolean): EndpointCounts {
   return {
     total: c.numberOfApiEndpoints ?? 0,
     unauthenticated: c.numberOfUnauthenticatedApiEndpoints ?? 0,
     inactive: c.numberOfInactiveApiEndpoints ?? 0,
     external: c.numberOfExternalApiEndpoints ?? 0,
     sensitiveDataExposed: c.numberOfApiEndpointsWithSensitiveDataExposed ?? 0,
+    ...(scanned ? {} : { sensitiveDataScanned: false }),
   };
+}
+
+/**
+ * Whether anything scans the subscription's APIs for sensitive data: the Defender for APIs
+ * plan does; Defender CSPM's API posture alone does only with its sensitive data discovery on.
+ */
+function sensitiveDataScanned(subscription: SubscriptionFacts): boolean {
+  const { plan } = subscription;
+  return plan.enabled || !plan.apiPosture || !!plan.sensitiveDataDiscovery;
 }
 
 function isUnder(resourceId: string, apiId: string): boolean {
@@ -245,7 +255,7 @@ export function buildStoredPosture(
   if (collection) {
     stored.collection = {
       provisioningState: collection.provisioningState,
-      endpoints: endpointsOf(collection),
+      endpoints: endpointsOf(collection, sensitiveDataScanned(subscription)),
       ...(collection.sensitivityLabel
         ? { sensitivityLabel: collection.sensitivityLabel }
         : {}),

@@ -191,7 +191,7 @@ describe('reliability: faults from Azure', () => {
 
   it('malformed JSON: the read fails cleanly and keeps the last good data', async () => {
     h.emulator.addFault({
-      match: { pathPattern: '/pricings/Api', subscriptionId: SUB_B },
+      match: { pathPattern: '/pricings$', subscriptionId: SUB_B },
       effect: { malformedJson: true },
     });
     await h.runScheduledRefresh();

@@ -288,6 +288,7 @@ export class OnboardingRequests {
       case 'conflict':
       case 'notApplicable':
       case 'planDisabled':
+      case 'postureOnly':
         throw new ConflictError(
           `${entityRef} cannot be onboarded: ${posture.reason}`,
         );

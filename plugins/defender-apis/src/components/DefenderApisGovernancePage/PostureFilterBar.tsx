@@ -1,5 +1,7 @@
 import { ReactNode } from 'react';
 import {
+  CoverageKind,
+  coverageKindOf,
   POSTURE_STATUSES,
   PostureCounts,
   PostureStatus,
@@ -24,6 +26,21 @@ const useStyles = makeStyles(theme => ({
 }));
 
 const ALL = '';
+
+/** The "Defender plan" filter's choices, as the Defender portal names them. */
+const COVERAGE_OPTIONS: Array<[CoverageKind, string]> = [
+  ['threatProtection', 'Defender for APIs'],
+  ['postureOnly', 'Defender CSPM only'],
+  ['none', 'Not covered'],
+];
+
+/** How many APIs of the summary have this kind of coverage. */
+function countOfCoverage(summary: PostureSummary, kind: CoverageKind): number {
+  return POSTURE_STATUSES.filter(s => coverageKindOf(s) === kind).reduce(
+    (n, s) => n + (summary.byStatus[s] ?? 0),
+    0,
+  );
+}
 
 /** A native select, as every filter uses it. */
 export const FilterSelect = (props: {
@@ -113,6 +130,8 @@ export const PostureFilterBar = (props: {
           onChange({
             ...filters,
             status: (value || undefined) as PostureStatus | undefined,
+            // A status is of one kind of coverage: the two filters are alternatives.
+            coverage: undefined,
           })
         }
       >
@@ -120,6 +139,25 @@ export const PostureFilterBar = (props: {
         {POSTURE_STATUSES.map(s => (
           <option key={s} value={s}>
             {STATUS_PRESENTATION[s].label} ({summary.byStatus[s] ?? 0})
+          </option>
+        ))}
+      </FilterSelect>
+      <FilterSelect
+        id="defender-apis-coverage-filter"
+        label="Defender plan"
+        value={filters.coverage ?? ALL}
+        onChange={value =>
+          onChange({
+            ...filters,
+            coverage: (value || undefined) as CoverageKind | undefined,
+            status: undefined,
+          })
+        }
+      >
+        <option value={ALL}>All plans</option>
+        {COVERAGE_OPTIONS.map(([kind, label]) => (
+          <option key={kind} value={kind}>
+            {label} ({countOfCoverage(summary, kind)})
           </option>
         ))}
       </FilterSelect>

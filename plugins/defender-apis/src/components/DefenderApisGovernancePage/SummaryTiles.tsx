@@ -91,6 +91,14 @@ export const SummaryTiles = (props: {
             : undefined
         }
       />
+      {n('postureOnly') > 0 ? (
+        <Tile
+          label="Posture only"
+          light={lightOf('postureOnly')}
+          value={n('postureOnly')}
+          caption="Defender CSPM API posture, no threat detection: the Defender for APIs plan is off"
+        />
+      ) : null}
       <Tile
         label="Awaiting data"
         light={lightOf('awaitingData')}

@@ -19,6 +19,20 @@ describe('filtersQuery', () => {
     });
   });
 
+  it('sends the Defender plan filter as the statuses of that kind of coverage', () => {
+    expect(
+      filtersQuery({ coverage: 'threatProtection' }).status?.sort(),
+    ).toEqual(['atRisk', 'awaitingData', 'protected']);
+    expect(filtersQuery({ coverage: 'postureOnly' })).toEqual({
+      status: ['postureOnly'],
+    });
+    expect(filtersQuery({ coverage: 'none' }).status).toContain('planDisabled');
+    // Bulk onboarding finds nothing to onboard among threat-protected APIs.
+    expect(
+      onboardableQuery(filtersQuery({ coverage: 'threatProtection' })),
+    ).toBeUndefined();
+  });
+
   it('leaves out filters not chosen and a blank search', () => {
     expect(filtersQuery({})).toEqual({});
     expect(filtersQuery({ owner: '', search: '   ' })).toEqual({});

@@ -3,6 +3,9 @@
  * and bulk onboarding all send the same query, so they act on the same rows. Pure.
  */
 import {
+  CoverageKind,
+  coverageKindOf,
+  POSTURE_STATUSES,
   PostureListQuery,
   PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
@@ -10,6 +13,11 @@ import {
 /** The filters above the posture table: one value each, absent for all. */
 export interface PostureFilters {
   status?: PostureStatus;
+  /**
+   * The kind of Defender coverage (the portal's "Defender plan" filter); an alternative to
+   * `status`, which it stands for: the statuses of that kind.
+   */
+  coverage?: CoverageKind;
   /** Owner entity ref. */
   owner?: string;
   /** System entity ref. */
@@ -20,6 +28,19 @@ export interface PostureFilters {
   search?: string;
 }
 
+/** The statuses the filters select: the chosen status, else those of the chosen coverage. */
+function statusFilter(
+  filters: PostureFilters,
+): Pick<PostureListQuery, 'status'> {
+  if (filters.status) return { status: [filters.status] };
+  if (!filters.coverage) return {};
+  return {
+    status: POSTURE_STATUSES.filter(
+      s => coverageKindOf(s) === filters.coverage,
+    ),
+  };
+}
+
 /** The list query of the filters, without sort and paging; empty filters are left out. */
 export function filtersQuery(filters: PostureFilters): PostureListQuery {
   const q = filters.search?.trim();
@@ -27,7 +48,7 @@ export function filtersQuery(filters: PostureFilters): PostureListQuery {
     ...(filters.owner ? { owner: [filters.owner] } : {}),
     ...(filters.system ? { system: [filters.system] } : {}),
     ...(filters.domain ? { domain: [filters.domain] } : {}),
-    ...(filters.status ? { status: [filters.status] } : {}),
+    ...statusFilter(filters),
     ...(q ? { q } : {}),
   };
 }

@@ -495,6 +495,52 @@ describe('EntityDefenderApisCard', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('shows an API covered by Defender CSPM posture only with its findings, sensitive data not scanned, and no Onboard button', async () => {
+    const { container } = await renderCard(
+      answering(
+        posture({
+          status: 'postureOnly',
+          reason:
+            'Posture findings from Defender CSPM; no threat detection without the Defender for APIs plan, which a subscription owner can turn on in Microsoft Defender for Cloud › Environment settings.',
+          plan: {
+            enabled: false,
+            apiPosture: true,
+            sensitiveDataDiscovery: false,
+          },
+          endpoints: {
+            total: 9,
+            unauthenticated: 2,
+            inactive: 1,
+            external: 3,
+            sensitiveDataExposed: 0,
+            sensitiveDataScanned: false,
+          },
+        }),
+      ),
+    );
+
+    await screen.findByTestId('posture-headline');
+    expect(headline()).toHaveTextContent('Posture only');
+    const row = (term: string) =>
+      (screen.getByText(term).nextElementSibling as HTMLElement).textContent;
+    expect(row('Onboarding')).toBe(
+      'Covered by Defender CSPM API posture (no threat detection)',
+    );
+    expect(row('Defender for APIs plan')).toContain(
+      'Defender CSPM API posture is on: posture findings, no threat detection.',
+    );
+    expect(row('Authentication')).toBe('2 of 9 endpoints unauthenticated');
+    expect(row('Sensitive data')).toBe(
+      'Not scanned: Defender CSPM sensitive data discovery is off',
+    );
+    expect(container.textContent?.match(/Environment settings/g)).toHaveLength(
+      1,
+    );
+    expect(
+      screen.queryByRole('button', { name: 'Onboard' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('shows not applicable with the reason, never as unprotected', async () => {
     const reason = 'GraphQL APIs are not supported by Defender for APIs.';
     await renderCard(

@@ -50,6 +50,10 @@ function onboardingText(posture: ApiPosture): ReactNode {
           <LinearProgress aria-label="Onboarding progress" />
         </>
       );
+    case 'postureOnly':
+      return isOnboarded(posture)
+        ? 'Covered by Defender CSPM API posture (no threat detection)'
+        : 'Defender CSPM API posture is on; not reported yet';
     case 'notApplicable':
       return `Not applicable: ${
         posture.reason ?? 'Defender for APIs does not cover this API.'
@@ -71,12 +75,18 @@ function planText(posture: ApiPosture, classes: Classes): ReactNode {
     </>
   ) : null;
   if (!plan.enabled) {
-    // The headline of a plan-off API says already who can turn it on.
+    // The headline of a plan-off (or posture-only) API says already who can turn it on.
     const guidance =
-      posture.status === 'planDisabled' ? '' : ` ${PLAN_OFF_GUIDANCE}`;
+      posture.status === 'planDisabled' || posture.status === 'postureOnly'
+        ? ''
+        : ` ${PLAN_OFF_GUIDANCE}`;
+    const cspm = plan.apiPosture
+      ? ' Defender CSPM API posture is on: posture findings, no threat detection.'
+      : '';
     return (
       <>
-        Off{where}.{guidance}
+        Off{where}.{cspm}
+        {guidance}
       </>
     );
   }
@@ -139,12 +149,16 @@ export const PostureFacts = (props: { posture: ApiPosture }) => {
     ]);
     rows.push([
       'Sensitive data',
-      `${plural(
-        endpoints.sensitiveDataExposed,
-        'endpoint',
-      )} exposing sensitive data${
-        posture.sensitivityLabel ? ` · label "${posture.sensitivityLabel}"` : ''
-      }`,
+      endpoints.sensitiveDataScanned === false
+        ? 'Not scanned: Defender CSPM sensitive data discovery is off'
+        : `${plural(
+            endpoints.sensitiveDataExposed,
+            'endpoint',
+          )} exposing sensitive data${
+            posture.sensitivityLabel
+              ? ` · label "${posture.sensitivityLabel}"`
+              : ''
+          }`,
     ]);
     rows.push([
       'Unused / external',

@@ -32,6 +32,7 @@ export const STATUS_PRESENTATION: Record<
   protected: { label: 'Protected', Icon: StatusOK },
   atRisk: { label: 'At risk', Icon: StatusWarning },
   awaitingData: { label: 'Awaiting data', Icon: StatusPending },
+  postureOnly: { label: 'Posture only', Icon: StatusWarning },
   onboarding: { label: 'Onboarding', Icon: StatusPending },
   notOnboarded: { label: 'Unprotected', Icon: StatusWarning },
   planDisabled: { label: 'Plan off', Icon: StatusWarning },

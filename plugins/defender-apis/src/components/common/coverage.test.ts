@@ -25,6 +25,22 @@ describe('coverageText', () => {
       '2 of 3 applicable APIs onboarded',
     );
   });
+
+  it('adds the APIs covered for posture when Defender CSPM covers more', () => {
+    expect(
+      coverageText({
+        ...counts(),
+        onboarded: 2,
+        postureCovered: 3,
+        applicable: 4,
+      }),
+    ).toBe(
+      '2 of 4 applicable APIs onboarded; 3 covered for posture with Defender CSPM',
+    );
+    expect(
+      coverageText({ onboarded: 2, postureCovered: 2, applicable: 4 }),
+    ).toBe('2 of 4 applicable APIs onboarded');
+  });
 });
 
 describe('coverageRows', () => {

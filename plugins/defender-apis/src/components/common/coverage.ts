@@ -21,11 +21,18 @@ export function formatPercent(ratio: number | undefined): string {
   return `${percent}%`;
 }
 
-/** `2 of 3 applicable APIs onboarded`, the sentence behind a coverage figure. */
+/**
+ * `2 of 3 applicable APIs onboarded`, the sentence behind a coverage figure; with APIs covered
+ * by Defender CSPM posture only, it says how many are covered for posture too.
+ */
 export function coverageText(
-  counts: Pick<PostureCounts, 'onboarded' | 'applicable'>,
+  counts: Pick<PostureCounts, 'onboarded' | 'applicable' | 'postureCovered'>,
 ): string {
-  return `${counts.onboarded} of ${counts.applicable} applicable APIs onboarded`;
+  const onboarded = `${counts.onboarded} of ${counts.applicable} applicable APIs onboarded`;
+  const posture = counts.postureCovered ?? counts.onboarded;
+  return posture > counts.onboarded
+    ? `${onboarded}; ${posture} covered for posture with Defender CSPM`
+    : onboarded;
 }
 
 /** One row of a coverage table: one owner's, system's or domain's APIs. */

@@ -75,7 +75,11 @@ export function toPostureRow(posture: ApiPosture): PostureRow {
     apiId: posture.api?.apiId,
     endpointsTotal: endpoints?.total,
     unauthenticated: endpoints?.unauthenticated,
-    sensitiveDataExposed: endpoints?.sensitiveDataExposed,
+    // Not scanned is not zero: left empty.
+    sensitiveDataExposed:
+      endpoints?.sensitiveDataScanned === false
+        ? undefined
+        : endpoints?.sensitiveDataExposed,
     activeAlerts: posture.alerts.active,
     highAlerts: posture.alerts.bySeverity.high,
     openRecommendations: posture.recommendations.length,
