@@ -167,7 +167,7 @@ function refreshStarts(requests: RecordedRequest[]): number[] {
       r =>
         r.method === 'GET' &&
         r.path.toLowerCase() ===
-          `/subscriptions/${SUB_A}/providers/microsoft.security/pricings/api`,
+          `/subscriptions/${SUB_A}/providers/microsoft.security/pricings`,
     )
     .map(r => Date.parse(r.timestamp))
     .sort((a, b) => a - b);

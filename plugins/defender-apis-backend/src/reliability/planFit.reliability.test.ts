@@ -47,6 +47,9 @@ describe('reliability: plan fit', () => {
       enabled: true,
       subPlan: 'P1',
       subscriptionId: SUB_A,
+      // payments-prod has no Defender CSPM plan.
+      apiPosture: false,
+      sensitiveDataDiscovery: false,
       traffic: {
         requestsLast30Days: 1_250_000,
         entitlement: 1_000_000,
@@ -123,6 +126,8 @@ describe('reliability: plan fit', () => {
       enabled: true,
       subPlan: 'P1',
       subscriptionId: SUB_A,
+      apiPosture: false,
+      sensitiveDataDiscovery: false,
     });
     expect(
       h.emulator
