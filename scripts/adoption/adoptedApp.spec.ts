@@ -48,7 +48,7 @@ test('the governance page opens from the nav and lists the API', async ({
   await expect(
     page.getByRole('heading', { name: 'Defender for APIs' }).first(),
   ).toBeVisible();
-  await expect(page.getByText('APIs (1)')).toBeVisible();
+  await expect(page.getByText('APIs (1)', { exact: true })).toBeVisible();
   // Listed with its APIM title, linked to its entity page.
   await expect(
     page.locator('a[href="/catalog/default/api/checkout-api"]').first(),
