@@ -20,6 +20,7 @@ import {
   postureListPages,
   ShadowApi,
   shadowApiEntity,
+  ShadowApiIdentity,
   shadowApiEntityName,
 } from '@defender-apis/plugin-defender-apis-common';
 import { ShadowApiEntitiesSettings } from './config';
@@ -36,7 +37,7 @@ const MAX_ENTITY_NAME = 63;
  * The name of the entity the provider registers for a shadow API: `shadow-` before the name a
  * claim snippet would use, so that a team registering the snippet never collides with it.
  */
-export function providedEntityName(api: ShadowApi): string {
+export function providedEntityName(api: ShadowApiIdentity): string {
   const name = `shadow-${shadowApiEntityName(api)}`;
   return name.length <= MAX_ENTITY_NAME
     ? name
@@ -170,30 +171,17 @@ export class ShadowApiEntityProvider implements EntityProvider {
           !services.includes(api.serviceName.toLowerCase())
         )
           continue;
-        const shadow: ShadowApi = {
-          resourceId: api.resourceId,
-          subscriptionId: api.subscriptionId,
-          resourceGroup: api.resourceGroup,
-          serviceName: api.serviceName,
-          apiId: api.apiId,
-          ...(api.displayName ? { displayName: api.displayName } : {}),
-          ...(api.apiType ? { apiType: api.apiType } : {}),
-          onboarded: false,
-          applicable: true,
-          portalUrl: api.portalUrl,
-          readAt: posture.refreshedAt ?? '',
-        };
         if (
           posture.entityRef.toLowerCase() ===
-          `api:${namespace}/${providedEntityName(shadow)}`.toLowerCase()
+          `api:${namespace}/${providedEntityName(api)}`.toLowerCase()
         )
-          kept.push(this.entityOf(shadow));
+          kept.push(this.entityOf(api));
       }
     }
     return kept;
   }
 
-  private entityOf(api: ShadowApi): Entity {
+  private entityOf(api: ShadowApiIdentity): Entity {
     const { owner, lifecycle, namespace } = this.options.settings;
     const entity = shadowApiEntity(api, { owner, lifecycle, namespace });
     return {

@@ -113,6 +113,22 @@ export interface ShadowApiList {
   }>;
 }
 
+/**
+ * What names an APIM API and describes it to the catalog: the fields a shadow API shares with
+ * a posture's `api`.
+ *
+ * @public
+ */
+export type ShadowApiIdentity = Pick<
+  ShadowApi,
+  | 'resourceId'
+  | 'serviceName'
+  | 'apiId'
+  | 'displayName'
+  | 'apiType'
+  | 'portalUrl'
+>;
+
 /** Longest catalog entity name (`metadata.name`). */
 const MAX_ENTITY_NAME = 63;
 
@@ -156,7 +172,7 @@ function fnv1a(text: string): string {
  * @public
  */
 export function shadowApiEntity(
-  api: ShadowApi,
+  api: ShadowApiIdentity,
   options: { owner: string; lifecycle?: string; namespace?: string },
 ) {
   return {
@@ -205,7 +221,10 @@ function yamlString(text: string): string {
  *
  * @public
  */
-export function shadowApiCatalogInfo(api: ShadowApi, owner: string): string {
+export function shadowApiCatalogInfo(
+  api: ShadowApiIdentity,
+  owner: string,
+): string {
   const entity = shadowApiEntity(api, { owner });
   const q = yamlString;
   return [
