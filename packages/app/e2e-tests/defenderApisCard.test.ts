@@ -5,7 +5,8 @@ import path from 'node:path';
 /*
  * The Defender for APIs card in Chromium, through the running app, backend and ARM emulator,
  * as the guest user (a member of team-payments). The onboarding test changes the emulator's
- * and the backend's state: run it against a freshly started product (scripts/test.sh does).
+ * and the backend's state (and offboards the API again at its end): run it against a freshly
+ * started product (scripts/test.sh does).
  */
 
 // Tall enough to show the whole card in the screenshots.
@@ -100,7 +101,7 @@ test("another team's API shows a disabled Onboard button that says who may onboa
   await screenshot(card, 'card-not-owner');
 });
 
-test("the guest onboards its team's API: dialog, onboarding, then awaiting data", async ({
+test("the guest onboards its team's API, then offboards it: dialogs, onboarding, awaiting data, unprotected again", async ({
   page,
 }) => {
   const card = await openEntity(page, 'wallet-api');
@@ -123,4 +124,31 @@ test("the guest onboards its team's API: dialog, onboarding, then awaiting data"
   });
   await expect(card.getByRole('button', { name: 'Onboard' })).toHaveCount(0);
   await screenshot(card, 'card-awaiting-data');
+
+  // Offboarding asks first, naming the API and what stops with it.
+  await card.getByRole('button', { name: 'Offboard' }).click();
+  const confirm = page.getByRole('dialog');
+  await expect(confirm).toContainText(
+    'Offboard Wallet API from Defender for APIs?',
+  );
+  await expect(confirm).toContainText('no longer detects threats');
+  await expect(confirm).toContainText('with their history');
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await confirm.screenshot({
+    path: path.join(SCREENSHOTS, 'card-offboard-confirm.png'),
+    // The dialog fades in: finish the transition so nothing shows through.
+    animations: 'disabled',
+  });
+  await confirm.getByRole('button', { name: 'Offboard' }).click();
+
+  await expect(
+    card.getByText(/threat detection and alerts for this API have stopped/),
+  ).toBeVisible();
+  await expect(card.getByText('Unprotected', { exact: true })).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Onboard' })).toBeEnabled();
+  // Stored at once: a new page view shows it too.
+  const reloaded = await openEntity(page, 'wallet-api');
+  await expect(
+    reloaded.getByText('Unprotected', { exact: true }),
+  ).toBeVisible();
 });

@@ -14,19 +14,25 @@ import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
-import { defenderApisOnboardPermission } from '@defender-apis/plugin-defender-apis-common';
+import {
+  defenderApisOffboardPermission,
+  defenderApisOnboardPermission,
+} from '@defender-apis/plugin-defender-apis-common';
 
 /**
  * This portal's permission policy: everything is allowed, except onboarding an API to
- * Defender for APIs, which only the API entity's owners may do. An organisation that wants
- * a platform team to onboard any API widens the second rule.
+ * Defender for APIs and offboarding it, which only the API entity's owners may do. An
+ * organisation that wants a platform team to onboard or offboard any API widens that rule.
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (isPermission(request.permission, defenderApisOnboardPermission)) {
+    if (
+      isPermission(request.permission, defenderApisOnboardPermission) ||
+      isPermission(request.permission, defenderApisOffboardPermission)
+    ) {
       return createCatalogConditionalDecision(
         request.permission,
         catalogConditions.isEntityOwner({

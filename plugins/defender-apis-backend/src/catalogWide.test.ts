@@ -500,9 +500,11 @@ describe('the card route, the access route and the onboard decision', () => {
     try {
       expect(await accessOf('wallet-api', 'paula')).toEqual({
         canOnboard: true,
+        canOffboard: true,
       });
       expect(await accessOf('wallet-api', 'carl')).toEqual({
         canOnboard: false,
+        canOffboard: false,
       });
       expect(h.permissionCalls).toEqual({
         authorize: 2,

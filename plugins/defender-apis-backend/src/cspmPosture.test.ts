@@ -3,55 +3,11 @@
  * APIs plan (threat protection) and Defender CSPM's API posture extension (posture findings
  * only), in every combination, read from the subscription's pricings in one request.
  */
-import { demoScenario, Scenario } from '@defender-apis/arm-emulator';
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
-import {
-  asUser,
-  PluginHarness,
-  startHarness,
-  SUB_B,
-} from './__testUtils__/harness';
+import { asUser, PluginHarness, startHarness } from './__testUtils__/harness';
+import { retailWith } from './__testUtils__/retailScenario';
 
 jest.setTimeout(60_000);
-
-/** The retail subscription (Defender for APIs plan off) with plans and a collection as given. */
-function retailWith(options: {
-  apisPlan?: boolean;
-  cspm?: boolean;
-  apiPosture?: boolean;
-  sensitiveDataDiscovery?: boolean;
-}): Scenario {
-  const scenario = structuredClone(demoScenario());
-  const retail = scenario.subscriptions.find(s => s.subscriptionId === SUB_B)!;
-  retail.pricings = [
-    {
-      name: 'Api',
-      pricingTier: options.apisPlan ? 'Standard' : 'Free',
-      ...(options.apisPlan ? { subPlan: 'P1' } : {}),
-    },
-    {
-      name: 'CloudPosture',
-      pricingTier: options.cspm ? 'Standard' : 'Free',
-      extensions: [
-        { name: 'ApiPosture', isEnabled: !!options.apiPosture },
-        {
-          name: 'SensitiveDataDiscovery',
-          isEnabled: !!options.sensitiveDataDiscovery,
-        },
-      ],
-    },
-  ];
-  // Defender CSPM onboards APIs itself: orders-api has its collection.
-  const orders = retail.services[0].apis.find(a => a.name === 'orders-api')!;
-  orders.collection = {
-    numberOfApiEndpoints: 9,
-    numberOfUnauthenticatedApiEndpoints: 2,
-    numberOfInactiveApiEndpoints: 1,
-    numberOfExternalApiEndpoints: 3,
-    numberOfApiEndpointsWithSensitiveDataExposed: 0,
-  };
-  return scenario;
-}
 
 async function postureOf(h: PluginHarness, name: string): Promise<ApiPosture> {
   const res = await h.request

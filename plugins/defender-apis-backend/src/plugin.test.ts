@@ -138,6 +138,7 @@ describe('defender-apis backend against the ARM emulator', () => {
     expect(posture.api?.portalUrl).toContain(posture.api?.resourceId);
     expect(await accessOf('checkout-api', asUser('carl'))).toEqual({
       canOnboard: true,
+      canOffboard: true,
     });
     expect(posture.owners).toEqual(['group:default/team-checkout']);
     expect(Date.parse(posture.refreshedAt!)).not.toBeNaN();
@@ -178,6 +179,7 @@ describe('defender-apis backend against the ARM emulator', () => {
     expect(posture.status).toBe('protected');
     expect(await accessOf('payments-api', asService())).toEqual({
       canOnboard: false,
+      canOffboard: false,
     });
   });
 
@@ -292,7 +294,7 @@ describe('onboarding', () => {
     const access = await h.request
       .get(`${posturePath('fx-rates-api')}/access`)
       .set('Authorization', asUser('paula'));
-    expect(access.body).toEqual({ canOnboard: false });
+    expect(access.body).toEqual({ canOnboard: false, canOffboard: false });
   });
 
   it('refuses service credentials: only users onboard', async () => {

@@ -11,6 +11,7 @@ import { DefaultDefenderAzureClient } from './azure/DefenderAzureClient';
 import { readDefenderApisConfig } from './config';
 import { createStores } from './database/createStores';
 import { OnboardingRequests } from './services/OnboardingRequests';
+import { OffboardingRequests } from './services/OffboardingRequests';
 import { OnboardingWorker } from './services/OnboardingWorker';
 import { CallerDecisions } from './permissions/CallerDecisions';
 import { CatalogApis } from './catalog/CatalogApis';
@@ -263,6 +264,15 @@ export const defenderApisPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             postures,
             onboarding,
+            offboarding: new OffboardingRequests({
+              auditor: deps.auditor,
+              logger,
+              azure,
+              store: stores.offboardings,
+              postures,
+              access,
+              directory,
+            }),
             access,
             refreshHealth,
             shadowApis: new ShadowApiService({

@@ -54,8 +54,19 @@ async function routerWith(overrides: Partial<RouterOptions> = {}) {
       getBatch: jest.fn(async () => ({ id: BATCH_ID } as any)),
       cancelBatch: jest.fn(async () => ({ id: BATCH_ID } as any)),
     },
+    offboarding: {
+      offboard: jest.fn(async () => ({
+        offboarded: true,
+        finished: true,
+        posture: posture('notOnboarded'),
+      })),
+    },
     access: {
       decide: jest.fn(async (refs: string[]) => refs.map(() => () => true)),
+      decideActions: jest.fn(async () => ({
+        onboard: () => true,
+        offboard: () => true,
+      })),
     },
   };
   const app = express();
@@ -118,26 +129,57 @@ describe('router', () => {
     expect(postures.getEntity).not.toHaveBeenCalled();
   });
 
-  it("answers the caller's access to one entity with the access decision", async () => {
+  it("answers the caller's access to one entity with the onboard and offboard decisions", async () => {
     const access = {
-      decide: jest.fn(async (refs: string[]) =>
-        refs.map(() => (e: Entity) => e.metadata.name === 'payments-api'),
-      ),
+      decide: jest.fn(),
+      decideActions: jest.fn(async () => ({
+        onboard: (e: Entity) => e.metadata.name === 'payments-api',
+        offboard: () => false,
+      })),
     };
     const { app, postures } = await routerWith({ access });
     const res = await request(app)
       .get('/posture/api/default/payments-api/access')
       .set('Authorization', asUser);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ canOnboard: true });
-    expect(access.decide).toHaveBeenCalledWith(
-      ['api:default/payments-api'],
+    expect(res.body).toEqual({ canOnboard: true, canOffboard: false });
+    expect(access.decideActions).toHaveBeenCalledWith(
+      'api:default/payments-api',
       expect.anything(),
+      ['onboard', 'offboard'],
     );
     expect(postures.getEntity).toHaveBeenCalledWith(
       'api:default/payments-api',
       expect.anything(),
     );
+  });
+
+  it('offboards with DELETE for users only: 200 once done, 202 while another request runs it', async () => {
+    const { app, offboarding } = await routerWith();
+    const done = await request(app)
+      .delete('/posture/api/default/payments-api/onboard')
+      .set('Authorization', asUser);
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('notOnboarded');
+    expect(offboarding.offboard).toHaveBeenCalledWith(
+      entity,
+      expect.objectContaining({ principal: expect.anything() }),
+      expect.anything(),
+    );
+    offboarding.offboard.mockResolvedValueOnce({
+      offboarded: false,
+      finished: false,
+      posture: posture('protected'),
+    });
+    const running = await request(app)
+      .delete('/posture/api/default/payments-api/onboard')
+      .set('Authorization', asUser);
+    expect(running.status).toBe(202);
+    const service = await request(app)
+      .delete('/posture/api/default/payments-api/onboard')
+      .set('Authorization', mockCredentials.service.header());
+    expect(service.status).toBe(403);
+    expect(offboarding.offboard).toHaveBeenCalledTimes(2);
   });
 
   it('answers 401 without credentials and 404 for what the services do not find', async () => {

@@ -20,6 +20,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { OnboardingRequests } from './services/OnboardingRequests';
+import { OffboardingRequests } from './services/OffboardingRequests';
 import { OnboardAccess } from './permissions/OnboardAccess';
 import { PostureService } from './services/PostureService';
 import { RefreshHealth } from './services/RefreshHealth';
@@ -35,7 +36,8 @@ export interface RouterOptions {
     OnboardingRequests,
     'request' | 'requestBatch' | 'getBatch' | 'cancelBatch'
   >;
-  access: Pick<OnboardAccess, 'decide'>;
+  offboarding: Pick<OffboardingRequests, 'offboard'>;
+  access: Pick<OnboardAccess, 'decide' | 'decideActions'>;
   /** How this replica's scheduled refreshes went; `GET /health` reports it. */
   refreshHealth?: Pick<RefreshHealth, 'report'>;
   /** Serves `GET /shadow-apis`; without it the route answers 404. */
@@ -239,8 +241,15 @@ function batchIdFrom(id: string): string {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, postures, onboarding, access, refreshHealth, shadowApis } =
-    options;
+  const {
+    httpAuth,
+    postures,
+    onboarding,
+    offboarding,
+    access,
+    refreshHealth,
+    shadowApis,
+  } = options;
   const router = Router();
   // Up to 500 entity refs: the one body larger than the rest.
   router.post('/onboard', express.json({ limit: '64kb' }), async (req, res) => {
@@ -279,12 +288,18 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const entityRef = apiEntityRefFromParts(req.params);
-    // The decision needs only the caller and the ref: ask for it while the entity is read.
-    const [entity, [verdict]] = await Promise.all([
+    // The decisions need only the caller and the ref: ask for them while the entity is read.
+    const [entity, may] = await Promise.all([
       postures.getEntity(entityRef, credentials),
-      access.decide([entityRef], credentials),
+      access.decideActions(entityRef, credentials, [
+        'onboard',
+        'offboard',
+      ] as const),
     ]);
-    const answer: PostureAccess = { canOnboard: verdict(entity) };
+    const answer: PostureAccess = {
+      canOnboard: may.onboard(entity),
+      canOffboard: may.offboard(entity),
+    };
     res.json(answer);
   });
 
@@ -297,6 +312,18 @@ export async function createRouter(
     const result = await onboarding.request(entity, credentials, req);
     const started = result.started || result.posture.status === 'onboarding';
     res.status(started ? 202 : 200).json(result.posture);
+  });
+
+  // Offboarding answers 200 with the posture once done (or when there was nothing to do),
+  // 202 while another request runs it.
+  router.delete('/posture/:kind/:namespace/:name/onboard', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const entity = await postures.getEntity(
+      apiEntityRefFromParts(req.params),
+      credentials,
+    );
+    const result = await offboarding.offboard(entity, credentials, req);
+    res.status(result.finished ? 200 : 202).json(result.posture);
   });
 
   router.get('/posture', async (req, res) => {
@@ -346,7 +373,7 @@ export async function createRouter(
   // Anything else (another path, or another method on a known path) in Backstage's error shape.
   router.use((req, _res) => {
     throw new NotFoundError(
-      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, POST /posture/:kind/:namespace/:name/onboard, GET /posture, GET /summary, GET /shadow-apis, POST /onboard, GET or DELETE /onboard/batches/:id`,
+      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, POST or DELETE /posture/:kind/:namespace/:name/onboard, GET /posture, GET /summary, GET /shadow-apis, POST /onboard, GET or DELETE /onboard/batches/:id`,
     );
   });
 

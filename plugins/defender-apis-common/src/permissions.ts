@@ -14,5 +14,22 @@ export const defenderApisOnboardPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Offboard a catalog API entity's API from Defender for APIs: remove its
+ * `Microsoft.Security/apiCollections` resource, which ends threat detection and alerts for it.
+ * A resource permission on the catalog entity like {@link defenderApisOnboardPermission}, kept
+ * apart so a policy can let a team onboard but not offboard.
+ *
+ * @public
+ */
+export const defenderApisOffboardPermission = createPermission({
+  name: 'defender-apis.api.offboard',
+  attributes: { action: 'delete' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** All permissions of the Defender for APIs plugins. @public */
-export const defenderApisPermissions = [defenderApisOnboardPermission];
+export const defenderApisPermissions = [
+  defenderApisOnboardPermission,
+  defenderApisOffboardPermission,
+];

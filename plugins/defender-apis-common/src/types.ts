@@ -221,6 +221,11 @@ export interface OnboardingState {
 export interface PostureAccess {
   /** Whether the caller may onboard this API (owners, or whom the permission policy allows). */
   canOnboard: boolean;
+  /**
+   * Whether the caller may offboard this API (owners, or whom the permission policy allows
+   * `defender-apis.api.offboard`). Absent from backends older than offboarding.
+   */
+  canOffboard?: boolean;
 }
 
 /** Posture of one catalog API entity. @public */

@@ -57,6 +57,11 @@ export interface DefenderAzureApi {
     target: OnboardTarget,
     options?: { abortSignal?: AbortSignal },
   ): Promise<ApiCollection>;
+  /**
+   * Offboards the API: removes its collection (ARM answers at once, no polling); resolves
+   * also when it was not onboarded.
+   */
+  offboard(target: OnboardTarget): Promise<void>;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -253,6 +258,19 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
       { abortSignal: options.abortSignal },
     );
     return poller.pollUntilDone({ abortSignal: options.abortSignal });
+  }
+
+  async offboard(target: OnboardTarget): Promise<void> {
+    await new ApiCollectionsOperations(
+      this.security(target.subscriptionId, target.tenantId),
+    ).offboard(
+      {
+        resourceGroupName: target.resourceGroup,
+        serviceName: target.serviceName,
+        apiId: target.apiId,
+      },
+      this.callOptions(),
+    );
   }
 
   private callOptions() {

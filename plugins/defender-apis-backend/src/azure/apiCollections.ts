@@ -134,6 +134,21 @@ const onboardSpec: coreClient.OperationSpec = {
   serializer,
 };
 
+/** Offboarding: ARM answers 200 when it removed the collection, 204 when there was none. */
+const offboardSpec: coreClient.OperationSpec = {
+  path: COLLECTION_PATH,
+  httpMethod: 'DELETE',
+  responses: {
+    200: {},
+    204: {},
+    default: { bodyMapper: CloudErrorMapper },
+  },
+  queryParameters: [apiVersion],
+  urlParameters: [host, subscriptionId, resourceGroupName, serviceName, apiId],
+  headerParameters: [accept],
+  serializer,
+};
+
 const listBySubscriptionSpec: coreClient.OperationSpec = {
   path: '/subscriptions/{subscriptionId}/providers/Microsoft.Security/apiCollections',
   httpMethod: 'GET',
@@ -273,6 +288,20 @@ export class ApiCollectionsOperations {
     );
     await poller.poll();
     return poller;
+  }
+
+  /**
+   * Offboards the API (DELETE of its collection; not a long-running operation): resolves
+   * whether or not it was onboarded, rejects with Azure's error otherwise.
+   */
+  async offboard(
+    target: ApiCollectionTarget,
+    options?: coreClient.OperationOptions,
+  ): Promise<void> {
+    await this.client.sendOperationRequest(
+      { ...this.args(target), options },
+      offboardSpec,
+    );
   }
 
   private args(target: ApiCollectionTarget) {

@@ -6,6 +6,7 @@ import {
   KnexOnboardingQueueStore,
   OnboardingQueueStore,
 } from './OnboardingQueueStore';
+import { KnexOffboardingStore, OffboardingStore } from './OffboardingStore';
 import { KnexPostureStore, PostureStore } from './PostureStore';
 import { KnexShadowApiStore, ShadowApiStore } from './ShadowApiStore';
 import { KnexTaskRunStore, TaskRunStore } from './TaskRunStore';
@@ -14,6 +15,7 @@ import { KnexTaskRunStore, TaskRunStore } from './TaskRunStore';
 export interface DefenderApisStores {
   postures: PostureStore;
   onboardingQueue: OnboardingQueueStore;
+  offboardings: OffboardingStore;
   taskRuns: TaskRunStore;
   shadowApis: ShadowApiStore;
 }
@@ -43,6 +45,9 @@ export async function createStores(
   return {
     postures,
     onboardingQueue,
+    offboardings: new KnexOffboardingStore(knex, apiKeys =>
+      postures.recomposeApis(apiKeys),
+    ),
     taskRuns: new KnexTaskRunStore(knex),
     shadowApis: new KnexShadowApiStore(knex),
   };

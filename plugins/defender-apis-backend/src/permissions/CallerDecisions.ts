@@ -5,7 +5,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { PolicyDecision } from '@backstage/plugin-permission-common';
-import { defenderApisOnboardPermission } from '@defender-apis/plugin-defender-apis-common';
+import {
+  defenderApisOffboardPermission,
+  defenderApisOnboardPermission,
+} from '@defender-apis/plugin-defender-apis-common';
 import { SharedReads } from '../util/SharedReads';
 
 /**
@@ -21,10 +24,12 @@ export interface CallerDecision {
   catalogRead: PolicyDecision;
   /** On onboarding APIs (`defender-apis.api.onboard`). */
   onboard: PolicyDecision;
+  /** On offboarding APIs (`defender-apis.api.offboard`). */
+  offboard: PolicyDecision;
 }
 
 /**
- * The caller's decisions on catalog reads and on onboarding, asked together in one request to
+ * The caller's decisions on catalog reads, onboarding and offboarding, asked together in one request to
  * the permission framework and reused per user for {@link DECISION_TTL_MS}. Service callers
  * are decided locally by the framework (their access restrictions), so they are not reused.
  */
@@ -50,17 +55,19 @@ export class CallerDecisions {
   private async ask(
     credentials: BackstageCredentials,
   ): Promise<CallerDecision> {
-    const [catalogRead, onboard] =
+    const [catalogRead, onboard, offboard] =
       await this.options.permissions.authorizeConditional(
         [
           { permission: catalogEntityReadPermission },
           { permission: defenderApisOnboardPermission },
+          { permission: defenderApisOffboardPermission },
         ],
         { credentials },
       );
     return {
       catalogRead: catalogRead as PolicyDecision,
       onboard: onboard as PolicyDecision,
+      offboard: offboard as PolicyDecision,
     };
   }
 }

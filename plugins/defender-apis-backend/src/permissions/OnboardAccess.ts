@@ -6,23 +6,35 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { defenderApisOnboardPermission } from '@defender-apis/plugin-defender-apis-common';
+import {
+  defenderApisOffboardPermission,
+  defenderApisOnboardPermission,
+} from '@defender-apis/plugin-defender-apis-common';
 import { CallerDecisions } from './CallerDecisions';
 import { ownersOf } from '../model/mapping';
 
-/** Whether the caller may onboard the entity, once the entity is in hand. */
+/** Whether the caller may act on the entity, once the entity is in hand. */
 export type OnboardVerdict = (entity: Entity) => boolean;
+
+/** What a caller asks to do with an entity's API. */
+export type ApiAction = 'onboard' | 'offboard';
+
+const PERMISSIONS = {
+  onboard: defenderApisOnboardPermission,
+  offboard: defenderApisOffboardPermission,
+} as const;
 
 const allow: OnboardVerdict = () => true;
 const deny: OnboardVerdict = () => false;
 
 /**
- * Decides who may onboard an API. With the permission framework enabled the policy decides
- * on `defender-apis.api.onboard` with the entity as resource (this repository's policy grants
- * it to owners; an organisation can widen it): an unconditional decision holds for every
- * entity; a conditional one is applied by the permission framework, which asks the catalog,
- * whose rules they are. Without the framework, only the entity's owners may: the user's
- * ownership refs against the entity's `ownedBy` relations.
+ * Decides who may onboard or offboard an API. With the permission framework enabled the
+ * policy decides on `defender-apis.api.onboard` or `defender-apis.api.offboard` with the
+ * entity as resource (this repository's policy grants both to owners; an organisation can
+ * widen them): an unconditional decision holds for every entity; a conditional one is applied
+ * by the permission framework, which asks the catalog, whose rules they are. Without the
+ * framework, only the entity's owners may: the user's ownership refs against the entity's
+ * `ownedBy` relations.
  */
 export class OnboardAccess {
   constructor(
@@ -36,12 +48,41 @@ export class OnboardAccess {
   ) {}
 
   /**
-   * The caller's verdicts on the given entity refs, in their order, found without the
-   * entities so they can be asked while the entities are read: at most one request to the
-   * permission framework for all of them.
+   * The caller's verdicts on the given entity refs for one action, in their order, found
+   * without the entities so they can be asked while the entities are read: at most one
+   * request to the permission framework for all of them.
    */
   async decide(
     entityRefs: string[],
+    credentials: BackstageCredentials,
+    action: ApiAction = 'onboard',
+  ): Promise<OnboardVerdict[]> {
+    return this.decideEach(
+      entityRefs.map(entityRef => ({ entityRef, action })),
+      credentials,
+    );
+  }
+
+  /**
+   * The caller's verdicts on each action on one entity, e.g. for the card's access question:
+   * at most one request to the permission framework for all of them.
+   */
+  async decideActions<A extends ApiAction>(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    actions: readonly A[],
+  ): Promise<Record<A, OnboardVerdict>> {
+    const verdicts = await this.decideEach(
+      actions.map(action => ({ entityRef, action })),
+      credentials,
+    );
+    return Object.fromEntries(
+      actions.map((action, i) => [action, verdicts[i]]),
+    ) as Record<A, OnboardVerdict>;
+  }
+
+  private async decideEach(
+    questions: Array<{ entityRef: string; action: ApiAction }>,
     credentials: BackstageCredentials,
   ): Promise<OnboardVerdict[]> {
     const {
@@ -52,29 +93,37 @@ export class OnboardAccess {
       permissionFrameworkEnabled,
     } = this.options;
     if (!auth.isPrincipal(credentials, 'user'))
-      return entityRefs.map(() => deny);
+      return questions.map(() => deny);
     if (!permissionFrameworkEnabled) {
       const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
       const mine = new Set(ownershipEntityRefs.map(r => r.toLowerCase()));
       const isMine: OnboardVerdict = entity =>
         ownersOf(entity).some(owner => mine.has(owner.toLowerCase()));
-      return entityRefs.map(() => isMine);
+      return questions.map(() => isMine);
     }
-    const { onboard } = await decisions.get(credentials);
-    if (onboard.result !== AuthorizeResult.CONDITIONAL) {
-      const verdict = onboard.result === AuthorizeResult.ALLOW ? allow : deny;
-      return entityRefs.map(() => verdict);
+    const decided = await decisions.get(credentials);
+    const verdicts: Array<OnboardVerdict | undefined> = questions.map(
+      ({ action }) => {
+        const { result } = decided[action];
+        if (result === AuthorizeResult.CONDITIONAL) return undefined;
+        return result === AuthorizeResult.ALLOW ? allow : deny;
+      },
+    );
+    // Conditional decisions are the catalog's to apply, through the framework: one request.
+    const open = questions.flatMap((_q, i) => (verdicts[i] ? [] : [i]));
+    if (open.length > 0) {
+      const results = await permissions.authorize(
+        open.map(i => ({
+          permission: PERMISSIONS[questions[i].action],
+          resourceRef: questions[i].entityRef,
+        })),
+        { credentials },
+      );
+      open.forEach((questionIndex, i) => {
+        verdicts[questionIndex] =
+          results[i].result === AuthorizeResult.ALLOW ? allow : deny;
+      });
     }
-    if (entityRefs.length === 0) return [];
-    const results = await permissions.authorize(
-      entityRefs.map(resourceRef => ({
-        permission: defenderApisOnboardPermission,
-        resourceRef,
-      })),
-      { credentials },
-    );
-    return results.map(({ result }) =>
-      result === AuthorizeResult.ALLOW ? allow : deny,
-    );
+    return verdicts as OnboardVerdict[];
   }
 }

@@ -147,7 +147,7 @@ describe('reliability: access', () => {
             .get(`${posturePath('refunds-api')}/access`)
             .set('Authorization', asUser(user))
         ).body;
-        expect(access).toEqual({ canOnboard: false });
+        expect(access).toEqual({ canOnboard: false, canOffboard: false });
       }
       // Owner refs compare case-insensitively, but a different user is not an owner.
       const res = await h.request
@@ -311,7 +311,7 @@ describe('reliability: access', () => {
             .get(`${posturePath('wallet-api')}/access`)
             .set('Authorization', asUser('priya'))
         ).body;
-        expect(access).toEqual({ canOnboard: true });
+        expect(access).toEqual({ canOnboard: true, canOffboard: true });
         const priya = await h.request
           .post(onboardPath('wallet-api'))
           .set('Authorization', asUser('priya'));
@@ -336,7 +336,7 @@ describe('reliability: access', () => {
             .get(`${posturePath('wallet-api')}/access`)
             .set('Authorization', asUser('paula'))
         ).body;
-        expect(access).toEqual({ canOnboard: false });
+        expect(access).toEqual({ canOnboard: false, canOffboard: false });
         const paula = await h.request
           .post(onboardPath('wallet-api'))
           .set('Authorization', asUser('paula'));

@@ -594,7 +594,6 @@ describe('reliability: bad route parameters, methods, bodies and query parameter
     ['delete', '/posture/api/default/wallet-api'],
     ['patch', '/posture/api/default/wallet-api'],
     ['get', '/posture/api/default/wallet-api/onboard'],
-    ['delete', '/posture/api/default/wallet-api/onboard'],
     ['post', '/posture'],
     ['post', '/summary'],
   ] as const)(

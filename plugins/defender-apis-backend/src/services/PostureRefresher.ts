@@ -171,11 +171,21 @@ export class PostureRefresher {
   async readFirstTime(
     entities: Entity[],
     domains: ReadonlyMap<string, string> = new Map(),
+    {
+      offboarded = false,
+    }: {
+      /**
+       * Their APIs were just offboarded: their collections are known to be gone, and are not
+       * read (ARM may still list a deleted resource for a moment).
+       */
+      offboarded?: boolean;
+    } = {},
   ): Promise<void> {
     const readAt = new Date().toISOString();
     const mapped = await this.mapEach(entities, domains);
     const checked = await this.checkedClaims(mapped);
-    await this.store(mapped, await this.readShared(mapped), readAt, posture =>
+    const reads = await this.readShared(mapped, offboarded);
+    await this.store(mapped, reads, readAt, posture =>
       posture.api && !checked.has(claimKey(posture))
         ? { ...posture, claimPending: true }
         : withoutClaimPending(posture),
@@ -394,7 +404,10 @@ export class PostureRefresher {
     return result;
   }
 
-  private async readShared(mapped: MappedEntity[]): Promise<AzureReads> {
+  private async readShared(
+    mapped: MappedEntity[],
+    offboarded = false,
+  ): Promise<AzureReads> {
     const { azure } = this.options;
     const { subscriptions, services } = this.scopesOf(mapped);
     const serviceReads = new Map(
@@ -426,9 +439,10 @@ export class PostureRefresher {
         mapped.filter(needsAzure).map(async m => {
           const { ref, service } = m.target!;
           const collection = settle(
-            azure
-              .readCollection({ ...ref, tenantId: service.tenantId })
-              .then(c => collectionsByApi(c ? [c] : [])),
+            (offboarded
+              ? Promise.resolve(undefined)
+              : azure.readCollection({ ...ref, tenantId: service.tenantId })
+            ).then(c => collectionsByApi(c ? [c] : [])),
             `the API collection of ${ref.apiId}`,
           );
           const api = this.readApiIfUnlisted(

@@ -143,6 +143,21 @@ export class PostureService {
   }
 
   /**
+   * Stores an entity's posture after its API was offboarded: the collection is known to be
+   * gone, the rest is read as for a first view.
+   */
+  async afterOffboarding(entity: Entity): Promise<ApiPosture> {
+    await this.options.refresher.readFirstTime(
+      [entity],
+      await this.domainsOf([entity]),
+      { offboarded: true },
+    );
+    return (await this.options.store.getApiPosture(
+      stringifyEntityRef(entity),
+    ))!;
+  }
+
+  /**
    * One page of the postures the caller may see, with `pending`: the API entities of the
    * query's owners, systems and domains no catalog-wide read has checked yet (no page has them).
    */

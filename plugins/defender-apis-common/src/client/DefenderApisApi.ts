@@ -49,6 +49,14 @@ export interface DefenderApisApi {
     options?: DefenderApisRequestOptions,
   ): Promise<ApiPosture>;
   /**
+   * Asks the backend to offboard the entity's API (remove its API collection in Azure); the
+   * backend decides who may, and answers the posture as it is afterwards.
+   */
+  offboard(
+    entity: CompoundEntityRef,
+    options?: DefenderApisRequestOptions,
+  ): Promise<ApiPosture>;
+  /**
    * One page of the postures of the API entities the caller may see, filtered and sorted by
    * the backend; pass `nextCursor` as `cursor` for the next page.
    */

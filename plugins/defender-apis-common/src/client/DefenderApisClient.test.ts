@@ -80,6 +80,17 @@ describe('DefenderApisClient', () => {
     );
   });
 
+  it('offboards with DELETE on the onboard route and returns the posture', async () => {
+    const body = { entityRef: 'api:default/petstore', status: 'notOnboarded' };
+    const { client, fetch } = setup(jsonResponse(body));
+
+    await expect(client.offboard(petstore)).resolves.toEqual(body);
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/posture/API/default/petstore/onboard`,
+      { method: 'DELETE' },
+    );
+  });
+
   it('lists postures without a query string when no query is given', async () => {
     const body = { items: [], totalItems: 0, offset: 0, limit: 100 };
     const { client, fetch } = setup(jsonResponse(body));

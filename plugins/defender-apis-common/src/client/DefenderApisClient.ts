@@ -81,6 +81,18 @@ export class DefenderApisClient implements DefenderApisApi {
     );
   }
 
+  /** {@inheritDoc DefenderApisApi.offboard} */
+  offboard(
+    entity: CompoundEntityRef,
+    options?: DefenderApisRequestOptions,
+  ): Promise<ApiPosture> {
+    return this.request(
+      'DELETE',
+      ['posture', entity.kind, entity.namespace, entity.name, 'onboard'],
+      options,
+    );
+  }
+
   /** {@inheritDoc DefenderApisApi.listPostures} */
   listPostures(
     query: PostureListQuery = {},

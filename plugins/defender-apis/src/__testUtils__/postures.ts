@@ -106,8 +106,9 @@ export function fakeDefenderApi(
     // The signed-in user may onboard unless a test says otherwise.
     getPostureAccess:
       answers.getPostureAccess ??
-      jest.fn().mockResolvedValue({ canOnboard: true }),
+      jest.fn().mockResolvedValue({ canOnboard: true, canOffboard: true }),
     onboard: answers.onboard ?? jest.fn(),
+    offboard: answers.offboard ?? jest.fn(),
     listPostures: answers.listPostures ?? jest.fn(),
     getSummary: answers.getSummary ?? jest.fn(),
     onboardBatch: answers.onboardBatch ?? jest.fn(),

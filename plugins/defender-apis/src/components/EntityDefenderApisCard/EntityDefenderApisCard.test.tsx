@@ -946,4 +946,128 @@ describe('EntityDefenderApisCard', () => {
       ).toHaveAttribute('aria-expanded', 'true');
     });
   });
+
+  describe('offboarding', () => {
+    it('lets an owner offboard after a confirmation that names the API and what is lost', async () => {
+      const after = notOnboardedPosture();
+      const api = fakeDefenderApi({
+        getPosture: jest.fn().mockResolvedValue(posture()),
+        offboard: jest.fn().mockResolvedValue(after),
+      });
+      await renderCard(api);
+
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Offboard' }),
+      );
+      const dialog = await screen.findByRole('dialog');
+      expect(dialog).toHaveTextContent(
+        'Offboard Petstore API from Defender for APIs?',
+      );
+      expect(dialog).toHaveTextContent('contoso-apim');
+      expect(dialog).toHaveTextContent(/no longer detects threats/);
+      expect(dialog).toHaveTextContent(/no security alerts/);
+      expect(dialog).toHaveTextContent(/with their history/);
+      expect(api.offboard).not.toHaveBeenCalled();
+
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Offboard' }),
+      );
+      expect(api.offboard).toHaveBeenCalledWith({
+        kind: 'API',
+        namespace: 'default',
+        name: 'petstore',
+      });
+      expect(
+        await screen.findByText(
+          /threat detection and alerts for this API have stopped/,
+        ),
+      ).toBeInTheDocument();
+      expect(headline()).toHaveTextContent('Unprotected');
+      expect(
+        screen.queryByRole('button', { name: 'Offboard' }),
+      ).not.toBeInTheDocument();
+      expect(
+        await screen.findByRole('button', { name: 'Onboard' }),
+      ).toBeInTheDocument();
+    });
+
+    it('keeps the posture and shows why when the backend refuses', async () => {
+      const refusal = await ResponseError.fromResponse(
+        new Response(
+          JSON.stringify({
+            error: {
+              name: 'ServiceUnavailableError',
+              message:
+                'api:default/petstore was not offboarded, its posture is unchanged: Azure Resource Manager answered 403 (AuthorizationFailed)',
+            },
+            response: { statusCode: 503 },
+          }),
+          { status: 503, headers: { 'Content-Type': 'application/json' } },
+        ),
+      );
+      const api = fakeDefenderApi({
+        getPosture: jest.fn().mockResolvedValue(posture()),
+        offboard: jest.fn().mockRejectedValue(refusal),
+      });
+      await renderCard(api);
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Offboard' }),
+      );
+      await userEvent.click(
+        within(await screen.findByRole('dialog')).getByRole('button', {
+          name: 'Offboard',
+        }),
+      );
+      expect(
+        await screen.findByText(/The API was not offboarded: .*answered 403/),
+      ).toBeInTheDocument();
+      expect(headline()).toHaveTextContent('Protected');
+    });
+
+    it('tells others whom to ask when they try, and never offboards for them', async () => {
+      const api = fakeDefenderApi({
+        getPosture: jest.fn().mockResolvedValue(posture()),
+        getPostureAccess: jest
+          .fn()
+          .mockResolvedValue({ canOnboard: false, canOffboard: false }),
+        offboard: jest.fn(),
+      });
+      await renderCard(api);
+      await screen.findByTestId('posture-headline');
+      // Asked on the click only: viewing the card costs no permission decision.
+      expect(api.getPostureAccess).not.toHaveBeenCalled();
+      await userEvent.click(screen.getByRole('button', { name: 'Offboard' }));
+      const dialog = await screen.findByRole('dialog');
+      expect(dialog).toHaveTextContent(
+        'Only owners (team-payments) can offboard this API.',
+      );
+      expect(
+        within(dialog).queryByRole('button', { name: 'Offboard' }),
+      ).not.toBeInTheDocument();
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Close' }),
+      );
+      await waitFor(() =>
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      );
+      expect(api.offboard).not.toHaveBeenCalled();
+    });
+
+    it('offers no offboarding for Defender CSPM posture or an API not onboarded', async () => {
+      for (const value of [
+        posture({
+          status: 'postureOnly',
+          reason: 'Posture findings from Defender CSPM; no threat detection.',
+        }),
+        notOnboardedPosture(),
+      ]) {
+        const { unmount } = await renderCard(answering(value));
+        await screen.findByTestId('posture-headline');
+        expect(
+          screen.queryByRole('button', { name: 'Offboard' }),
+        ).not.toBeInTheDocument();
+        unmount();
+      }
+    });
+  });
 });

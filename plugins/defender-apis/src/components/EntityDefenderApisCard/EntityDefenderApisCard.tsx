@@ -22,6 +22,7 @@ import Alert from '@material-ui/lab/Alert';
 import { DataFreshness } from './DataFreshness';
 import { errorMessage } from '../common/format';
 import { OnboardingPanel } from './OnboardingPanel';
+import { OffboardPanel } from './OffboardPanel';
 import { PostureFacts } from './PostureFacts';
 import { PostureStatusHeadline } from '../common/PostureStatusHeadline';
 import { ScorecardRow } from './ScorecardRow';
@@ -74,6 +75,10 @@ const PostureView = (props: {
   onboardError?: Error;
   pollError?: Error;
   onOnboard: () => void;
+  offboardPending: boolean;
+  offboardError?: Error;
+  offboarded: boolean;
+  onOffboard: () => void;
 }) => {
   const { posture } = props;
   // Without a mapping there are no facts, only the reason (which names the annotation problem
@@ -95,6 +100,13 @@ const PostureView = (props: {
         pending={props.onboardPending}
         requestError={props.onboardError}
         onOnboard={props.onOnboard}
+      />
+      <OffboardPanel
+        posture={posture}
+        pending={props.offboardPending}
+        requestError={props.offboardError}
+        offboarded={props.offboarded}
+        onOffboard={props.onOffboard}
       />
       <DataFreshness posture={posture} />
     </>
@@ -135,6 +147,12 @@ export const EntityDefenderApisCard = (props: EntityDefenderApisCardProps) => {
         pollError={state.pollError}
         onOnboard={() => {
           void state.onboard();
+        }}
+        offboardPending={state.offboardPending}
+        offboardError={state.offboardError}
+        offboarded={state.offboarded}
+        onOffboard={() => {
+          void state.offboard();
         }}
       />
     );

@@ -4,6 +4,7 @@ import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
+import { atServiceText } from '../common/format';
 
 /** Confirmation before onboarding: what it creates, what it costs, how long until data. */
 export const OnboardDialog = (props: {
@@ -16,9 +17,7 @@ export const OnboardDialog = (props: {
   onCancel: () => void;
 }) => {
   const { open, apiName, serviceName, onConfirm, onCancel } = props;
-  const at = serviceName
-    ? `at its API Management service "${serviceName}"`
-    : 'at its API Management service';
+  const at = atServiceText(serviceName);
   return (
     <Dialog
       open={open}

@@ -23,10 +23,47 @@ export interface DefenderPostureState {
   pollError?: Error;
   /** Asks the backend to onboard the API; errors end up in `onboardError`. */
   onboard: () => Promise<void>;
+  /** True while the offboard request is in flight. */
+  offboardPending: boolean;
+  /** The offboard request was refused or failed; the posture is as it was. */
+  offboardError?: Error;
+  /** True once this card's offboard request was answered with the API offboarded. */
+  offboarded: boolean;
+  /** Asks the backend to offboard the API; errors end up in `offboardError`. */
+  offboard: () => Promise<void>;
+}
+
+/** A request that changes the API in Azure: in flight, or why it failed. */
+function useChangeRequest(
+  request: (() => Promise<ApiPosture>) | undefined,
+  setPosture: (posture: ApiPosture) => void,
+) {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<Error>();
+  const [answered, setAnswered] = useState<ApiPosture>();
+  const run = useCallback(async () => {
+    if (!request) return;
+    setPending(true);
+    setError(undefined);
+    try {
+      const value = await request();
+      setAnswered(value);
+      setPosture(value);
+    } catch (reason) {
+      setError(reason as Error);
+    } finally {
+      setPending(false);
+    }
+  }, [request, setPosture]);
+  const reset = useCallback(() => {
+    setError(undefined);
+    setAnswered(undefined);
+  }, []);
+  return { pending, error, answered, run, reset };
 }
 
 /**
- * Reads the posture of one entity, onboards it on request and reads it again every
+ * Reads the posture of one entity, onboards or offboards it on request and reads it again every
  * `pollIntervalMs` while its status is `onboarding` or its claim is being checked.
  *
  * @param entityRef - the entity, or undefined to read nothing (e.g. no annotation)
@@ -47,15 +84,25 @@ export function useDefenderPosture(
   const [posture, setPosture] = useState<ApiPosture>();
   const [loading, setLoading] = useState(Boolean(ref));
   const [error, setError] = useState<Error>();
-  const [onboardPending, setOnboardPending] = useState(false);
-  const [onboardError, setOnboardError] = useState<Error>();
   const [pollError, setPollError] = useState<Error>();
   const [pollRound, setPollRound] = useState(0);
+
+  const onboarding = useChangeRequest(
+    useMemo(() => (ref ? () => api.onboard(ref) : undefined), [api, ref]),
+    setPosture,
+  );
+  const offboarding = useChangeRequest(
+    useMemo(() => (ref ? () => api.offboard(ref) : undefined), [api, ref]),
+    setPosture,
+  );
+  const { reset: resetOnboarding } = onboarding;
+  const { reset: resetOffboarding } = offboarding;
 
   useEffect(() => {
     setPosture(undefined);
     setError(undefined);
-    setOnboardError(undefined);
+    resetOnboarding();
+    resetOffboarding();
     setPollError(undefined);
     if (!ref) {
       setLoading(false);
@@ -78,7 +125,7 @@ export function useDefenderPosture(
     return () => {
       cancelled = true;
     };
-  }, [api, ref]);
+  }, [api, ref, resetOnboarding, resetOffboarding]);
 
   // Read again while onboarding runs, and while the backend checks the claim (about a minute).
   const waiting =
@@ -108,27 +155,20 @@ export function useDefenderPosture(
     };
   }, [api, ref, waiting, pollRound, pollIntervalMs]);
 
-  const onboard = useCallback(async () => {
-    if (!ref) return;
-    setOnboardPending(true);
-    setOnboardError(undefined);
-    try {
-      const value = await api.onboard(ref);
-      setPosture(value);
-    } catch (reason) {
-      setOnboardError(reason as Error);
-    } finally {
-      setOnboardPending(false);
-    }
-  }, [api, ref]);
-
   return {
     posture,
     loading,
     error,
-    onboardPending,
-    onboardError,
+    onboardPending: onboarding.pending,
+    onboardError: onboarding.error,
     pollError,
-    onboard,
+    onboard: onboarding.run,
+    offboardPending: offboarding.pending,
+    offboardError: offboarding.error,
+    // Until the API is onboarded again.
+    offboarded:
+      offboarding.answered?.status === 'notOnboarded' &&
+      posture?.status === 'notOnboarded',
+    offboard: offboarding.run,
   };
 }

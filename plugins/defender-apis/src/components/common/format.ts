@@ -116,3 +116,10 @@ export function planTrafficText(
       return `${calls} — fits the plan`;
   }
 }
+
+/** Where an API's Defender resource lives, as dialogs say it: `at its API Management service "x"`. */
+export function atServiceText(serviceName?: string): string {
+  return serviceName
+    ? `at its API Management service "${serviceName}"`
+    : 'at its API Management service';
+}
