@@ -84,6 +84,18 @@ test('an at-risk API shows unauthenticated endpoints, sensitive data and alerts 
       name: /API endpoints in Azure API Management should be authenticated/,
     }),
   ).toBeVisible();
+  // Which endpoints: named by each recommendation, listed with method and URL on request.
+  await expect(
+    card.getByText(/on 2 endpoints: create-order, get-order-status/),
+  ).toBeVisible();
+  await expect(card.getByText('2 endpoints with open findings')).toBeVisible();
+  await card.getByRole('button', { name: 'Show endpoints' }).click();
+  const endpoints = card.getByRole('list', {
+    name: 'Endpoints with open findings',
+  });
+  await expect(endpoints).toContainText('POST /orders');
+  await expect(endpoints).toContainText('GET /orders/{orderId}/status');
+  await expect(endpoints.getByText('Unauthenticated').first()).toBeVisible();
   await screenshot(card, 'card-at-risk');
 });
 

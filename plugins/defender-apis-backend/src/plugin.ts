@@ -12,6 +12,7 @@ import { readDefenderApisConfig } from './config';
 import { createStores } from './database/createStores';
 import { OnboardingRequests } from './services/OnboardingRequests';
 import { OffboardingRequests } from './services/OffboardingRequests';
+import { EndpointService } from './services/EndpointService';
 import { OnboardingWorker } from './services/OnboardingWorker';
 import { CallerDecisions } from './permissions/CallerDecisions';
 import { CatalogApis } from './catalog/CatalogApis';
@@ -274,6 +275,14 @@ export const defenderApisPlugin = createBackendPlugin({
               directory,
             }),
             access,
+            endpoints: new EndpointService({
+              postures,
+              azure,
+              directory,
+              refreshIntervalMs: durationToMilliseconds(
+                settings.refreshFrequency,
+              ),
+            }),
             refreshHealth,
             shadowApis: new ShadowApiService({
               decisions,

@@ -21,6 +21,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { OnboardingRequests } from './services/OnboardingRequests';
 import { OffboardingRequests } from './services/OffboardingRequests';
+import { EndpointService } from './services/EndpointService';
 import { OnboardAccess } from './permissions/OnboardAccess';
 import { PostureService } from './services/PostureService';
 import { RefreshHealth } from './services/RefreshHealth';
@@ -40,6 +41,8 @@ export interface RouterOptions {
   access: Pick<OnboardAccess, 'decide' | 'decideActions'>;
   /** How this replica's scheduled refreshes went; `GET /health` reports it. */
   refreshHealth?: Pick<RefreshHealth, 'report'>;
+  /** Serves `GET /posture/:kind/:namespace/:name/endpoints`; without it the route answers 404. */
+  endpoints?: Pick<EndpointService, 'list'>;
   /** Serves `GET /shadow-apis`; without it the route answers 404. */
   shadowApis?: Pick<ShadowApiService, 'list'>;
 }
@@ -249,6 +252,7 @@ export async function createRouter(
     access,
     refreshHealth,
     shadowApis,
+    endpoints,
   } = options;
   const router = Router();
   // Up to 500 entity refs: the one body larger than the rest.
@@ -280,6 +284,21 @@ export async function createRouter(
     );
     res.json(posture);
   });
+
+  if (endpoints) {
+    // Asked when someone opens the card's endpoint list: it reads API Management's operations.
+    router.get(
+      '/posture/:kind/:namespace/:name/endpoints',
+      async (req, res) => {
+        const credentials = await httpAuth.credentials(req, {
+          allow: ['user', 'service'],
+        });
+        res.json(
+          await endpoints.list(apiEntityRefFromParts(req.params), credentials),
+        );
+      },
+    );
+  }
 
   // Asked apart from the posture, by a card that shows the Onboard button: a conditional
   // decision costs a request to the permission framework that other views need not pay.
@@ -373,7 +392,7 @@ export async function createRouter(
   // Anything else (another path, or another method on a known path) in Backstage's error shape.
   router.use((req, _res) => {
     throw new NotFoundError(
-      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, POST or DELETE /posture/:kind/:namespace/:name/onboard, GET /posture, GET /summary, GET /shadow-apis, POST /onboard, GET or DELETE /onboard/batches/:id`,
+      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, GET /posture/:kind/:namespace/:name/endpoints, POST or DELETE /posture/:kind/:namespace/:name/onboard, GET /posture, GET /summary, GET /shadow-apis, POST /onboard, GET or DELETE /onboard/batches/:id`,
     );
   });
 

@@ -195,7 +195,85 @@ export interface PostureRecommendation {
   url?: string;
   /** How many resources (the API and its operations) the assessment is unhealthy on. */
   affectedResources?: number;
+  /** What the recommendation is about, from the assessment's metadata. */
+  description?: string;
+  /** How to remediate it, as Defender for Cloud says (the assessment's metadata). */
+  remediation?: string;
+  /**
+   * Ids of the API's operations (endpoints) the assessment is unhealthy on, sorted; absent
+   * when it is only on the API itself. At most {@link MAX_ENDPOINT_FINDINGS}.
+   */
+  endpoints?: string[];
+  /** True when the assessment is unhealthy on the API itself too. */
+  onApi?: boolean;
 }
+
+/**
+ * What an unhealthy assessment says of an endpoint, where Azure says so: no authentication,
+ * no traffic for 30 days, external traffic, sensitive data.
+ *
+ * @public
+ */
+export type EndpointFindingKind =
+  | 'unauthenticated'
+  | 'unused'
+  | 'external'
+  | 'sensitiveData';
+
+/**
+ * One endpoint (APIM operation) of the API with open findings, from the unhealthy
+ * assessments on it.
+ *
+ * @public
+ */
+export interface EndpointFinding {
+  /** The operation's id in API Management (its ARM name), e.g. `create-order`. */
+  operationId: string;
+  /** What the assessments say of it, in a fixed order; empty when none is a known kind. */
+  findings: EndpointFindingKind[];
+  /** Keys of the recommendations open on it (see `ApiPosture.recommendations`). */
+  recommendationKeys: string[];
+}
+
+/**
+ * One endpoint of the API with open findings, with what API Management says of the operation
+ * (`GET /posture/:kind/:namespace/:name/endpoints`).
+ *
+ * @public
+ */
+export interface ApiEndpoint extends EndpointFinding {
+  /** The operation's name in API Management. */
+  displayName?: string;
+  /** HTTP method, e.g. `POST`. */
+  method?: string;
+  /** URL template relative to the API's path, e.g. `/orders/{orderId}`. */
+  urlTemplate?: string;
+}
+
+/**
+ * The API's endpoints with open findings, joined with its operations in API Management.
+ *
+ * @public
+ */
+export interface ApiEndpointList {
+  /** Sorted by operation id; at most {@link MAX_ENDPOINT_FINDINGS}. */
+  items: ApiEndpoint[];
+  /** How many endpoints have open findings. */
+  total: number;
+  /**
+   * Why API Management's operations could not be read (names, methods and URL templates are
+   * then missing), when they could not.
+   */
+  operationsError?: string;
+}
+
+/**
+ * The most endpoints a posture lists with findings (and a recommendation names); the count
+ * of all of them is `endpointFindingsTotal`.
+ *
+ * @public
+ */
+export const MAX_ENDPOINT_FINDINGS = 200;
 
 /** The onboarding operation the backend runs or last ran for the API. @public */
 export interface OnboardingState {
@@ -274,6 +352,13 @@ export interface ApiPosture {
   alerts: PostureAlerts;
   /** Open recommendations on the API and its operations. */
   recommendations: PostureRecommendation[];
+  /**
+   * The API's endpoints with open findings, by operation id, at most
+   * {@link MAX_ENDPOINT_FINDINGS}; absent when none has any.
+   */
+  endpointFindings?: EndpointFinding[];
+  /** How many endpoints have open findings, when `endpointFindings` is present. */
+  endpointFindingsTotal?: number;
   /** The onboarding operation the backend runs or last ran for the API, if any. */
   onboarding?: OnboardingState;
   /** ISO time the data was read from Azure. */

@@ -25,6 +25,8 @@ import defenderApisPlugin, {
   defenderApisOverviewEntityCard,
 } from './alpha';
 
+jest.setTimeout(30_000);
+
 describe('defenderApisGovernancePage (new frontend system)', () => {
   it('mounts the governance page at /defender-apis and renders it', async () => {
     const tester = createExtensionTester(defenderApisGovernancePage);
@@ -50,7 +52,11 @@ describe('defenderApisGovernancePage (new frontend system)', () => {
     expect(
       await screen.findByRole('heading', { name: 'Defender for APIs' }),
     ).toBeInTheDocument();
-    expect(await screen.findByText('APIs (1)')).toBeInTheDocument();
+    // The page's lazy parts load after the heading: on a loaded CI machine that can take
+    // longer than findBy's default second.
+    expect(
+      await screen.findByText('APIs (1)', {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Petstore API' })).toHaveAttribute(
       'href',
       '/catalog/default/api/petstore',

@@ -1,3 +1,4 @@
+import { ScenarioOperation } from '../scenario/types';
 import { ApiEntry, ServiceEntry } from '../state/model';
 
 /*
@@ -77,6 +78,25 @@ export function renderApi(api: ApiEntry, detail: 'get' | 'list'): object {
       },
       isCurrent: a.isCurrent ?? true,
       ...(detail === 'get' ? { isOnline: true } : {}),
+    },
+  };
+}
+
+/** An operation of an API (`Microsoft.ApiManagement/service/apis/operations`). */
+export function renderOperation(
+  api: ApiEntry,
+  operation: ScenarioOperation,
+): object {
+  return {
+    id: `${api.id}/operations/${operation.name}`,
+    type: 'Microsoft.ApiManagement/service/apis/operations',
+    name: operation.name,
+    properties: {
+      displayName: operation.displayName,
+      method: operation.method,
+      urlTemplate: operation.urlTemplate,
+      templateParameters: [],
+      responses: [],
     },
   };
 }

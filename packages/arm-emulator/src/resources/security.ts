@@ -164,11 +164,27 @@ export function renderAssessment(
           ? { description: assessment.status.description }
           : {}),
       },
+      ...(assessment.metadata
+        ? {
+            metadata: {
+              displayName: assessment.displayName,
+              assessmentType: 'BuiltIn',
+              ...withoutUndefined(assessment.metadata),
+            },
+          }
+        : {}),
       links: {
         azurePortal: `portal.azure.com/#blade/Microsoft_Azure_Security/AssessmentBlade/assessmentKey/${assessment.name}/subscriptionIds/${subscriptionId}/showSecurityCenterCommandBar~/false`,
       },
     },
   };
+}
+
+/** The object without its undefined fields, which ARM leaves out. */
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
 }
 
 function iso(date: Date): string {

@@ -2,7 +2,11 @@ import { ArmHttpError, armErrors } from '../http/armErrors';
 import { apimPage, skipTokenPage } from '../http/paging';
 import { ArmRoute } from '../http/routeTable';
 import { RouteContext } from '../http/types';
-import { renderApi, renderService } from '../resources/apiManagement';
+import {
+  renderApi,
+  renderOperation,
+  renderService,
+} from '../resources/apiManagement';
 import { ApiEntry } from '../state/model';
 import { API_VERSIONS } from './apiVersions';
 import { findApi, findService, findSubscription } from './lookups';
@@ -66,6 +70,24 @@ export const apiManagementRoutes: ArmRoute[] = [
         body: renderApi(findApi(ctx, findService(ctx)), 'get'),
         headers: { etag: '"AAAAAAAAAAE="' },
       }),
+    },
+  },
+  {
+    pattern: `${SERVICE}/apis/{apiId}/operations`,
+    resourceType: 'Microsoft.ApiManagement/service/apis/operations',
+    apiVersions: API_VERSIONS.apiManagement,
+    handlers: {
+      GET: ctx => {
+        const api = findApi(ctx, findService(ctx));
+        const page = apimPage(api.scenario.operations ?? [], ctx);
+        return {
+          status: 200,
+          body: {
+            ...page,
+            value: page.value.map(operation => renderOperation(api, operation)),
+          },
+        };
+      },
     },
   },
 ];

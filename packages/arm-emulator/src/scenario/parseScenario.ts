@@ -11,6 +11,7 @@ import {
   ScenarioApi,
   ScenarioApimService,
   ScenarioAssessment,
+  ScenarioOperation,
   ScenarioCollection,
   ScenarioOnboarding,
   ScenarioPricing,
@@ -159,6 +160,7 @@ function readApi(r: FieldReader): ScenarioApi {
     'description',
     'collection',
     'onboarding',
+    'operations',
   ]);
   const name = r.string('name');
   if (name && /[/?#*&+:<>]/.test(name)) {
@@ -177,6 +179,7 @@ function readApi(r: FieldReader): ScenarioApi {
     description: r.string('description', 'optional'),
     collection: r.object('collection', readCollection, 'optional'),
     onboarding: r.object('onboarding', readOnboarding, 'optional'),
+    operations: r.objectArray('operations', readOperation, 'optional'),
   };
 }
 
@@ -294,8 +297,28 @@ function readAlert(r: FieldReader): ScenarioAlert {
   return alert;
 }
 
+function readOperation(r: FieldReader): ScenarioOperation {
+  r.rejectUnknownKeys(['name', 'displayName', 'method', 'urlTemplate']);
+  const name = r.string('name');
+  if (name && /[/?#*&+:<>;]/.test(name)) {
+    r.problem('name', `must not contain / ? # * & + : < > ;, got "${name}"`);
+  }
+  return {
+    name,
+    displayName: r.string('displayName'),
+    method: r.string('method'),
+    urlTemplate: r.string('urlTemplate'),
+  };
+}
+
 function readAssessment(r: FieldReader): ScenarioAssessment {
-  r.rejectUnknownKeys(['name', 'displayName', 'resourceId', 'status']);
+  r.rejectUnknownKeys([
+    'name',
+    'displayName',
+    'resourceId',
+    'status',
+    'metadata',
+  ]);
   const resourceId = r.string('resourceId');
   if (resourceId && !resourceId.startsWith('/subscriptions/')) {
     r.problem(
@@ -320,6 +343,29 @@ function readAssessment(r: FieldReader): ScenarioAssessment {
         },
         'optional',
       ) ?? missing(r, 'status', { code: 'Healthy' as const }),
+    metadata: r.object(
+      'metadata',
+      m => {
+        m.rejectUnknownKeys([
+          'severity',
+          'description',
+          'remediationDescription',
+        ]);
+        return {
+          severity: m.oneOf(
+            'severity',
+            ['Low', 'Medium', 'High'] as const,
+            'optional',
+          ),
+          description: m.string('description', 'optional'),
+          remediationDescription: m.string(
+            'remediationDescription',
+            'optional',
+          ),
+        };
+      },
+      'optional',
+    ),
   };
 }
 

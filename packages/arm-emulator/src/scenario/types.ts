@@ -188,6 +188,23 @@ export interface ScenarioApi {
   collection?: ScenarioCollection;
   /** How onboarding (PUT of the apiCollection) behaves for this API. */
   onboarding?: ScenarioOnboarding;
+  /** The API's operations (`GET {api}/operations`); none when absent. */
+  operations?: ScenarioOperation[];
+}
+
+/**
+ * One operation of an API Management API, as `Microsoft.ApiManagement/service/apis/operations`
+ * answers it.
+ * @public
+ */
+export interface ScenarioOperation {
+  /** The operation id (its ARM name), e.g. `create-order`. */
+  name: string;
+  displayName: string;
+  /** HTTP method, e.g. `POST`. */
+  method: string;
+  /** URL template relative to the API's path, e.g. `/orders/{orderId}`. */
+  urlTemplate: string;
 }
 
 /**
@@ -273,6 +290,15 @@ export interface ScenarioAssessment {
   /** Assessed resource: an APIM API id or one of its operations (`.../apis/{api}/operations/{op}`). */
   resourceId: string;
   status: ScenarioAssessmentStatus;
+  /** The recommendation's metadata (`properties.metadata`); left out when absent. */
+  metadata?: ScenarioAssessmentMetadata;
+}
+
+/** @public */
+export interface ScenarioAssessmentMetadata {
+  severity?: 'Low' | 'Medium' | 'High';
+  description?: string;
+  remediationDescription?: string;
 }
 
 /** @public */

@@ -16,6 +16,7 @@ import {
 import {
   ApiCollection,
   ApimApi,
+  ApimOperation,
   OnboardTarget,
   ServiceSnapshot,
   SubscriptionSnapshot,
@@ -57,6 +58,15 @@ export interface DefenderAzureApi {
     target: OnboardTarget,
     options?: { abortSignal?: AbortSignal },
   ): Promise<ApiCollection>;
+  /**
+   * The operations of one API, following API Management's pages, at most `max` (an API has
+   * tens, rarely hundreds).
+   */
+  listOperations(
+    service: ConfiguredService,
+    apiId: string,
+    max: number,
+  ): Promise<ApimOperation[]>;
   /**
    * Offboards the API: removes its collection (ARM answers at once, no polling); resolves
    * also when it was not onboarded.
@@ -258,6 +268,31 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
       { abortSignal: options.abortSignal },
     );
     return poller.pollUntilDone({ abortSignal: options.abortSignal });
+  }
+
+  async listOperations(
+    service: ConfiguredService,
+    apiId: string,
+    max: number,
+  ): Promise<ApimOperation[]> {
+    const client = this.apim(service.subscriptionId, service.tenantId);
+    const operations: ApimOperation[] = [];
+    for await (const item of client.apiOperation.listByApi(
+      service.resourceGroup,
+      service.name,
+      apiId,
+      this.callOptions(),
+    )) {
+      if (!item.name) continue;
+      operations.push({
+        operationId: item.name,
+        ...(item.displayName ? { displayName: item.displayName } : {}),
+        ...(item.method ? { method: item.method } : {}),
+        ...(item.urlTemplate ? { urlTemplate: item.urlTemplate } : {}),
+      });
+      if (operations.length >= max) break;
+    }
+    return operations;
   }
 
   async offboard(target: OnboardTarget): Promise<void> {

@@ -131,13 +131,18 @@ export function assessmentOf(
   if (!resourceId || !/\/microsoft\.apimanagement\/service\//i.test(resourceId))
     return undefined;
   const key = text(resource.name) ?? '';
-  const severity = text(record(properties.metadata).severity);
+  const metadata = record(properties.metadata);
+  const severity = text(metadata.severity);
+  const description = text(metadata.description);
+  const remediation = text(metadata.remediationDescription);
   return {
     key,
     displayName: text(properties.displayName) ?? key,
     resourceId,
     statusCode: text(record(properties.status).code) ?? 'Unknown',
     ...(severity ? { severity } : {}),
+    ...(description ? { description } : {}),
+    ...(remediation ? { remediation } : {}),
     url: assessmentPortalUrl(record(properties.links), key, subscriptionId),
   };
 }

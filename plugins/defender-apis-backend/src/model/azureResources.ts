@@ -37,6 +37,21 @@ export interface AzureAssessment {
   statusCode: string;
   severity?: string;
   url?: string;
+  /** From the assessment's metadata, when ARM sends it. */
+  description?: string;
+  /** How to remediate, from the assessment's metadata, when ARM sends it. */
+  remediation?: string;
+}
+
+/** One operation (endpoint) of an APIM API, as the card lists it. */
+export interface ApimOperation {
+  /** The operation id (its ARM name). */
+  operationId: string;
+  displayName?: string;
+  /** HTTP method, e.g. `GET`. */
+  method?: string;
+  /** URL template relative to the API's path, e.g. `/orders/{orderId}`. */
+  urlTemplate?: string;
 }
 
 /** An API collection as ARM returns it (only the fields this plugin reads). */

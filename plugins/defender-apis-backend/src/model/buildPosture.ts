@@ -13,19 +13,16 @@ import {
   PlanInfo,
   PlanTraffic,
   PostureAlerts,
+  EndpointFinding,
   PostureRecommendation,
   sameResourceId,
 } from '@defender-apis/plugin-defender-apis-common';
 import { notApplicableOf, portalUrl } from './applicability';
 import { ServiceFacts, SubscriptionFacts } from './azureFacts';
+import { findingsOfApi } from './apiFindings';
 import { conflictReason, conflictsAmong } from './claims';
 import { CatalogFacts, MappedEntity } from './mapping';
-import {
-  ApiCollection,
-  ApimApi,
-  AzureAlert,
-  AzureAssessment,
-} from './azureResources';
+import { ApiCollection, ApimApi, AzureAlert } from './azureResources';
 
 /**
  * What the store keeps per entity: the facts read from the catalog and Azure. The status is
@@ -48,6 +45,9 @@ export interface StoredPosture extends CatalogFacts {
   };
   alerts: PostureAlerts;
   recommendations: PostureRecommendation[];
+  /** The API's endpoints with findings, from the same assessments. */
+  endpointFindings?: EndpointFinding[];
+  endpointFindingsTotal?: number;
   refreshedAt?: string;
   stale: boolean;
   staleReason?: string;
@@ -148,35 +148,6 @@ export function alertsForApi(
   return summary;
 }
 
-/** Unhealthy assessments on the API or its operations, one per assessment key. */
-export function recommendationsForApi(
-  assessments: AzureAssessment[],
-  apiResourceId: string,
-): PostureRecommendation[] {
-  const byKey = new Map<string, PostureRecommendation>();
-  for (const a of assessments) {
-    if (
-      a.statusCode.toLowerCase() !== 'unhealthy' ||
-      !isUnder(a.resourceId, apiResourceId)
-    )
-      continue;
-    const existing = byKey.get(a.key.toLowerCase());
-    if (existing) {
-      existing.affectedResources = (existing.affectedResources ?? 1) + 1;
-      continue;
-    }
-    byKey.set(a.key.toLowerCase(), {
-      key: a.key,
-      displayName: a.displayName,
-      resourceId: a.resourceId,
-      affectedResources: 1,
-      ...(a.severity ? { severity: a.severity } : {}),
-      ...(a.url ? { url: a.url } : {}),
-    });
-  }
-  return [...byKey.values()];
-}
-
 /** What Azure says about the subscription, service and collection of one API. */
 export interface AzureFactsOfApi {
   subscription: SubscriptionFacts;
@@ -271,10 +242,15 @@ export function buildStoredPosture(
       displayName: apim.displayName,
     },
   );
-  stored.recommendations = recommendationsForApi(
+  const findings = findingsOfApi(
     subscription.assessmentsOf(apiKey),
     resourceId,
   );
+  stored.recommendations = findings.recommendations;
+  if (findings.endpointFindingsTotal > 0) {
+    stored.endpointFindings = findings.endpointFindings;
+    stored.endpointFindingsTotal = findings.endpointFindingsTotal;
+  }
   return stored;
 }
 
@@ -341,6 +317,13 @@ export function composePosture(
       : {}),
     alerts: stored.alerts,
     recommendations: stored.recommendations,
+    ...(stored.endpointFindings
+      ? {
+          endpointFindings: stored.endpointFindings,
+          endpointFindingsTotal:
+            stored.endpointFindingsTotal ?? stored.endpointFindings.length,
+        }
+      : {}),
     ...(onboarding ? { onboarding } : {}),
     ...(stored.refreshedAt ? { refreshedAt: stored.refreshedAt } : {}),
     stale: stored.stale,
@@ -350,7 +333,16 @@ export function composePosture(
 
 /** What the annotation alone says about the API: nothing read from Azure. */
 function withoutAzureFacts(stored: StoredPosture): StoredPosture {
-  const { plan, collection, readError, notApplicable, api, ...rest } = stored;
+  const {
+    plan,
+    collection,
+    readError,
+    notApplicable,
+    api,
+    endpointFindings,
+    endpointFindingsTotal,
+    ...rest
+  } = stored;
   return {
     ...rest,
     ...(api

@@ -1,5 +1,6 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
+  ApiEndpointList,
   ApiPosture,
   OnboardingBatch,
   PostureAccess,
@@ -48,6 +49,14 @@ export interface DefenderApisApi {
     entity: CompoundEntityRef,
     options?: DefenderApisRequestOptions,
   ): Promise<ApiPosture>;
+  /**
+   * The entity's API's endpoints with open findings, with their method and URL template from
+   * API Management.
+   */
+  getEndpoints(
+    entity: CompoundEntityRef,
+    options?: DefenderApisRequestOptions,
+  ): Promise<ApiEndpointList>;
   /**
    * Asks the backend to offboard the entity's API (remove its API collection in Azure); the
    * backend decides who may, and answers the posture as it is afterwards.

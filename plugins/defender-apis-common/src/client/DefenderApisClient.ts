@@ -1,6 +1,7 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
+  ApiEndpointList,
   ApiPosture,
   OnboardingBatch,
   PostureAccess,
@@ -77,6 +78,18 @@ export class DefenderApisClient implements DefenderApisApi {
     return this.request(
       'POST',
       ['posture', entity.kind, entity.namespace, entity.name, 'onboard'],
+      options,
+    );
+  }
+
+  /** {@inheritDoc DefenderApisApi.getEndpoints} */
+  getEndpoints(
+    entity: CompoundEntityRef,
+    options?: DefenderApisRequestOptions,
+  ): Promise<ApiEndpointList> {
+    return this.request(
+      'GET',
+      ['posture', entity.kind, entity.namespace, entity.name, 'endpoints'],
       options,
     );
   }

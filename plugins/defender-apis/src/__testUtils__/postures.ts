@@ -109,6 +109,7 @@ export function fakeDefenderApi(
       jest.fn().mockResolvedValue({ canOnboard: true, canOffboard: true }),
     onboard: answers.onboard ?? jest.fn(),
     offboard: answers.offboard ?? jest.fn(),
+    getEndpoints: answers.getEndpoints ?? jest.fn(),
     listPostures: answers.listPostures ?? jest.fn(),
     getSummary: answers.getSummary ?? jest.fn(),
     onboardBatch: answers.onboardBatch ?? jest.fn(),

@@ -1070,4 +1070,114 @@ describe('EntityDefenderApisCard', () => {
       }
     });
   });
+
+  describe('endpoints at risk', () => {
+    const AUTH = '91af2040-7874-4659-abf0-578e1f8d07dc';
+    const atRisk = posture({
+      status: 'atRisk',
+      reason: '2 endpoints unauthenticated.',
+      recommendations: [
+        {
+          key: AUTH,
+          displayName:
+            'API endpoints in Azure API Management should be authenticated',
+          resourceId: 'x',
+          severity: 'High',
+          affectedResources: 5,
+          remediation: 'Require a subscription key or a JWT.',
+          endpoints: ['create-order', 'get-order-status', 'list-orders', 'pay'],
+          onApi: true,
+        },
+      ],
+      endpointFindings: [
+        {
+          operationId: 'create-order',
+          findings: ['unauthenticated'],
+          recommendationKeys: [AUTH],
+        },
+      ],
+      endpointFindingsTotal: 4,
+    });
+
+    it('says which endpoints each recommendation is on, with its severity and remediation', async () => {
+      await renderCard(answering(atRisk));
+      const recommendations = await screen.findByRole('list', {
+        name: 'Open recommendations',
+      });
+      expect(recommendations).toHaveTextContent(
+        'High severity · on 4 endpoints: create-order, get-order-status, list-orders and 1 more',
+      );
+      expect(recommendations).toHaveTextContent(
+        'To fix: Require a subscription key or a JWT.',
+      );
+    });
+
+    it('lists the endpoints with method, URL template and findings when opened, read only then', async () => {
+      const api = fakeDefenderApi({
+        getPosture: jest.fn().mockResolvedValue(atRisk),
+        getEndpoints: jest.fn().mockResolvedValue({
+          items: [
+            {
+              operationId: 'create-order',
+              displayName: 'Create order',
+              method: 'POST',
+              urlTemplate: '/orders',
+              findings: ['unauthenticated', 'sensitiveData'],
+              recommendationKeys: [AUTH],
+            },
+          ],
+          total: 4,
+        }),
+      });
+      await renderCard(api);
+      expect(
+        await screen.findByText(/4 endpoints with open findings/),
+      ).toBeInTheDocument();
+      expect(api.getEndpoints).not.toHaveBeenCalled();
+
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Show endpoints' }),
+      );
+      const list = await screen.findByRole('list', {
+        name: 'Endpoints with open findings',
+      });
+      expect(api.getEndpoints).toHaveBeenCalledWith({
+        kind: 'api',
+        namespace: 'default',
+        name: 'petstore',
+      });
+      expect(list).toHaveTextContent('POST /orders Create order');
+      expect(within(list).getByText('Unauthenticated')).toBeInTheDocument();
+      expect(within(list).getByText('Sensitive data')).toBeInTheDocument();
+      expect(list).toHaveTextContent(
+        'API endpoints in Azure API Management should be authenticated',
+      );
+      expect(list).toHaveTextContent('and 3 more in Defender for Cloud');
+    });
+
+    it('says why methods and URLs are missing when API Management could not be read', async () => {
+      await renderCard(
+        fakeDefenderApi({
+          getPosture: jest.fn().mockResolvedValue(atRisk),
+          getEndpoints: jest.fn().mockResolvedValue({
+            items: atRisk.endpointFindings,
+            total: 1,
+            operationsError:
+              'Azure Resource Manager answered 403 (AuthorizationFailed)',
+          }),
+        }),
+      );
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Show endpoints' }),
+      );
+      expect(
+        await screen.findByText(
+          'Methods and URLs are missing: Azure Resource Manager answered 403 (AuthorizationFailed)',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByRole('list', { name: 'Endpoints with open findings' }),
+      ).toHaveTextContent('? create-order');
+    });
+  });
 });

@@ -6,6 +6,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import { AlertsList } from './AlertsList';
 import { planTrafficText, plural } from '../common/format';
 import { RecommendationsList } from './RecommendationsList';
+import { EndpointFindingsList } from './EndpointFindingsList';
 
 const useStyles = makeStyles(theme => ({
   facts: {
@@ -163,6 +164,12 @@ export const PostureFacts = (props: { posture: ApiPosture }) => {
     rows.push([
       'Unused / external',
       `${endpoints.inactive} unused (30 days) · ${endpoints.external} external`,
+    ]);
+  }
+  if ((posture.endpointFindingsTotal ?? 0) > 0) {
+    rows.push([
+      'Endpoints at risk',
+      <EndpointFindingsList posture={posture} />,
     ]);
   }
   if (isOnboarded(posture) || posture.alerts.active > 0) {
