@@ -63,6 +63,21 @@ describe('Defender CSPM API posture beside the Defender for APIs plan', () => {
     expect(postureOnly).toBeGreaterThanOrEqual(2);
     expect(summary.postureCovered).toBe(summary.onboarded + postureOnly);
 
+    // The governance page's "Defender plan" filter: coverage, met with status in SQL.
+    const list = async (query: string) =>
+      (
+        await h.request
+          .get(`/api/defender-apis/posture?${query}`)
+          .set('Authorization', asUser('paula'))
+      ).body;
+    const postureOnlyList = await list('coverage=postureOnly');
+    expect(postureOnlyList.totalItems).toBe(postureOnly);
+    expect(
+      new Set(postureOnlyList.items.map((p: ApiPosture) => p.status)),
+    ).toEqual(new Set(['postureOnly']));
+    const neither = await list('coverage=postureOnly&status=atRisk');
+    expect(neither).toMatchObject({ items: [], totalItems: 0 });
+
     // The Defender for APIs plan is off: onboarding cannot work and is refused.
     const onboard = await h.request
       .post('/api/defender-apis/posture/api/default/orders-api/onboard')

@@ -239,6 +239,38 @@ describe('router', () => {
     expect(postures.listPostures).toHaveBeenCalledTimes(1);
   });
 
+  it('takes coverage as the statuses of its kinds, met with status when both are given', async () => {
+    const { app, postures } = await routerWith();
+    const listed = async (query: string) => {
+      postures.listPostures.mockClear();
+      await request(app)
+        .get(`/posture?${query}`)
+        .set('Authorization', asUser)
+        .expect(200);
+      return (postures.listPostures.mock.calls[0] as any[])[0].status;
+    };
+    expect(await listed('coverage=postureOnly')).toEqual(['postureOnly']);
+    expect((await listed('coverage=threatProtection')).sort()).toEqual([
+      'atRisk',
+      'awaitingData',
+      'protected',
+    ]);
+    expect(
+      await listed(
+        'coverage=threatProtection&status=atRisk&status=notOnboarded',
+      ),
+    ).toEqual(['atRisk']);
+    // Nothing is both: an empty list, which selects no posture.
+    expect(await listed('coverage=postureOnly&status=atRisk')).toEqual([]);
+    const bad = await request(app)
+      .get('/posture?coverage=cspm')
+      .set('Authorization', asUser);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain(
+      'Invalid query parameter coverage: expected one of threatProtection, postureOnly, none',
+    );
+  });
+
   it('hands /summary the owners, systems and domains asked for, validated', async () => {
     const { app, postures } = await routerWith();
     const res = await request(app)

@@ -1,6 +1,8 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  COVERAGE_KINDS,
+  CoverageKind,
   MAX_ONBOARDING_BATCH,
   POSTURE_SORT_FIELDS,
   POSTURE_STATUSES,
@@ -12,7 +14,11 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import { ResolvedShadowApiQuery } from './model/shadowApis';
 import { ShadowApiService } from './services/ShadowApiService';
-import { ResolvedListQuery, SummaryScope } from './model/postureQuery';
+import {
+  ResolvedListQuery,
+  selectedStatuses,
+  SummaryScope,
+} from './model/postureQuery';
 import {
   apiEntityRefFromParts,
   apiEntityRefFromString,
@@ -143,14 +149,28 @@ function scopeFrom(query: Record<string, unknown>): SummaryScope {
   };
 }
 
+/**
+ * The statuses `status` and `coverage` select together: `coverage` stands for the statuses of
+ * its kinds, and with both given an API must match both.
+ */
+function statusesFrom(
+  query: Record<string, unknown>,
+): PostureStatus[] | undefined {
+  const status = listParam(query.status, 'status', POSTURE_STATUSES) as
+    | PostureStatus[]
+    | undefined;
+  const coverage = listParam(query.coverage, 'coverage', COVERAGE_KINDS) as
+    | CoverageKind[]
+    | undefined;
+  return selectedStatuses(status, coverage);
+}
+
 /** Filters, sort and paging of `GET /posture`, validated, with defaults. */
 function listQueryFrom(query: Record<string, unknown>): ResolvedListQuery {
   return {
     ...scopeFrom(query),
     lifecycle: listParam(query.lifecycle, 'lifecycle'),
-    status: listParam(query.status, 'status', POSTURE_STATUSES) as
-      | PostureStatus[]
-      | undefined,
+    status: statusesFrom(query),
     q: oneParam(query.q, 'q') || undefined,
     sort:
       oneParam<PostureSortField>(query.sort, 'sort', POSTURE_SORT_FIELDS) ??

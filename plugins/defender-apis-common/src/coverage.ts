@@ -1,4 +1,4 @@
-import { PostureStatus } from './types';
+import { POSTURE_STATUSES, PostureStatus } from './types';
 
 /** Statuses that mean the API is onboarded to Defender for APIs. @public */
 export const ONBOARDED_STATUSES: readonly PostureStatus[] = [
@@ -56,6 +56,20 @@ export function isPostureCoveredStatus(status: PostureStatus): boolean {
  * @public
  */
 export type CoverageKind = 'threatProtection' | 'postureOnly' | 'none';
+
+/** Every {@link CoverageKind}, as `GET /posture`'s `coverage` takes them. @public */
+export const COVERAGE_KINDS: readonly CoverageKind[] = [
+  'threatProtection',
+  'postureOnly',
+  'none',
+];
+
+/** The statuses of the given kinds of coverage, in {@link POSTURE_STATUSES} order. @public */
+export function statusesOfCoverage(
+  kinds: readonly CoverageKind[],
+): PostureStatus[] {
+  return POSTURE_STATUSES.filter(s => kinds.includes(coverageKindOf(s)));
+}
 
 /** The {@link CoverageKind} of an API in this status. @public */
 export function coverageKindOf(status: PostureStatus): CoverageKind {

@@ -1,3 +1,5 @@
+import type { CoverageKind } from './coverage';
+
 /**
  * The posture of one catalog API as Defender for APIs sees it. This is the JSON the backend
  * serves and the frontend renders; the fields docs/contracts.md marks fixed are a contract.
@@ -418,6 +420,11 @@ export interface PostureListQuery {
   lifecycle?: string[];
   /** Posture statuses. */
   status?: PostureStatus[];
+  /**
+   * Kinds of coverage (`threatProtection`, `postureOnly`, `none`: the Defender portal's
+   * "Defender plan" filter); with `status`, APIs must match both.
+   */
+  coverage?: CoverageKind[];
   /** Case-insensitive text in the entity's name or title. */
   q?: string;
   /** Default `name`. */

@@ -213,6 +213,34 @@ describe('ARM emulator', () => {
       expect(names).toContain('payments-api;rev=2');
     });
 
+    it("lists an API's operations in APIM's shape, and 404 for an unknown API", async () => {
+      const page: Answer = await call(
+        emulator,
+        'GET',
+        `${SERVICE}/apis/checkout-api/operations?${APIM_VERSION}`,
+      );
+      expect(page.status).toBe(200);
+      expect(page.json.count).toBe(4);
+      expect(page.json.value[0]).toEqual({
+        id: `${SERVICE}/apis/checkout-api/operations/create-order`,
+        type: 'Microsoft.ApiManagement/service/apis/operations',
+        name: 'create-order',
+        properties: {
+          displayName: 'Create order',
+          method: 'POST',
+          urlTemplate: '/orders',
+          templateParameters: [],
+          responses: [],
+        },
+      });
+      const none: Answer = await call(
+        emulator,
+        'GET',
+        `${SERVICE}/apis/no-such-api/operations?${APIM_VERSION}`,
+      );
+      expect(none.status).toBe(404);
+    });
+
     it('pages collections at subscription scope with $skipToken and no nextLink on the last page', async () => {
       const first = await call(
         emulator,

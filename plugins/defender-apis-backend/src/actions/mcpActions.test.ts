@@ -115,6 +115,26 @@ describe('actions through MCP', () => {
     );
     // The whole posture passes through, not only the fields the schema describes.
     expect(listed.items[0]).toHaveProperty('alerts');
+
+    // Coverage as the route takes it: threat-protected and at risk is the same list.
+    const covered = answer(
+      await client.callTool({
+        name: tool('list-apis'),
+        arguments: {
+          owner: ['group:default/team-payments'],
+          status: ['atRisk'],
+          coverage: ['threatProtection'],
+        },
+      }),
+    );
+    expect(covered.totalItems).toBe(listed.totalItems);
+    const uncovered = answer(
+      await client.callTool({
+        name: tool('list-apis'),
+        arguments: { status: ['atRisk'], coverage: ['none'] },
+      }),
+    );
+    expect(uncovered).toMatchObject({ items: [], totalItems: 0 });
   });
 
   it('reads one posture, and nothing of an entity the catalog hides from the caller', async () => {

@@ -2,6 +2,7 @@ import { AuthService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotAllowedError } from '@backstage/errors';
 import { apiEntityRefFromString } from '../model/apiEntityRef';
+import { selectedStatuses } from '../model/postureQuery';
 import { OnboardingRequests } from '../services/OnboardingRequests';
 import { PostureService } from '../services/PostureService';
 import {
@@ -61,7 +62,7 @@ export function registerDefenderApisActions(
     name: 'list-apis',
     title: 'List APIs with their Defender for APIs posture',
     description:
-      'Lists the API entities of the catalog the caller may read with their Microsoft Defender for APIs posture, filtered by owner, system, domain, lifecycle, status or text, sorted and paged (follow nextCursor). For example the at-risk APIs of a team: owner ["group:default/team-payments"], status ["atRisk"].',
+      'Lists the API entities of the catalog the caller may read with their Microsoft Defender for APIs posture, filtered by owner, system, domain, lifecycle, status, coverage or text, sorted and paged (follow nextCursor). For example the at-risk APIs of a team: owner ["group:default/team-payments"], status ["atRisk"].',
     attributes: { readOnly: true, destructive: false, idempotent: true },
     schema: {
       input: listInput,
@@ -84,9 +85,11 @@ export function registerDefenderApisActions(
           .passthrough(),
     },
     async action({ input, credentials }) {
+      const { coverage, ...filters } = input;
       const list = await postures.listPostures(
         {
-          ...input,
+          ...filters,
+          status: selectedStatuses(input.status, coverage),
           sort: input.sort ?? 'name',
           order: input.order ?? 'asc',
           limit: input.limit ?? DEFAULT_LIST_LIMIT,

@@ -1,4 +1,6 @@
 import {
+  COVERAGE_KINDS,
+  CoverageKind,
   POSTURE_SORT_FIELDS,
   POSTURE_STATUSES,
   PostureSortField,
@@ -56,6 +58,13 @@ export const listInput = (zod: Zod) =>
       .optional()
       .describe(
         'Posture statuses, e.g. ["atRisk"] for the APIs Defender found at risk',
+      ),
+    coverage: zod
+      .array(zod.enum(COVERAGE_KINDS as [CoverageKind, ...CoverageKind[]]))
+      .max(COVERAGE_KINDS.length)
+      .optional()
+      .describe(
+        'Kinds of Defender coverage: threatProtection (Defender for APIs), postureOnly (Defender CSPM posture without threat detection), none; with status, both must hold',
       ),
     q: zod
       .string()

@@ -97,7 +97,8 @@ function filtered(
     rows.whereIn('domain', keys(query.domain, COLUMN_LENGTHS.domain));
   if (query.lifecycle?.length)
     rows.whereIn('lifecycle', keys(query.lifecycle, COLUMN_LENGTHS.lifecycle));
-  if (query.status?.length) rows.whereIn('status', query.status);
+  // An empty list (a status outside the coverage asked for) selects nothing: knex's whereIn([]).
+  if (query.status) rows.whereIn('status', query.status);
   if (query.q)
     rows.whereRaw(`search_text like ? escape '\\'`, [containsPattern(query.q)]);
   return rows;

@@ -1,7 +1,10 @@
 import {
+  CoverageKind,
   PostureListQuery,
   PostureSortField,
+  PostureStatus,
   PostureSummaryQuery,
+  statusesOfCoverage,
 } from '@defender-apis/plugin-defender-apis-common';
 
 /**
@@ -31,3 +34,17 @@ export function isWholeCatalog(scope: SummaryScope): boolean {
  * could have longer ones, which requests are refused for rather than failing in the database.
  */
 export const MAX_ENTITY_REF_LENGTH = 255;
+
+/**
+ * The statuses a list selects from its `status` and `coverage` filters: `coverage` stands for
+ * the statuses of its kinds, and with both given an API must match both (an empty list then
+ * selects nothing). Undefined: no filter on status.
+ */
+export function selectedStatuses(
+  status: readonly PostureStatus[] | undefined,
+  coverage: readonly CoverageKind[] | undefined,
+): PostureStatus[] | undefined {
+  if (!coverage) return status ? [...status] : undefined;
+  const ofCoverage = statusesOfCoverage(coverage);
+  return status ? status.filter(s => ofCoverage.includes(s)) : ofCoverage;
+}

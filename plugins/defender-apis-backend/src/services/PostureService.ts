@@ -174,7 +174,7 @@ export class PostureService {
     };
     // Without other filters the page's total is the scope's count already.
     const narrowed = Boolean(
-      query.status?.length || query.lifecycle?.length || query.q,
+      query.status || query.lifecycle?.length || query.q,
     );
     const [page, inCatalog, counted] = await Promise.all([
       store.listPostures(query, visibility),

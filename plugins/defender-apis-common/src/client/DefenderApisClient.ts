@@ -118,6 +118,7 @@ export class DefenderApisClient implements DefenderApisApi {
         domain: query.domain,
         lifecycle: query.lifecycle,
         status: query.status,
+        coverage: query.coverage,
         q: query.q,
         sort: query.sort,
         order: query.order,

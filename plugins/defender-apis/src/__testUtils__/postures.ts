@@ -4,6 +4,7 @@ import {
   ApiPosture,
   emptyAlerts,
   isApplicableStatus,
+  isPostureCoveredStatus,
   isOnboardedStatus,
   OnboardingBatch,
   OnboardingBatchItem,
@@ -144,6 +145,7 @@ export function counts(
     byStatus,
     onboarded: sum(isOnboardedStatus),
     applicable: sum(isApplicableStatus),
+    postureCovered: sum(isPostureCoveredStatus),
   };
 }
 

@@ -298,7 +298,12 @@ describe('DefenderApisGovernancePage', () => {
 
   it('takes the coverage figures from the summary as they are', async () => {
     await renderPage(
-      backend(POSTURES, { ...SUMMARY, onboarded: 1, applicable: 4 }),
+      backend(POSTURES, {
+        ...SUMMARY,
+        onboarded: 1,
+        applicable: 4,
+        postureCovered: 1,
+      }),
     );
 
     await screen.findByRole('group', { name: 'Coverage' });

@@ -1,7 +1,7 @@
 import { ReactNode } from 'react';
 import {
   CoverageKind,
-  coverageKindOf,
+  statusesOfCoverage,
   POSTURE_STATUSES,
   PostureCounts,
   PostureStatus,
@@ -36,7 +36,7 @@ const COVERAGE_OPTIONS: Array<[CoverageKind, string]> = [
 
 /** How many APIs of the summary have this kind of coverage. */
 function countOfCoverage(summary: PostureSummary, kind: CoverageKind): number {
-  return POSTURE_STATUSES.filter(s => coverageKindOf(s) === kind).reduce(
+  return statusesOfCoverage([kind]).reduce(
     (n, s) => n + (summary.byStatus[s] ?? 0),
     0,
   );

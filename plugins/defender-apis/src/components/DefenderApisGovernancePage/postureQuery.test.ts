@@ -19,18 +19,28 @@ describe('filtersQuery', () => {
     });
   });
 
-  it('sends the Defender plan filter as the statuses of that kind of coverage', () => {
-    expect(
-      filtersQuery({ coverage: 'threatProtection' }).status?.sort(),
-    ).toEqual(['atRisk', 'awaitingData', 'protected']);
-    expect(filtersQuery({ coverage: 'postureOnly' })).toEqual({
-      status: ['postureOnly'],
-    });
-    expect(filtersQuery({ coverage: 'none' }).status).toContain('planDisabled');
-    // Bulk onboarding finds nothing to onboard among threat-protected APIs.
+  it("sends the Defender plan filter as the list's coverage, which bulk onboarding respects", () => {
+    expect(filtersQuery({ coverage: 'postureOnly', owner: 'group:a' })).toEqual(
+      {
+        owner: ['group:a'],
+        coverage: ['postureOnly'],
+      },
+    );
+    // A chosen status wins: the two selects are alternatives.
+    expect(filtersQuery({ coverage: 'postureOnly', status: 'atRisk' })).toEqual(
+      { status: ['atRisk'] },
+    );
+    // Bulk onboarding finds nothing to onboard among threat-protected or posture-only APIs...
     expect(
       onboardableQuery(filtersQuery({ coverage: 'threatProtection' })),
     ).toBeUndefined();
+    expect(
+      onboardableQuery(filtersQuery({ coverage: 'postureOnly' })),
+    ).toBeUndefined();
+    // ...and reads the not-onboarded ones among the uncovered.
+    expect(onboardableQuery(filtersQuery({ coverage: 'none' }))).toEqual({
+      status: ['notOnboarded'],
+    });
   });
 
   it('leaves out filters not chosen and a blank search', () => {

@@ -5,7 +5,6 @@
 import {
   CoverageKind,
   coverageKindOf,
-  POSTURE_STATUSES,
   PostureListQuery,
   PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
@@ -15,7 +14,7 @@ export interface PostureFilters {
   status?: PostureStatus;
   /**
    * The kind of Defender coverage (the portal's "Defender plan" filter); an alternative to
-   * `status`, which it stands for: the statuses of that kind.
+   * `status`, sent as the list's `coverage`.
    */
   coverage?: CoverageKind;
   /** Owner entity ref. */
@@ -28,17 +27,12 @@ export interface PostureFilters {
   search?: string;
 }
 
-/** The statuses the filters select: the chosen status, else those of the chosen coverage. */
+/** What the filters select by status: the chosen status, else the chosen coverage. */
 function statusFilter(
   filters: PostureFilters,
-): Pick<PostureListQuery, 'status'> {
+): Pick<PostureListQuery, 'status' | 'coverage'> {
   if (filters.status) return { status: [filters.status] };
-  if (!filters.coverage) return {};
-  return {
-    status: POSTURE_STATUSES.filter(
-      s => coverageKindOf(s) === filters.coverage,
-    ),
-  };
+  return filters.coverage ? { coverage: [filters.coverage] } : {};
 }
 
 /** The list query of the filters, without sort and paging; empty filters are left out. */
@@ -63,5 +57,12 @@ export function onboardableQuery(
   if (query.status?.length && !query.status.includes('notOnboarded')) {
     return undefined;
   }
-  return { ...query, status: ['notOnboarded'] };
+  if (
+    query.coverage?.length &&
+    !query.coverage.includes(coverageKindOf('notOnboarded'))
+  ) {
+    return undefined;
+  }
+  const { coverage, ...rest } = query;
+  return { ...rest, status: ['notOnboarded'] };
 }

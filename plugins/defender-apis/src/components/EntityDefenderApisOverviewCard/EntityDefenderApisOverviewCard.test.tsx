@@ -213,6 +213,29 @@ describe('EntityDefenderApisOverviewCard', () => {
     );
   });
 
+  it('tells threat protection from Defender CSPM posture coverage', async () => {
+    const api = backend(
+      [WALLET],
+      summary(
+        { protected: 1, postureOnly: 2, notOnboarded: 1 },
+        {
+          bySystem: {
+            [PAYMENTS_SYSTEM]: {
+              protected: 1,
+              postureOnly: 2,
+              notOnboarded: 1,
+            },
+          },
+        },
+      ),
+    );
+    await renderCard(api, systemEntity());
+    expect(await screen.findByTestId('overview-coverage')).toHaveTextContent(
+      '1 of 4 applicable APIs onboarded; 3 covered for posture with Defender CSPM (25%)',
+    );
+    expect(statusCount('postureOnly')).toHaveTextContent(/2$/);
+  });
+
   it("says how many of the group's APIs no refresh has checked yet", async () => {
     await renderCard(
       backend([WALLET], { ...SUMMARY, pending: 2 }),
