@@ -104,6 +104,37 @@ describe.each(databases.eachSupportedId())('OnboardingWorker on %s', id => {
     expect(reread).toHaveBeenCalledTimes(3);
   });
 
+  it('hands back an operation it took while shutting down, before any run held its lease', async () => {
+    const azure = heldAzure();
+    const { worker, queue } = await workerOn(id, azure);
+    await queue.claimOnboarding(onboarding('a1', 'svc-a'));
+    const take = queue.takeNextOnboarding.bind(queue);
+    let release!: () => void;
+    const gate = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let taken = false;
+    jest
+      .spyOn(queue, 'takeNextOnboarding')
+      .mockImplementationOnce(async (...args) => {
+        const row = await take(...args);
+        taken = true;
+        await gate;
+        return row;
+      });
+    worker.drain();
+    await eventually(() => taken);
+    // The row is running in the database; the worker has not got it yet.
+    const stopped = worker.shutdown();
+    release();
+    await stopped;
+    await worker.settle();
+    expect(
+      (await queue.getOnboarding(onboarding('a1', 'svc-a').apiKey))?.state,
+    ).toBe('queued');
+    expect(azure.started).toEqual([]);
+  });
+
   it('hands running operations back to the queue on shutdown and takes no more', async () => {
     const azure = heldAzure();
     const { worker, queue } = await workerOn(id, azure);

@@ -27,6 +27,8 @@ import { ServiceDirectory } from './ServiceDirectory';
  */
 export class OnboardingWorker {
   private draining = false;
+  /** The drain loop in progress, which shutdown waits for. */
+  private drainLoop: Promise<void> = Promise.resolve();
   private drainAgain = false;
   private paceTimer: NodeJS.Timeout | undefined;
   private readonly running = new Set<Promise<void>>();
@@ -64,7 +66,7 @@ export class OnboardingWorker {
       return;
     }
     this.draining = true;
-    void (async () => {
+    this.drainLoop = (async () => {
       try {
         do {
           this.drainAgain = false;
@@ -74,6 +76,11 @@ export class OnboardingWorker {
               durationToMilliseconds(this.options.pace),
             );
             if (!row) break;
+            if (this.shutdownSignal.signal.aborted) {
+              // Taken while shutting down, before its run held a lease to hand back.
+              await this.options.queue.requeueOnboardings([row]);
+              return;
+            }
             const run = this.run(row).finally(() => {
               this.running.delete(run);
               this.drain();
@@ -122,6 +129,8 @@ export class OnboardingWorker {
   async shutdown(): Promise<void> {
     this.shutdownSignal.abort();
     clearTimeout(this.paceTimer);
+    // A take in flight ends first: it hands its operation back itself, or its run holds a lease.
+    await this.drainLoop;
     const leases = [...this.runningLeases];
     await this.options.queue.requeueOnboardings(leases);
     if (leases.length > 0) {
