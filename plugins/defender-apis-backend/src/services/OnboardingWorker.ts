@@ -129,9 +129,10 @@ export class OnboardingWorker {
   async shutdown(): Promise<void> {
     this.shutdownSignal.abort();
     clearTimeout(this.paceTimer);
-    // A take in flight ends first: it hands its operation back itself, or its run holds a lease.
-    await this.drainLoop;
+    // Taken now: the aborted runs drop their leases as they end.
     const leases = [...this.runningLeases];
+    // A take in flight sees the abort and hands its operation back itself.
+    await this.drainLoop;
     await this.options.queue.requeueOnboardings(leases);
     if (leases.length > 0) {
       this.options.logger.info(
