@@ -113,6 +113,17 @@ export interface Config {
       P5?: number;
     };
     /**
+     * Posture history: one snapshot per API entity and UTC day, written after each refresh
+     * and catalog pass, charted by `GET /history`.
+     */
+    history?: {
+      /**
+       * Days of history kept, today included; older days are deleted once a day by one
+       * replica. Default 90, at most 3650.
+       */
+      days?: number;
+    };
+    /**
      * Notifications to the owners of APIs through Backstage's notifications (needs
      * `@backstage/plugin-notifications-backend`; without it the plugin works on and logs that it
      * could not notify). Every kind is on unless switched off here.

@@ -44,8 +44,20 @@ describe('readDefenderApisConfig', () => {
         P4: 100000000,
         P5: 1000000000,
       },
+      historyDays: 90,
     });
   });
+
+  it.each([0, 3651, 1.5, 'ninety'])(
+    'refuses history.days of %j, naming the key and what it takes',
+    days => {
+      expect(() =>
+        readDefenderApisConfig(
+          new ConfigReader({ defenderApis: { history: { days } } }),
+        ),
+      ).toThrow(/defenderApis\.history\.days/);
+    },
+  );
 
   it('reads the batch retention in the string form', () => {
     const retention = read({

@@ -68,7 +68,12 @@ export interface DefenderApisConfig {
   notificationKinds: ReadonlySet<NoticeKind>;
   /** Owners hear of an API whose data could not be read from Azure for this long. */
   notificationStaleAfter: HumanDuration;
+  /** Days of posture history kept, today included. */
+  historyDays: number;
 }
+
+/** The most days of history the plugin keeps: ten years of snapshots. */
+const MAX_HISTORY_DAYS = 3650;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -331,5 +336,19 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
       days: 30,
     }),
     planEntitlements: readPlanEntitlements(config),
+    historyDays: readHistoryDays(config),
   };
+}
+
+/** `history.days`: 1 to {@link MAX_HISTORY_DAYS}, default 90. */
+function readHistoryDays(config: Config): number {
+  const days = readPositiveInteger(config, 'history.days', 90);
+  if (days > MAX_HISTORY_DAYS) {
+    throw invalid(
+      'history.days',
+      `a whole number of days from 1 to ${MAX_HISTORY_DAYS}`,
+      days,
+    );
+  }
+  return days;
 }

@@ -29,6 +29,7 @@ import { PostureNotifier } from './services/PostureNotifier';
 import { ServiceDirectory } from './services/ServiceDirectory';
 import { ShadowApiRecorder } from './services/ShadowApiRecorder';
 import { ShadowApiService } from './services/ShadowApiService';
+import { HistoryService } from './services/HistoryService';
 
 /** The scheduled catalog-wide refresh. */
 const REFRESH_TASK_ID = 'defender-apis-refresh';
@@ -131,6 +132,12 @@ export const defenderApisPlugin = createBackendPlugin({
           }),
           passSchedule,
         });
+        const history = new HistoryService({
+          store: stores.history,
+          postures,
+          logger,
+          retentionDays: settings.historyDays,
+        });
         const access = new OnboardAccess({
           auth: deps.auth,
           permissions: deps.permissions,
@@ -183,9 +190,10 @@ export const defenderApisPlugin = createBackendPlugin({
           fn: async () => {
             logger.info('Refreshing Defender for APIs posture');
             const started = Date.now();
-            const summary = await refreshHealth.track(() =>
-              postures.refreshAll(),
-            );
+            // The day's snapshots follow whatever the refresh stored, even when it failed.
+            const summary = await refreshHealth
+              .track(() => postures.refreshAll())
+              .finally(() => history.recordToday());
             await notifier.notifyStale(
               new Date(started),
               2 * durationToMilliseconds(settings.refreshFrequency),
@@ -223,9 +231,10 @@ export const defenderApisPlugin = createBackendPlugin({
             await passSchedule.recordStart();
             const summary = await catalogSync.pass();
             const fields = { ...summary, durationMs: Date.now() - started };
-            if (summary.changed + summary.settled + summary.removed > 0)
+            if (summary.changed + summary.settled + summary.removed > 0) {
+              await history.recordToday();
               logger.info('Passed over the catalog for API changes', fields);
-            else
+            } else
               logger.debug('Passed over the catalog: no API changes', fields);
           },
         });
@@ -258,6 +267,24 @@ export const defenderApisPlugin = createBackendPlugin({
           },
         });
 
+        // One replica at a time deletes the days of history past retention.
+        await scheduler.scheduleTask({
+          id: 'defender-apis-history-retention',
+          scope: 'global',
+          frequency: { hours: 6 },
+          timeout: { minutes: 30 },
+          initialDelay: { minutes: 2 },
+          fn: async () => {
+            const pruned = await history.prune();
+            if (pruned > 0) {
+              logger.info('Deleted posture history past retention', {
+                pruned,
+                retentionDays: history.retentionDays,
+              });
+            }
+          },
+        });
+
         deps.lifecycle.addShutdownHook(() => worker.shutdown());
 
         httpRouter.use(
@@ -284,6 +311,7 @@ export const defenderApisPlugin = createBackendPlugin({
               ),
             }),
             refreshHealth,
+            history,
             shadowApis: new ShadowApiService({
               decisions,
               store: stores.shadowApis,

@@ -31,6 +31,8 @@ import { EndpointService } from './services/EndpointService';
 import { OnboardAccess } from './permissions/OnboardAccess';
 import { PostureService } from './services/PostureService';
 import { RefreshHealth } from './services/RefreshHealth';
+import { HistoryService } from './services/HistoryService';
+import { historyRangeFrom, ResolvedHistoryQuery } from './model/historyQuery';
 
 /** Options of {@link createRouter}: what of each service the routes use. */
 export interface RouterOptions {
@@ -51,6 +53,11 @@ export interface RouterOptions {
   endpoints?: Pick<EndpointService, 'list'>;
   /** Serves `GET /shadow-apis`; without it the route answers 404. */
   shadowApis?: Pick<ShadowApiService, 'list'>;
+  /** Serves `GET /history` and `GET /history/:kind/:namespace/:name`; without it they answer 404. */
+  history?: Pick<
+    HistoryService,
+    'catalogHistory' | 'apiHistory' | 'today' | 'retentionDays'
+  >;
 }
 
 const MAX_PAGE = 500;
@@ -180,6 +187,20 @@ function listQueryFrom(query: Record<string, unknown>): ResolvedListQuery {
   };
 }
 
+/** Filters and range of `GET /history`, validated, with defaults. */
+function historyQueryFrom(
+  query: Record<string, unknown>,
+  history: Pick<HistoryService, 'today' | 'retentionDays'>,
+): ResolvedHistoryQuery {
+  return {
+    ...scopeFrom(query),
+    lifecycle: listParam(query.lifecycle, 'lifecycle'),
+    status: statusesFrom(query),
+    q: oneParam(query.q, 'q') || undefined,
+    ...historyRangeFrom(query, history.today(), history.retentionDays),
+  };
+}
+
 /** `cursor` or `offset`, and `limit`, of a list query, validated, with defaults. */
 function pagingFrom(query: Record<string, unknown>): {
   cursor?: string;
@@ -273,6 +294,7 @@ export async function createRouter(
     refreshHealth,
     shadowApis,
     endpoints,
+    history,
   } = options;
   const router = Router();
   // Up to 500 entity refs: the one body larger than the rest.
@@ -398,6 +420,32 @@ export async function createRouter(
     res.json(await postures.summary(credentials, scopeFrom(req.query)));
   });
 
+  if (history) {
+    router.get('/history', async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      res.json(
+        await history.catalogHistory(
+          historyQueryFrom(req.query, history),
+          credentials,
+        ),
+      );
+    });
+    router.get('/history/:kind/:namespace/:name', async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      res.json(
+        await history.apiHistory(
+          apiEntityRefFromParts(req.params),
+          historyRangeFrom(req.query, history.today(), history.retentionDays),
+          credentials,
+        ),
+      );
+    });
+  }
+
   if (shadowApis) {
     router.get('/shadow-apis', async (req, res) => {
       const credentials = await httpAuth.credentials(req, {
@@ -412,7 +460,7 @@ export async function createRouter(
   // Anything else (another path, or another method on a known path) in Backstage's error shape.
   router.use((req, _res) => {
     throw new NotFoundError(
-      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, GET /posture/:kind/:namespace/:name/endpoints, POST or DELETE /posture/:kind/:namespace/:name/onboard, GET /posture, GET /summary, GET /shadow-apis, POST /onboard, GET or DELETE /onboard/batches/:id`,
+      `No route ${req.method} ${req.path}: expected GET /health, GET /posture/:kind/:namespace/:name, GET /posture/:kind/:namespace/:name/endpoints, POST or DELETE /posture/:kind/:namespace/:name/onboard, GET /posture, GET /summary, GET /history, GET /history/:kind/:namespace/:name, GET /shadow-apis, POST /onboard, GET or DELETE /onboard/batches/:id`,
     );
   });
 

@@ -12,3 +12,4 @@ export * from './links';
 export * from './permissions';
 export * from './client';
 export * from './shadowApis';
+export * from './history';

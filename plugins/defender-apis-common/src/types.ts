@@ -181,6 +181,8 @@ export interface PostureAlerts {
   bySeverity: Record<AlertSeverity, number>;
   /** Active alerts, most recent first. */
   items: PostureAlert[];
+  /** ISO time the oldest active alert was generated, when any active alert gives one. */
+  oldestGeneratedAt?: string;
 }
 
 /** One open (unhealthy) recommendation on the API or one of its operations. @public */
@@ -365,6 +367,11 @@ export interface ApiPosture {
   onboarding?: OnboardingState;
   /** ISO time the data was read from Azure. */
   refreshedAt?: string;
+  /**
+   * ISO time the API took its current status, as the backend first stored it; for APIs stored
+   * before the backend kept it, the time it started keeping it (a lower bound).
+   */
+  statusSince?: string;
   /** True when the last refresh of this data failed; `staleReason` says why. */
   stale: boolean;
   /** Why the last refresh failed, when `stale`. */

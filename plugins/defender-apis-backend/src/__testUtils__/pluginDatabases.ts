@@ -4,6 +4,7 @@
  * Debian's and sets it); says when PostgreSQL is left out.
  */
 import { JsonObject } from '@backstage/types';
+import { Knex, knex as createKnex } from 'knex';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -43,4 +44,23 @@ export function pluginDatabases(
     );
   }
   return databases;
+}
+
+/**
+ * A knex client on the database the plugin gets from a config of {@link pluginDatabases}, as
+ * Backstage's database service names it (`<directory>/defender-apis.sqlite`, or the
+ * `<prefix>defender-apis` database), for a test to seed or inspect rows directly.
+ */
+export function pluginKnex(config: JsonObject): Knex {
+  if (config.client === 'pg') {
+    const url = new URL(String(config.connection));
+    url.pathname = `/${config.prefix}defender-apis`;
+    return createKnex({ client: 'pg', connection: url.toString() });
+  }
+  const { directory } = config.connection as { directory: string };
+  return createKnex({
+    client: 'better-sqlite3',
+    connection: { filename: path.join(directory, 'defender-apis.sqlite') },
+    useNullAsDefault: true,
+  });
 }

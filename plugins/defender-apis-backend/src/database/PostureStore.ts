@@ -26,6 +26,7 @@ import {
   factsOfRow,
   PostureRowValues,
   postureOfRow,
+  SERVED_COLUMNS,
   toPostureRow,
 } from './postureRow';
 import {
@@ -76,6 +77,38 @@ export interface StoredEntityVersion {
   version: string | null;
   /** The posture's claim waits for a catalog-wide check. */
   claimPending: boolean;
+}
+
+/**
+ * The merge of an upsert of posture rows: every column from the row given but the key, and
+ * `status_since` kept while the status stays (the given row's otherwise).
+ */
+function mergeKeepingStatusSince(
+  knex: Knex,
+  columns: string[],
+): Record<string, Knex.Raw> {
+  const merge: Record<string, Knex.Raw> = {};
+  for (const column of columns) {
+    if (column !== 'entity_ref')
+      merge[column] = knex.raw('excluded.??', [column]);
+  }
+  merge.status_since = knex.raw(
+    'case when ??.status = excluded.status and ??.status_since is not null then ??.status_since else excluded.status_since end',
+    [POSTURE, POSTURE, POSTURE],
+  );
+  return merge;
+}
+
+/** `status_since` of an update that sets `status`: kept while the status stays, else `now`. */
+function statusSinceOnUpdate(
+  knex: Knex | Knex.Transaction,
+  status: string,
+  now: string,
+): Knex.Raw {
+  return knex.raw(
+    'case when status = ? and status_since is not null then status_since else ? end',
+    [status, now],
+  );
 }
 
 /**
@@ -155,7 +188,7 @@ export class KnexPostureStore implements PostureStore {
   /** The posture of one entity as served, in one read. */
   async getApiPosture(entityRef: string): Promise<ApiPosture | undefined> {
     const row = await this.knex(POSTURE)
-      .select('posture', 'refreshed_at')
+      .select(SERVED_COLUMNS)
       .where({ entity_ref: entityRef })
       .whereNotNull('posture')
       .first();
@@ -395,11 +428,12 @@ export class KnexPostureStore implements PostureStore {
       ...r.values,
       read_at: readAt,
       updated_at: updatedAt,
+      status_since: readAt,
     }));
     const written: Array<{ entity_ref: string }> = await tx(POSTURE)
       .insert(values)
       .onConflict('entity_ref')
-      .merge(Object.keys(values[0]).filter(c => c !== 'entity_ref'))
+      .merge(mergeKeepingStatusSince(tx, Object.keys(values[0])))
       // The same guard in the statement itself, against a write that landed since the select
       // (on PostgreSQL, one this statement waited for).
       .where(q =>
@@ -435,7 +469,7 @@ export class KnexPostureStore implements PostureStore {
       posture: string;
       refreshed_at: string | null;
     }> = await tx(POSTURE)
-      .select('entity_ref', 'posture', 'refreshed_at')
+      .select('entity_ref', ...SERVED_COLUMNS)
       .whereIn('entity_ref', entityRefs);
     return new Map(rows.map(row => [row.entity_ref, postureOfRow(row)]));
   }
@@ -516,9 +550,15 @@ export class KnexPostureStore implements PostureStore {
     const onboarding = raw && toOnboardingState(fromRaw(raw));
     const facts = rows.map(factsOfRow);
     const postures = composeApiPostures(facts, onboarding);
+    const now = new Date().toISOString();
     for (const [i, stored] of facts.entries()) {
       const { values } = toPostureRow(stored, postures[i]);
-      await db(POSTURE).where({ entity_ref: stored.entityRef }).update(values);
+      await db(POSTURE)
+        .where({ entity_ref: stored.entityRef })
+        .update({
+          ...values,
+          status_since: statusSinceOnUpdate(db, values.status, now),
+        });
     }
     this.summaries.clear();
   }
@@ -569,7 +609,7 @@ export class KnexPostureStore implements PostureStore {
   ): Promise<ApiPosture[]> {
     const rows: Array<{ posture: string; refreshed_at: string | null }> =
       await this.knex(POSTURE)
-        .select('posture', 'refreshed_at')
+        .select(SERVED_COLUMNS)
         .where('stale', true)
         .where('refreshed_at', '>=', from)
         .where('refreshed_at', '<', to)

@@ -21,6 +21,7 @@ export const COLUMN_LENGTHS = {
   serviceName: 255,
   serviceKey: 512,
   serviceOrder: 1024,
+  plan: 32,
 } as const;
 
 /**

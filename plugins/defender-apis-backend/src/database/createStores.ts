@@ -8,6 +8,7 @@ import {
 } from './OnboardingQueueStore';
 import { KnexOffboardingStore, OffboardingStore } from './OffboardingStore';
 import { KnexPostureStore, PostureStore } from './PostureStore';
+import { HistoryStore, KnexHistoryStore } from './HistoryStore';
 import { KnexShadowApiStore, ShadowApiStore } from './ShadowApiStore';
 import { KnexTaskRunStore, TaskRunStore } from './TaskRunStore';
 
@@ -18,6 +19,7 @@ export interface DefenderApisStores {
   offboardings: OffboardingStore;
   taskRuns: TaskRunStore;
   shadowApis: ShadowApiStore;
+  history: HistoryStore;
 }
 
 /**
@@ -50,5 +52,6 @@ export async function createStores(
     ),
     taskRuns: new KnexTaskRunStore(knex),
     shadowApis: new KnexShadowApiStore(knex),
+    history: new KnexHistoryStore(knex),
   };
 }

@@ -24,7 +24,7 @@ import {
 } from '../model/postureQuery';
 import { COLUMN_LENGTHS, columnKey } from './columnKeys';
 import { containsPattern, readPage } from './pagedQuery';
-import { postureOfRow } from './postureRow';
+import { postureOfRow, SERVED_COLUMNS } from './postureRow';
 
 export const POSTURE_TABLE = 'defender_apis_posture';
 export const OWNER_TABLE = 'defender_apis_posture_owner';
@@ -73,7 +73,7 @@ function applyVisibility(
 }
 
 /** The posture rows that pass the query's filters and the caller's visibility. */
-function filtered(
+export function filtered(
   knex: Knex,
   query: PostureListQuery,
   visibility: Visibility,
@@ -133,12 +133,13 @@ export async function listPostures(
     query,
     column: SORT_COLUMNS[query.sort],
     key: 'entity_ref',
-    select: ['entity_ref', 'posture', 'refreshed_at'],
+    select: ['entity_ref', ...SERVED_COLUMNS],
   });
   return { items: rows.map(postureOfRow), ...page };
 }
 
-function emptyCounts(): PostureCounts {
+/** Counts of no API. */
+export function emptyCounts(): PostureCounts {
   return {
     total: 0,
     byStatus: {},
@@ -148,7 +149,12 @@ function emptyCounts(): PostureCounts {
   };
 }
 
-function add(counts: PostureCounts, status: PostureStatus, n: number): void {
+/** Counts `n` more APIs in `status`, in the status's coverage too. */
+export function addCounts(
+  counts: PostureCounts,
+  status: PostureStatus,
+  n: number,
+): void {
   counts.total += n;
   counts.byStatus[status] = (counts.byStatus[status] ?? 0) + n;
   if (isOnboardedStatus(status)) counts.onboarded += n;
@@ -213,7 +219,7 @@ export async function summarizePostures(
     byDomain: {},
     plans,
   };
-  for (const row of overallRows) add(summary, row.status, Number(row.n));
+  for (const row of overallRows) addCounts(summary, row.status, Number(row.n));
   const groups: Array<[GroupRow[], Record<string, PostureCounts>]> = [
     [ownerRows, summary.byOwner],
     [systemRows, summary.bySystem],
@@ -221,7 +227,7 @@ export async function summarizePostures(
   ];
   for (const [rows, target] of groups) {
     for (const row of rows)
-      add((target[row.key] ??= emptyCounts()), row.status, Number(row.n));
+      addCounts((target[row.key] ??= emptyCounts()), row.status, Number(row.n));
   }
   return summary;
 }

@@ -2,6 +2,8 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { createHash } from 'node:crypto';
 import {
   ApiPosture,
+  coverageKindOf,
+  PlanInfo,
   STATUS_ATTENTION_ORDER,
 } from '@defender-apis/plugin-defender-apis-common';
 import { StoredPosture } from '../model/buildPosture';
@@ -35,6 +37,13 @@ export interface PostureRowValues {
   sensitive_data: number;
   alerts_active: number;
   alerts_high: number;
+  alerts_medium: number;
+  alerts_low: number;
+  alerts_informational: number;
+  /** The status's coverage kind (`coverageKindOf`). */
+  coverage: string;
+  /** {@link planKeyOf} the posture's plan. */
+  plan: string;
   stale: boolean;
   /** The posture's `claimPending`: left out of lists and summaries, counted as pending. */
   claim_pending: boolean;
@@ -42,6 +51,22 @@ export interface PostureRowValues {
   entity_version: string | null;
   /** {@link contentHashOf} the other columns. */
   content_hash: string;
+}
+
+/**
+ * The columns a posture is served from ({@link postureOfRow}): its document and the times kept
+ * in columns of their own.
+ */
+export const SERVED_COLUMNS = ['posture', 'refreshed_at', 'status_since'];
+
+/**
+ * What history keeps of a subscription's Defender for APIs plan: its sub-plan lower-cased
+ * (`p1`), `on` without one, `off`, or empty when the plan was not read.
+ */
+export function planKeyOf(plan: PlanInfo | undefined): string {
+  if (!plan) return '';
+  if (!plan.enabled) return 'off';
+  return plan.subPlan ? columnKey(plan.subPlan, COLUMN_LENGTHS.plan) : 'on';
 }
 
 /** No count known (not onboarded, no data yet): sorts below every real count. */
@@ -105,12 +130,16 @@ export function factsOfRow(row: {
   return withRefreshTime<StoredPosture>(row.data, row.refreshed_at);
 }
 
-/** The posture of a stored row, as served. */
+/** The posture of a stored row ({@link SERVED_COLUMNS}), as served. */
 export function postureOfRow(row: {
   posture: string;
   refreshed_at: string | null;
+  status_since?: string | null;
 }): ApiPosture {
-  return withRefreshTime<ApiPosture>(row.posture, row.refreshed_at);
+  const posture = withRefreshTime<ApiPosture>(row.posture, row.refreshed_at);
+  return row.status_since
+    ? { ...posture, statusSince: row.status_since }
+    : posture;
 }
 
 /**
@@ -133,7 +162,12 @@ export function toPostureRow(
     entity_ref: stored.entityRef,
     // The refresh time is its column's alone (contentHashOf); undefined leaves the key out.
     data: JSON.stringify({ ...stored, refreshedAt: undefined }),
-    posture: JSON.stringify({ ...posture, refreshedAt: undefined }),
+    // The status's time is its column's alone too (kept by the write, see PostureStore).
+    posture: JSON.stringify({
+      ...posture,
+      refreshedAt: undefined,
+      statusSince: undefined,
+    }),
     api_key: apiKeyOfPosture(stored) ?? null,
     status: posture.status,
     status_rank: STATUS_ATTENTION_ORDER.indexOf(posture.status),
@@ -159,6 +193,11 @@ export function toPostureRow(
     sensitive_data: endpoints?.sensitiveDataExposed ?? NO_COUNT,
     alerts_active: posture.alerts.active,
     alerts_high: posture.alerts.bySeverity.high,
+    alerts_medium: posture.alerts.bySeverity.medium,
+    alerts_low: posture.alerts.bySeverity.low,
+    alerts_informational: posture.alerts.bySeverity.informational,
+    coverage: coverageKindOf(posture.status),
+    plan: planKeyOf(posture.plan),
     stale: posture.stale,
     claim_pending: posture.claimPending === true,
     entity_version: stored.entityVersion ?? null,

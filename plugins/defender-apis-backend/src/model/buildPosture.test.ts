@@ -1,5 +1,6 @@
 import { emptyAlerts } from '@defender-apis/plugin-defender-apis-common';
 import {
+  alertsForApi,
   composeApiPostures,
   composePosture,
   StoredPosture,
@@ -103,5 +104,40 @@ describe('unstorablePosture', () => {
       refreshedAt: '2026-12-06T10:00:00.000Z',
     });
     expect(composePosture(kept).status).toBe('error');
+  });
+});
+
+describe('alertsForApi', () => {
+  const api = {
+    resourceId: API_ID,
+    collectionId: `${API_ID}/providers/Microsoft.Security/apiCollections/pets`,
+    apiId: 'pets',
+  };
+  const alert = (id: string, status: string, timeGenerated?: string) => ({
+    id,
+    alertType: 'API_Test',
+    displayName: id,
+    severity: 'High',
+    status,
+    ...(timeGenerated ? { timeGenerated } : {}),
+    resourceIds: [API_ID],
+  });
+
+  it('says when the oldest active alert was generated, whatever the order Azure lists them in', () => {
+    const alerts = alertsForApi(
+      [
+        alert('a', 'Active', '2026-11-20T10:00:00Z'),
+        alert('b', 'Active'),
+        alert('c', 'Active', '2026-11-12T08:00:00Z'),
+        alert('d', 'Resolved', '2026-10-01T08:00:00Z'),
+        alert('e', 'Active', '2026-12-01T08:00:00Z'),
+      ],
+      api,
+    );
+    expect(alerts.active).toBe(4);
+    expect(alerts.oldestGeneratedAt).toBe('2026-11-12T08:00:00Z');
+    expect(
+      alertsForApi([alert('b', 'Active')], api).oldestGeneratedAt,
+    ).toBeUndefined();
   });
 });

@@ -136,6 +136,9 @@ export function alertsForApi(
   for (const alert of active)
     summary.bySeverity[toSeverity(alert.severity)] += 1;
   summary.active = active.length;
+  // Sorted most recent first, with alerts without a time last: the oldest time is the last one.
+  const oldest = active.findLast(a => a.timeGenerated)?.timeGenerated;
+  if (oldest) summary.oldestGeneratedAt = oldest;
   summary.items = active.slice(0, ALERTS_SHOWN).map(a => ({
     id: a.id,
     alertType: a.alertType,

@@ -290,9 +290,7 @@ export class PostureService {
    * ALLOW (the common case) needs no catalog call; a conditional one is resolved by the
    * catalog into the visible API entity refs; DENY shows nothing.
    */
-  private async visibility(
-    credentials: BackstageCredentials,
-  ): Promise<Visibility> {
+  async visibility(credentials: BackstageCredentials): Promise<Visibility> {
     const { catalogRead: decision } = await this.options.decisions.get(
       credentials,
     );

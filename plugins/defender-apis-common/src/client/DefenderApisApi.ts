@@ -10,6 +10,11 @@ import {
   PostureSummaryQuery,
 } from '../types';
 import { ShadowApiList, ShadowApiQuery } from '../shadowApis';
+import {
+  ApiPostureHistory,
+  PostureHistory,
+  PostureHistoryQuery,
+} from '../history';
 
 /**
  * Options of one request to the Defender for APIs backend.
@@ -81,6 +86,20 @@ export interface DefenderApisApi {
     query?: PostureSummaryQuery,
     options?: DefenderApisRequestOptions,
   ): Promise<PostureSummary>;
+  /**
+   * The catalog's posture day by day: counts by status, coverage, APIs at risk and active
+   * high alerts of the APIs of the query the caller may see.
+   */
+  getHistory(
+    query?: PostureHistoryQuery,
+    options?: DefenderApisRequestOptions,
+  ): Promise<PostureHistory>;
+  /** One API's posture day by day, and since when it has its current status. */
+  getApiHistory(
+    entity: CompoundEntityRef,
+    range?: Pick<PostureHistoryQuery, 'from' | 'to'>,
+    options?: DefenderApisRequestOptions,
+  ): Promise<ApiPostureHistory>;
   /**
    * One page of the shadow APIs: current APIs of the APIM services the backend reads that no
    * catalog entity maps to. Only for callers who may read every catalog entity (403 otherwise).

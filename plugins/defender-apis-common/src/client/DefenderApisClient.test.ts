@@ -276,6 +276,28 @@ describe('DefenderApisClient', () => {
     );
   });
 
+  it("reads the catalog's history with the list's filters and a range, and one API's by encoded ref", async () => {
+    const { client, fetch } = setup(jsonResponse({ days: [] }));
+    fetch.mockImplementation(async () => jsonResponse({ days: [] }));
+    await client.getHistory({
+      owner: ['group:default/team a'],
+      status: ['atRisk'],
+      from: '2026-11-01',
+    });
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/history?owner=group%3Adefault%2Fteam+a&status=atRisk&from=2026-11-01`,
+      { method: 'GET' },
+    );
+    await client.getApiHistory(
+      { kind: 'API', namespace: 'default', name: 'a/b' },
+      { to: '2026-12-01' },
+    );
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE_URL}/history/API/default/a%2Fb?to=2026-12-01`,
+      { method: 'GET' },
+    );
+  });
+
   it('throws a ResponseError when the list is refused', async () => {
     const { client } = setup(
       jsonResponse(

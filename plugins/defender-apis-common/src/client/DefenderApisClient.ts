@@ -11,6 +11,11 @@ import {
   PostureSummaryQuery,
 } from '../types';
 import { ShadowApiList, ShadowApiQuery } from '../shadowApis';
+import {
+  ApiPostureHistory,
+  PostureHistory,
+  PostureHistoryQuery,
+} from '../history';
 import { DefenderApisApi, DefenderApisRequestOptions } from './DefenderApisApi';
 
 /** The backend's plugin id, which discovery resolves to its base URL. */
@@ -24,6 +29,19 @@ type QueryParams = Record<
   string,
   string | number | boolean | readonly string[] | undefined
 >;
+
+/** The filters lists and history share, as query parameters. */
+function listFilters(query: PostureHistoryQuery): QueryParams {
+  return {
+    owner: query.owner,
+    system: query.system,
+    domain: query.domain,
+    lifecycle: query.lifecycle,
+    status: query.status,
+    coverage: query.coverage,
+    q: query.q,
+  };
+}
 
 /**
  * {@link DefenderApisApi} over the backend's HTTP routes. Runs in the browser (with the
@@ -113,13 +131,7 @@ export class DefenderApisClient implements DefenderApisApi {
   ): Promise<PostureList> {
     return this.request('GET', ['posture'], options, {
       query: {
-        owner: query.owner,
-        system: query.system,
-        domain: query.domain,
-        lifecycle: query.lifecycle,
-        status: query.status,
-        coverage: query.coverage,
-        q: query.q,
+        ...listFilters(query),
         sort: query.sort,
         order: query.order,
         cursor: query.cursor,
@@ -137,6 +149,34 @@ export class DefenderApisClient implements DefenderApisApi {
     return this.request('GET', ['summary'], options, {
       query: { owner: query.owner, system: query.system, domain: query.domain },
     });
+  }
+
+  /** {@inheritDoc DefenderApisApi.getHistory} */
+  getHistory(
+    query: PostureHistoryQuery = {},
+    options?: DefenderApisRequestOptions,
+  ): Promise<PostureHistory> {
+    return this.request('GET', ['history'], options, {
+      query: {
+        ...listFilters(query),
+        from: query.from,
+        to: query.to,
+      },
+    });
+  }
+
+  /** {@inheritDoc DefenderApisApi.getApiHistory} */
+  getApiHistory(
+    entity: CompoundEntityRef,
+    range: Pick<PostureHistoryQuery, 'from' | 'to'> = {},
+    options?: DefenderApisRequestOptions,
+  ): Promise<ApiPostureHistory> {
+    return this.request(
+      'GET',
+      ['history', entity.kind, entity.namespace, entity.name],
+      options,
+      { query: { from: range.from, to: range.to } },
+    );
   }
 
   /** {@inheritDoc DefenderApisApi.listShadowApis} */

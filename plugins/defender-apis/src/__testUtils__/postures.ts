@@ -113,6 +113,8 @@ export function fakeDefenderApi(
     getEndpoints: answers.getEndpoints ?? jest.fn(),
     listPostures: answers.listPostures ?? jest.fn(),
     getSummary: answers.getSummary ?? jest.fn(),
+    getHistory: answers.getHistory ?? jest.fn(),
+    getApiHistory: answers.getApiHistory ?? jest.fn(),
     onboardBatch: answers.onboardBatch ?? jest.fn(),
     getOnboardingBatch: answers.getOnboardingBatch ?? jest.fn(),
     cancelOnboardingBatch: answers.cancelOnboardingBatch ?? jest.fn(),
