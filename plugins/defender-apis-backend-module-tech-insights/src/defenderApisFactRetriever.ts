@@ -13,6 +13,7 @@ import {
   isApplicableStatus,
   isOnboardedStatus,
   postureListPages,
+  wholeDaysBetween,
 } from '@defender-apis/plugin-defender-apis-common';
 
 /**
@@ -50,6 +51,11 @@ export type DefenderApisFacts = {
   defenderApisStale: boolean;
   /** Which coverage the API has; see {@link @defender-apis/plugin-defender-apis-common#CoverageKind}. */
   defenderApisCoverage: CoverageKind;
+  /**
+   * Whole days the API has been at risk (since its posture's `statusSince`); 0 when it is not
+   * at risk, or its status has no time.
+   */
+  defenderApisDaysAtRisk: number;
 };
 
 /**
@@ -57,7 +63,10 @@ export type DefenderApisFacts = {
  *
  * @public
  */
-export function postureToFacts(posture: ApiPosture): DefenderApisFacts {
+export function postureToFacts(
+  posture: ApiPosture,
+  now: Date = new Date(),
+): DefenderApisFacts {
   return {
     defenderApisStatus: posture.status,
     defenderApisOnboarded: isOnboardedStatus(posture.status),
@@ -70,6 +79,10 @@ export function postureToFacts(posture: ApiPosture): DefenderApisFacts {
     defenderApisActiveHighAlerts: posture.alerts?.bySeverity?.high ?? 0,
     defenderApisStale: posture.stale === true,
     defenderApisCoverage: coverageKindOf(posture.status),
+    defenderApisDaysAtRisk:
+      posture.status === 'atRisk' && posture.statusSince
+        ? wholeDaysBetween(posture.statusSince, now)
+        : 0,
   };
 }
 
@@ -113,7 +126,7 @@ export async function readAllPostures(
  */
 export const defenderApisFactRetriever: FactRetriever = {
   id: DEFENDER_APIS_FACT_RETRIEVER_ID,
-  version: '0.2.0',
+  version: '0.3.0',
   title: 'Defender for APIs',
   description:
     'Microsoft Defender for APIs posture of API entities, as the Defender for APIs backend last read it',
@@ -159,6 +172,11 @@ export const defenderApisFactRetriever: FactRetriever = {
       type: 'string',
       description:
         'threatProtection (onboarded to Defender for APIs), postureOnly (Defender CSPM API posture, no threat detection) or none',
+    },
+    defenderApisDaysAtRisk: {
+      type: 'integer',
+      description:
+        'Whole days the API has been at risk; 0 when it is not at risk',
     },
   },
   async handler(ctx: FactRetrieverContext): Promise<TechInsightFact[]> {

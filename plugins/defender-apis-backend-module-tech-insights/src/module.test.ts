@@ -32,8 +32,13 @@ const PAGES: Record<string, PostureList> = {
           bySeverity: { high: 1, medium: 2, low: 0, informational: 0 },
           items: [],
         },
+        // At risk for three days and a few hours.
+        statusSince: new Date(Date.now() - 3.2 * 86_400_000).toISOString(),
       }),
-      posture('legacy-soap-api', 'notApplicable'),
+      // Not at risk, however long it has had its status.
+      posture('legacy-soap-api', 'notApplicable', {
+        statusSince: '2020-01-01T00:00:00.000Z',
+      }),
     ],
     totalItems: 3,
     limit: 500,
@@ -163,6 +168,7 @@ describe('techInsightsModuleDefenderApis', () => {
         defenderApisActiveHighAlerts: 'integer',
         defenderApisStale: 'boolean',
         defenderApisCoverage: 'string',
+        defenderApisDaysAtRisk: 'integer',
       });
       expect(logger.warn).not.toHaveBeenCalled();
     } finally {
@@ -197,6 +203,7 @@ describe('techInsightsModuleDefenderApis', () => {
             defenderApisActiveHighAlerts: 1,
             defenderApisStale: false,
             defenderApisCoverage: 'threatProtection',
+            defenderApisDaysAtRisk: 3,
           },
         },
         {
@@ -215,6 +222,7 @@ describe('techInsightsModuleDefenderApis', () => {
             defenderApisActiveHighAlerts: 0,
             defenderApisStale: false,
             defenderApisCoverage: 'none',
+            defenderApisDaysAtRisk: 0,
           },
         },
         {
@@ -229,6 +237,7 @@ describe('techInsightsModuleDefenderApis', () => {
             defenderApisActiveHighAlerts: 0,
             defenderApisStale: true,
             defenderApisCoverage: 'none',
+            defenderApisDaysAtRisk: 0,
           },
         },
       ]);
