@@ -191,6 +191,27 @@ describe.each(databases)('posture history on %s', (_name, database) => {
     expect(after.body.days.map((d: any) => d.day)).toEqual([yesterday, today]);
   });
 
+  it('moves statusSince when an onboarding changes the status, and keeps it across refreshes that do not', async () => {
+    h = await startHarness({ database: database(), refreshed: true });
+    const path = '/api/defender-apis/posture/api/default/wallet-api';
+    const read = async () =>
+      (await h.request.get(path).set('Authorization', asUser('paula'))).body;
+    const before = await read();
+    expect(before.status).toBe('notOnboarded');
+    await h.runScheduledRefresh();
+    expect((await read()).statusSince).toBe(before.statusSince);
+
+    const onboard = await h.request
+      .post(`${path}/onboard`)
+      .set('Authorization', asUser('paula'));
+    expect(onboard.status).toBe(202);
+    const after = await read();
+    expect(after.status).not.toBe('notOnboarded');
+    expect(Date.parse(after.statusSince)).toBeGreaterThan(
+      Date.parse(before.statusSince),
+    );
+  });
+
   it('shows a caller only the APIs the catalog shows them', async () => {
     h = await startHarness({
       database: database(),

@@ -8,7 +8,7 @@ import {
   testDatabases,
 } from '../__testUtils__/storeFixtures';
 import { StoredPosture } from '../model/buildPosture';
-import { HISTORY_TABLE } from './HistoryStore';
+import { HISTORY_TABLE, KnexHistoryStore } from './HistoryStore';
 
 jest.setTimeout(60_000);
 
@@ -215,6 +215,59 @@ describe.each(databases.eachSupportedId())('HistoryStore on %s', databaseId => {
     );
     expect(left.map(d => [d.day, d.total])).toEqual([['2026-09-03', 2_500]]);
     expect(await stores.history.pruneBefore('2026-09-03')).toBe(0);
+  });
+
+  it("answers the whole catalog's closed days from one read, and today's and yesterday's as written", async () => {
+    const knex = await databases.init(databaseId);
+    const stores = await storeOn(knex);
+    const history = new KnexHistoryStore(
+      knex,
+      () => new Date('2026-12-07T10:00:00.000Z'),
+    );
+    await stores.postures.putPostures(
+      [facts.error('api:default/a'), facts.error('api:default/b')],
+      '2026-12-01T08:00:00.000Z',
+    );
+    for (const day of ['2026-12-01', '2026-12-05', '2026-12-06', '2026-12-07'])
+      await history.recordDay(day, `${day}T08:00:00.000Z`);
+    const whole = () =>
+      history.catalogHistory(range('2026-11-20', '2026-12-07'), everything);
+    const totals = async () => (await whole()).map(d => [d.day, d.byStatus]);
+    expect(await totals()).toEqual([
+      ['2026-12-01', { error: 2 }],
+      ['2026-12-05', { error: 2 }],
+      ['2026-12-06', { error: 2 }],
+      ['2026-12-07', { error: 2 }],
+    ]);
+    // Today and yesterday may still change; an answer shows their changes at once.
+    await stores.postures.putPostures(
+      [facts.unmapped('api:default/a')],
+      '2026-12-07T09:00:00.000Z',
+    );
+    await history.recordDay('2026-12-07', '2026-12-07T09:00:01.000Z');
+    await history.recordDay('2026-12-06', '2026-12-07T09:00:01.000Z');
+    expect(await totals()).toEqual([
+      ['2026-12-01', { error: 2 }],
+      ['2026-12-05', { error: 2 }],
+      ['2026-12-06', { error: 1, unmapped: 1 }],
+      ['2026-12-07', { error: 1, unmapped: 1 }],
+    ]);
+    // The same days narrowed to every API (no day from memory) count alike.
+    const narrowed = await history.catalogHistory(
+      {
+        ...range('2026-11-20', '2026-12-07'),
+        owner: ['group:default/team-payments'],
+      },
+      everything,
+    );
+    expect(narrowed).toEqual(await whole());
+    // A pruned day is gone from the answers, memory included.
+    await history.pruneBefore('2026-12-02');
+    expect((await whole()).map(d => d.day)).toEqual([
+      '2026-12-05',
+      '2026-12-06',
+      '2026-12-07',
+    ]);
   });
 
   it('keeps when each API took its current status: moved by a change of status only', async () => {

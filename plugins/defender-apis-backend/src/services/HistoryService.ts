@@ -54,10 +54,15 @@ export class HistoryService {
         historyDayOf(now),
         now.toISOString(),
       );
-      this.options.logger.debug('Recorded the day of posture history', {
+      const fields = {
+        day: historyDayOf(now),
         written,
         durationMs: Date.now() - started,
-      });
+      };
+      // What a refresh adds to its database time, worth a line when it wrote anything.
+      if (written > 0)
+        this.options.logger.info('Recorded posture history', fields);
+      else this.options.logger.debug('Recorded posture history', fields);
       return written;
     } catch (error) {
       this.options.logger.warn(
