@@ -77,6 +77,7 @@ stage "lint (yarn lint:all)" yarn lint:all
 stage "formatting (yarn prettier:check)" yarn prettier:check
 stage "package.json fields (yarn fix --publish --check)" yarn fix --publish --check
 stage "plugins build and pack (scripts/pack-plugins.sh)" bash scripts/pack-plugins.sh
+stage "frontend bundle sizes (scripts/bundle-size.js)" node scripts/bundle-size.js
 stage "API reports are current (yarn api-reports:check)" yarn api-reports:check
 stage "README snippets match docs/install (scripts/readme-snippets.js)" node scripts/readme-snippets.js --check
 

@@ -24,12 +24,17 @@ export async function guestToken(page: Page): Promise<string> {
   });
 }
 
-/** `GET /api/defender-apis/summary` as the guest. */
-export async function readSummaryAsGuest(page: Page): Promise<any> {
+/** A `GET` of the Defender for APIs backend as the guest, e.g. `summary` or `history?…`. */
+export async function readAsGuest(page: Page, route: string): Promise<any> {
   const token = await guestToken(page);
   const res = await page.request.get(
-    'http://localhost:7007/api/defender-apis/summary',
+    `http://localhost:7007/api/defender-apis/${route}`,
     { headers: { authorization: `Bearer ${token}` } },
   );
   return res.json();
+}
+
+/** `GET /api/defender-apis/summary` as the guest. */
+export async function readSummaryAsGuest(page: Page): Promise<any> {
+  return readAsGuest(page, 'summary');
 }

@@ -24,6 +24,8 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
 
 backend.add(import('@defender-apis/plugin-defender-apis-backend'));
+// Demo only: a past for the history charts (off unless defenderApisDemo.historyDays is set).
+backend.add(import('./demoHistory'));
 
 backend.add(import('@backstage-community/plugin-tech-insights-backend'));
 backend.add(

@@ -113,7 +113,15 @@ export function fakeDefenderApi(
     getEndpoints: answers.getEndpoints ?? jest.fn(),
     listPostures: answers.listPostures ?? jest.fn(),
     getSummary: answers.getSummary ?? jest.fn(),
-    getHistory: answers.getHistory ?? jest.fn(),
+    // No history unless a test says otherwise.
+    getHistory:
+      answers.getHistory ??
+      jest.fn().mockResolvedValue({
+        from: '2026-09-09',
+        to: '2026-12-07',
+        retentionDays: 90,
+        days: [],
+      }),
     getApiHistory: answers.getApiHistory ?? jest.fn(),
     onboardBatch: answers.onboardBatch ?? jest.fn(),
     getOnboardingBatch: answers.getOnboardingBatch ?? jest.fn(),

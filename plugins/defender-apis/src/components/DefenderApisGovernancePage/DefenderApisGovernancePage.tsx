@@ -2,6 +2,7 @@ import {
   Content,
   EmptyState,
   Header,
+  InfoCard,
   Page,
   Progress,
   ResponseErrorPanel,
@@ -18,6 +19,9 @@ import { PlanFitTable } from './PlanFitTable';
 import { useSummary } from './useSummary';
 import { ShadowApisTable } from './shadow/ShadowApisTable';
 import { useShadowApiCount } from './shadow/useShadowApiCount';
+import { PostureHistoryPanel } from '../history/PostureHistoryPanel';
+
+const WHOLE_CATALOG = {};
 
 /**
  * Props of {@link DefenderApisGovernancePage}.
@@ -118,6 +122,14 @@ const GovernanceContent = (props: DefenderApisGovernancePageProps) => {
               />
             </Grid>
           ) : null}
+          <Grid item xs={12}>
+            <InfoCard
+              title="Coverage and APIs at risk over time"
+              subheader="Each day's last posture of every API you can see"
+            >
+              <PostureHistoryPanel query={WHOLE_CATALOG} />
+            </InfoCard>
+          </Grid>
           {summary.plans?.length ? (
             <Grid item xs={12}>
               <PlanFitTable plans={summary.plans} />

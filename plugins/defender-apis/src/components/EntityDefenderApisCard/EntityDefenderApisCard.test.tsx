@@ -94,6 +94,30 @@ describe('EntityDefenderApisCard', () => {
     expect(screen.queryByTestId('posture-headline')).not.toBeInTheDocument();
   });
 
+  it('says since when the API is at risk and when its oldest active alert was first seen', async () => {
+    await renderCard(
+      answering(
+        posture({
+          status: 'atRisk',
+          statusSince: '2026-11-12T09:30:00.000Z',
+          alerts: {
+            active: 2,
+            bySeverity: { high: 1, medium: 1, low: 0, informational: 0 },
+            items: [],
+            oldestGeneratedAt: '2025-11-03T10:00:00.000Z',
+          },
+        }),
+      ),
+    );
+    await screen.findByTestId('posture-headline');
+    expect(headline()).toHaveTextContent(/^At risk\ssince\s12 Nov( 2026)?\s—/);
+    expect(
+      screen.getByText(/; the oldest first seen/).closest('dd'),
+    ).toHaveTextContent(
+      '2 active alerts: 1 high · 1 medium; the oldest first seen 3 Nov 2025',
+    );
+  });
+
   it('says the claim is being checked, without an Onboard button, while claimPending', async () => {
     await renderCard(
       answering(

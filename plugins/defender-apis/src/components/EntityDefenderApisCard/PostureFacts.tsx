@@ -4,7 +4,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { AlertsList } from './AlertsList';
-import { planTrafficText, plural } from '../common/format';
+import { formatDay, planTrafficText, plural } from '../common/format';
 import { RecommendationsList } from './RecommendationsList';
 import { EndpointFindingsList } from './EndpointFindingsList';
 
@@ -177,6 +177,17 @@ export const PostureFacts = (props: { posture: ApiPosture }) => {
       'Alerts',
       <>
         {alertsText(posture)}
+        {posture.alerts.oldestGeneratedAt ? (
+          <>
+            {'; the oldest first seen '}
+            <time
+              dateTime={posture.alerts.oldestGeneratedAt}
+              title={posture.alerts.oldestGeneratedAt}
+            >
+              {formatDay(posture.alerts.oldestGeneratedAt)}
+            </time>
+          </>
+        ) : null}
         <AlertsList alerts={posture.alerts.items} />
       </>,
     ]);

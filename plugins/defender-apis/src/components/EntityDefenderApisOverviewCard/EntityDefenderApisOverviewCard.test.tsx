@@ -405,4 +405,39 @@ describe('EntityDefenderApisOverviewCard', () => {
     expect(api.getSummary).not.toHaveBeenCalled();
     expect(api.listPostures).not.toHaveBeenCalled();
   });
+
+  it("shows the group's history in words, asked for its own APIs, and says when there is none yet", async () => {
+    const api = backend([]);
+    api.getHistory.mockResolvedValue({
+      from: '2026-09-09',
+      to: '2026-12-07',
+      retentionDays: 90,
+      days: [
+        {
+          day: '2026-12-07',
+          total: 3,
+          byStatus: { atRisk: 1, protected: 2 },
+          onboarded: 3,
+          applicable: 3,
+          coverage: 1,
+          atRisk: 1,
+          highAlerts: 0,
+        },
+      ],
+    });
+    await renderCard(api, groupEntity());
+    expect(
+      await screen.findByText(
+        /^History began on 7 Dec( 2026)?: coverage 100%, 1 at risk\.$/,
+      ),
+    ).toBeInTheDocument();
+    expect(api.getHistory).toHaveBeenCalledWith({ owner: [PAYMENTS] });
+  });
+
+  it('says a group has no history yet rather than drawing nothing', async () => {
+    await renderCard(backend([]), groupEntity());
+    expect(await screen.findByTestId('history-empty')).toHaveTextContent(
+      'No history yet',
+    );
+  });
 });

@@ -29,7 +29,8 @@ import {
   STATUS_PRESENTATION,
   statusLightOf,
 } from '../common/PostureStatusHeadline';
-import { OverviewScope, overviewScopeOf } from './overviewScope';
+import { OverviewScope, overviewScopeOf, scopeQuery } from './overviewScope';
+import { PostureHistoryPanel } from '../history/PostureHistoryPanel';
 import { useOverview } from './useOverview';
 import { PendingNotice } from '../common/PendingNotice';
 import { WrappingListItemText } from '../common/WrappingListItemText';
@@ -245,6 +246,12 @@ export const EntityDefenderApisOverviewCard = (
         />
         <Coverage counts={overview.counts} />
         <StatusCounts counts={overview.counts} />
+        <Box mt={2}>
+          <Typography variant="subtitle1" component="h3">
+            Over time
+          </Typography>
+          <PostureHistoryPanel query={scopeQuery(scope)} height={180} />
+        </Box>
         <Box mt={2}>
           <Attention
             attention={overview.attention}

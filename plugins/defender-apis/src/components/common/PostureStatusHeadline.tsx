@@ -12,6 +12,7 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import Typography from '@material-ui/core/Typography';
 import { WholeWords } from './WholeWords';
+import { formatDay } from './format';
 
 /**
  * A status light of core-components (`StatusOK`, `StatusWarning`, ...): a flex box of the icon
@@ -57,7 +58,7 @@ const PROTECTED_REASON =
 
 /** The posture's status with a status light and its reason sentence. */
 export const PostureStatusHeadline = (props: { posture: ApiPosture }) => {
-  const { status, reason, claimPending } = props.posture;
+  const { status, reason, claimPending, statusSince } = props.posture;
   // Awaiting data, but not from Azure: its claim on the API is not checked yet.
   const label = claimPending
     ? 'Claim being checked'
@@ -69,6 +70,14 @@ export const PostureStatusHeadline = (props: { posture: ApiPosture }) => {
     <Typography variant="body1" component="div" data-testid="posture-headline">
       <Light style={{ display: 'inline-flex' }}>
         <strong>{label}</strong>
+        {statusSince && !claimPending ? (
+          <>
+            {'\u00a0since\u00a0'}
+            <time dateTime={statusSince} title={statusSince}>
+              {formatDay(statusSince)}
+            </time>
+          </>
+        ) : null}
       </Light>
       {'\u00a0— '}
       <WholeWords

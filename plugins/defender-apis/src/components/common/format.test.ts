@@ -1,6 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import {
   errorMessage,
+  formatDay,
   formatCalls,
   formatRelativeTime,
   humanizeRef,
@@ -83,5 +84,15 @@ describe('formatCalls', () => {
     expect(
       [900, 40_000, 1_000_000, 1_250_000, 1_000_000_000].map(formatCalls),
     ).toEqual(['900', '40K', '1M', '1.25M', '1B']);
+  });
+});
+
+describe('formatDay', () => {
+  const now = Date.parse('2026-12-07T12:00:00Z');
+  it('says a day of this year without its year, and of another year with it, in UTC', () => {
+    expect(formatDay('2026-11-12T23:30:00Z', now)).toBe('12 Nov');
+    expect(formatDay('2026-11-12', now)).toBe('12 Nov');
+    expect(formatDay('2025-11-03T00:10:00+02:00', now)).toBe('2 Nov 2025');
+    expect(formatDay('not a time', now)).toBe('not a time');
   });
 });

@@ -69,6 +69,27 @@ export function formatRelativeTime(
 }
 
 /**
+ * A day as people say it, in UTC like the backend's history: `12 Nov`, with the year when it is
+ * not this year's (`12 Nov 2025`); an unparseable time is returned as given.
+ *
+ * @param time - an ISO 8601 time or a `YYYY-MM-DD` day
+ * @param now - the current time in milliseconds, for tests
+ */
+export function formatDay(time: string, now: number = Date.now()): string {
+  const date = new Date(
+    /^\d{4}-\d{2}-\d{2}$/.test(time) ? `${time}T00:00:00Z` : time,
+  );
+  if (Number.isNaN(date.getTime())) return time;
+  const sameYear = date.getUTCFullYear() === new Date(now).getUTCFullYear();
+  return date.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    ...(sameYear ? {} : { year: 'numeric' }),
+    timeZone: 'UTC',
+  });
+}
+
+/**
  * The message to show for a failed request: the backend's own message (carried as the
  * `cause` of a `ResponseError`) says more than "Request failed with 403 Forbidden".
  */
