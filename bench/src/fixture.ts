@@ -29,6 +29,14 @@ const DOMAINS = 5;
 const LIFECYCLES = ['production', 'production', 'experimental', 'deprecated'];
 
 /** Everything generated for one catalog size, on disk under `dir`. */
+/** Days of history before today the bench has seeded (today's are the refreshes' own). */
+export const SEEDED_HISTORY_DAYS = 90;
+
+/** The owner group (its name) of the bench's API entity `bench-api-<i>`. */
+export function ownerOfApi(i: number): string {
+  return OWNER_GROUPS[i % OWNER_GROUPS.length];
+}
+
 export interface BenchFixture {
   size: number;
   dir: string;
@@ -133,7 +141,7 @@ export function writeFixture(size: number, dir: string): BenchFixture {
       spec: {
         type: 'openapi',
         lifecycle: LIFECYCLES[i % LIFECYCLES.length],
-        owner: OWNER_GROUPS[i % OWNER_GROUPS.length],
+        owner: ownerOfApi(i),
         ...(system ? { system } : {}),
         definition:
           'openapi: 3.0.0\ninfo: { title: bench, version: "1" }\npaths: {}\n',
@@ -323,6 +331,12 @@ export function backendConfig(
           rules: [{ allow: ['User', 'Group'] }],
         },
       ],
+    },
+    // 90 days of history before today, seeded by the demo's module (packages/backend) when the
+    // bench triggers it, once every API has today's snapshot.
+    defenderApisDemo: {
+      historyDays: SEEDED_HISTORY_DAYS + 1,
+      historyOnRequest: true,
     },
     defenderApis: {
       azure: {

@@ -29,6 +29,7 @@ export const MEASURE_KEYS = [
   'refresh.longestHealthAnswer',
   'refresh.longestHealthAnswerWithArmLatency',
   'refresh.memoryGrowth',
+  'refresh.historyWrite',
   'card.c1',
   'card.c16',
   'card.c64',
@@ -36,6 +37,10 @@ export const MEASURE_KEYS = [
   'summary.c8',
   'list.c1',
   'list.c8',
+  'historyOwner.c1',
+  'historyOwner.c8',
+  'historyCatalog.c1',
+  'historyCatalog.c8',
   'firstViews.armRequests',
   'catalogPass.armRequests',
   'catalogPass.timeToSummary',
@@ -56,6 +61,8 @@ export const GOALS = {
   memoryGrowthMb: 150,
   cardVsByName: 1.25,
   listVsFacets: 2,
+  /** The day's history snapshots take at most this share of a refresh's wall time. */
+  historyWriteShareOfRefresh: 0.1,
   firstViewEntities: 20,
   /** A new API entity is in `GET /summary` within this time of the catalog serving it. */
   catalogPassWithinMs: 60_000,

@@ -13,6 +13,8 @@ const TASK_ROUTE = '/api/defender-apis/.backstage/scheduler/v1/tasks';
 const TASK_ID = 'defender-apis-refresh';
 const REFRESH_STARTED = /Refreshing Defender for APIs posture/;
 const REFRESH_DONE = /Refreshed Defender for APIs posture/;
+/** Logged by the refresh (before it ends) when it wrote the day's history snapshots. */
+const HISTORY_RECORDED = /Recorded posture history/;
 /** The scheduler logs a failed run at level error with the task id. */
 const REFRESH_FAILED = new RegExp(`\\serror\\s.*task="?${TASK_ID}`);
 const HEALTH_ROUTE = '/api/defender-apis/health';
@@ -30,6 +32,11 @@ export interface RefreshRun {
   armRequestsIsLowerBound: boolean;
   /** Those requests by kind (pricings, alerts, assessments, apiCollections, service, apis). */
   armRequestKinds: Record<string, number>;
+  /**
+   * The day's history snapshots the refresh wrote at its end (inside `wallMs`): how long the
+   * write took and how many snapshots it wrote; absent when it wrote none.
+   */
+  historyWrite?: { durationMs: number; written: number };
   /** Longest `GET /api/defender-apis/health` answer overlapping the refresh, ms. */
   longestHealthMs: number;
   /** When that answer was asked, ms after the refresh's start. */
@@ -182,6 +189,12 @@ export async function measureRefresh(
         `The health route failed ${failedHealth.length} times during the refresh (status ${failedHealth[0].status})`,
       );
     }
+    const history = backend.log
+      .find(HISTORY_RECORDED, started.index)
+      .filter(line => line.index < done.index)
+      .pop();
+    const fieldOf = (name: string) =>
+      Number(new RegExp(`${name}=(\\d+)`).exec(history?.text ?? '')?.[1]);
     const heap = heapOver(backend.heapSamples(started.time, done.time));
     const requests = await emulator.requests();
     return {
@@ -190,6 +203,14 @@ export async function measureRefresh(
       armRequests: requests.length,
       armRequestsIsLowerBound: requests.length >= EMULATOR_LOG_LIMIT,
       armRequestKinds: armRequestKinds(requests.map(r => r.path)),
+      ...(history
+        ? {
+            historyWrite: {
+              durationMs: fieldOf('durationMs'),
+              written: fieldOf('written'),
+            },
+          }
+        : {}),
       ...longestOf(during, started.time),
       healthSamples: during.length,
       memory: {
@@ -213,18 +234,27 @@ async function triggerRefresh(
   backend: BackendProcess,
   token: string,
 ): Promise<void> {
+  return triggerTask(backend, token, TASK_ID);
+}
+
+/** Has the plugin's scheduler run one of its tasks now, waiting out a run in progress. */
+export async function triggerTask(
+  backend: BackendProcess,
+  token: string,
+  taskId: string,
+): Promise<void> {
   const headers = { authorization: `Bearer ${token}` };
   for (let attempt = 0; ; attempt++) {
     const res = await backend.http.request(
       'POST',
-      `${TASK_ROUTE}/${TASK_ID}/trigger`,
+      `${TASK_ROUTE}/${taskId}/trigger`,
       { headers },
     );
     if (res.status === 200) return;
     // 409: a run is in progress (e.g. the one at start-up); it will end.
     if (res.status !== 409 || attempt > 600) {
       throw new Error(
-        `Triggering ${TASK_ID} answered ${res.status}: ${res.body.slice(
+        `Triggering ${taskId} answered ${res.status}: ${res.body.slice(
           0,
           300,
         )}`,

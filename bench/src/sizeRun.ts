@@ -11,6 +11,8 @@ import {
   backendConfig,
   BenchFixture,
   CHANGED_SHARE_PERCENT,
+  ownerOfApi,
+  SEEDED_HISTORY_DAYS,
   writeFixture,
 } from './fixture';
 import { HttpClient } from './httpClient';
@@ -30,6 +32,7 @@ import { BenchOptions, CARD_CONCURRENCY, LIST_CONCURRENCY } from './options';
 import {
   measureRefresh,
   RefreshRun,
+  triggerTask,
   waitForStartupRefresh,
 } from './refreshProbe';
 import { sleep } from './wait';
@@ -52,8 +55,68 @@ export interface SizeResult {
     /** Its RSS growth (as `refresh.memoryGrowth`): every posture written whole. */
     firstFullRefreshRssGrowthMb: number;
     refreshSummaryLine: string;
+    /** The history the bench wrote into the plugin's database before the list measures. */
+    historySeed: HistorySeed;
   };
   measures: Partial<Record<MeasureKey, Measure>>;
+}
+
+/** The history the demo's module seeded in the backend for the bench. */
+export interface HistorySeed {
+  /** Snapshots written. */
+  rows: number;
+  /** APIs given a past. */
+  apis: number;
+  /** Days before today. */
+  days: number;
+  /** The first seeded day, UTC. */
+  from: string;
+  ms: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Has the demo's module (packages/backend/src/demoHistory.ts) give every API 90 days of past
+ * before today, inside the backend and its in-memory database: the task's trigger, then its
+ * log line. Not the refreshes' own snapshots, and said so in the results.
+ */
+async function seedHistory(
+  backend: BackendProcess,
+  size: number,
+  progress: Progress,
+): Promise<HistorySeed> {
+  const mark = backend.log.mark();
+  await triggerTask(
+    backend,
+    await backend.guestToken(),
+    'defender-apis-demo-history',
+  );
+  const line = await backend.log.waitFor(/Demo: seeded posture history/, {
+    since: mark,
+    timeoutMs: 10 * 60_000,
+    stillRunning: () => backend.running,
+    what: 'the history seeding',
+  });
+  const field = (name: string) =>
+    Number(new RegExp(`${name}=(\\d+)`).exec(line.text)?.[1] ?? NaN);
+  const seed: HistorySeed = {
+    rows: field('snapshots'),
+    apis: field('apis'),
+    days: SEEDED_HISTORY_DAYS,
+    from: new Date(Date.now() - SEEDED_HISTORY_DAYS * DAY_MS)
+      .toISOString()
+      .slice(0, 10),
+    ms: field('durationMs'),
+  };
+  progress(
+    `history seeded by the demo's module: ${seed.rows} snapshots of ${seed.apis} APIs over ${seed.days} days in ${seed.ms} ms`,
+  );
+  if (seed.apis !== size)
+    throw new Error(
+      `The history seeding gave ${seed.apis} of ${size} APIs a past: not every API had today's snapshot`,
+    );
+  return seed;
 }
 
 /** Progress lines while a size runs. */
@@ -130,10 +193,11 @@ export async function runSize(
       options,
       progress,
     );
+    const seed = await seedHistory(backend, size, progress);
     const measures: SizeResult['measures'] = {
       ...refreshes.measures,
       ...(await cardMeasures(backend, fixture, options, progress)),
-      ...(await listMeasures(backend, options, progress)),
+      ...(await listMeasures(backend, options, seed, progress)),
       'firstViews.armRequests': await firstViewPhase(
         stack as Stack,
         fixture,
@@ -153,6 +217,7 @@ export async function runSize(
         firstFullRefreshMs: refreshes.firstFullRefreshMs,
         firstFullRefreshRssGrowthMb: refreshes.firstFullRefreshRssGrowthMb,
         refreshSummaryLine: refreshes.summaryLine,
+        historySeed: seed,
       },
       measures,
     };
@@ -231,7 +296,7 @@ async function refreshPhase(
     } ms, longest health answer ${slow.longestHealthMs.toFixed(1)} ms`,
   );
   const measures: SizeResult['measures'] = {
-    ...refreshMeasures(plain, fixture),
+    ...refreshMeasures(plain, fixture, largestHistoryWrite(backend)),
     'refresh.wallTimeWithArmLatency': belowMeasure(
       `Full refresh wall time, ${GOALS.addedArmLatencyMs} ms added per ARM request`,
       'ms',
@@ -300,6 +365,7 @@ async function firstViewPhase(
 function refreshMeasures(
   run: RefreshRun,
   fixture: BenchFixture,
+  dayFirst?: { durationMs: number; written: number },
 ): SizeResult['measures'] {
   return {
     'refresh.armRequests': refreshArmMeasure(
@@ -340,7 +406,49 @@ function refreshMeasures(
         entities: fixture.size,
       },
     ),
+    'refresh.historyWrite': historyWriteMeasure(run, dayFirst),
   };
+}
+
+/**
+ * The day's history snapshots the refresh wrote, against its wall time; beside it, the
+ * backend's largest history write of the run (the day's first, when every snapshot is new).
+ */
+function historyWriteMeasure(
+  run: RefreshRun,
+  dayFirst: { durationMs: number; written: number } | undefined,
+): Measure {
+  const ms = run.historyWrite?.durationMs ?? 0;
+  const ratio = ms / run.wallMs;
+  return {
+    label: "Refresh's history write vs its wall time",
+    unit: 'ms',
+    value: ms,
+    baseline: run.wallMs,
+    ratio: Math.round(ratio * 1000) / 1000,
+    goal: `<= ${GOALS.historyWriteShareOfRefresh}x the refresh's wall time`,
+    met: ratio <= GOALS.historyWriteShareOfRefresh,
+    detail: {
+      snapshotsWritten: run.historyWrite?.written ?? 0,
+      ...(dayFirst ? { largestWrite: dayFirst } : {}),
+    },
+  };
+}
+
+/** The backend's largest history write so far, from its log lines. */
+function largestHistoryWrite(
+  backend: BackendProcess,
+): { durationMs: number; written: number } | undefined {
+  const field = (text: string, name: string) =>
+    Number(new RegExp(`${name}=(\\d+)`).exec(text)?.[1] ?? NaN);
+  return backend.log
+    .find(/Recorded posture history/)
+    .map(line => ({
+      durationMs: field(line.text, 'durationMs'),
+      written: field(line.text, 'written'),
+    }))
+    .filter(w => Number.isFinite(w.written))
+    .sort((a, b) => b.written - a.written)[0];
 }
 
 /**
@@ -421,17 +529,38 @@ async function cardMeasures(
   return measures;
 }
 
-/** Summary and filtered list routes vs the catalog's entity-facets, at 1 and 8 clients. */
+/** The routes of the list comparisons, in the order of the table, with their labels. */
+const LIST_ROUTES = {
+  summary: 'Summary',
+  list: 'List (atRisk, 50)',
+  historyOwner: "History of an owner's APIs (90 days)",
+  historyCatalog: 'History of the whole catalog (90 days)',
+} as const;
+
+/**
+ * Summary, filtered list and history routes vs the catalog's entity-facets, at 1 and 8
+ * clients, interleaved in one run. The histories cover the seeded days and today.
+ */
 async function listMeasures(
   backend: BackendProcess,
   options: BenchOptions,
+  seed: HistorySeed,
   progress: Progress,
 ) {
+  const owner = encodeURIComponent(`group:default/${ownerOfApi(0)}`);
   const routes: LoadRoute[] = [
     { name: 'summary', path: () => '/api/defender-apis/summary' },
     {
       name: 'list',
       path: () => '/api/defender-apis/posture?status=atRisk&limit=50',
+    },
+    {
+      name: 'historyOwner',
+      path: () => `/api/defender-apis/history?owner=${owner}&from=${seed.from}`,
+    },
+    {
+      name: 'historyCatalog',
+      path: () => `/api/defender-apis/history?from=${seed.from}`,
     },
     { name: 'facets', path: () => '/api/catalog/entity-facets?facet=kind' },
   ];
@@ -445,7 +574,9 @@ async function listMeasures(
       options,
     );
     const facets = stats.get('facets')!;
-    for (const route of ['summary', 'list'] as const) {
+    for (const route of Object.keys(LIST_ROUTES) as Array<
+      keyof typeof LIST_ROUTES
+    >) {
       const ours = stats.get(route)!;
       progress(
         `${route} at ${concurrency} clients: p50/p99 ${fmt(
@@ -453,9 +584,7 @@ async function listMeasures(
         )} ms vs entity-facets ${fmt(facets)} ms`,
       );
       measures[`${route}.c${concurrency}` as MeasureKey] = latencyRatioMeasure(
-        `${
-          route === 'summary' ? 'Summary' : 'List (atRisk, 50)'
-        } p99 vs entity-facets p99, ${concurrency} client${
+        `${LIST_ROUTES[route]} p99 vs entity-facets p99, ${concurrency} client${
           concurrency > 1 ? 's' : ''
         }`,
         ours,

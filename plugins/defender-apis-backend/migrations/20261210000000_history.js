@@ -66,6 +66,11 @@ exports.up = async function up(knex) {
       .notNullable()
       .comment('When the snapshot was last written');
     table.primary(['entity_ref', 'day']);
+    // A team's or a system's chart looks its APIs up one by one, reading only this index.
+    table.index(
+      ['entity_ref', 'day', 'status', 'alerts_high'],
+      'defender_apis_history_entity_idx',
+    );
     // Catalog-wide charts group a range of days by status, reading only this index.
     table.index(
       ['day', 'status', 'alerts_high'],

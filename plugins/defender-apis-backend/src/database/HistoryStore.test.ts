@@ -208,6 +208,19 @@ describe.each(databases.eachSupportedId())('HistoryStore on %s', databaseId => {
     );
     for (const day of ['2026-09-01', '2026-09-02', '2026-09-03'])
       await stores.history.recordDay(day, `${day}T08:00:00.000Z`);
+    // A selection larger than is looked up entity by entity is read by day: the same counts.
+    const ofTeam = await stores.history.catalogHistory(
+      {
+        ...range('2026-09-01', '2026-09-30'),
+        owner: ['group:default/team-payments'],
+      },
+      everything,
+    );
+    expect(ofTeam.map(d => [d.day, d.total])).toEqual([
+      ['2026-09-01', 2_500],
+      ['2026-09-02', 2_500],
+      ['2026-09-03', 2_500],
+    ]);
     expect(await stores.history.pruneBefore('2026-09-03')).toBe(5_000);
     const left = await stores.history.catalogHistory(
       range('2026-09-01', '2026-09-30'),

@@ -7,6 +7,7 @@ import {
   PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   daysBefore,
   HistoryRange,
@@ -31,6 +32,27 @@ function chunked<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size)
     chunks.push(items.slice(i, i + size));
   return chunks;
+}
+
+/** Most entities whose snapshots are looked up by entity rather than read by day. */
+const MAX_ENTITIES_LOOKED_UP = 2_000;
+/** Entities per statement of a day's snapshot. */
+const REFS_PER_RECORD = 1_000;
+/** Entity refs per lookup statement (bound parameters). */
+const REFS_PER_LOOKUP = 500;
+
+/** Rows of several lookups, one per day and status. */
+function mergedRows(rows: DayStatusRow[]): DayStatusRow[] {
+  const byKey = new Map<string, DayStatusRow>();
+  for (const row of rows) {
+    const key = `${row.day}\u0000${row.status}`;
+    const seen = byKey.get(key);
+    if (seen) {
+      seen.n = Number(seen.n) + Number(row.n);
+      seen.high = Number(seen.high ?? 0) + Number(row.high ?? 0);
+    } else byKey.set(key, { ...row });
+  }
+  return [...byKey.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
 
 /** Most snapshots one statement of a prune deletes. */
@@ -105,7 +127,7 @@ function picksEntities(query: ResolvedHistoryQuery): boolean {
  * two days of snapshots, not 900,000.
  */
 export class KnexHistoryStore implements HistoryStore {
-  /** Whole-catalog counts of closed days, by day; a day without snapshots has none. */
+  /** Whole-catalog counts of closed days that have snapshots, by day. */
   private readonly closedDays = new Map<string, DayStatusRow[]>();
 
   constructor(
@@ -114,9 +136,45 @@ export class KnexHistoryStore implements HistoryStore {
   ) {}
 
   async recordDay(day: string, recordedAt: string): Promise<number> {
+    const refs: string[] = await this.snapshotSource()
+      .orderBy('entity_ref')
+      .pluck('entity_ref');
+    let written = 0;
+    // In ranges of entities, a turn of the event loop between them: SQLite's driver blocks it
+    // for as long as a statement runs.
+    for (const chunk of chunked(refs, REFS_PER_RECORD)) {
+      written += await this.recordRange(
+        day,
+        recordedAt,
+        chunk[0],
+        chunk[chunk.length - 1],
+      );
+      await nextTurn();
+    }
+    return written;
+  }
+
+  /** The posture rows a day's snapshot is taken of: composed, with their claim checked. */
+  private snapshotSource(): Knex.QueryBuilder {
+    return (
+      this.knex(POSTURE_TABLE)
+        .whereNotNull('status')
+        // Rows not written since the snapshot columns came have no coverage yet: next time.
+        .whereNotNull('coverage')
+        .where('claim_pending', false)
+    );
+  }
+
+  /** Writes the day's snapshots of the entities from `first` to `last` (by ref). */
+  private async recordRange(
+    day: string,
+    recordedAt: string,
+    first: string,
+    last: string,
+  ): Promise<number> {
     const { knex } = this;
     const values = SNAPSHOT_COLUMNS.map(([column]) => column);
-    const source = knex(POSTURE_TABLE)
+    const source = this.snapshotSource()
       .select(
         'entity_ref',
         knex.raw('? as day', [day]),
@@ -125,10 +183,7 @@ export class KnexHistoryStore implements HistoryStore {
         ),
         knex.raw('? as recorded_at', [recordedAt]),
       )
-      .whereNotNull('status')
-      // Rows not written since the snapshot columns came have no coverage yet: next time.
-      .whereNotNull('coverage')
-      .where('claim_pending', false)
+      .whereBetween('entity_ref', [first, last])
       // One order for every writer, so that two replicas' statements lock rows alike.
       .orderBy('entity_ref')
       .toSQL();
@@ -186,21 +241,18 @@ export class KnexHistoryStore implements HistoryStore {
     // The whole catalog's history keeps APIs that left it; a narrower one is of current APIs.
     const narrowed = picksEntities(query) || !visibility.all;
     const grouped = narrowed
-      ? await this.dayStatusRows(query, q =>
-          q.whereIn(
-            'entity_ref',
-            filtered(
-              knex,
-              {
-                owner: query.owner,
-                system: query.system,
-                domain: query.domain,
-                lifecycle: query.lifecycle,
-                q: query.q,
-              },
-              visibility,
-            ).select('entity_ref'),
-          ),
+      ? await this.selectionRows(query, () =>
+          filtered(
+            knex,
+            {
+              owner: query.owner,
+              system: query.system,
+              domain: query.domain,
+              lifecycle: query.lifecycle,
+              q: query.q,
+            },
+            visibility,
+          ).select('entity_ref'),
         )
       : await this.wholeCatalogRows(query);
     const statuses = query.status && new Set<string>(query.status);
@@ -242,6 +294,32 @@ export class KnexHistoryStore implements HistoryStore {
   }
 
   /**
+   * The rows of the range of the entities `selection` selects. A selection of a team or a
+   * system (up to {@link MAX_ENTITIES_LOOKED_UP}) is looked up entity by entity, on the key's
+   * first column: a database left to choose may rather read the whole range by day.
+   */
+  private async selectionRows(
+    range: HistoryRange,
+    selection: () => Knex.QueryBuilder,
+  ): Promise<DayStatusRow[]> {
+    const refs: string[] = await selection()
+      .limit(MAX_ENTITIES_LOOKED_UP + 1)
+      .pluck('entity_ref');
+    if (refs.length > MAX_ENTITIES_LOOKED_UP)
+      return this.dayStatusRows(range, q =>
+        q.whereIn('entity_ref', selection()),
+      );
+    const rows: DayStatusRow[] = [];
+    for (const chunk of chunked(refs, REFS_PER_LOOKUP))
+      rows.push(
+        ...(await this.dayStatusRows(range, q =>
+          q.whereIn('entity_ref', chunk),
+        )),
+      );
+    return mergedRows(rows);
+  }
+
+  /**
    * The whole catalog's rows of the range: closed days (before yesterday, so that a replica
    * whose clock is a little behind cannot still be writing them) from memory, read once, and
    * the others from the snapshots.
@@ -258,8 +336,12 @@ export class KnexHistoryStore implements HistoryStore {
         { from: days[0], to: days[days.length - 1] },
         q => q.whereIn('day', days),
       );
-      for (const day of days) this.closedDays.set(day, []);
-      for (const row of rows) this.closedDays.get(row.day)?.push(row);
+      // Days without snapshots are not kept: a day written later (a restored backup) shows.
+      for (const row of rows) {
+        const kept = this.closedDays.get(row.day);
+        if (kept) kept.push(row);
+        else this.closedDays.set(row.day, [row]);
+      }
     }
     const closed: DayStatusRow[] = [];
     for (let day = range.from; day <= closedTo; day = daysBefore(day, -1))

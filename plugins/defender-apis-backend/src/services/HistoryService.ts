@@ -59,10 +59,8 @@ export class HistoryService {
         written,
         durationMs: Date.now() - started,
       };
-      // What a refresh adds to its database time, worth a line when it wrote anything.
-      if (written > 0)
-        this.options.logger.info('Recorded posture history', fields);
-      else this.options.logger.debug('Recorded posture history', fields);
+      // What a refresh or pass adds to its database time, written or not.
+      this.options.logger.info('Recorded posture history', fields);
       return written;
     } catch (error) {
       this.options.logger.warn(
