@@ -7,7 +7,6 @@ import {
   PostureStatus,
 } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   daysBefore,
   HistoryRange,
@@ -21,25 +20,24 @@ import {
   POSTURE_TABLE,
 } from './postureQueries';
 import { NO_COUNT } from './postureRow';
+import { chunksOf } from '../util/yieldToEventLoop';
 
 export const HISTORY_TABLE = 'defender_apis_history';
 
 /** Most days one read of closed days names. */
 const MISSING_DAYS_PER_READ = 200;
 
-function chunked<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size)
-    chunks.push(items.slice(i, i + size));
-  return chunks;
-}
-
 /** Most entities whose snapshots are looked up by entity rather than read by day. */
 const MAX_ENTITIES_LOOKED_UP = 2_000;
+
 /** Entities per statement of a day's snapshot. */
 const REFS_PER_RECORD = 1_000;
+
 /** Entity refs per lookup statement (bound parameters). */
 const REFS_PER_LOOKUP = 500;
+
+/** Most snapshots one statement of a prune deletes. */
+const PRUNE_CHUNK = 1_000;
 
 /** Rows of several lookups, one per day and status. */
 function mergedRows(rows: DayStatusRow[]): DayStatusRow[] {
@@ -54,9 +52,6 @@ function mergedRows(rows: DayStatusRow[]): DayStatusRow[] {
   }
   return [...byKey.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
-
-/** Most snapshots one statement of a prune deletes. */
-const PRUNE_CHUNK = 1_000;
 
 /**
  * What a snapshot holds, each taken from the posture column of the same name (null columns of
@@ -140,16 +135,14 @@ export class KnexHistoryStore implements HistoryStore {
       .orderBy('entity_ref')
       .pluck('entity_ref');
     let written = 0;
-    // In ranges of entities, a turn of the event loop between them: SQLite's driver blocks it
-    // for as long as a statement runs.
-    for (const chunk of chunked(refs, REFS_PER_RECORD)) {
+    // In ranges of entities, with a turn of the event loop between them.
+    for await (const chunk of chunksOf(refs, REFS_PER_RECORD)) {
       written += await this.recordRange(
         day,
         recordedAt,
         chunk[0],
         chunk[chunk.length - 1],
       );
-      await nextTurn();
     }
     return written;
   }
@@ -310,7 +303,7 @@ export class KnexHistoryStore implements HistoryStore {
         q.whereIn('entity_ref', selection()),
       );
     const rows: DayStatusRow[] = [];
-    for (const chunk of chunked(refs, REFS_PER_LOOKUP))
+    for await (const chunk of chunksOf(refs, REFS_PER_LOOKUP))
       rows.push(
         ...(await this.dayStatusRows(range, q =>
           q.whereIn('entity_ref', chunk),
@@ -331,7 +324,7 @@ export class KnexHistoryStore implements HistoryStore {
     for (let day = range.from; day <= closedTo; day = daysBefore(day, -1)) {
       if (!this.closedDays.has(day)) missing.push(day);
     }
-    for (const days of chunked(missing, MISSING_DAYS_PER_READ)) {
+    for await (const days of chunksOf(missing, MISSING_DAYS_PER_READ)) {
       const rows = await this.dayStatusRows(
         { from: days[0], to: days[days.length - 1] },
         q => q.whereIn('day', days),
