@@ -29,6 +29,15 @@ export interface Config {
       };
       /** Time limit of one request to Azure, including the SDK's retries. Default 60 seconds. */
       requestTimeout?: HumanDuration | string;
+      /**
+       * Where full refreshes read API collections, assessments and Defender for APIs alerts:
+       * `resourceGraph` (a few paged Azure Resource Graph queries per tenant, whatever the number
+       * of subscriptions, services and APIs; needs Reader on the subscriptions, as ARM does) or
+       * `arm` (three lists per subscription). Default `arm`. With `resourceGraph`, a tenant whose
+       * Resource Graph answers 403 is read through ARM lists, with the reason in the log and in
+       * `GET /health`.
+       */
+      readVia?: 'resourceGraph' | 'arm';
     };
     apiManagement?: {
       /** The API Management services whose APIs catalog entities may map to. */

@@ -18,6 +18,8 @@ export interface RecordedRequest {
   tokenTenant?: string;
   /** Id of the fault that shaped the answer, if any. */
   faultId?: string;
+  /** The JSON body of a POST (a Resource Graph query), as sent. */
+  body?: unknown;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   ConfiguredSubscription,
 } from './model/configuredService';
 import { NOTICE_KINDS, NoticeKind } from './model/postureNotices';
+import { ReadVia } from './model/readVia';
 
 /** Credential settings, see config.d.ts. */
 export type CredentialConfig =
@@ -70,6 +71,8 @@ export interface DefenderApisConfig {
   notificationStaleAfter: HumanDuration;
   /** Days of posture history kept, today included. */
   historyDays: number;
+  /** Where full refreshes read Defender for Cloud's security data (`azure.readVia`). */
+  readVia: ReadVia;
 }
 
 /** The most days of history the plugin keeps: ten years of snapshots. */
@@ -337,7 +340,17 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
     }),
     planEntitlements: readPlanEntitlements(config),
     historyDays: readHistoryDays(config),
+    readVia: readReadVia(config),
   };
+}
+
+/** `azure.readVia`: `resourceGraph` or `arm` (the default in this release). */
+function readReadVia(config: Config): ReadVia {
+  const key = 'azure.readVia';
+  const value = config.getOptionalString(`defenderApis.${key}`) ?? 'arm';
+  if (value !== 'resourceGraph' && value !== 'arm')
+    throw invalid(key, "'resourceGraph' or 'arm'", value);
+  return value;
 }
 
 /** `history.days`: 1 to {@link MAX_HISTORY_DAYS}, default 90. */

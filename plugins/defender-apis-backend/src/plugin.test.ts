@@ -1,10 +1,9 @@
-import { generateScenario } from '@defender-apis/arm-emulator';
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
 import {
-  apiEntity,
   asService,
   asUser,
   eventually,
+  generatedEstate,
   PluginHarness,
   startHarness,
   SUB_A,
@@ -425,23 +424,11 @@ describe('onboarding', () => {
 describe('refresh', () => {
   it('reads Azure with a request count that grows with services and subscriptions, not APIs', async () => {
     const countFor = async (apis: number) => {
-      const scenario = generateScenario({
+      const { scenario, services, entities } = generatedEstate({
         apis,
         services: 2,
         subscriptions: 2,
       });
-      const services = scenario.subscriptions.flatMap(sub =>
-        sub.services.map(s => ({
-          name: s.name,
-          subscriptionId: sub.subscriptionId,
-          resourceGroup: s.resourceGroup,
-        })),
-      );
-      const entities = scenario.subscriptions.flatMap(sub =>
-        sub.services.flatMap(s =>
-          s.apis.map(api => apiEntity(api.name, `${s.name}/${api.name}`)),
-        ),
-      );
       const h = await startHarness({
         scenario,
         services,

@@ -27,6 +27,7 @@ import { CatalogPassSchedule } from './services/CatalogPassSchedule';
 import { registerDefenderApisActions } from './actions/registerDefenderApisActions';
 import { PostureNotifier } from './services/PostureNotifier';
 import { ServiceDirectory } from './services/ServiceDirectory';
+import { SubscriptionBulkReads } from './services/SubscriptionBulkReads';
 import { ShadowApiRecorder } from './services/ShadowApiRecorder';
 import { ShadowApiService } from './services/ShadowApiService';
 import { HistoryService } from './services/HistoryService';
@@ -105,6 +106,11 @@ export const defenderApisPlugin = createBackendPlugin({
           refreshIntervalMs: durationToMilliseconds(settings.refreshFrequency),
           planEntitlements: settings.planEntitlements,
           notifier,
+          subscriptionReads: new SubscriptionBulkReads(
+            azure,
+            settings.readVia,
+            logger,
+          ),
           shadowApis: new ShadowApiRecorder({
             store: stores.shadowApis,
             logger,

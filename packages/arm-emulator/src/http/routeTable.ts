@@ -7,7 +7,7 @@ export interface ArmRoute {
   /** ARM resource type, named in api-version errors. */
   resourceType: string;
   apiVersions: readonly string[];
-  handlers: Partial<Record<'GET' | 'PUT' | 'DELETE', RouteHandler>>;
+  handlers: Partial<Record<'GET' | 'PUT' | 'DELETE' | 'POST', RouteHandler>>;
 }
 
 /** A route that matched a path, with its decoded parameters. */

@@ -1,4 +1,5 @@
 import { EmulatorState } from '../state/EmulatorState';
+import { ResourceGraphQuota } from './resourceGraphQuota';
 
 /** An answer of the emulator, before it is written to the socket. */
 export interface ArmResponse {
@@ -14,6 +15,8 @@ export interface RouteSettings {
   pageSize: number;
   /** Retry-After seconds of the onboarding operation's answers. */
   retryAfterSeconds: number;
+  /** Rows per page of a Resource Graph answer, at most (Azure's largest `$top` is 1,000). */
+  resourceGraphPageSize: number;
 }
 
 /** Everything a route handler needs about the request and the world. */
@@ -28,6 +31,10 @@ export interface RouteContext {
   baseUrl: string;
   state: EmulatorState;
   settings: RouteSettings;
+  /** The `tid` claim of the bearer token; absent for the home tenant. */
+  tokenTenant?: string;
+  /** Resource Graph's per-principal throttle. */
+  resourceGraphQuota: ResourceGraphQuota;
 }
 
 /** A handler of one ARM route and method. */

@@ -2,6 +2,7 @@ import { ArmRoute } from '../http/routeTable';
 import { apiCollectionRoutes } from './apiCollectionRoutes';
 import { apiManagementRoutes } from './apiManagementRoutes';
 import { metricsRoutes } from './metricsRoutes';
+import { resourceGraphRoutes } from './resourceGraphRoutes';
 import { securityRoutes } from './securityRoutes';
 
 /** Every ARM route the emulator serves. */
@@ -10,6 +11,7 @@ export const armRoutes: ArmRoute[] = [
   ...apiCollectionRoutes,
   ...securityRoutes,
   ...metricsRoutes,
+  ...resourceGraphRoutes,
 ];
 
 export { API_VERSIONS } from './apiVersions';

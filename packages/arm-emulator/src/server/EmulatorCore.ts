@@ -4,6 +4,7 @@ import { parseScenario } from '../scenario/parseScenario';
 import { Scenario } from '../scenario/types';
 import { EmulatorState, LroBehaviour } from '../state/EmulatorState';
 import { RouteSettings } from '../http/types';
+import { ResourceGraphQuota } from '../http/resourceGraphQuota';
 
 /**
  * The emulator without its HTTP server: the loaded scenario, the live state built from it,
@@ -13,6 +14,7 @@ import { RouteSettings } from '../http/types';
 export class EmulatorCore {
   readonly faults = new FaultStore();
   readonly log = new RequestLog();
+  readonly resourceGraphQuota: ResourceGraphQuota;
   private currentScenario: Scenario;
   private currentState: EmulatorState;
 
@@ -20,7 +22,12 @@ export class EmulatorCore {
     scenario: Scenario,
     readonly settings: RouteSettings,
     private readonly lro: LroBehaviour,
+    resourceGraphQueriesPer5s = 15,
   ) {
+    this.resourceGraphQuota = new ResourceGraphQuota(
+      resourceGraphQueriesPer5s,
+      5000,
+    );
     this.currentScenario = parseScenario(scenario);
     this.currentState = new EmulatorState(this.currentScenario, this.lro);
   }
@@ -44,5 +51,6 @@ export class EmulatorCore {
     this.currentState = new EmulatorState(this.currentScenario, this.lro);
     this.faults.clear();
     this.log.clear();
+    this.resourceGraphQuota.clear();
   }
 }

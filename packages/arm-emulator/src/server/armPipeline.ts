@@ -103,7 +103,7 @@ export async function handleArmRequest(
     return { ...base, response, faultId: fault.id };
   }
 
-  const response = dispatch(core, match, request);
+  const response = dispatch(core, match, request, tokenTenant);
   if (fault?.effect.malformedJson) {
     return {
       ...base,
@@ -119,13 +119,14 @@ function dispatch(
   core: EmulatorCore,
   match: ReturnType<RouteTable['match']>,
   request: ArmRequest,
+  tokenTenant: string | undefined,
 ): ArmResponse {
   const fullUrl = `${request.baseUrl}${request.rawPath}${
     request.query.size ? `?${request.query}` : ''
   }`;
   if (!match) return armErrors.unknownRoute(request.method, fullUrl);
   const handler =
-    match.route.handlers[request.method as 'GET' | 'PUT' | 'DELETE'];
+    match.route.handlers[request.method as 'GET' | 'PUT' | 'DELETE' | 'POST'];
   if (!handler) return armErrors.methodNotAllowed(request.method);
 
   const apiVersion = request.query.get('api-version');
@@ -160,6 +161,8 @@ function dispatch(
     baseUrl: request.baseUrl,
     state: core.state,
     settings: core.settings,
+    ...(tokenTenant ? { tokenTenant } : {}),
+    resourceGraphQuota: core.resourceGraphQuota,
   };
   try {
     return handler(ctx);

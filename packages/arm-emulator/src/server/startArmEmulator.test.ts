@@ -1,77 +1,16 @@
-import https from 'node:https';
 import { generateScenario } from '../scenario/generateScenario';
 import { demoScenario } from '../scenario/loadScenario';
 import { ArmEmulator, startArmEmulator } from './startArmEmulator';
+import { Answer, call, tokenFor } from '../__testUtils__/callEmulator';
 
 const SUB = '11111111-1111-1111-1111-111111111111';
 const TENANT_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
-/** An unsigned token naming its tenant, as the plugin's emulator credential makes. */
-const tokenFor = (tenantId: string) =>
-  `${['{"alg":"none"}', JSON.stringify({ tid: tenantId })]
-    .map(p => Buffer.from(p).toString('base64url'))
-    .join('.')}.`;
 const RETAIL_SUB = '22222222-2222-2222-2222-222222222222';
 const SERVICE = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.ApiManagement/service/contoso-payments-apim`;
 const COLLECTIONS_VERSION = 'api-version=2023-11-15';
 const APIM_VERSION = 'api-version=2024-05-01';
 const collectionPath = (apiId: string) =>
   `${SERVICE}/providers/Microsoft.Security/apiCollections/${apiId}?${COLLECTIONS_VERSION}`;
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: any;
-}
-
-/** One HTTPS request that trusts only the emulator's CA, as the SDK would with NODE_EXTRA_CA_CERTS. */
-function call(
-  emulator: ArmEmulator,
-  method: string,
-  pathOrUrl: string,
-  options: { token?: string | null; body?: unknown } = {},
-): Promise<Answer> {
-  const url = new URL(pathOrUrl, emulator.url);
-  const token = options.token === undefined ? 'test-token' : options.token;
-  const body =
-    options.body === undefined ? undefined : JSON.stringify(options.body);
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      url,
-      {
-        method,
-        ca: emulator.caCertificate,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-      },
-      res => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', chunk => {
-          text += chunk;
-        });
-        res.on('end', () => {
-          let json: unknown;
-          try {
-            json = text ? JSON.parse(text) : undefined;
-          } catch {
-            json = undefined;
-          }
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text,
-            json,
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 describe('ARM emulator', () => {
   let emulator: ArmEmulator;

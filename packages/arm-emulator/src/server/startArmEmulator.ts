@@ -38,6 +38,13 @@ export interface ArmEmulatorOptions {
   };
   /** Items per page of every paged list (default 10). */
   pageSize?: number;
+  /** Azure Resource Graph (`POST /providers/Microsoft.ResourceGraph/resources`). */
+  resourceGraph?: {
+    /** Rows per page at most, whatever `$top` asks (default 1,000, Azure's largest). */
+    pageSize?: number;
+    /** Queries per 5 seconds and principal before 429 (default 15, as Azure documents). */
+    queriesPer5s?: number;
+  };
 }
 
 /**
@@ -117,6 +124,11 @@ export async function startArmEmulator(
         'lro.retryAfterSeconds',
         0,
       ),
+      resourceGraphPageSize: positive(
+        options.resourceGraph?.pageSize ?? 1000,
+        'resourceGraph.pageSize',
+        1,
+      ),
     },
     {
       pollsUntilDone: positive(
@@ -125,6 +137,11 @@ export async function startArmEmulator(
         0,
       ),
     },
+    positive(
+      options.resourceGraph?.queriesPer5s ?? 15,
+      'resourceGraph.queriesPer5s',
+      1,
+    ),
   );
   const routes = new RouteTable(armRoutes);
   const shutdown = new AbortController();
@@ -231,6 +248,7 @@ export async function startArmEmulator(
       hasBearerToken: outcome.hasBearerToken,
       ...(outcome.tokenTenant ? { tokenTenant: outcome.tokenTenant } : {}),
       ...(outcome.faultId ? { faultId: outcome.faultId } : {}),
+      ...(method === 'POST' ? { body: parsedOrText(body) } : {}),
     });
   }
 
@@ -274,6 +292,15 @@ export async function startArmEmulator(
         .allCollections()
         .map(c => renderCollection(c) as ApiCollectionResource),
   };
+}
+
+/** A request body as JSON when it is JSON, else as text. */
+function parsedOrText(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
 }
 
 /** Reads the body; undefined when it exceeds MAX_BODY_BYTES. */

@@ -17,6 +17,8 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ArmEmulator,
+  generateScenario,
+  GenerateScenarioOptions,
   Scenario,
   startArmEmulator,
 } from '@defender-apis/arm-emulator';
@@ -87,6 +89,27 @@ export function apiEntity(
     spec: { type: 'openapi', lifecycle: 'production', owner, definition: '{}' },
     relations: [{ type: 'ownedBy', targetRef: owner }],
   };
+}
+
+/**
+ * A generated estate: the scenario, its services as configured ones and one API entity (short
+ * annotation form) per API.
+ */
+export function generatedEstate(options: GenerateScenarioOptions) {
+  const scenario = generateScenario(options);
+  const services = scenario.subscriptions.flatMap(sub =>
+    sub.services.map(s => ({
+      name: s.name,
+      subscriptionId: sub.subscriptionId,
+      resourceGroup: s.resourceGroup,
+    })),
+  );
+  const entities = scenario.subscriptions.flatMap(sub =>
+    sub.services.flatMap(s =>
+      s.apis.map(api => apiEntity(api.name, `${s.name}/${api.name}`)),
+    ),
+  );
+  return { scenario, services, entities };
 }
 
 /** The sample catalog's APIs (examples/apis.yaml), for the demo scenario. */

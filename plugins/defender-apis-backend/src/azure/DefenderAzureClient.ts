@@ -2,6 +2,7 @@ import { TokenCredential } from '@azure/core-auth';
 import { ApiManagementClient } from '@azure/arm-apimanagement';
 import { SecurityCenter } from '@azure/arm-security';
 import { MonitorClient } from '@azure/arm-monitor';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { durationToMilliseconds } from '@backstage/types';
 import { DefenderApisConfig } from '../config';
@@ -9,6 +10,10 @@ import { ApiCollectionsOperations } from './apiCollections';
 import { listPricings, plansOf } from './pricings';
 import { alertOf, apimApiOf, AS_SENT, assessmentOf } from './armListItems';
 import { createCredential } from './credentials';
+import {
+  ResourceGraphSecurityReader,
+  SubscriptionSecurityData,
+} from './resourceGraph';
 import {
   ConfiguredService,
   ConfiguredSubscription,
@@ -28,6 +33,20 @@ export interface DefenderAzureApi {
     subscriptionId: string,
     tenantId?: string,
   ): Promise<SubscriptionSnapshot>;
+  /** The subscription's Defender plans (one list call). */
+  readPlan(
+    subscriptionId: string,
+    tenantId?: string,
+  ): Promise<SubscriptionSnapshot['plan']>;
+  /**
+   * The API collections, assessments on APIM resources and Defender for APIs alerts of
+   * subscriptions of one tenant, from Azure Resource Graph: a few paged queries for up to
+   * 1,000 subscriptions, whatever the number of APIs and services.
+   */
+  readSecurityData(
+    subscriptionIds: readonly string[],
+    tenantId?: string,
+  ): Promise<Map<string, SubscriptionSecurityData>>;
   /** Every API collection (onboarded API) of the subscription. */
   listCollections(
     subscriptionId: string,
@@ -120,6 +139,10 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
   private readonly securityClients = new Map<string, SecurityCenter>();
   private readonly apimClients = new Map<string, ApiManagementClient>();
   private readonly monitorClients = new Map<string, MonitorClient>();
+  private readonly graphReaders = new Map<
+    string,
+    ResourceGraphSecurityReader
+  >();
 
   static fromConfig(config: DefenderApisConfig): DefaultDefenderAzureClient {
     return new DefaultDefenderAzureClient(config);
@@ -148,6 +171,38 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
       alerts,
       assessments,
     };
+  }
+
+  async readPlan(
+    subscriptionId: string,
+    tenantId?: string,
+  ): Promise<SubscriptionSnapshot['plan']> {
+    return plansOf(
+      await listPricings(
+        this.security(subscriptionId, tenantId),
+        this.callOptions(),
+      ),
+    );
+  }
+
+  readSecurityData(
+    subscriptionIds: readonly string[],
+    tenantId?: string,
+  ): Promise<Map<string, SubscriptionSecurityData>> {
+    // One reader per tenant: it keeps its principal's Resource Graph quota between queries.
+    const reader = cached(
+      this.graphReaders,
+      (tenantId ?? '').toLowerCase(),
+      () =>
+        new ResourceGraphSecurityReader(
+          new ResourceGraphClient(
+            this.credential(tenantId),
+            this.clientOptions(),
+          ),
+          () => this.callOptions(),
+        ),
+    );
+    return reader.read(subscriptionIds);
   }
 
   listCollections(

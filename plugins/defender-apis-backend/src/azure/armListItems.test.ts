@@ -1,4 +1,9 @@
-import { alertOf, apimApiOf, assessmentOf } from './armListItems';
+import {
+  alertOf,
+  apiCollectionOf,
+  apimApiOf,
+  assessmentOf,
+} from './armListItems';
 
 const SUB = '20ff7fc3-e762-44dd-bd96-b71116dcdc23';
 const SERVICE = `/subscriptions/${SUB}/resourceGroups/rg1/providers/Microsoft.ApiManagement/service/apim1`;
@@ -156,5 +161,37 @@ describe('ARM list items as ARM sends them', () => {
       ),
     ).toBeUndefined();
     expect(assessmentOf('garbage', SUB)).toBeUndefined();
+  });
+
+  it('flattens an API collection as Resource Graph holds it, keeping only counts that are whole numbers', () => {
+    const id =
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/svc/providers/Microsoft.Security/apiCollections/orders';
+    expect(
+      apiCollectionOf({
+        id,
+        name: 'orders',
+        type: 'microsoft.security/apicollections',
+        subscriptionId: 's',
+        properties: {
+          provisioningState: 'Succeeded',
+          displayName: 'Orders',
+          numberOfApiEndpoints: 12,
+          numberOfUnauthenticatedApiEndpoints: '3',
+          numberOfInactiveApiEndpoints: -1,
+          numberOfExternalApiEndpoints: 1.5,
+          numberOfApiEndpointsWithSensitiveDataExposed: 0,
+          sensitivityLabel: { name: 'secret' },
+        },
+      }),
+    ).toEqual({
+      id,
+      name: 'orders',
+      provisioningState: 'Succeeded',
+      displayName: 'Orders',
+      numberOfApiEndpoints: 12,
+      numberOfApiEndpointsWithSensitiveDataExposed: 0,
+    });
+    expect(apiCollectionOf({ name: 'no-id', properties: {} })).toBeUndefined();
+    expect(apiCollectionOf('text')).toBeUndefined();
   });
 });

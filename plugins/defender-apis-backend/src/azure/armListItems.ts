@@ -6,7 +6,12 @@
  * untrusted: every field is checked for its type, and what is not as expected is left out.
  */
 import type { PipelineResponse } from '@azure/core-rest-pipeline';
-import { ApimApi, AzureAlert, AzureAssessment } from '../model/azureResources';
+import {
+  ApiCollection,
+  ApimApi,
+  AzureAlert,
+  AzureAssessment,
+} from '../model/azureResources';
 
 /**
  * Request options of the SDK's operations that leave a successful answer as ARM sent it
@@ -145,4 +150,46 @@ export function assessmentOf(
     ...(remediation ? { remediation } : {}),
     url: assessmentPortalUrl(record(properties.links), key, subscriptionId),
   };
+}
+
+/** The count properties of an API collection, each kept only when it is a whole number. */
+const COLLECTION_COUNTS = [
+  'numberOfApiEndpoints',
+  'numberOfInactiveApiEndpoints',
+  'numberOfUnauthenticatedApiEndpoints',
+  'numberOfExternalApiEndpoints',
+  'numberOfApiEndpointsWithSensitiveDataExposed',
+] as const;
+
+/** The text properties of an API collection. */
+const COLLECTION_TEXTS = [
+  'provisioningState',
+  'displayName',
+  'discoveredVia',
+  'baseUrl',
+  'sensitivityLabel',
+] as const;
+
+/**
+ * An API collection from its resource as sent (properties nested, as Resource Graph holds it),
+ * flattened as the SDK's mapper does; undefined without an id.
+ */
+export function apiCollectionOf(item: unknown): ApiCollection | undefined {
+  const resource = record(item);
+  const properties = record(resource.properties);
+  const id = text(resource.id);
+  if (!id) return undefined;
+  const collection: ApiCollection = { id };
+  const name = text(resource.name);
+  if (name !== undefined) collection.name = name;
+  for (const key of COLLECTION_TEXTS) {
+    const value = text(properties[key]);
+    if (value !== undefined) collection[key] = value;
+  }
+  for (const key of COLLECTION_COUNTS) {
+    const value = properties[key];
+    if (Number.isSafeInteger(value) && (value as number) >= 0)
+      collection[key] = value as number;
+  }
+  return collection;
 }

@@ -1,3 +1,4 @@
+import { SubscriptionBulkReads } from './SubscriptionBulkReads';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { apiEntity } from '../__testUtils__/harness';
@@ -80,6 +81,11 @@ describe.each(databases.eachSupportedId())('PostureRefresher on %s', id => {
       logger: mockServices.logger.mock(),
       refreshIntervalMs: 30 * 60 * 1000,
       planEntitlements: { P1: 1_000_000 },
+      subscriptionReads: new SubscriptionBulkReads(
+        azure,
+        'arm',
+        mockServices.logger.mock(),
+      ),
     });
     return { refresher, postures: stores.postures };
   }

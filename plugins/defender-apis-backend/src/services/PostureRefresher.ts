@@ -12,6 +12,8 @@ import { SharedReads } from '../util/SharedReads';
 import { PostureNotifier } from './PostureNotifier';
 import { ServiceDirectory } from './ServiceDirectory';
 import { ShadowApiRecorder } from './ShadowApiRecorder';
+import { SubscriptionBulkReads } from './SubscriptionBulkReads';
+import { ReadVia } from '../model/readVia';
 import { mapConcurrently, mapInChunks } from '../util/yieldToEventLoop';
 import {
   collectionsByApi,
@@ -44,6 +46,10 @@ export interface RefreshSummary {
   posturesRewritten: number;
   /** Postures the database refused; each is logged and stored as an `error` posture. */
   posturesFailed: number;
+  /** A full refresh's: where its subscriptions' security data came from. */
+  readVia?: ReadVia;
+  /** Why ARM's lists were read though Resource Graph was configured. */
+  readViaFallbackReason?: string;
 }
 
 /**
@@ -79,6 +85,8 @@ interface AzureReads {
   apis: Map<string, Outcome<ApimApi | undefined>>;
   /** Plan fit by lower-cased subscription id; absent where it is unknown. */
   traffic: ReadonlyMap<string, PlanTraffic>;
+  /** A full refresh's: where its subscriptions' security data came from. */
+  readVia?: Pick<RefreshSummary, 'readVia' | 'readViaFallbackReason'>;
 }
 
 /**
@@ -118,6 +126,8 @@ export class PostureRefresher {
       planEntitlements: Readonly<Record<string, number>>;
       /** Tells owners what a read changed; none: nobody is told. */
       notifier?: Pick<PostureNotifier, 'observe' | 'send'>;
+      /** A full refresh's bulk reads of its subscriptions (Resource Graph or ARM lists). */
+      subscriptionReads: Pick<SubscriptionBulkReads, 'read'>;
       /** Records the shadow APIs each catalog-wide refresh finds; none: nobody does. */
       shadowApis?: Pick<ShadowApiRecorder, 'record'>;
     },
@@ -147,7 +157,10 @@ export class PostureRefresher {
     }
     // A catalog-wide refresh reads every known service: one no entity maps to is all shadow.
     const reads = await this.readInBulk(mapped, services, prune);
-    const summary = await this.store(mapped, reads, readAt);
+    const summary = {
+      ...(await this.store(mapped, reads, readAt)),
+      ...reads.readVia,
+    };
     if (prune) {
       await this.prune(mapped, readAt);
       await this.options.shadowApis?.record({
@@ -284,40 +297,8 @@ export class PostureRefresher {
     const metered = known.filter(s =>
       subscriptions.has(s.subscriptionId.toLowerCase()),
     );
-    const [
-      subscriptionResults,
-      collectionResults,
-      serviceResults,
-      requestResults,
-    ] = await Promise.all([
-      Promise.all(
-        [...subscriptions].map(async ([id, tenantId]) => {
-          const read = settle(
-            azure.readSubscription(id, tenantId).then(SubscriptionFacts.index),
-            `subscription ${id}`,
-          );
-          const outcome = await read;
-          if (outcome.ok)
-            this.subscriptionReads.set(
-              id,
-              outcome.value,
-              this.options.refreshIntervalMs,
-            );
-          return [id, outcome] as const;
-        }),
-      ),
-      Promise.all(
-        [...listed].map(
-          async ([id, tenantId]) =>
-            [
-              id,
-              await settle(
-                azure.listCollections(id, tenantId).then(collectionsByApi),
-                `the API collections of subscription ${id}`,
-              ),
-            ] as const,
-        ),
-      ),
+    const [bulk, serviceResults, requestResults] = await Promise.all([
+      this.options.subscriptionReads.read(subscriptions, listed),
       mapConcurrently(
         [...services],
         SERVICE_READS_IN_FLIGHT,
@@ -347,12 +328,42 @@ export class PostureRefresher {
         return [service.subscriptionId.toLowerCase(), outcome] as const;
       }),
     ]);
-    const subscriptionOutcomes = new Map(subscriptionResults);
+    const subscriptionOutcomes = new Map<string, Outcome<SubscriptionFacts>>();
+    for (const [id, snapshot] of bulk.snapshots) {
+      const outcome = snapshot.ok
+        ? {
+            ok: true as const,
+            value: await SubscriptionFacts.index(snapshot.value),
+          }
+        : snapshot;
+      if (outcome.ok)
+        this.subscriptionReads.set(
+          id,
+          outcome.value,
+          this.options.refreshIntervalMs,
+        );
+      subscriptionOutcomes.set(id, outcome);
+    }
+    const collections = new Map<string, Outcome<Map<string, ApiCollection>>>();
+    for (const [id, listing] of bulk.collections) {
+      collections.set(
+        id,
+        listing.ok
+          ? { ok: true, value: collectionsByApi(listing.value) }
+          : listing,
+      );
+    }
     this.latestTraffic = this.planTraffic(subscriptionOutcomes, requestResults);
     return {
       subscriptions: subscriptionOutcomes,
       services: new Map(serviceResults),
-      collections: new Map(collectionResults),
+      collections,
+      readVia: {
+        readVia: bulk.readVia,
+        ...(bulk.fallbackReason
+          ? { readViaFallbackReason: bulk.fallbackReason }
+          : {}),
+      },
       collectionKey: m => m.target!.service.subscriptionId.toLowerCase(),
       apis: new Map(),
       traffic: this.latestTraffic,

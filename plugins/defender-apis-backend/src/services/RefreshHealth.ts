@@ -1,4 +1,5 @@
 import { RefreshSummary } from './PostureRefresher';
+import { ReadVia } from '../model/readVia';
 
 /** How the scheduled refreshes of this replica went, as `GET /health` reports it. */
 export interface RefreshHealthReport {
@@ -15,7 +16,18 @@ export interface RefreshHealthReport {
   lastFailedAt?: string;
   /** Postures the last refresh that ended could not store. */
   posturesFailed?: number;
+  /** Where the last refresh that ended read Defender for Cloud's data: Resource Graph or ARM lists. */
+  readVia?: ReadVia;
+  /**
+   * Set when that refresh read ARM lists though Resource Graph was configured: Resource Graph
+   * refused the principal (the words are fixed; Azure's answer is in the logs).
+   */
+  readViaFallback?: string;
 }
+
+/** What the health route says of a fallback to ARM lists (Azure's own words stay in the logs). */
+export const RESOURCE_GRAPH_REFUSED =
+  'Azure Resource Graph answered 403 (not authorized); security data was read through ARM lists';
 
 /**
  * Keeps track of the scheduled refreshes this replica runs, so that a refresh that keeps
@@ -32,11 +44,16 @@ export class RefreshHealth {
     this.current = { ...this.current, lastStartedAt: this.time() };
     try {
       const summary = await refresh();
+      const { readViaFallback: _, ...rest } = this.current;
       this.current = {
-        ...this.current,
+        ...rest,
         state: summary.posturesFailed > 0 ? 'partial' : 'ok',
         lastCompletedAt: this.time(),
         posturesFailed: summary.posturesFailed,
+        ...(summary.readVia ? { readVia: summary.readVia } : {}),
+        ...(summary.readViaFallbackReason
+          ? { readViaFallback: RESOURCE_GRAPH_REFUSED }
+          : {}),
       };
       return summary;
     } catch (error) {

@@ -1,0 +1,158 @@
+import { call, tokenFor } from '../__testUtils__/callEmulator';
+import { demoScenario } from '../scenario/loadScenario';
+import { ArmEmulator, startArmEmulator } from '../server/startArmEmulator';
+
+const GRAPH =
+  '/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01';
+const SUB = '11111111-1111-1111-1111-111111111111';
+const RETAIL_SUB = '22222222-2222-2222-2222-222222222222';
+const OTHER_TENANT = 'bbbbbbbb-0000-4000-8000-00000000000b';
+const COLLECTIONS =
+  "securityresources | where type =~ 'microsoft.security/apicollections' | project id, name, type, subscriptionId, properties | order by id asc";
+
+describe('Resource Graph route of the ARM emulator', () => {
+  let emulator: ArmEmulator;
+  beforeAll(async () => {
+    const scenario = demoScenario();
+    // The retail subscription belongs to another tenant here.
+    scenario.subscriptions[1].tenantId = OTHER_TENANT;
+    emulator = await startArmEmulator({
+      scenario,
+      resourceGraph: { pageSize: 2, queriesPer5s: 1000 },
+    });
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => emulator.reset());
+
+  const query = (body: object, token?: string) =>
+    call(emulator, 'POST', GRAPH, { body, ...(token ? { token } : {}) });
+
+  it('answers the collections of the named subscriptions in pages, as the ARM list has them', async () => {
+    const rows: any[] = [];
+    let skipToken: string | undefined;
+    let pages = 0;
+    do {
+      const answer = await query({
+        subscriptions: [SUB],
+        query: COLLECTIONS,
+        options: {
+          $top: 1000,
+          ...(skipToken ? { $skipToken: skipToken } : {}),
+        },
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.json.count).toBe(answer.json.data.length);
+      expect(answer.json.data.length).toBeLessThanOrEqual(2);
+      rows.push(...answer.json.data);
+      skipToken = answer.json.$skipToken;
+      pages += 1;
+    } while (skipToken);
+
+    const expected = emulator
+      .collections()
+      .filter(c => c.id.includes(SUB))
+      .sort((a, b) => a.id.localeCompare(b.id));
+    expect(expected.length).toBeGreaterThan(2);
+    expect(pages).toBe(Math.ceil(expected.length / 2));
+    expect(rows).toEqual(
+      expected.map(c => ({
+        id: c.id,
+        name: c.name,
+        type: 'microsoft.security/apicollections',
+        subscriptionId: SUB,
+        properties: c.properties,
+      })),
+    );
+  });
+
+  it('evaluates where clauses: only API alerts, only assessments on APIM resources', async () => {
+    const alerts = await query({
+      subscriptions: [SUB],
+      query:
+        "securityresources | where type =~ 'microsoft.security/locations/alerts' | where properties.alertType startswith 'api_uNSEEN'",
+    });
+    expect(alerts.json.data.map((r: any) => r.properties.alertType)).toEqual([
+      'API_UnseenParam',
+    ]);
+    const none = await query({
+      subscriptions: [SUB],
+      query:
+        "securityresources | where type == 'Microsoft.Security/assessments'",
+    });
+    // `==` is case-sensitive; the table holds types in lower case.
+    expect(none.json.totalRecords).toBe(0);
+  });
+
+  it('answers only the subscriptions of the token tenant', async () => {
+    const both = { subscriptions: [SUB, RETAIL_SUB], query: COLLECTIONS };
+    const home = await query(both);
+    const other = await query(both, tokenFor(OTHER_TENANT));
+    const subscriptionsOf = (answer: any) =>
+      new Set(answer.json.data.map((r: any) => r.subscriptionId));
+    expect(home.json.totalRecords).toBeGreaterThan(0);
+    expect(subscriptionsOf(home)).toEqual(new Set([SUB]));
+    expect(subscriptionsOf(other)).toEqual(new Set([RETAIL_SUB]));
+  });
+
+  it('refuses a query it does not evaluate, and a skip token of another query', async () => {
+    const injected = await query({
+      subscriptions: [SUB],
+      query: "securityresources | where type =~ 'x' or 1 == 1 | project id",
+    });
+    expect(injected.status).toBe(400);
+    expect(injected.json.error.message).toMatch(
+      /query the emulator evaluates.*found the stage 'where type =~ 'x' or 1 == 1'/,
+    );
+    const otherTable = await query({ query: 'resources | limit 1' });
+    expect(otherTable.json.error.message).toMatch(
+      /expected the table securityresources, found 'resources'/,
+    );
+    const first = await query({ subscriptions: [SUB], query: COLLECTIONS });
+    const crossed = await query({
+      subscriptions: [SUB],
+      query: `${COLLECTIONS} | project id`,
+      options: { $skipToken: first.json.$skipToken },
+    });
+    expect(crossed.status).toBe(400);
+    expect(crossed.json.error.code).toBe('InvalidSkipToken');
+    const tooMany = await query({
+      subscriptions: Array.from({ length: 1001 }, () => SUB),
+      query: COLLECTIONS,
+    });
+    expect(tooMany.json.error.message).toMatch(
+      /at most 1000 subscriptions; found 1001/,
+    );
+  });
+});
+
+describe('Resource Graph throttle of the ARM emulator', () => {
+  it('counts queries per principal and answers 429 with the quota headers once they are spent', async () => {
+    const emulator = await startArmEmulator({
+      resourceGraph: { queriesPer5s: 2 },
+    });
+    try {
+      const body = { subscriptions: [SUB], query: COLLECTIONS };
+      const answers = [];
+      for (let i = 0; i < 3; i++)
+        answers.push(await call(emulator, 'POST', GRAPH, { body }));
+      expect(answers.map(a => a.status)).toEqual([200, 200, 429]);
+      expect(answers.map(a => a.headers['x-ms-user-quota-remaining'])).toEqual([
+        '1',
+        '0',
+        '0',
+      ]);
+      expect(answers[2].headers['x-ms-user-quota-resets-after']).toMatch(
+        /^00:00:0[1-5]$/,
+      );
+      expect(Number(answers[2].headers['retry-after'])).toBeGreaterThan(0);
+      // Another principal has its own quota.
+      const other = await call(emulator, 'POST', GRAPH, {
+        body,
+        token: tokenFor(OTHER_TENANT),
+      });
+      expect(other.status).toBe(200);
+    } finally {
+      await emulator.close();
+    }
+  });
+});

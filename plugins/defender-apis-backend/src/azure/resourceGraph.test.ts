@@ -1,0 +1,75 @@
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import { startArmEmulator } from '@defender-apis/arm-emulator';
+import { createCredential } from './credentials';
+import {
+  parseQuotaResetsAfter,
+  ResourceGraphSecurityReader,
+  SECURITY_QUERIES,
+} from './resourceGraph';
+
+const SUB_A = '11111111-1111-1111-1111-111111111111';
+const SUB_B = '22222222-2222-2222-2222-222222222222';
+
+jest.setTimeout(30_000);
+
+describe('ResourceGraphSecurityReader', () => {
+  it('pages through every query and waits for the quota to reset instead of being throttled', async () => {
+    const emulator = await startArmEmulator({
+      resourceGraph: { pageSize: 4, queriesPer5s: 4 },
+    });
+    try {
+      const reader = new ResourceGraphSecurityReader(
+        new ResourceGraphClient(createCredential({ type: 'emulator' }), {
+          endpoint: emulator.url,
+        }),
+        () => ({}),
+      );
+      const started = Date.now();
+      const data = await reader.read([SUB_A, SUB_B.toUpperCase()]);
+      const elapsedMs = Date.now() - started;
+
+      const collections = emulator.collections();
+      const subA = data.get(SUB_A)!;
+      expect([...data.keys()]).toEqual([SUB_A, SUB_B]);
+      expect(
+        [...data.values()].flatMap(d => d.collections.map(c => c.id)).sort(),
+      ).toEqual(collections.map(c => c.id).sort());
+      expect(subA.alerts.map(a => a.alertType).sort()).toEqual(
+        [
+          'API_AccessFromSuspiciousIP',
+          'API_AccessFromTorExitNode',
+          'API_ParameterEnumeration',
+          'API_SpikeInAPITraffic',
+          'API_UnseenParam',
+        ].sort(),
+      );
+      expect(subA.assessments.length).toBeGreaterThan(0);
+
+      const queries = emulator
+        .requests()
+        .filter(r => /resourcegraph/i.test(r.path));
+      // Pages of four rows: more queries than the quota of four allows in one window.
+      expect(queries.length).toBeGreaterThan(4);
+      expect(queries.every(r => r.status === 200)).toBe(true);
+      expect(elapsedMs).toBeGreaterThanOrEqual(1000);
+      expect(
+        new Set(queries.map(r => (r.body as { query: string }).query)),
+      ).toEqual(new Set(Object.values(SECURITY_QUERIES)));
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe('parseQuotaResetsAfter', () => {
+  it.each([
+    ['00:00:05', 5000],
+    ['00:01:00', 60_000],
+    ['1.02:00:03', (26 * 3600 + 3) * 1000],
+    ['00:00:01.5', 1000],
+    ['soon', 0],
+    [undefined, 0],
+  ])('reads %s as %d ms', (value, ms) => {
+    expect(parseQuotaResetsAfter(value)).toBe(ms);
+  });
+});

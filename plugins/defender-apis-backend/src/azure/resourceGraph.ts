@@ -1,0 +1,171 @@
+/**
+ * Defender for APIs' security data from Azure Resource Graph's `securityresources` table: the
+ * API collections, the assessments on APIM resources and the Defender for APIs alerts of many
+ * subscriptions in a few paged queries, where ARM needs three lists per subscription.
+ *
+ * The query texts are fixed: subscription ids travel in the request's `subscriptions` scope,
+ * and no catalog or Azure text is ever written into a query.
+ */
+import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ApiCollection,
+  AzureAlert,
+  AzureAssessment,
+} from '../model/azureResources';
+import { chunksOf } from '../util/yieldToEventLoop';
+import { alertOf, apiCollectionOf, assessmentOf } from './armListItems';
+
+/** The columns every query projects: what the list items' mappers read. */
+const COLUMNS = '| project id, name, type, subscriptionId, properties';
+
+/**
+ * The queries, fixed text. `order by id` keeps paging stable while the table changes.
+ * @internal
+ */
+export const SECURITY_QUERIES = {
+  collections: `securityresources | where type =~ 'microsoft.security/apicollections' ${COLUMNS} | order by id asc`,
+  assessments: `securityresources | where type =~ 'microsoft.security/assessments' | where id contains '/providers/microsoft.apimanagement/service/' ${COLUMNS} | order by id asc`,
+  alerts: `securityresources | where type =~ 'microsoft.security/locations/alerts' | where properties.alertType startswith 'API_' ${COLUMNS} | order by id asc`,
+} as const;
+
+/** Azure's limit of subscriptions in one query's scope. */
+export const SUBSCRIPTIONS_PER_QUERY = 1000;
+/** Rows per page: Azure's largest `$top`. */
+const ROWS_PER_PAGE = 1000;
+/** The longest wait for Resource Graph's quota to reset that the reader accepts. */
+const LONGEST_QUOTA_WAIT_MS = 60_000;
+
+/** The security data of one subscription, as read from Resource Graph. */
+export interface SubscriptionSecurityData {
+  collections: ApiCollection[];
+  assessments: AzureAssessment[];
+  alerts: AzureAlert[];
+}
+
+/** One page of a query's answer (checked: Azure text is untrusted). */
+interface GraphPage {
+  rows: Array<Record<string, unknown>>;
+  skipToken?: string;
+}
+
+function graphPageOf(page: { data?: unknown; skipToken?: unknown }): GraphPage {
+  if (!Array.isArray(page.data)) {
+    throw new Error(
+      `Azure Resource Graph answered without a 'data' array (found ${typeof page.data}); expected the objectArray result format`,
+    );
+  }
+  const token = page.skipToken;
+  return {
+    rows: page.data.filter(
+      (r): r is Record<string, unknown> => r !== null && typeof r === 'object',
+    ),
+    ...(typeof token === 'string' && token !== '' ? { skipToken: token } : {}),
+  };
+}
+
+/** `hh:mm:ss` (or `d.hh:mm:ss`) as Resource Graph writes its quota reset, in milliseconds. */
+export function parseQuotaResetsAfter(value: string | undefined): number {
+  const match = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.\d+)?$/.exec(
+    value ?? '',
+  );
+  if (!match) return 0;
+  const [, days, hours, minutes, seconds] = match.map(Number);
+  return ((((days || 0) * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
+}
+
+/**
+ * Reads {@link SubscriptionSecurityData} for subscriptions of one tenant through one
+ * `ResourceGraphClient` (the SDK's pipeline: auth, retries on 429 and 5xx with Retry-After).
+ * Between pages it honours Resource Graph's quota headers: when no query is left in the
+ * window, the next waits until the window resets.
+ */
+export class ResourceGraphSecurityReader {
+  private quotaResetsAt = 0;
+
+  constructor(
+    private readonly client: Pick<ResourceGraphClient, 'resources'>,
+    private readonly callOptions: () => { abortSignal?: AbortSignal },
+  ) {}
+
+  /** The security data of each subscription, by lower-cased id; every one named has an entry. */
+  async read(
+    subscriptionIds: readonly string[],
+  ): Promise<Map<string, SubscriptionSecurityData>> {
+    const result = new Map<string, SubscriptionSecurityData>(
+      subscriptionIds.map(id => [
+        id.toLowerCase(),
+        { collections: [], assessments: [], alerts: [] },
+      ]),
+    );
+    const of = (row: Record<string, unknown>) =>
+      typeof row.subscriptionId === 'string'
+        ? result.get(row.subscriptionId.toLowerCase())
+        : undefined;
+    for await (const scope of chunksOf(
+      [...result.keys()],
+      SUBSCRIPTIONS_PER_QUERY,
+    )) {
+      // One query at a time: Resource Graph's quota is per principal, not per query.
+      await this.forEachRow(SECURITY_QUERIES.collections, scope, row => {
+        const collection = apiCollectionOf(row);
+        if (collection) of(row)?.collections.push(collection);
+      });
+      await this.forEachRow(SECURITY_QUERIES.assessments, scope, row => {
+        const data = of(row);
+        const assessment =
+          data && assessmentOf(row, String(row.subscriptionId));
+        if (assessment) data.assessments.push(assessment);
+      });
+      await this.forEachRow(SECURITY_QUERIES.alerts, scope, row => {
+        const alert = alertOf(row);
+        if (alert) of(row)?.alerts.push(alert);
+      });
+    }
+    return result;
+  }
+
+  private async forEachRow(
+    query: string,
+    subscriptions: string[],
+    visit: (row: Record<string, unknown>) => void,
+  ): Promise<void> {
+    let skipToken: string | undefined;
+    do {
+      await this.waitForQuota();
+      const answer = await this.client.resources(
+        {
+          query,
+          subscriptions,
+          options: {
+            top: ROWS_PER_PAGE,
+            resultFormat: 'objectArray',
+            ...(skipToken ? { skipToken } : {}),
+          },
+        },
+        {
+          ...this.callOptions(),
+          onResponse: response => this.noteQuota(response.headers),
+        },
+      );
+      const page = graphPageOf(answer);
+      page.rows.forEach(visit);
+      skipToken = page.skipToken;
+    } while (skipToken);
+  }
+
+  private noteQuota(headers: { get(name: string): string | undefined }) {
+    const remaining = headers.get('x-ms-user-quota-remaining');
+    if (remaining === undefined || Number(remaining) > 0) return;
+    const waitMs = Math.min(
+      parseQuotaResetsAfter(headers.get('x-ms-user-quota-resets-after')),
+      LONGEST_QUOTA_WAIT_MS,
+    );
+    this.quotaResetsAt = Date.now() + waitMs;
+  }
+
+  private async waitForQuota(): Promise<void> {
+    const waitMs = this.quotaResetsAt - Date.now();
+    if (waitMs > 0) await sleep(waitMs);
+  }
+}
