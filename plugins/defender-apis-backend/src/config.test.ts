@@ -45,7 +45,17 @@ describe('readDefenderApisConfig', () => {
         P5: 1000000000,
       },
       historyDays: 90,
+      readVia: 'arm',
     });
+  });
+
+  it('reads azure.readVia and refuses anything but resourceGraph or arm', () => {
+    expect(read({ azure: { readVia: 'resourceGraph' } }).readVia).toBe(
+      'resourceGraph',
+    );
+    expect(() => read({ azure: { readVia: 'graph' } })).toThrow(
+      /defenderApis\.azure\.readVia: expected 'resourceGraph' or 'arm', found "graph"/,
+    );
   });
 
   it.each([0, 3651, 1.5, 'ninety'])(

@@ -110,6 +110,8 @@ describe('reliability: access', () => {
           'lastCompletedAt',
           'lastFailedAt',
           'posturesFailed',
+          'readVia',
+          'readViaFallback',
         ]).toContain(key);
       }
     });
