@@ -62,6 +62,12 @@ test('an API covered by Defender CSPM posture only shows its findings, sensitive
     ),
   ).toBeVisible();
   await expect(card.getByRole('button', { name: 'Onboard' })).toHaveCount(0);
+  // Defender CSPM's attack paths through the API, from Resource Graph, highest risk first.
+  await expect(card.getByText('2 attack paths through this API')).toBeVisible();
+  const paths = card.getByRole('list', { name: 'Attack paths' });
+  await expect(paths.getByRole('listitem').first()).toContainText(
+    'Critical risk · Lateral movement · Internet → vm-orders-worker · through POST /orders/sync',
+  );
   await screenshot(card, 'card-posture-only');
 });
 

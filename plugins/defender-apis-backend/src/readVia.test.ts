@@ -114,7 +114,16 @@ describe.each([
     expect(lists(arm.requests)).toBeGreaterThan(0);
     expect(lists(graph.requests)).toBe(0);
     expect(graph.requests.some(r => GRAPH_PATH.test(r.path))).toBe(true);
-    expect(arm.requests.some(r => GRAPH_PATH.test(r.path))).toBe(false);
+    // Read via ARM, Resource Graph is asked only for attack paths, which only it serves.
+    expect(
+      arm.requests
+        .filter(r => GRAPH_PATH.test(r.path))
+        .every(
+          r =>
+            (r.body as { query: string }).query ===
+            SECURITY_QUERIES.attackPaths,
+        ),
+    ).toBe(true);
     expect(graph.health.refresh).toEqual(
       expect.objectContaining({ state: 'ok', readVia: 'resourceGraph' }),
     );

@@ -179,6 +179,7 @@ function listQueryFrom(query: Record<string, unknown>): ResolvedListQuery {
     lifecycle: listParam(query.lifecycle, 'lifecycle'),
     status: statusesFrom(query),
     q: oneParam(query.q, 'q') || undefined,
+    onAttackPath: booleanParam(query.onAttackPath, 'onAttackPath'),
     sort:
       oneParam<PostureSortField>(query.sort, 'sort', POSTURE_SORT_FIELDS) ??
       'name',

@@ -13,3 +13,4 @@ export * from './permissions';
 export * from './client';
 export * from './shadowApis';
 export * from './history';
+export * from './attackPaths';

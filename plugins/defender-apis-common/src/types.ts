@@ -1,3 +1,4 @@
+import type { PostureAttackPaths } from './attackPaths';
 import type { CoverageKind } from './coverage';
 
 /**
@@ -363,6 +364,11 @@ export interface ApiPosture {
   endpointFindings?: EndpointFinding[];
   /** How many endpoints have open findings, when `endpointFindings` is present. */
   endpointFindingsTotal?: number;
+  /**
+   * Defender CSPM's attack paths through the API's operations; absent until a scheduled
+   * refresh has read them.
+   */
+  attackPaths?: PostureAttackPaths;
   /** The onboarding operation the backend runs or last ran for the API, if any. */
   onboarding?: OnboardingState;
   /** ISO time the data was read from Azure. */
@@ -434,6 +440,11 @@ export interface PostureListQuery {
   coverage?: CoverageKind[];
   /** Case-insensitive text in the entity's name or title. */
   q?: string;
+  /**
+   * `true`: only APIs on at least one Defender CSPM attack path; `false`: only APIs known to be
+   * on none (attack paths read, none through the API).
+   */
+  onAttackPath?: boolean;
   /** Default `name`. */
   sort?: PostureSortField;
   /** Default `asc`. */

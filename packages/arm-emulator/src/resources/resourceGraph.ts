@@ -1,7 +1,12 @@
 import { ArmHttpError, armErrors } from '../http/armErrors';
 import { EmulatorState } from '../state/EmulatorState';
 import { SubscriptionEntry } from '../state/model';
-import { renderAlert, renderAssessment, renderCollection } from './security';
+import {
+  renderAlert,
+  renderAssessment,
+  renderAttackPath,
+  renderCollection,
+} from './security';
 
 /*
  * Azure Resource Graph over the scenario: the `securityresources` table, with the rows the
@@ -107,7 +112,7 @@ export function evaluateGraphQuery(
   );
 }
 
-/** Every `securityresources` row of a subscription: collections, assessments and alerts. */
+/** Every `securityresources` row of a subscription: collections, assessments, alerts, attack paths. */
 function securityRows(
   subscription: SubscriptionEntry,
   state: EmulatorState,
@@ -122,8 +127,12 @@ function securityRows(
   const alerts = (sub.alerts ?? []).map(a =>
     renderAlert(sub, a, state.loadedAt),
   );
-  return [...collections, ...assessments, ...alerts].map(resource =>
-    graphRow(resource as GraphRow, sub.subscriptionId, sub.tenantId),
+  const attackPaths = (sub.attackPaths ?? []).map(p =>
+    renderAttackPath(sub.subscriptionId, p),
+  );
+  return [...collections, ...assessments, ...alerts, ...attackPaths].map(
+    resource =>
+      graphRow(resource as GraphRow, sub.subscriptionId, sub.tenantId),
   );
 }
 

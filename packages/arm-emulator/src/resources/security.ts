@@ -1,6 +1,7 @@
 import {
   ScenarioAlert,
   ScenarioAssessment,
+  ScenarioAttackPath,
   ScenarioPricing,
   ScenarioSubscription,
 } from '../scenario/types';
@@ -175,6 +176,52 @@ export function renderAssessment(
         : {}),
       links: {
         azurePortal: `portal.azure.com/#blade/Microsoft_Azure_Security/AssessmentBlade/assessmentKey/${assessment.name}/subscriptionIds/${subscriptionId}/showSecurityCenterCommandBar~/false`,
+      },
+    },
+  };
+}
+
+/**
+ * An attack path instance as Resource Graph holds it (Defender for Cloud's documented schema):
+ * entities named by internal ids `e0`…, the entry point first and the target last, chained by
+ * connections.
+ */
+export function renderAttackPath(
+  subscriptionId: string,
+  path: ScenarioAttackPath,
+): object {
+  const internalId = (i: number) => `${path.name}-e${i}`;
+  const last = path.entities.length - 1;
+  return {
+    id: `/subscriptions/${subscriptionId}/providers/Microsoft.Security/attackPaths/${path.name}`,
+    name: path.name,
+    type: 'microsoft.security/attackpaths',
+    location: 'global',
+    properties: {
+      attackPathId: path.name,
+      displayName: path.displayName,
+      description: path.description ?? path.displayName,
+      attackPathType: path.displayName,
+      riskLevel: path.riskLevel,
+      riskCategories: path.riskCategories,
+      entryPointEntityInternalID: internalId(0),
+      targetEntityInternalID: internalId(last),
+      refreshInterval: 'PT24H',
+      graphComponent: {
+        entities: path.entities.map((entity, i) => ({
+          entityInternalId: internalId(i),
+          entityName: entity.name,
+          entityType: entity.type,
+          ...(entity.azureResourceId
+            ? { entityIdentifiers: { azureResourceId: entity.azureResourceId } }
+            : {}),
+        })),
+        connections: path.entities.slice(1).map((_, i) => ({
+          sourceEntityInternalId: internalId(i),
+          targetEntityInternalId: internalId(i + 1),
+          title: 'Can reach',
+        })),
+        insights: [],
       },
     },
   };

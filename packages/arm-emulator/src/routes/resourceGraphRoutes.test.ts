@@ -1,5 +1,9 @@
 import { call, tokenFor } from '../__testUtils__/callEmulator';
 import { demoScenario } from '../scenario/loadScenario';
+import {
+  parseScenario,
+  ScenarioValidationError,
+} from '../scenario/parseScenario';
 import { ArmEmulator, startArmEmulator } from '../server/startArmEmulator';
 
 const GRAPH =
@@ -121,6 +125,61 @@ describe('Resource Graph route of the ARM emulator', () => {
     });
     expect(tooMany.json.error.message).toMatch(
       /at most 1000 subscriptions; found 1001/,
+    );
+  });
+});
+
+describe('attack paths in the emulated Resource Graph', () => {
+  it("serves a scenario subscription's attack paths in the documented schema", async () => {
+    const emulator = await startArmEmulator();
+    try {
+      const answer = await call(emulator, 'POST', GRAPH, {
+        body: {
+          subscriptions: [SUB, RETAIL_SUB],
+          query:
+            "securityresources | where type =~ 'microsoft.security/attackpaths' | order by id asc",
+        },
+      });
+      const paths = answer.json.data;
+      expect(paths.map((p: any) => p.subscriptionId)).toEqual([
+        RETAIL_SUB,
+        RETAIL_SUB,
+        RETAIL_SUB,
+      ]);
+      const first = paths[0].properties;
+      const entities = first.graphComponent.entities;
+      expect(first.riskLevel).toBe('High');
+      expect(first.entryPointEntityInternalID).toBe(
+        entities[0].entityInternalId,
+      );
+      expect(first.targetEntityInternalID).toBe(
+        entities[entities.length - 1].entityInternalId,
+      );
+      expect(entities[1].entityIdentifiers.azureResourceId).toMatch(
+        /\/apis\/orders-api\/operations\/get-order$/,
+      );
+      expect(first.graphComponent.connections).toHaveLength(
+        entities.length - 1,
+      );
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('refuses an attack path without an entry point and a target', () => {
+    const scenario = demoScenario();
+    scenario.subscriptions[1].attackPaths = [
+      {
+        name: 'lonely',
+        displayName: 'One entity',
+        riskLevel: 'Low',
+        riskCategories: [],
+        entities: [{ name: 'Internet', type: 'internet' }],
+      },
+    ];
+    expect(() => parseScenario(scenario)).toThrow(ScenarioValidationError);
+    expect(() => parseScenario(scenario)).toThrow(
+      /attackPaths\[0\]\.entities: expected at least two entities/,
     );
   });
 });

@@ -11,6 +11,7 @@ import {
   ScenarioApi,
   ScenarioApimService,
   ScenarioAssessment,
+  ScenarioAttackPath,
   ScenarioOperation,
   ScenarioCollection,
   ScenarioOnboarding,
@@ -71,6 +72,7 @@ function readSubscription(r: FieldReader): ScenarioSubscription {
     'services',
     'alerts',
     'assessments',
+    'attackPaths',
   ]);
   const subscriptionId = r.string('subscriptionId');
   if (subscriptionId && !GUID.test(subscriptionId)) {
@@ -88,6 +90,52 @@ function readSubscription(r: FieldReader): ScenarioSubscription {
     services: r.objectArray('services', readService),
     alerts: r.objectArray('alerts', readAlert, 'optional'),
     assessments: r.objectArray('assessments', readAssessment, 'optional'),
+    attackPaths: r.objectArray('attackPaths', readAttackPath, 'optional'),
+  };
+}
+
+function readAttackPath(r: FieldReader): ScenarioAttackPath {
+  r.rejectUnknownKeys([
+    'name',
+    'displayName',
+    'description',
+    'riskLevel',
+    'riskCategories',
+    'entities',
+  ]);
+  const entities = r.objectArray('entities', e => {
+    e.rejectUnknownKeys(['name', 'type', 'azureResourceId']);
+    const azureResourceId = e.string('azureResourceId', 'optional');
+    if (azureResourceId && !azureResourceId.startsWith('/subscriptions/')) {
+      e.problem(
+        'azureResourceId',
+        `expected an ARM id starting with /subscriptions/, got "${azureResourceId}"`,
+      );
+    }
+    return {
+      name: e.string('name'),
+      type: e.string('type'),
+      ...(azureResourceId ? { azureResourceId } : {}),
+    };
+  });
+  if (entities.length < 2) {
+    r.problem(
+      'entities',
+      `expected at least two entities (an entry point and a target), got ${entities.length}`,
+    );
+  }
+  return {
+    name: r.string('name'),
+    displayName: r.string('displayName'),
+    description: r.string('description', 'optional'),
+    riskLevel: r.oneOf('riskLevel', [
+      'Critical',
+      'High',
+      'Medium',
+      'Low',
+    ] as const),
+    riskCategories: r.stringArray('riskCategories', 'optional') ?? [],
+    entities,
   };
 }
 
@@ -429,6 +477,13 @@ function checkUniqueness(scenario: Scenario, problems: string[]): void {
         `alert:${sub.subscriptionId}/${a.name}`,
         `${subPath}.alerts[${ai}].name`,
         'alert name',
+      ),
+    );
+    sub.attackPaths?.forEach((a, ai) =>
+      unique(
+        `attackPath:${sub.subscriptionId}/${a.name}`,
+        `${subPath}.attackPaths[${ai}].name`,
+        'attack path name',
       ),
     );
     sub.assessments?.forEach((a, ai) =>

@@ -108,6 +108,8 @@ export interface ScenarioSubscription {
   services: ScenarioApimService[];
   alerts?: ScenarioAlert[];
   assessments?: ScenarioAssessment[];
+  /** Defender CSPM's attack paths, served only through Azure Resource Graph. */
+  attackPaths?: ScenarioAttackPath[];
 }
 
 /**
@@ -277,6 +279,40 @@ export interface ScenarioAlert {
   azureResourceIds?: string[];
   intent?: string;
   remediationSteps?: string[];
+}
+
+/**
+ * An instance of a Defender CSPM attack path (`microsoft.security/attackpaths` in Resource
+ * Graph's `securityresources`): a chain of entities from an entry point to a target.
+ * @public
+ */
+export interface ScenarioAttackPath {
+  /** The instance's name (a GUID in Azure). */
+  name: string;
+  /** The attack path's title, e.g. `Internet exposed API with unauthenticated access to sensitive data`. */
+  displayName: string;
+  description?: string;
+  riskLevel: AttackPathRiskLevel;
+  /** E.g. `Exposure`, `Data exfiltration`. */
+  riskCategories: string[];
+  /** The path's entities, entry point first and target last (at least two). */
+  entities: ScenarioAttackPathEntity[];
+}
+
+/** @public */
+export type AttackPathRiskLevel = 'Critical' | 'High' | 'Medium' | 'Low';
+
+/**
+ * One entity of an attack path.
+ * @public
+ */
+export interface ScenarioAttackPathEntity {
+  /** Display name, e.g. `Internet` or `GET /orders/{id}`. */
+  name: string;
+  /** The cloud security graph's entity type, e.g. `apimanagementoperation`, `storageaccount`. */
+  type: string;
+  /** The entity's ARM id, when it is an Azure resource (an APIM operation: `.../apis/{api}/operations/{op}`). */
+  azureResourceId?: string;
 }
 
 /**

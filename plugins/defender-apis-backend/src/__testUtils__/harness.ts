@@ -112,6 +112,14 @@ export function generatedEstate(options: GenerateScenarioOptions) {
   return { scenario, services, entities };
 }
 
+/**
+ * Whether a request the emulator recorded changed something in Azure (onboarding's PUT,
+ * offboarding's DELETE). Resource Graph queries are POSTs that only read.
+ */
+export function isAzureWrite(recorded: { method: string }): boolean {
+  return recorded.method === 'PUT' || recorded.method === 'DELETE';
+}
+
 /** The sample catalog's APIs (examples/apis.yaml), for the demo scenario. */
 export function demoEntities(): Entity[] {
   const p = (api: string) => `contoso-payments-apim/${api}`;

@@ -22,6 +22,7 @@ import {
   ApiCollection,
   ApimApi,
   ApimOperation,
+  AzureAttackPath,
   OnboardTarget,
   ServiceSnapshot,
   SubscriptionSnapshot,
@@ -37,7 +38,15 @@ export interface DefenderAzureApi {
   readPlan(
     subscriptionId: string,
     tenantId?: string,
-  ): Promise<SubscriptionSnapshot['plan']>;
+  ): Promise<Pick<SubscriptionSnapshot, 'plan' | 'cloudPosture'>>;
+  /**
+   * Defender CSPM's attack paths of subscriptions of one tenant, from Azure Resource Graph (the
+   * only place Azure serves them): one paged query for up to 1,000 subscriptions.
+   */
+  readAttackPaths(
+    subscriptionIds: readonly string[],
+    tenantId?: string,
+  ): Promise<AzureAttackPath[]>;
   /**
    * The API collections, assessments on APIM resources and Defender for APIs alerts of
    * subscriptions of one tenant, from Azure Resource Graph: a few paged queries for up to
@@ -167,7 +176,7 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
     ]);
     return {
       subscriptionId,
-      plan: plansOf(pricings),
+      ...plansOf(pricings),
       alerts,
       assessments,
     };
@@ -176,7 +185,7 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
   async readPlan(
     subscriptionId: string,
     tenantId?: string,
-  ): Promise<SubscriptionSnapshot['plan']> {
+  ): Promise<Pick<SubscriptionSnapshot, 'plan' | 'cloudPosture'>> {
     return plansOf(
       await listPricings(
         this.security(subscriptionId, tenantId),
@@ -189,8 +198,19 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
     subscriptionIds: readonly string[],
     tenantId?: string,
   ): Promise<Map<string, SubscriptionSecurityData>> {
-    // One reader per tenant: it keeps its principal's Resource Graph quota between queries.
-    const reader = cached(
+    return this.graphReader(tenantId).read(subscriptionIds);
+  }
+
+  readAttackPaths(
+    subscriptionIds: readonly string[],
+    tenantId?: string,
+  ): Promise<AzureAttackPath[]> {
+    return this.graphReader(tenantId).readAttackPaths(subscriptionIds);
+  }
+
+  /** One reader per tenant: it keeps its principal's Resource Graph quota between queries. */
+  private graphReader(tenantId?: string): ResourceGraphSecurityReader {
+    return cached(
       this.graphReaders,
       (tenantId ?? '').toLowerCase(),
       () =>
@@ -202,7 +222,6 @@ export class DefaultDefenderAzureClient implements DefenderAzureApi {
           () => this.callOptions(),
         ),
     );
-    return reader.read(subscriptionIds);
   }
 
   listCollections(

@@ -3,6 +3,7 @@ import {
   apiCollectionOf,
   apimApiOf,
   assessmentOf,
+  attackPathOf,
 } from './armListItems';
 
 const SUB = '20ff7fc3-e762-44dd-bd96-b71116dcdc23';
@@ -193,5 +194,53 @@ describe('ARM list items as ARM sends them', () => {
     });
     expect(apiCollectionOf({ name: 'no-id', properties: {} })).toBeUndefined();
     expect(apiCollectionOf('text')).toBeUndefined();
+  });
+
+  it('reads an attack path: entry point and target by internal id, Azure resources of its entities, bounded text', () => {
+    const operation =
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/svc/apis/orders/operations/get';
+    const path = attackPathOf({
+      id: '/subscriptions/s/providers/Microsoft.Security/attackPaths/p1',
+      name: 'p1',
+      properties: {
+        displayName: 'Internet exposed API reaches data',
+        riskLevel: 'High',
+        riskCategories: ['Exposure', 42, 'x'.repeat(2000)],
+        entryPointEntityInternalID: 'a',
+        targetEntityInternalID: 'c',
+        graphComponent: {
+          entities: [
+            { entityInternalId: 'a', entityName: 'Internet' },
+            {
+              entityInternalId: 'b',
+              entityName: 'GET /orders',
+              entityIdentifiers: { azureResourceId: operation },
+            },
+            {
+              entityInternalId: 'c',
+              entityName: 'store',
+              entityIdentifiers: { azureResourceId: { not: 'text' } },
+            },
+            'garbage',
+          ],
+        },
+      },
+    });
+    expect(path).toEqual({
+      id: '/subscriptions/s/providers/Microsoft.Security/attackPaths/p1',
+      displayName: 'Internet exposed API reaches data',
+      riskLevel: 'High',
+      riskCategories: ['Exposure', 'x'.repeat(500)],
+      entryPoint: 'Internet',
+      target: 'store',
+      resources: [{ name: 'GET /orders', resourceId: operation }],
+    });
+    expect(
+      attackPathOf({ id: 'x', properties: { riskLevel: 'High' } }),
+    ).toBeUndefined();
+    expect(
+      attackPathOf({ id: 'x', properties: { displayName: 'Untitled risk' } })
+        ?.riskLevel,
+    ).toBe('Unknown');
   });
 });

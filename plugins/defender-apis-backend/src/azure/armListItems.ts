@@ -10,6 +10,7 @@ import {
   ApiCollection,
   ApimApi,
   AzureAlert,
+  AzureAttackPath,
   AzureAssessment,
 } from '../model/azureResources';
 
@@ -192,4 +193,59 @@ export function apiCollectionOf(item: unknown): ApiCollection | undefined {
       collection[key] = value as number;
   }
   return collection;
+}
+
+/** Azure text kept from an attack path: its fields are shown as sent, so they are bounded. */
+const MAX_ATTACK_PATH_TEXT = 500;
+/** Entities and categories kept of one attack path (paths are chains of a few entities). */
+const MAX_ATTACK_PATH_PARTS = 50;
+
+function boundedText(value: unknown): string | undefined {
+  const given = text(value);
+  return given === undefined ? undefined : given.slice(0, MAX_ATTACK_PATH_TEXT);
+}
+
+/**
+ * A Defender CSPM attack path from its Resource Graph row (`microsoft.security/attackpaths`):
+ * title, risk, entry point and target by the entities the path names as such, and its entities
+ * that are Azure resources. Undefined without an id or a title.
+ */
+export function attackPathOf(item: unknown): AzureAttackPath | undefined {
+  const resource = record(item);
+  const properties = record(resource.properties);
+  const id = text(resource.id);
+  const displayName = boundedText(properties.displayName);
+  if (!id || !displayName) return undefined;
+  const entities = (
+    Array.isArray(record(properties.graphComponent).entities)
+      ? (record(properties.graphComponent).entities as unknown[])
+      : []
+  )
+    .slice(0, MAX_ATTACK_PATH_PARTS)
+    .map(record);
+  const nameOf = (internalId: unknown) => {
+    const entity = entities.find(
+      e => typeof internalId === 'string' && e.entityInternalId === internalId,
+    );
+    return entity && boundedText(entity.entityName);
+  };
+  const entryPoint = nameOf(properties.entryPointEntityInternalID);
+  const target = nameOf(properties.targetEntityInternalID);
+  const categories = Array.isArray(properties.riskCategories)
+    ? properties.riskCategories.slice(0, MAX_ATTACK_PATH_PARTS)
+    : [];
+  return {
+    id,
+    displayName,
+    riskLevel: boundedText(properties.riskLevel) ?? 'Unknown',
+    riskCategories: categories.flatMap(c => boundedText(c) ?? []),
+    ...(entryPoint ? { entryPoint } : {}),
+    ...(target ? { target } : {}),
+    resources: entities.flatMap(e => {
+      const resourceId = text(record(e.entityIdentifiers).azureResourceId);
+      return resourceId
+        ? [{ name: boundedText(e.entityName) ?? resourceId, resourceId }]
+        : [];
+    }),
+  };
 }

@@ -127,19 +127,24 @@ function extensionOn(pricing: PricingRead | undefined, name: string): boolean {
 
 /**
  * The plans a subscription's pricings say: the Defender for APIs plan (`Api`) and, of the
- * Defender CSPM plan (`CloudPosture`), whether its API posture and sensitive data discovery
- * extensions are on (an extension of a plan that is off is off).
+ * Defender CSPM plan (`CloudPosture`), whether it is on and whether its API posture and
+ * sensitive data discovery extensions are (an extension of a plan that is off is off).
  */
-export function plansOf(pricings: PricingRead[]): SubscriptionSnapshot['plan'] {
+export function plansOf(
+  pricings: PricingRead[],
+): Pick<SubscriptionSnapshot, 'plan' | 'cloudPosture'> {
   const byName = (name: string) =>
     pricings.find(p => p.name?.toLowerCase() === name.toLowerCase());
   const api = byName('Api');
   const cspm = byName('CloudPosture');
   return {
-    enabled: isOn(api),
-    ...(api?.subPlan ? { subPlan: api.subPlan } : {}),
-    apiPosture: isOn(cspm) && extensionOn(cspm, 'ApiPosture'),
-    sensitiveDataDiscovery:
-      isOn(cspm) && extensionOn(cspm, 'SensitiveDataDiscovery'),
+    plan: {
+      enabled: isOn(api),
+      ...(api?.subPlan ? { subPlan: api.subPlan } : {}),
+      apiPosture: isOn(cspm) && extensionOn(cspm, 'ApiPosture'),
+      sensitiveDataDiscovery:
+        isOn(cspm) && extensionOn(cspm, 'SensitiveDataDiscovery'),
+    },
+    cloudPosture: isOn(cspm),
   };
 }

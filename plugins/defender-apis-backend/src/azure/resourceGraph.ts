@@ -1,7 +1,8 @@
 /**
  * Defender for APIs' security data from Azure Resource Graph's `securityresources` table: the
  * API collections, the assessments on APIM resources and the Defender for APIs alerts of many
- * subscriptions in a few paged queries, where ARM needs three lists per subscription.
+ * subscriptions in a few paged queries, where ARM needs three lists per subscription; and
+ * Defender CSPM's attack paths, which only Resource Graph serves.
  *
  * The query texts are fixed: subscription ids travel in the request's `subscriptions` scope,
  * and no catalog or Azure text is ever written into a query.
@@ -11,10 +12,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ApiCollection,
   AzureAlert,
+  AzureAttackPath,
   AzureAssessment,
 } from '../model/azureResources';
 import { chunksOf } from '../util/yieldToEventLoop';
-import { alertOf, apiCollectionOf, assessmentOf } from './armListItems';
+import {
+  alertOf,
+  apiCollectionOf,
+  assessmentOf,
+  attackPathOf,
+} from './armListItems';
 
 /** The columns every query projects: what the list items' mappers read. */
 const COLUMNS = '| project id, name, type, subscriptionId, properties';
@@ -27,6 +34,7 @@ export const SECURITY_QUERIES = {
   collections: `securityresources | where type =~ 'microsoft.security/apicollections' ${COLUMNS} | order by id asc`,
   assessments: `securityresources | where type =~ 'microsoft.security/assessments' | where id contains '/providers/microsoft.apimanagement/service/' ${COLUMNS} | order by id asc`,
   alerts: `securityresources | where type =~ 'microsoft.security/locations/alerts' | where properties.alertType startswith 'API_' ${COLUMNS} | order by id asc`,
+  attackPaths: `securityresources | where type =~ 'microsoft.security/attackpaths' ${COLUMNS} | order by id asc`,
 } as const;
 
 /** Azure's limit of subscriptions in one query's scope. */
@@ -123,6 +131,24 @@ export class ResourceGraphSecurityReader {
       });
     }
     return result;
+  }
+
+  /**
+   * Every attack path of the subscriptions (one paged query per 1,000): those through an API
+   * are picked by the caller, by the ARM ids of their entities.
+   */
+  async readAttackPaths(
+    subscriptionIds: readonly string[],
+  ): Promise<AzureAttackPath[]> {
+    const paths: AzureAttackPath[] = [];
+    const ids = [...new Set(subscriptionIds.map(id => id.toLowerCase()))];
+    for await (const scope of chunksOf(ids, SUBSCRIPTIONS_PER_QUERY)) {
+      await this.forEachRow(SECURITY_QUERIES.attackPaths, scope, row => {
+        const path = attackPathOf(row);
+        if (path) paths.push(path);
+      });
+    }
+    return paths;
   }
 
   private async forEachRow(

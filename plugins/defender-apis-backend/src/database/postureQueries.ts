@@ -101,6 +101,9 @@ export function filtered(
   if (query.status) rows.whereIn('status', query.status);
   if (query.q)
     rows.whereRaw(`search_text like ? escape '\\'`, [containsPattern(query.q)]);
+  // Null: attack paths not known; never counted as none.
+  if (query.onAttackPath === true) rows.where('attack_paths', '>', 0);
+  if (query.onAttackPath === false) rows.where('attack_paths', 0);
   return rows;
 }
 

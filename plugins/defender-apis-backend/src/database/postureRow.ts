@@ -40,6 +40,8 @@ export interface PostureRowValues {
   alerts_medium: number;
   alerts_low: number;
   alerts_informational: number;
+  /** Attack paths through the API; null when they are not known. */
+  attack_paths: number | null;
   /** The status's coverage kind (`coverageKindOf`). */
   coverage: string;
   /** {@link planKeyOf} the posture's plan. */
@@ -196,6 +198,9 @@ export function toPostureRow(
     alerts_medium: posture.alerts.bySeverity.medium,
     alerts_low: posture.alerts.bySeverity.low,
     alerts_informational: posture.alerts.bySeverity.informational,
+    attack_paths: posture.attackPaths?.available
+      ? posture.attackPaths.items.length
+      : null,
     coverage: coverageKindOf(posture.status),
     plan: planKeyOf(posture.plan),
     stale: posture.stale,

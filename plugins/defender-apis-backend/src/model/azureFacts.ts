@@ -2,11 +2,18 @@
  * Azure snapshots indexed by lower-cased APIM API resource id, built once per read so that
  * building the posture of each entity is a few map lookups, never a scan of whole lists.
  */
+import {
+  ATTACK_PATH_ANALYSIS_URL,
+  byAttackPathRisk,
+  PostureAttackPaths,
+} from '@defender-apis/plugin-defender-apis-common';
 import { forEachInChunks } from '../util/yieldToEventLoop';
 import {
   ApiCollection,
   ApimApi,
+  AttackPathsRead,
   AzureAlert,
+  AzureAttackPath,
   AzureAssessment,
   ServiceSnapshot,
   SubscriptionSnapshot,
@@ -42,14 +49,34 @@ export class SubscriptionFacts {
   private readonly alertsByApi = new Map<string, AzureAlert[]>();
   private readonly alertsByName = new Map<string, AzureAlert[]>();
   private readonly assessmentsByApi = new Map<string, AzureAssessment[]>();
+  /** Attack paths through each API, with the names of the API's resources on each. */
+  private readonly attackPathsByApi = new Map<
+    string,
+    Array<{ path: AzureAttackPath; through: string[] }>
+  >();
 
-  private constructor(readonly plan: SubscriptionSnapshot['plan']) {}
+  private constructor(
+    readonly plan: SubscriptionSnapshot['plan'],
+    private readonly attackPaths: AttackPathsRead | undefined,
+  ) {}
 
   /** Indexes a snapshot, yielding to the event loop while it works through long lists. */
   static async index(
     snapshot: SubscriptionSnapshot,
   ): Promise<SubscriptionFacts> {
-    const facts = new SubscriptionFacts(snapshot.plan);
+    const facts = new SubscriptionFacts(snapshot.plan, snapshot.attackPaths);
+    if (snapshot.attackPaths?.available) {
+      for (const path of snapshot.attackPaths.items) {
+        const through = new Map<string, string[]>();
+        for (const resource of path.resources) {
+          const key = apiKeyOf(resource.resourceId);
+          if (key)
+            through.set(key, [...(through.get(key) ?? []), resource.name]);
+        }
+        for (const [key, names] of through)
+          push(facts.attackPathsByApi, key, { path, through: names });
+      }
+    }
     await forEachInChunks(snapshot.alerts, alert => {
       const keys = new Set(alert.resourceIds.flatMap(id => apiKeyOf(id) ?? []));
       if (keys.size > 0) {
@@ -80,6 +107,30 @@ export class SubscriptionFacts {
   /** Assessments on the API or one of its operations. */
   assessmentsOf(apiKey: string): AzureAssessment[] {
     return this.assessmentsByApi.get(apiKey) ?? [];
+  }
+
+  /**
+   * Attack paths through the API's operations, highest risk first, or why they are not known;
+   * undefined when the read behind these facts did not look for them (a first view's).
+   */
+  attackPathsOf(apiKey: string): PostureAttackPaths | undefined {
+    const read = this.attackPaths;
+    if (!read) return undefined;
+    if (!read.available)
+      return { available: false, reason: read.reason, items: [] };
+    const items = (this.attackPathsByApi.get(apiKey) ?? []).map(
+      ({ path, through }) => ({
+        id: path.id,
+        displayName: path.displayName,
+        riskLevel: path.riskLevel,
+        riskCategories: path.riskCategories,
+        ...(path.entryPoint ? { entryPoint: path.entryPoint } : {}),
+        ...(path.target ? { target: path.target } : {}),
+        through,
+        url: ATTACK_PATH_ANALYSIS_URL,
+      }),
+    );
+    return { available: true, items: items.sort(byAttackPathRisk) };
   }
 }
 

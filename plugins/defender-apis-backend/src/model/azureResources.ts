@@ -43,6 +43,26 @@ export interface AzureAssessment {
   remediation?: string;
 }
 
+/** A Defender CSPM attack path instance, with the ARM ids of the resources on it. */
+export interface AzureAttackPath {
+  id: string;
+  displayName: string;
+  riskLevel: string;
+  riskCategories: string[];
+  entryPoint?: string;
+  target?: string;
+  /** The path's entities that are Azure resources: name and ARM id. */
+  resources: Array<{ name: string; resourceId: string }>;
+}
+
+/**
+ * A subscription's attack paths as one read found them: known, or why not (Defender CSPM off,
+ * Resource Graph refused). Never read "not known" as "none".
+ */
+export type AttackPathsRead =
+  | { available: true; items: AzureAttackPath[] }
+  | { available: false; reason: string };
+
 /** One operation (endpoint) of an APIM API, as the card lists it. */
 export interface ApimOperation {
   /** The operation id (its ARM name). */
@@ -84,6 +104,10 @@ export interface SubscriptionSnapshot {
   >;
   alerts: AzureAlert[];
   assessments: AzureAssessment[];
+  /** Whether the Defender CSPM plan (`CloudPosture`) is on: attack path analysis needs it. */
+  cloudPosture?: boolean;
+  /** Attack paths through the subscription's APIs; absent where none were read (first views). */
+  attackPaths?: AttackPathsRead;
 }
 
 /** Everything read per APIM service in one refresh: the service and its API list. */

@@ -14,6 +14,7 @@ import {
   PlanTraffic,
   PostureAlerts,
   EndpointFinding,
+  PostureAttackPaths,
   PostureRecommendation,
   sameResourceId,
 } from '@defender-apis/plugin-defender-apis-common';
@@ -48,6 +49,8 @@ export interface StoredPosture extends CatalogFacts {
   /** The API's endpoints with findings, from the same assessments. */
   endpointFindings?: EndpointFinding[];
   endpointFindingsTotal?: number;
+  /** Attack paths through the API's operations, or why they are not known. */
+  attackPaths?: PostureAttackPaths;
   refreshedAt?: string;
   stale: boolean;
   staleReason?: string;
@@ -254,6 +257,8 @@ export function buildStoredPosture(
     stored.endpointFindings = findings.endpointFindings;
     stored.endpointFindingsTotal = findings.endpointFindingsTotal;
   }
+  const attackPaths = subscription.attackPathsOf(apiKey);
+  if (attackPaths) stored.attackPaths = attackPaths;
   return stored;
 }
 
@@ -327,6 +332,7 @@ export function composePosture(
             stored.endpointFindingsTotal ?? stored.endpointFindings.length,
         }
       : {}),
+    ...(stored.attackPaths ? { attackPaths: stored.attackPaths } : {}),
     ...(onboarding ? { onboarding } : {}),
     ...(stored.refreshedAt ? { refreshedAt: stored.refreshedAt } : {}),
     stale: stored.stale,
@@ -344,6 +350,7 @@ function withoutAzureFacts(stored: StoredPosture): StoredPosture {
     api,
     endpointFindings,
     endpointFindingsTotal,
+    attackPaths,
     ...rest
   } = stored;
   return {

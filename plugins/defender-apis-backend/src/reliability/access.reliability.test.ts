@@ -14,6 +14,7 @@ import {
   MEMBERSHIPS,
   PluginHarness,
   startHarness,
+  isAzureWrite,
 } from '../__testUtils__/harness';
 
 jest.setTimeout(180_000);
@@ -27,7 +28,7 @@ const PLATFORM = 'group:default/team-platform';
 function writes(h: PluginHarness) {
   return h.emulator
     .requests()
-    .filter(r => r.method !== 'GET')
+    .filter(isAzureWrite)
     .map(r => `${r.method} ${r.path}`);
 }
 

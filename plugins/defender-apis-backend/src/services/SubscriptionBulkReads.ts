@@ -4,7 +4,13 @@ import { DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { describeAzureError } from '../azure/describeAzureError';
 import { Outcome, settle } from '../azure/settle';
 import { SubscriptionSecurityData } from '../azure/resourceGraph';
-import { ApiCollection, SubscriptionSnapshot } from '../model/azureResources';
+import {
+  ApiCollection,
+  AttackPathsRead,
+  AzureAttackPath,
+  SubscriptionSnapshot,
+} from '../model/azureResources';
+import { apiKeyOf } from '../model/azureFacts';
 import { ReadVia } from '../model/readVia';
 
 /** Subscriptions by lower-cased id, with the tenant each answers in (none: the home tenant). */
@@ -27,7 +33,9 @@ export interface SubscriptionBulkResult {
  * data of every subscription comes from a few paged queries per tenant and only the plans are
  * read per subscription; with ARM, three lists per subscription and its collections. When
  * Resource Graph answers 403 (the principal may read Defender for Cloud through ARM but not
- * query Resource Graph), the refresh reads that tenant through ARM and says why.
+ * query Resource Graph), the refresh reads that tenant through ARM and says why. Either way,
+ * the attack paths of the subscriptions with Defender CSPM on come from one more Resource
+ * Graph query per tenant: Azure serves them nowhere else.
  */
 export class SubscriptionBulkReads {
   constructor(
@@ -44,26 +52,28 @@ export class SubscriptionBulkReads {
     subscriptions: SubscriptionScope,
     listed: SubscriptionScope,
   ): Promise<SubscriptionBulkResult> {
-    if (this.readVia === 'arm') {
-      return {
-        ...(await this.readViaArm(subscriptions, listed)),
-        readVia: 'arm',
-      };
-    }
-    const byTenant = new Map<string, { tenantId?: string; ids: string[] }>();
-    for (const [id, tenantId] of listed) {
-      const key = (tenantId ?? '').toLowerCase();
-      const group = byTenant.get(key) ?? { tenantId, ids: [] };
-      group.ids.push(id);
-      byTenant.set(key, group);
-    }
+    const result: SubscriptionBulkResult =
+      this.readVia === 'arm'
+        ? {
+            ...(await this.readViaArm(subscriptions, listed)),
+            readVia: 'arm',
+          }
+        : await this.readViaGraph(subscriptions, listed);
+    await this.addAttackPaths(result.snapshots, listed);
+    return result;
+  }
+
+  private async readViaGraph(
+    subscriptions: SubscriptionScope,
+    listed: SubscriptionScope,
+  ): Promise<SubscriptionBulkResult> {
     const result: SubscriptionBulkResult = {
       snapshots: new Map(),
       collections: new Map(),
       readVia: 'resourceGraph',
     };
     await Promise.all(
-      [...byTenant.values()].map(async ({ tenantId, ids }) => {
+      byTenant(listed.keys(), listed).map(async ({ tenantId, ids }) => {
         const inScope = (scope: SubscriptionScope) =>
           new Map([...scope].filter(([id]) => ids.includes(id)));
         const fallback = await this.readTenant(
@@ -87,6 +97,43 @@ export class SubscriptionBulkReads {
   }
 
   /**
+   * Reads the attack paths of the subscriptions whose Defender CSPM plan is on (one Resource
+   * Graph query per tenant, whatever the read path of the rest) into their snapshots: those
+   * through the subscription's APIs, or why they are not known.
+   */
+  private async addAttackPaths(
+    snapshots: Map<string, Outcome<SubscriptionSnapshot>>,
+    tenants: SubscriptionScope,
+  ): Promise<void> {
+    const withCspm = [...snapshots]
+      .filter(([, snapshot]) => snapshot.ok && snapshot.value.cloudPosture)
+      .map(([id]) => id);
+    const reads = new Map<string, Outcome<AzureAttackPath[]>>();
+    await Promise.all(
+      byTenant(withCspm, tenants).map(async ({ tenantId, ids }) => {
+        reads.set(
+          tenantKey(tenantId),
+          await settle(
+            this.azure.readAttackPaths(ids, tenantId),
+            `the attack paths of tenant ${
+              tenantId ?? 'home'
+            } (Azure Resource Graph)`,
+          ),
+        );
+      }),
+    );
+    for (const [id, snapshot] of snapshots) {
+      if (!snapshot.ok) continue;
+      const read = reads.get(tenantKey(tenants.get(id)));
+      snapshot.value.attackPaths = attackPathsOfSubscription(
+        id,
+        snapshot.value.cloudPosture === true,
+        read,
+      );
+    }
+  }
+
+  /**
    * Reads one tenant's subscriptions through Resource Graph into `result`; the reason to read
    * them through ARM instead when Resource Graph refused the principal.
    */
@@ -96,7 +143,7 @@ export class SubscriptionBulkReads {
     subscriptions: SubscriptionScope,
     result: SubscriptionBulkResult,
   ): Promise<string | undefined> {
-    const [security, plans] = await Promise.all([
+    const [security, planReads] = await Promise.all([
       this.azure.readSecurityData(ids, tenantId).then(
         value => ({ ok: true as const, value }),
         error => ({ ok: false as const, error }),
@@ -137,15 +184,15 @@ export class SubscriptionBulkReads {
       const data = security.value.get(id);
       result.collections.set(id, { ok: true, value: data?.collections ?? [] });
     }
-    for (const [id, plan] of plans) {
+    for (const [id, plans] of planReads) {
       result.snapshots.set(
         id,
-        plan.ok
+        plans.ok
           ? {
               ok: true,
-              value: snapshotOf(id, plan.value, security.value.get(id)),
+              value: snapshotOf(id, plans.value, security.value.get(id)),
             }
-          : plan,
+          : plans,
       );
     }
     return undefined;
@@ -187,13 +234,59 @@ export class SubscriptionBulkReads {
 
 function snapshotOf(
   subscriptionId: string,
-  plan: SubscriptionSnapshot['plan'],
+  plans: Pick<SubscriptionSnapshot, 'plan' | 'cloudPosture'>,
   data: SubscriptionSecurityData | undefined,
 ): SubscriptionSnapshot {
   return {
     subscriptionId,
-    plan,
+    ...plans,
     alerts: data?.alerts ?? [],
     assessments: data?.assessments ?? [],
+  };
+}
+
+function tenantKey(tenantId: string | undefined): string {
+  return (tenantId ?? '').toLowerCase();
+}
+
+/** The subscriptions grouped by the tenant each answers in. */
+function byTenant(
+  ids: Iterable<string>,
+  tenants: SubscriptionScope,
+): Array<{ tenantId?: string; ids: string[] }> {
+  const groups = new Map<string, { tenantId?: string; ids: string[] }>();
+  for (const id of ids) {
+    const tenantId = tenants.get(id);
+    const group = groups.get(tenantKey(tenantId)) ?? { tenantId, ids: [] };
+    group.ids.push(id);
+    groups.set(tenantKey(tenantId), group);
+  }
+  return [...groups.values()];
+}
+
+/** A subscription's attack paths: those through its APIs, or why they are not known. */
+function attackPathsOfSubscription(
+  subscriptionId: string,
+  cloudPosture: boolean,
+  read: Outcome<AzureAttackPath[]> | undefined,
+): AttackPathsRead {
+  if (!cloudPosture) {
+    return {
+      available: false,
+      reason: `Defender CSPM is off in subscription ${subscriptionId}: attack path analysis needs it.`,
+    };
+  }
+  if (!read?.ok) {
+    return {
+      available: false,
+      reason: read?.reason ?? 'The attack paths were not read.',
+    };
+  }
+  const prefix = `/subscriptions/${subscriptionId.toLowerCase()}/`;
+  return {
+    available: true,
+    items: read.value.filter(path =>
+      path.resources.some(r => apiKeyOf(r.resourceId)?.startsWith(prefix)),
+    ),
   };
 }

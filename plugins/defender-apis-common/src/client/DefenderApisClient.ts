@@ -132,6 +132,7 @@ export class DefenderApisClient implements DefenderApisApi {
     return this.request('GET', ['posture'], options, {
       query: {
         ...listFilters(query),
+        onAttackPath: query.onAttackPath,
         sort: query.sort,
         order: query.order,
         cursor: query.cursor,

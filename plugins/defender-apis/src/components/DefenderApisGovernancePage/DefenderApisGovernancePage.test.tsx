@@ -527,6 +527,20 @@ describe('DefenderApisGovernancePage', () => {
       limit: 20,
     });
     expect(screen.getByText('No APIs match the filters.')).toBeInTheDocument();
+
+    await userEvent.selectOptions(
+      screen.getByLabelText('Attack paths'),
+      screen.getByRole('option', { name: 'On an attack path' }),
+    );
+    await waitFor(() =>
+      expect(lastListCall(defenderApi)).toEqual({
+        owner: [PAYMENTS],
+        system: [RETAIL],
+        onAttackPath: true,
+        offset: 0,
+        limit: 20,
+      }),
+    );
     // No domain in this catalog: no domain filter.
     expect(screen.queryByLabelText('Domain')).not.toBeInTheDocument();
   });

@@ -34,6 +34,15 @@ const COVERAGE_OPTIONS: Array<[CoverageKind, string]> = [
   ['none', 'Not covered'],
 ];
 
+/**
+ * The attack path filter's choices. APIs whose attack paths are not known (Defender CSPM off)
+ * are in neither.
+ */
+const ATTACK_PATH_CHOICES = [
+  { key: 'on', value: true, label: 'On an attack path' },
+  { key: 'none', value: false, label: 'On none (CSPM on)' },
+] as const;
+
 /** How many APIs of the summary have this kind of coverage. */
 function countOfCoverage(summary: PostureSummary, kind: CoverageKind): number {
   return statusesOfCoverage([kind]).reduce(
@@ -174,6 +183,27 @@ export const PostureFilterBar = (props: {
           </FilterSelect>
         ) : null,
       )}
+      <FilterSelect
+        id="defender-apis-attack-path-filter"
+        label="Attack paths"
+        value={
+          ATTACK_PATH_CHOICES.find(c => c.value === filters.onAttackPath)
+            ?.key ?? ALL
+        }
+        onChange={key =>
+          onChange({
+            ...filters,
+            onAttackPath: ATTACK_PATH_CHOICES.find(c => c.key === key)?.value,
+          })
+        }
+      >
+        <option value={ALL}>Any</option>
+        {ATTACK_PATH_CHOICES.map(c => (
+          <option key={c.key} value={c.key}>
+            {c.label}
+          </option>
+        ))}
+      </FilterSelect>
       <SearchField
         id="defender-apis-search"
         label="Search"

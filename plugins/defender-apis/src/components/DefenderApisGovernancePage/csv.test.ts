@@ -103,12 +103,23 @@ describe('posturesCsv', () => {
           bySeverity: { high: 1, medium: 1, low: 0, informational: 0 },
           items: [],
         },
+        attackPaths: {
+          available: true,
+          items: ['p1', 'p2'].map(id => ({
+            id,
+            displayName: id,
+            riskLevel: 'High',
+            riskCategories: [],
+            through: [],
+            url: 'https://portal.azure.com/',
+          })),
+        },
       }),
     );
 
     const [header, line, end] = posturesCsv([row]).split('\r\n');
     expect(header).toBe(
-      'Entity,Name,Status,Reason,Owners,System,Domain,Lifecycle,Subscription,Resource group,APIM service,API id,Endpoints,Unauthenticated endpoints,Sensitive data endpoints,Active alerts,High-severity alerts,Open recommendations,Plan,Read at,Stale',
+      'Entity,Name,Status,Reason,Owners,System,Domain,Lifecycle,Subscription,Resource group,APIM service,API id,Endpoints,Unauthenticated endpoints,Sensitive data endpoints,Active alerts,High-severity alerts,Open recommendations,Attack paths,Plan,Read at,Stale',
     );
     expect(line).toBe(
       [
@@ -130,6 +141,7 @@ describe('posturesCsv', () => {
         '2',
         '1',
         '0',
+        '2',
         'On P1',
         refreshedAt,
         'true',

@@ -80,6 +80,7 @@ const COLUMNS: Array<[string, (row: PostureRow) => CsvValue]> = [
   ['Active alerts', row => row.activeAlerts],
   ['High-severity alerts', row => row.highAlerts],
   ['Open recommendations', row => row.openRecommendations],
+  ['Attack paths', row => row.attackPaths],
   ['Plan', row => row.plan],
   ['Read at', row => row.refreshedAt],
   ['Stale', row => row.stale],

@@ -229,6 +229,13 @@ const COLUMNS: TableColumn<PostureRow>[] = [
     type: 'numeric',
   },
   {
+    title: 'Attack paths',
+    field: 'attackPaths',
+    type: 'numeric',
+    tooltip: 'Defender CSPM attack paths through the API; — when not known',
+    render: row => row.attackPaths ?? NONE,
+  },
+  {
     title: 'Plan',
     field: 'plan',
     render: row => row.plan ?? NONE,

@@ -43,6 +43,19 @@ describe('filtersQuery', () => {
     });
   });
 
+  it('sends the attack path filter as onAttackPath, true or false, and bulk onboarding keeps it', () => {
+    expect(filtersQuery({ onAttackPath: true })).toEqual({
+      onAttackPath: true,
+    });
+    expect(filtersQuery({ onAttackPath: false })).toEqual({
+      onAttackPath: false,
+    });
+    expect(onboardableQuery(filtersQuery({ onAttackPath: true }))).toEqual({
+      onAttackPath: true,
+      status: ['notOnboarded'],
+    });
+  });
+
   it('leaves out filters not chosen and a blank search', () => {
     expect(filtersQuery({})).toEqual({});
     expect(filtersQuery({ owner: '', search: '   ' })).toEqual({});

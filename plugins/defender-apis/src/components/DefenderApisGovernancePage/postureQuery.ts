@@ -25,6 +25,8 @@ export interface PostureFilters {
   domain?: string;
   /** Text in the API's name or title, sent as `q`. */
   search?: string;
+  /** APIs on a Defender CSPM attack path (`true`), or known to be on none (`false`). */
+  onAttackPath?: boolean;
 }
 
 /** What the filters select by status: the chosen status, else the chosen coverage. */
@@ -44,6 +46,9 @@ export function filtersQuery(filters: PostureFilters): PostureListQuery {
     ...(filters.domain ? { domain: [filters.domain] } : {}),
     ...statusFilter(filters),
     ...(q ? { q } : {}),
+    ...(filters.onAttackPath !== undefined
+      ? { onAttackPath: filters.onAttackPath }
+      : {}),
   };
 }
 

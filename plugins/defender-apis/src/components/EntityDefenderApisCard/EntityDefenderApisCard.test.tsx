@@ -118,6 +118,69 @@ describe('EntityDefenderApisCard', () => {
     );
   });
 
+  it('lists the attack paths through the API, highest risk first, each linked to attack path analysis', async () => {
+    const path = (riskLevel: string, displayName: string, n: number) => ({
+      id: `/subscriptions/s/providers/Microsoft.Security/attackPaths/p${n}`,
+      displayName,
+      riskLevel,
+      riskCategories: ['Exposure', 'Data exfiltration'],
+      entryPoint: 'Internet',
+      target: `store-${n}`,
+      through: [`GET /orders/${n}`],
+      url: 'https://portal.azure.com/#view/Microsoft_Azure_Security/SecurityMenuBlade/~/AttackPath',
+    });
+    await renderCard(
+      answering(
+        posture({
+          attackPaths: {
+            available: true,
+            items: [
+              path('Critical', 'Reaches a vulnerable VM', 1),
+              path('High', 'Reaches sensitive data', 2),
+              path('Medium', 'Exposed', 3),
+              path('Low', 'Fourth path', 4),
+            ],
+          },
+        }),
+      ),
+    );
+    const row = (await screen.findByText('Attack paths')).nextElementSibling!;
+    expect(row).toHaveTextContent(/^4 attack paths through this API/);
+    const items = within(
+      screen.getByRole('list', { name: 'Attack paths' }),
+    ).getAllByRole('listitem');
+    expect(items).toHaveLength(3);
+    expect(items[0]).toHaveTextContent(
+      'Reaches a vulnerable VM, Opens in a new windowCritical risk · Exposure, Data exfiltration · Internet → store-1 · through GET /orders/1',
+    );
+    expect(
+      within(items[0]).getByRole('link', { name: /^Reaches a vulnerable VM/ }),
+    ).toHaveAttribute(
+      'href',
+      expect.stringMatching(/^https:\/\/portal\.azure\.com\//),
+    );
+  });
+
+  it('says why attack paths are not known instead of showing none', async () => {
+    await renderCard(
+      answering(
+        posture({
+          attackPaths: {
+            available: false,
+            reason:
+              'Defender CSPM is off in subscription 1111: attack path analysis needs it.',
+            items: [],
+          },
+        }),
+      ),
+    );
+    const row = (await screen.findByText('Attack paths')).nextElementSibling!;
+    expect(row).toHaveTextContent(
+      'Not available: Defender CSPM is off in subscription 1111: attack path analysis needs it.',
+    );
+    expect(screen.queryByRole('list', { name: 'Attack paths' })).toBeNull();
+  });
+
   it('says the claim is being checked, without an Onboard button, while claimPending', async () => {
     await renderCard(
       answering(

@@ -7,6 +7,8 @@ import { AlertsList } from './AlertsList';
 import { formatDay, planTrafficText, plural } from '../common/format';
 import { RecommendationsList } from './RecommendationsList';
 import { EndpointFindingsList } from './EndpointFindingsList';
+import { AttackPathsList, attackPathsText } from './AttackPathsList';
+import { WholeWords } from '../common/WholeWords';
 
 const useStyles = makeStyles(theme => ({
   facts: {
@@ -189,6 +191,15 @@ export const PostureFacts = (props: { posture: ApiPosture }) => {
           </>
         ) : null}
         <AlertsList alerts={posture.alerts.items} />
+      </>,
+    ]);
+  }
+  if (posture.attackPaths) {
+    rows.push([
+      'Attack paths',
+      <>
+        <WholeWords text={attackPathsText(posture.attackPaths)} />
+        <AttackPathsList attackPaths={posture.attackPaths} />
       </>,
     ]);
   }

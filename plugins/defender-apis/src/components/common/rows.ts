@@ -33,6 +33,8 @@ export interface PostureRow {
   activeAlerts: number;
   highAlerts: number;
   openRecommendations: number;
+  /** Defender CSPM attack paths through the API; absent when they are not known. */
+  attackPaths?: number;
   /** `On P1`, `On`, `Off`, or absent when the plan does not concern the API. */
   plan?: string;
   refreshedAt?: string;
@@ -83,6 +85,9 @@ export function toPostureRow(posture: ApiPosture): PostureRow {
     activeAlerts: posture.alerts.active,
     highAlerts: posture.alerts.bySeverity.high,
     openRecommendations: posture.recommendations.length,
+    ...(posture.attackPaths?.available
+      ? { attackPaths: posture.attackPaths.items.length }
+      : {}),
     plan: planText(posture),
     refreshedAt: posture.refreshedAt,
     stale: posture.stale,
