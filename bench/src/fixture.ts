@@ -294,7 +294,11 @@ function yamlDocuments(documents: unknown[]): string {
  */
 export function backendConfig(
   fixture: BenchFixture,
-  options: { port: number; emulatorUrl: string },
+  options: {
+    port: number;
+    emulatorUrl: string;
+    readVia: 'arm' | 'resourceGraph';
+  },
 ) {
   return {
     backend: {
@@ -342,6 +346,7 @@ export function backendConfig(
       azure: {
         resourceManagerEndpoint: options.emulatorUrl,
         credential: { type: 'emulator' },
+        readVia: options.readVia,
       },
       apiManagement: { services: fixture.services },
       // String form, as app-config.yaml's: either form replaces a string, but objects merge key by key.

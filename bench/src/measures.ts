@@ -204,7 +204,9 @@ export function armRequestKinds(paths: string[]): Record<string, number> {
   const kinds: Record<string, number> = {};
   for (const p of paths) {
     const lower = p.toLowerCase();
-    const kind = lower.includes('/apicollections')
+    const kind = lower.includes('/microsoft.resourcegraph/')
+      ? 'resourceGraph'
+      : lower.includes('/apicollections')
       ? 'apiCollections'
       : lower.includes('/pricings')
       ? 'pricings'

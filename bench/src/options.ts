@@ -21,6 +21,8 @@ export interface BenchOptions {
   smoke: boolean;
   /** Items per page of the emulator's ARM lists. */
   pageSize: number;
+  /** The backend's `defenderApis.azure.readVia`: where refreshes read security data. */
+  readVia: 'arm' | 'resourceGraph';
   load: LoadSizes;
   /** Where the JSON results go. */
   outFile: string;
@@ -34,12 +36,14 @@ export const CARD_CONCURRENCY = [1, 16, 64];
 export const LIST_CONCURRENCY = [1, 8];
 
 /** `yarn bench --help`. */
-export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--page-size N] [--out FILE]
+export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--page-size N] [--read-via arm|resourceGraph] [--out FILE]
 
   --sizes LIST     catalog sizes (API entities) to run, one backend each (default 100,1000,10000)
   --smoke          size 100 and few requests, to check the bench works (about 2 minutes);
                    writes .cache/bench/smoke.json instead of bench/results/latest.json
   --page-size N    items per page of the emulator's ARM lists (default 100)
+  --read-via WHERE where refreshes read collections, assessments and alerts: arm (default,
+                   the lists per subscription) or resourceGraph (Azure Resource Graph queries)
   --out FILE       where to write the JSON results
   --help           show this help
 
@@ -55,6 +59,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       sizes: { type: 'string' },
       smoke: { type: 'boolean' },
       'page-size': { type: 'string' },
+      'read-via': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -77,6 +82,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       `--page-size takes a whole number of at least 1, found "${values['page-size']}"`,
     );
   }
+  const readVia = values['read-via'] ?? 'arm';
+  if (readVia !== 'arm' && readVia !== 'resourceGraph') {
+    throw new Error(
+      `--read-via takes arm or resourceGraph, found "${readVia}"`,
+    );
+  }
   const load: LoadSizes = smoke
     ? {
         card: { 1: 30, 16: 64, 64: 128 },
@@ -94,6 +105,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     sizes,
     smoke,
     pageSize,
+    readVia,
     load,
     outFile: path.resolve(
       values.out ??

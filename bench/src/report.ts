@@ -19,6 +19,8 @@ export interface BenchResults {
   settings: {
     sizes: number[];
     emulatorPageSize: number;
+    /** Where refreshes read security data (`defenderApis.azure.readVia`). */
+    readVia: BenchOptions['readVia'];
     database: string;
     load: BenchOptions['load'];
   };
@@ -44,6 +46,7 @@ export function emptyResults(options: BenchOptions): BenchResults {
     settings: {
       sizes: options.sizes,
       emulatorPageSize: options.pageSize,
+      readVia: options.readVia,
       database: 'SQLite in memory (better-sqlite3)',
       load: options.load,
     },
@@ -193,7 +196,7 @@ export function formatHeading(results: BenchResults): string {
       machine.memoryMb,
     )} MB, Node ${machine.node}, ${settings.database}, emulator page size ${
       settings.emulatorPageSize
-    }`,
+    }, security data read via ${settings.readVia ?? 'arm'}`,
     'Latency cells: p99 ours vs the catalog route it is compared with (ms) = ratio; "p50" rows the same at p50.',
   ].join('\n');
 }

@@ -156,7 +156,11 @@ export async function runSize(
     fs.writeFileSync(
       configFile,
       JSON.stringify(
-        backendConfig(fixture, { port, emulatorUrl: emulator.url }),
+        backendConfig(fixture, {
+          port,
+          emulatorUrl: emulator.url,
+          readVia: options.readVia,
+        }),
         null,
         2,
       ),
