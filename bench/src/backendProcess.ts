@@ -78,6 +78,7 @@ export class BackendProcess {
     readonly url: string,
     logFile: string,
     private readonly heapLogFile: string,
+    private readonly cpuProfileDir: string | undefined,
   ) {
     this.log = new LogTail(logFile);
     this.http = new HttpClient(url, { maxSockets: 4 });
@@ -85,13 +86,15 @@ export class BackendProcess {
 
   /**
    * Starts the backend with app-config.yaml and `configFile` on `port`, trusting the CA given;
-   * its heap is sampled into `<logFile>.heap`.
+   * its heap is sampled into `<logFile>.heap`. With `cpuProfileDir`, {@link startProfile} and
+   * {@link stopProfile} record CPU profiles there.
    */
   static start(options: {
     configFile: string;
     port: number;
     caFile: string;
     logFile: string;
+    cpuProfileDir?: string;
   }): BackendProcess {
     const heapLogFile = `${options.logFile}.heap`;
     fs.rmSync(heapLogFile, { force: true });
@@ -103,6 +106,9 @@ export class BackendProcess {
         '--enable-source-maps',
         '--require',
         path.join(__dirname, 'heapProbe.cjs'),
+        ...(options.cpuProfileDir
+          ? ['--require', path.join(__dirname, 'cpuProbe.cjs')]
+          : []),
         '--require',
         require.resolve('@backstage/cli-node/config/nodeTransform.cjs', {
           paths: [BACKEND_DIR],
@@ -122,6 +128,9 @@ export class BackendProcess {
           ESBK_TSCONFIG_PATH: path.join(REPO_ROOT, 'tsconfig.json'),
           FORCE_COLOR: '0',
           DEFENDER_APIS_BENCH_HEAP_LOG: heapLogFile,
+          ...(options.cpuProfileDir
+            ? { DEFENDER_APIS_BENCH_CPU_PROFILE_DIR: options.cpuProfileDir }
+            : {}),
         },
       },
     );
@@ -130,7 +139,51 @@ export class BackendProcess {
       `http://localhost:${options.port}`,
       options.logFile,
       heapLogFile,
+      options.cpuProfileDir,
     );
+  }
+
+  /** True when the backend was started with a CPU profile directory. */
+  get profiles(): boolean {
+    return this.cpuProfileDir !== undefined;
+  }
+
+  /** Starts V8's CPU profiler in the backend (`cpuProbe.cjs`); resolves once it runs. */
+  async startProfile(): Promise<void> {
+    const dir = this.requireProfileDir();
+    process.kill(this.pid, 'SIGUSR2');
+    await until(
+      'the backend to start profiling',
+      async () =>
+        fs.existsSync(path.join(dir, 'profiling')) ? true : undefined,
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
+  }
+
+  /** Stops the profiler and moves its profile to `name.cpuprofile`; returns the path. */
+  async stopProfile(name: string): Promise<string> {
+    const dir = this.requireProfileDir();
+    const written = new Set(fs.readdirSync(dir));
+    process.kill(this.pid, 'SIGUSR2');
+    const file = await until(
+      'the backend to write its CPU profile',
+      async () =>
+        fs
+          .readdirSync(dir)
+          .find(f => /^\d+\.cpuprofile$/.test(f) && !written.has(f)),
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
+    const target = path.join(dir, `${name}.cpuprofile`);
+    fs.renameSync(path.join(dir, file), target);
+    return target;
+  }
+
+  private requireProfileDir(): string {
+    if (!this.cpuProfileDir)
+      throw new Error(
+        'The backend was started without a CPU profile directory',
+      );
+    return this.cpuProfileDir;
   }
 
   /** The heap samples taken from `from` to `to` (epoch ms), and the last one before `from`. */

@@ -23,6 +23,8 @@ export interface BenchOptions {
   pageSize: number;
   /** The backend's `defenderApis.azure.readVia`: where refreshes read security data. */
   readVia: 'arm' | 'resourceGraph';
+  /** Records CPU profiles of the measured refreshes and says where the longest health wait went. */
+  profile: boolean;
   load: LoadSizes;
   /** Where the JSON results go. */
   outFile: string;
@@ -36,7 +38,7 @@ export const CARD_CONCURRENCY = [1, 16, 64];
 export const LIST_CONCURRENCY = [1, 8];
 
 /** `yarn bench --help`. */
-export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--page-size N] [--read-via arm|resourceGraph] [--out FILE]
+export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--page-size N] [--read-via arm|resourceGraph] [--profile] [--out FILE]
 
   --sizes LIST     catalog sizes (API entities) to run, one backend each (default 100,1000,10000)
   --smoke          size 100 and few requests, to check the bench works (about 2 minutes);
@@ -44,6 +46,8 @@ export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--pa
   --page-size N    items per page of the emulator's ARM lists (default 100)
   --read-via WHERE where refreshes read collections, assessments and alerts: arm (default,
                    the lists per subscription) or resourceGraph (Azure Resource Graph queries)
+  --profile        record V8 CPU profiles of the measured refreshes (files beside the backend's
+                   log) and print where the backend's time went during the longest health answer
   --out FILE       where to write the JSON results
   --help           show this help
 
@@ -60,6 +64,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       smoke: { type: 'boolean' },
       'page-size': { type: 'string' },
       'read-via': { type: 'string' },
+      profile: { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -106,6 +111,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     smoke,
     pageSize,
     readVia,
+    profile: values.profile ?? false,
     load,
     outFile: path.resolve(
       values.out ??

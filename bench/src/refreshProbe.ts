@@ -4,6 +4,7 @@ import {
   readMemory,
   resetPeakRss,
 } from './backendProcess';
+import { ProfileWindow, summarizeProfileWindow } from './cpuProfile';
 import { EMULATOR_LOG_LIMIT, EmulatorProcess } from './emulatorProcess';
 import { HttpClient } from './httpClient';
 import { armRequestKinds } from './measures';
@@ -43,6 +44,11 @@ export interface RefreshRun {
   longestHealthAtMs: number;
   /** Health requests that overlapped the refresh. */
   healthSamples: number;
+  /**
+   * Where the backend's CPU time went while the longest health answer waited, when the
+   * refresh was profiled (`yarn bench --profile`); the profile's file beside it.
+   */
+  longestHealthProfile?: ProfileWindow & { file: string };
   memory: {
     /** RSS just before the plugin logged the refresh's start (sampled every 50 ms), bytes. */
     beforeRss: number;
@@ -114,13 +120,15 @@ function longestOf(
 /**
  * Triggers one full refresh through Backstage's scheduler and measures it: wall time from the
  * plugin's own log lines, ARM requests from the emulator's log, the longest answer of the
- * health route polled back to back the whole time, and the backend process's RSS.
+ * health route polled back to back the whole time, and the backend process's RSS. When the
+ * backend profiles, the refresh is recorded as `<profileName>.cpuprofile`.
  */
 export async function measureRefresh(
   backend: BackendProcess,
   emulator: EmulatorProcess,
   token: string,
   timeoutMs: number,
+  profileName = 'refresh',
 ): Promise<RefreshRun> {
   await emulator.clearRequests();
   const mark = backend.log.mark();
@@ -153,7 +161,12 @@ export async function measureRefresh(
     }
   }, MEMORY_SAMPLE_MS);
 
+  let profiling = false;
   try {
+    if (backend.profiles) {
+      await backend.startProfile();
+      profiling = true;
+    }
     await triggerRefresh(backend, token);
     const wait = {
       timeoutMs,
@@ -180,6 +193,10 @@ export async function measureRefresh(
     );
     polling = false;
     await poller;
+    const profileFile = profiling
+      ? await backend.stopProfile(profileName)
+      : undefined;
+    profiling = false;
     const during = samples.filter(
       s => s.sentAt <= done.time && s.sentAt + s.ms >= started.time,
     );
@@ -197,6 +214,7 @@ export async function measureRefresh(
       Number(new RegExp(`${name}=(\\d+)`).exec(history?.text ?? '')?.[1]);
     const heap = heapOver(backend.heapSamples(started.time, done.time));
     const requests = await emulator.requests();
+    const longest = longestOf(during, started.time);
     return {
       wallMs: done.time - started.time,
       endedAt: done.time,
@@ -211,8 +229,22 @@ export async function measureRefresh(
             },
           }
         : {}),
-      ...longestOf(during, started.time),
+      ...longest,
       healthSamples: during.length,
+      ...(profileFile
+        ? {
+            longestHealthProfile: {
+              file: profileFile,
+              ...summarizeProfileWindow(
+                profileFile,
+                started.time + longest.longestHealthAtMs,
+                started.time +
+                  longest.longestHealthAtMs +
+                  longest.longestHealthMs,
+              ),
+            },
+          }
+        : {}),
       memory: {
         beforeRss: before.rss,
         afterRss: after.rss,
@@ -226,6 +258,7 @@ export async function measureRefresh(
     clearInterval(sampler);
     await poller;
     health.close();
+    if (profiling) await backend.stopProfile(`${profileName}-failed`);
   }
 }
 

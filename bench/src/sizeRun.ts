@@ -171,6 +171,7 @@ export async function runSize(
       port,
       caFile: emulator.caFile,
       logFile: path.join(dir, 'backend.log'),
+      ...(options.profile ? { cpuProfileDir: path.join(dir, 'profiles') } : {}),
     });
     stack.backend = backend;
     progress(
@@ -258,6 +259,7 @@ async function refreshPhase(
     stack.emulator,
     await backend.guestToken(),
     timeoutMs,
+    'refresh-first',
   );
   progress(
     `first full refresh: ${first.wallMs} ms, ${first.armRequests} ARM requests`,
@@ -267,6 +269,7 @@ async function refreshPhase(
     await changeApis(0),
     await backend.guestToken(),
     timeoutMs,
+    'refresh',
   );
   progress(
     `refresh after ${CHANGED_SHARE_PERCENT}% of the APIs changed: ${
@@ -275,7 +278,7 @@ async function refreshPhase(
       plain.armRequests
     } ARM requests, longest health answer ${plain.longestHealthMs.toFixed(
       1,
-    )} ms`,
+    )} ms${whereHealthWaited(plain)}`,
   );
 
   const slowEmulator = await changeApis(1);
@@ -290,6 +293,7 @@ async function refreshPhase(
       slowEmulator,
       await backend.guestToken(),
       timeoutMs,
+      'refresh-with-arm-latency',
     );
   } finally {
     await slowEmulator.clearFaults();
@@ -297,7 +301,9 @@ async function refreshPhase(
   progress(
     `refresh with ${GOALS.addedArmLatencyMs} ms per ARM request: ${
       slow.wallMs
-    } ms, longest health answer ${slow.longestHealthMs.toFixed(1)} ms`,
+    } ms, longest health answer ${slow.longestHealthMs.toFixed(
+      1,
+    )} ms${whereHealthWaited(slow)}`,
   );
   const measures: SizeResult['measures'] = {
     ...refreshMeasures(plain, fixture, largestHistoryWrite(backend)),
@@ -460,9 +466,31 @@ function largestHistoryWrite(
  * longest pause of the backend's heap sampler with the heap used across it (a large drop is a
  * major garbage collection).
  */
+/** With a profile, where the backend's time went while the longest health answer waited. */
+function whereHealthWaited(run: RefreshRun): string {
+  const profile = run.longestHealthProfile;
+  if (!profile) return '';
+  return [
+    `; busy ${profile.busyMs} of its ${profile.ms.toFixed(0)} ms (${
+      profile.file
+    })`,
+    `    in the product: ${profile.product.join('; ')}`,
+    `    busiest functions: ${profile.self.join('; ')}`,
+  ].join('\n');
+}
+
 function healthDetail(run: RefreshRun): Record<string, unknown> {
   const gap = run.memory.heap?.longestGap;
+  const profile = run.longestHealthProfile;
   return {
+    ...(profile
+      ? {
+          profile: profile.file,
+          busyWhileWaitingMs: profile.busyMs,
+          busyIn: profile.product,
+          busiestFunctions: profile.self,
+        }
+      : {}),
     samples: run.healthSamples,
     longestAskedMsIntoRefresh: run.longestHealthAtMs,
     ...(gap
