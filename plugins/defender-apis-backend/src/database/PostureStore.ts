@@ -649,6 +649,7 @@ export class KnexPostureStore implements PostureStore {
     const stored: { entity_ref: string }[] = await this.knex(POSTURE)
       .select('entity_ref')
       .where(q => q.whereNull('read_at').orWhere('read_at', '<', startedAt));
+    await nextTurn();
     return this.deletePostures(
       stored.map(r => r.entity_ref).filter(ref => !keep.has(ref)),
       startedAt,

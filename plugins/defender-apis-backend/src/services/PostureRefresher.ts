@@ -14,7 +14,11 @@ import { ServiceDirectory } from './ServiceDirectory';
 import { ShadowApiRecorder } from './ShadowApiRecorder';
 import { SubscriptionBulkReads } from './SubscriptionBulkReads';
 import { ReadVia } from '../model/readVia';
-import { mapConcurrently, mapInChunks } from '../util/yieldToEventLoop';
+import {
+  mapConcurrently,
+  mapInChunks,
+  nextEventLoopTurn,
+} from '../util/yieldToEventLoop';
 import {
   collectionsByApi,
   ServiceFacts,
@@ -162,7 +166,10 @@ export class PostureRefresher {
       ...reads.readVia,
     };
     if (prune) {
+      // Each step's statements resolve at once on SQLite: a turn between them lets requests in.
+      await nextEventLoopTurn();
       await this.prune(mapped, readAt);
+      await nextEventLoopTurn();
       await this.options.shadowApis?.record({
         services,
         serviceReads: reads.services,

@@ -8,6 +8,7 @@ import { claimedApiKey } from '../model/claims';
 import { ConfiguredService } from '../model/configuredService';
 import { MappedEntity, serviceKey } from '../model/mapping';
 import { shadowApisOfService } from '../model/shadowApis';
+import { mapInChunks, nextEventLoopTurn } from '../util/yieldToEventLoop';
 
 /** What a catalog-wide refresh read and mapped, as far as shadow APIs go. */
 export interface CatalogWideReads {
@@ -26,6 +27,7 @@ export interface CatalogWideReads {
  * Records the shadow APIs a catalog-wide refresh found: per service, the current APIs no
  * entity of the catalog maps to. A service whose read failed keeps what was recorded before;
  * one whose record the database refuses is logged and skipped, never stopping the refresh.
+ * The event loop gets a turn before each service: the refresh's tail must not hold requests.
  */
 export class ShadowApiRecorder {
   constructor(
@@ -35,13 +37,16 @@ export class ShadowApiRecorder {
   async record(reads: CatalogWideReads): Promise<void> {
     const { store, logger } = this.options;
     const claimed = new Set(
-      reads.mapped.flatMap(m =>
-        m.target
-          ? [claimedApiKey(apiManagementApiResourceId(m.target.ref))]
-          : [],
-      ),
+      (
+        await mapInChunks(reads.mapped, m =>
+          m.target
+            ? claimedApiKey(apiManagementApiResourceId(m.target.ref))
+            : undefined,
+        )
+      ).filter(key => key !== undefined),
     );
     for (const service of reads.services) {
+      await nextEventLoopTurn();
       const key = serviceKey(service);
       const ref = {
         key,
