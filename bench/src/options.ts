@@ -44,8 +44,8 @@ export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--pa
   --smoke          size 100 and few requests, to check the bench works (about 2 minutes);
                    writes .cache/bench/smoke.json instead of bench/results/latest.json
   --page-size N    items per page of the emulator's ARM lists (default 100)
-  --read-via WHERE where refreshes read collections, assessments and alerts: arm (default,
-                   the lists per subscription) or resourceGraph (Azure Resource Graph queries)
+  --read-via WHERE where refreshes read collections, assessments and alerts: resourceGraph
+                   (default, Azure Resource Graph queries) or arm (the lists per subscription)
   --profile        record V8 CPU profiles of the measured refreshes (files beside the backend's
                    log) and print where the backend's time went during the longest health answer
   --out FILE       where to write the JSON results
@@ -87,7 +87,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       `--page-size takes a whole number of at least 1, found "${values['page-size']}"`,
     );
   }
-  const readVia = values['read-via'] ?? 'arm';
+  const readVia = values['read-via'] ?? 'resourceGraph';
   if (readVia !== 'arm' && readVia !== 'resourceGraph') {
     throw new Error(
       `--read-via takes arm or resourceGraph, found "${readVia}"`,

@@ -33,7 +33,7 @@ export interface Config {
        * Where full refreshes read API collections, assessments and Defender for APIs alerts:
        * `resourceGraph` (a few paged Azure Resource Graph queries per tenant, whatever the number
        * of subscriptions, services and APIs; needs Reader on the subscriptions, as ARM does) or
-       * `arm` (three lists per subscription). Default `arm`. With `resourceGraph`, a tenant whose
+       * `arm` (three lists per subscription). Default `resourceGraph`. With `resourceGraph`, a tenant whose
        * Resource Graph answers 403 is read through ARM lists, with the reason in the log and in
        * `GET /health`.
        */

@@ -45,14 +45,12 @@ describe('readDefenderApisConfig', () => {
         P5: 1000000000,
       },
       historyDays: 90,
-      readVia: 'arm',
+      readVia: 'resourceGraph',
     });
   });
 
   it('reads azure.readVia and refuses anything but resourceGraph or arm', () => {
-    expect(read({ azure: { readVia: 'resourceGraph' } }).readVia).toBe(
-      'resourceGraph',
-    );
+    expect(read({ azure: { readVia: 'arm' } }).readVia).toBe('arm');
     expect(() => read({ azure: { readVia: 'graph' } })).toThrow(
       /defenderApis\.azure\.readVia: expected 'resourceGraph' or 'arm', found "graph"/,
     );

@@ -344,10 +344,11 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
   };
 }
 
-/** `azure.readVia`: `resourceGraph` or `arm` (the default in this release). */
+/** `azure.readVia`: `resourceGraph` (the default) or `arm`. */
 function readReadVia(config: Config): ReadVia {
   const key = 'azure.readVia';
-  const value = config.getOptionalString(`defenderApis.${key}`) ?? 'arm';
+  const value =
+    config.getOptionalString(`defenderApis.${key}`) ?? 'resourceGraph';
   if (value !== 'resourceGraph' && value !== 'arm')
     throw invalid(key, "'resourceGraph' or 'arm'", value);
   return value;

@@ -151,9 +151,9 @@ describe('notifications of stale data', () => {
       config: { notifications: { staleAfter: '1s' } },
     });
     try {
-      // Refused (not retried, unlike a 503): every read of alerts fails at once.
+      // Refused (not retried, unlike a 503): every read of Defender plans fails at once.
       h.emulator.addFault({
-        match: { pathPattern: '/providers/Microsoft.Security/alerts' },
+        match: { pathPattern: '/providers/Microsoft.Security/pricings' },
         effect: { status: 403 },
       });
       // Stale, but not for a second yet: nothing.

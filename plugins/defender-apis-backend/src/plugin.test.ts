@@ -421,38 +421,46 @@ describe('onboarding', () => {
 });
 
 describe('refresh', () => {
-  it('reads Azure with a request count that grows with services and subscriptions, not APIs', async () => {
-    const countFor = async (apis: number) => {
-      const { scenario, services, entities } = generatedEstate({
-        apis,
-        services: 2,
-        subscriptions: 2,
-      });
-      const h = await startHarness({
-        scenario,
-        services,
-        entities,
-        pageSize: 1000,
-      });
-      try {
-        h.emulator.clearRequests();
-        await h.runScheduledRefresh();
-        const summary = await h.request
-          .get('/api/defender-apis/summary')
-          .set('Authorization', asUser('paula'));
-        expect(summary.body.total).toBe(apis);
-        expect(summary.body.byStatus.unmapped).toBe(0);
-        return h.emulator.requests().length;
-      } finally {
-        await h.stop();
-      }
-    };
-    const small = await countFor(10);
-    const large = await countFor(200);
+  it.each([
     // Per subscription: pricing, collections, alerts, assessments; per service: service, APIs, Requests metric.
-    expect(small).toBe(2 * 4 + 2 * 3);
-    expect(large).toBe(small);
-  });
+    ['arm' as const, 2 * 4 + 2 * 3],
+    // Per subscription: pricing; per tenant: three Resource Graph queries; per service as above.
+    ['resourceGraph' as const, 2 * 1 + 3 + 2 * 3],
+  ])(
+    'reads Azure with a request count that grows with services and subscriptions, not APIs (readVia %s)',
+    async (readVia, expected) => {
+      const countFor = async (apis: number) => {
+        const { scenario, services, entities } = generatedEstate({
+          apis,
+          services: 2,
+          subscriptions: 2,
+        });
+        const h = await startHarness({
+          scenario,
+          services,
+          entities,
+          pageSize: 1000,
+          azure: { readVia },
+        });
+        try {
+          h.emulator.clearRequests();
+          await h.runScheduledRefresh();
+          const summary = await h.request
+            .get('/api/defender-apis/summary')
+            .set('Authorization', asUser('paula'));
+          expect(summary.body.total).toBe(apis);
+          expect(summary.body.byStatus.unmapped).toBe(0);
+          return h.emulator.requests().length;
+        } finally {
+          await h.stop();
+        }
+      };
+      const small = await countFor(10);
+      const large = await countFor(200);
+      expect(small).toBe(expected);
+      expect(large).toBe(small);
+    },
+  );
 
   it('keeps the last good data, marked stale, when a subscription cannot be read; fresh again after', async () => {
     const h = await startHarness();
@@ -472,7 +480,7 @@ describe('refresh', () => {
       expect(checkout.endpoints.total).toBe(14);
       expect(checkout.stale).toBe(true);
       expect(checkout.staleReason).toMatch(
-        /answered 403 \(AuthorizationFailed\) for subscription 11111111/,
+        /answered 403 \(AuthorizationFailed\) for (the Defender plans of )?subscription 11111111/,
       );
       const retail = (
         await h.request

@@ -158,16 +158,17 @@ describe('reliability: faults from Azure', () => {
   });
 
   it('5xx on one route: the subscription it belongs to goes stale, the rest stays fresh', async () => {
+    // The Defender plans are read per subscription whichever way security data is read.
     h.emulator.addFault({
       match: {
-        pathPattern: '/providers/Microsoft.Security/alerts',
+        pathPattern: '/providers/Microsoft.Security/pricings',
         subscriptionId: SUB_A,
       },
       effect: { status: 503 },
     });
     await h.runScheduledRefresh();
     expect(
-      h.armRequests('GET', '/alerts').filter(r => r.status === 503).length,
+      h.armRequests('GET', '/pricings').filter(r => r.status === 503).length,
     ).toBeGreaterThan(1); // the SDK retried
     await expectKeptAndStale(IN_SUB_A, /answered 503/);
     await expectFreshAfterFaultClears();
