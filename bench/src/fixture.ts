@@ -5,6 +5,7 @@ import {
 } from '@defender-apis/arm-emulator';
 import fs from 'node:fs';
 import path from 'node:path';
+import { BenchDatabase, backendDatabaseConfig } from './benchDatabase';
 
 /** APIs per APIM service: 10,000 APIs make the 50 services of the benchmark's goal. */
 export const APIS_PER_SERVICE = 200;
@@ -298,13 +299,14 @@ export function backendConfig(
     port: number;
     emulatorUrl: string;
     readVia: 'arm' | 'resourceGraph';
+    database: BenchDatabase;
   },
 ) {
   return {
     backend: {
       baseUrl: `http://localhost:${options.port}`,
       listen: { port: options.port },
-      database: { client: 'better-sqlite3', connection: ':memory:' },
+      database: backendDatabaseConfig(options.database, fixture.size),
     },
     catalog: {
       // New entities are processed at once whatever this is; a long interval keeps the catalog

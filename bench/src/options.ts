@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { BenchDatabase } from './benchDatabase';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -23,6 +24,8 @@ export interface BenchOptions {
   pageSize: number;
   /** The backend's `defenderApis.azure.readVia`: where refreshes read security data. */
   readVia: 'arm' | 'resourceGraph';
+  /** Where the backend keeps its databases: SQLite in memory or a PostgreSQL server. */
+  database: BenchDatabase;
   /** Records CPU profiles of the measured refreshes and says where the longest health wait went. */
   profile: boolean;
   load: LoadSizes;
@@ -38,7 +41,7 @@ export const CARD_CONCURRENCY = [1, 16, 64];
 export const LIST_CONCURRENCY = [1, 8];
 
 /** `yarn bench --help`. */
-export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--page-size N] [--read-via arm|resourceGraph] [--profile] [--out FILE]
+export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--page-size N] [--read-via arm|resourceGraph] [--db sqlite|pg] [--pg-url URL] [--profile] [--out FILE]
 
   --sizes LIST     catalog sizes (API entities) to run, one backend each (default 100,1000,10000)
   --smoke          size 100 and few requests, to check the bench works (about 2 minutes);
@@ -46,8 +49,13 @@ export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--pa
   --page-size N    items per page of the emulator's ARM lists (default 100)
   --read-via WHERE where refreshes read collections, assessments and alerts: resourceGraph
                    (default, Azure Resource Graph queries) or arm (the lists per subscription)
-  --profile        record V8 CPU profiles of the measured refreshes (files beside the backend's
-                   log) and print where the backend's time went during the longest health answer
+  --db WHICH       the backend's databases: sqlite (default, in memory) or pg (PostgreSQL; each
+                   size drops and recreates its own databases, named defender_apis_bench_<size>_*)
+  --pg-url URL     the PostgreSQL server for --db pg, a user that may create databases (default:
+                   $DEFENDER_APIS_TEST_POSTGRES_URL)
+  --profile        record V8 CPU profiles of the measured refreshes and of the card alone at 64
+                   clients (files beside the backend's log) and print where the backend's time
+                   went: during the longest health answer, and over the card's run
   --out FILE       where to write the JSON results
   --help           show this help
 
@@ -65,6 +73,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       'page-size': { type: 'string' },
       'read-via': { type: 'string' },
       profile: { type: 'boolean' },
+      db: { type: 'string' },
+      'pg-url': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -111,6 +121,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     smoke,
     pageSize,
     readVia,
+    database: parseDatabase(values.db, values['pg-url']),
     profile: values.profile ?? false,
     load,
     outFile: path.resolve(
@@ -122,4 +133,26 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     ),
     workDir: path.join(REPO_ROOT, '.cache/bench', smoke ? 'smoke' : 'run'),
   };
+}
+
+function parseDatabase(
+  db: string | undefined,
+  pgUrl: string | undefined,
+): BenchDatabase {
+  const kind = db ?? 'sqlite';
+  if (kind === 'sqlite') {
+    if (pgUrl)
+      throw new Error('--pg-url goes with --db pg, found it with --db sqlite');
+    return { kind };
+  }
+  if (kind !== 'pg')
+    throw new Error(`--db takes sqlite or pg, found "${kind}"`);
+  const url = pgUrl ?? process.env.DEFENDER_APIS_TEST_POSTGRES_URL;
+  if (!url || !/^postgres(ql)?:\/\//.test(url))
+    throw new Error(
+      `--db pg needs a server URL (postgresql://user:password@host:port) in --pg-url or DEFENDER_APIS_TEST_POSTGRES_URL, found ${
+        url ? `"${url.replace(/:[^:@/]*@/, ':…@')}"` : 'neither'
+      }`,
+    );
+  return { kind, url };
 }
