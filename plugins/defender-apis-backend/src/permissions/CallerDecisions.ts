@@ -18,6 +18,13 @@ import { SharedReads } from '../util/SharedReads';
  */
 export const DECISION_TTL_MS = 10_000;
 
+/**
+ * When a user's decisions are asked again in the background while the current ones still
+ * serve: a user with requests in flight never waits for the permission backend (without it,
+ * every request of a busy user queued behind one round trip each time the decisions expired).
+ */
+const DECISION_RENEW_AFTER_MS = DECISION_TTL_MS / 2;
+
 /** What the permission framework decided for one caller, without a resource. */
 export interface CallerDecision {
   /** On reading catalog entities (`catalog.entity.read`). */
@@ -30,11 +37,14 @@ export interface CallerDecision {
 
 /**
  * The caller's decisions on catalog reads, onboarding and offboarding, asked together in one request to
- * the permission framework and reused per user for {@link DECISION_TTL_MS}. Service callers
+ * the permission framework and reused per user for {@link DECISION_TTL_MS}, renewed in the
+ * background from half that age. Service callers
  * are decided locally by the framework (their access restrictions), so they are not reused.
  */
 export class CallerDecisions {
-  private readonly byUser = new SharedReads<CallerDecision>(DECISION_TTL_MS);
+  private readonly byUser = new SharedReads<CallerDecision>(DECISION_TTL_MS, {
+    renewAfterMs: DECISION_RENEW_AFTER_MS,
+  });
 
   constructor(
     private readonly options: {

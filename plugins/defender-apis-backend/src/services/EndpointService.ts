@@ -38,11 +38,9 @@ export class EndpointService {
       refreshIntervalMs: number;
     },
   ) {
-    this.operationReads = new SharedReads(
-      options.refreshIntervalMs,
-      Date.now,
-      FAILED_READ_TTL_MS,
-    );
+    this.operationReads = new SharedReads(options.refreshIntervalMs, {
+      failureTtlMs: FAILED_READ_TTL_MS,
+    });
   }
 
   /** The caller's view: the same visibility as the card (404 for an entity not visible). */

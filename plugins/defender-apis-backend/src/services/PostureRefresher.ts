@@ -104,13 +104,11 @@ interface AzureReads {
 export class PostureRefresher {
   private readonly subscriptionReads = new SharedReads<SubscriptionFacts>(
     SHARED_READ_TTL_MS,
-    Date.now,
-    FAILED_READ_TTL_MS,
+    { failureTtlMs: FAILED_READ_TTL_MS },
   );
   private readonly serviceReads = new SharedReads<ServiceFacts>(
     SHARED_READ_TTL_MS,
-    Date.now,
-    FAILED_READ_TTL_MS,
+    { failureTtlMs: FAILED_READ_TTL_MS },
   );
   /** Requests of the last 30 days per service, read by full refreshes. */
   private readonly trafficReads = new SharedReads<number>(TRAFFIC_TTL_MS);

@@ -31,7 +31,9 @@ export class ServiceDirectory {
     },
   ) {
     // A failed list is remembered for half a minute: a burst of first views asks Azure once.
-    this.lists = new SharedReads(options.listIntervalMs, Date.now, 30_000);
+    this.lists = new SharedReads(options.listIntervalMs, {
+      failureTtlMs: 30_000,
+    });
   }
 
   /** The configured services, then the listed ones not configured already. */
