@@ -75,3 +75,28 @@ export async function resetBenchDatabases(
     await client.end();
   }
 }
+
+/**
+ * After the bench wrote its seeded history straight into the plugin's database: on PostgreSQL,
+ * `VACUUM ANALYZE` of that database, as autovacuum would have done long before in an install
+ * that gathered those rows over 90 days (right after a bulk insert, autovacuum runs during the
+ * measurements and the planner's statistics are stale). Returns how long it took, ms.
+ */
+export async function settleSeededDatabase(
+  database: BenchDatabase,
+  size: number,
+  pluginId: string,
+): Promise<number | undefined> {
+  if (database.kind !== 'pg') return undefined;
+  const url = new URL(database.url);
+  url.pathname = `/${PREFIX}${size}_${pluginId}`;
+  const client = new Client({ connectionString: url.toString() });
+  const started = Date.now();
+  await client.connect();
+  try {
+    await client.query('VACUUM ANALYZE');
+    return Date.now() - started;
+  } finally {
+    await client.end();
+  }
+}

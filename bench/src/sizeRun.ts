@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { resetBenchDatabases } from './benchDatabase';
+import { resetBenchDatabases, settleSeededDatabase } from './benchDatabase';
 import { BackendProcess, freePort } from './backendProcess';
 import { summarizeProfileWindow } from './cpuProfile';
 import {
@@ -205,6 +205,15 @@ export async function runSize(
       progress,
     );
     const seed = await seedHistory(backend, size, progress);
+    const settledMs = await settleSeededDatabase(
+      options.database,
+      size,
+      'defender-apis',
+    );
+    if (settledMs !== undefined)
+      progress(
+        `VACUUM ANALYZE of the plugin's database after the seeding: ${settledMs} ms`,
+      );
     const measures: SizeResult['measures'] = {
       ...refreshes.measures,
       ...(await cardMeasures(backend, fixture, options, progress)),
