@@ -42,8 +42,6 @@ export function backendDatabaseConfig(
     client: 'pg',
     connection: database.url,
     prefix: `${PREFIX}${size}_`,
-    // Backstage's default pool (max 10) per plugin; named so that a reader of the config knows.
-    knexConfig: { pool: { min: 0, max: 10 } },
   };
 }
 
