@@ -552,8 +552,11 @@ async function cardMeasures(
   for (const concurrency of CARD_CONCURRENCY) {
     const run = async (only: LoadRoute[]) =>
       load(backend, only, concurrency, options.load.card[concurrency], options);
-    // Each route alone, the card both before and after by-name: in one interleaved run both
-    // wait in one queue and each inherits the other's cost, which hides the card's tail.
+    // The interleaved run first: it warms both routes' connection pools to this concurrency
+    // alike. Then each route alone, the card both before and after by-name: in one
+    // interleaved run both wait in one queue and each inherits the other's cost, which hides
+    // the card's tail.
+    const interleaved = await run(routes);
     const profiled =
       backend.profiles && concurrency === Math.max(...CARD_CONCURRENCY);
     const profileStart = Date.now();
@@ -569,7 +572,6 @@ async function cardMeasures(
       : undefined;
     const byNameAlone = (await run([byName])).get('byName')!;
     const cardSecond = (await run([card])).get('card')!;
-    const interleaved = await run(routes);
     const worse = cardFirst.p99 >= cardSecond.p99 ? cardFirst : cardSecond;
     progress(
       `card at ${concurrency} clients, alone: p50/p99 ${fmt(
