@@ -114,3 +114,15 @@ export function summarizeProfileWindow(
     product: top(product, count),
   };
 }
+
+/** A window's summary as printed lines: its busy time and file, then the two lists. */
+export function describeProfileWindow(
+  window: ProfileWindow,
+  file: string,
+): string {
+  return [
+    `busy ${window.busyMs} of ${window.ms.toFixed(0)} ms (${file})`,
+    `    in the product: ${window.product.join('; ')}`,
+    `    busiest functions: ${window.self.join('; ')}`,
+  ].join('\n');
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { resetBenchDatabases, settleSeededDatabase } from './benchDatabase';
 import { BackendProcess, freePort } from './backendProcess';
-import { summarizeProfileWindow } from './cpuProfile';
+import { describeProfileWindow, summarizeProfileWindow } from './cpuProfile';
 import {
   refreshFileLocation,
   waitForApiEntities,
@@ -485,13 +485,7 @@ function largestHistoryWrite(
 function whereHealthWaited(run: RefreshRun): string {
   const profile = run.longestHealthProfile;
   if (!profile) return '';
-  return [
-    `; busy ${profile.busyMs} of its ${profile.ms.toFixed(0)} ms (${
-      profile.file
-    })`,
-    `    in the product: ${profile.product.join('; ')}`,
-    `    busiest functions: ${profile.self.join('; ')}`,
-  ].join('\n');
+  return `; ${describeProfileWindow(profile, profile.file)}`;
 }
 
 function healthDetail(run: RefreshRun): Record<string, unknown> {
@@ -620,13 +614,7 @@ async function summarizeLoadProfile(
 ) {
   const file = await backend.stopProfile(name);
   const window = summarizeProfileWindow(file, from, Date.now(), 12);
-  progress(
-    [
-      `profile of ${name}: busy ${window.busyMs} of ${window.ms} ms (${file})`,
-      `    in the product: ${window.product.join('; ')}`,
-      `    busiest functions: ${window.self.join('; ')}`,
-    ].join('\n'),
-  );
+  progress(`profile of ${name}: ${describeProfileWindow(window, file)}`);
   return { file, ...window };
 }
 

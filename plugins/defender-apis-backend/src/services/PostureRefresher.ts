@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -14,11 +15,7 @@ import { ServiceDirectory } from './ServiceDirectory';
 import { ShadowApiRecorder } from './ShadowApiRecorder';
 import { SubscriptionBulkReads } from './SubscriptionBulkReads';
 import { ReadVia } from '../model/readVia';
-import {
-  mapConcurrently,
-  mapInChunks,
-  nextEventLoopTurn,
-} from '../util/yieldToEventLoop';
+import { mapConcurrently, mapInChunks } from '../util/yieldToEventLoop';
 import {
   collectionsByApi,
   ServiceFacts,
@@ -165,9 +162,9 @@ export class PostureRefresher {
     };
     if (prune) {
       // Each step's statements resolve at once on SQLite: a turn between them lets requests in.
-      await nextEventLoopTurn();
+      await nextTurn();
       await this.prune(mapped, readAt);
-      await nextEventLoopTurn();
+      await nextTurn();
       await this.options.shadowApis?.record({
         services,
         serviceReads: reads.services,

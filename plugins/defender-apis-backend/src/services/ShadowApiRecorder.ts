@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { apiManagementApiResourceId } from '@defender-apis/plugin-defender-apis-common';
 import { Outcome } from '../azure/settle';
@@ -8,7 +9,7 @@ import { claimedApiKey } from '../model/claims';
 import { ConfiguredService } from '../model/configuredService';
 import { MappedEntity, serviceKey } from '../model/mapping';
 import { shadowApisOfService } from '../model/shadowApis';
-import { mapInChunks, nextEventLoopTurn } from '../util/yieldToEventLoop';
+import { mapInChunks } from '../util/yieldToEventLoop';
 
 /** What a catalog-wide refresh read and mapped, as far as shadow APIs go. */
 export interface CatalogWideReads {
@@ -46,7 +47,7 @@ export class ShadowApiRecorder {
       ).filter(key => key !== undefined),
     );
     for (const service of reads.services) {
-      await nextEventLoopTurn();
+      await nextTurn();
       const key = serviceKey(service);
       const ref = {
         key,

@@ -1,14 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
-/**
- * Resolves on the event loop's next turn, after pending I/O: put between two steps of long
- * work whose statements resolve at once (better-sqlite3 runs them synchronously, and a chain
- * of resolved promises never lets a waiting request in).
- */
-export function nextEventLoopTurn(): Promise<void> {
-  return nextTurn();
-}
-
 /** Items handled between two yields: a few milliseconds of work at most. */
 const DEFAULT_CHUNK = 250;
 
