@@ -79,6 +79,16 @@ export interface Config {
       frequency?: HumanDuration | string;
       /** Time limit of one refresh. Default 10 minutes. */
       timeout?: HumanDuration | string;
+      /**
+       * APIM services whose API lists a refresh reads from Azure at most, and as many Requests
+       * metrics (each read again after 6 hours); the other services' lists and metrics are
+       * those earlier refreshes stored, so a refresh's ARM calls stay the same at 500 services
+       * as at 20. Services never read are read at once, beyond the cap; then those whose
+       * stored list lacks an API an entity names, then the longest unread: each list is read
+       * again within ceil(services / maxServiceReads) refreshes. An estate of up to this many
+       * services is read whole at every refresh. Default 20.
+       */
+      maxServiceReads?: number;
     };
     onboarding?: {
       /**

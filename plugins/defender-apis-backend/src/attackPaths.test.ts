@@ -5,10 +5,11 @@
  */
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
 import {
+  PluginHarness,
   apiEntity,
   asUser,
   demoEntities,
-  PluginHarness,
+  postureOf,
   startHarness,
 } from './__testUtils__/harness';
 import { SECURITY_QUERIES } from './azure/resourceGraph';
@@ -16,14 +17,6 @@ import { SECURITY_QUERIES } from './azure/resourceGraph';
 jest.setTimeout(60_000);
 
 const BASE = '/api/defender-apis';
-
-async function postureOf(h: PluginHarness, name: string): Promise<ApiPosture> {
-  const res = await h.request
-    .get(`${BASE}/posture/api/default/${name}`)
-    .set('Authorization', asUser('paula'));
-  expect(res.status).toBe(200);
-  return res.body;
-}
 
 async function listed(h: PluginHarness, query: string): Promise<string[]> {
   const res = await h.request

@@ -23,6 +23,7 @@ describe('readDefenderApisConfig', () => {
       services: [],
       refreshFrequency: { minutes: 30 },
       refreshTimeout: { minutes: 10 },
+      maxServiceReadsPerRefresh: 20,
       maxConcurrentOnboardingsPerService: 1,
       maxQueuedOnboardingsPerUser: 20,
       notificationKinds: new Set([
@@ -161,6 +162,10 @@ describe('readDefenderApisConfig', () => {
     [
       { onboarding: { maxConcurrentPerService: 0 } },
       'defenderApis.onboarding.maxConcurrentPerService: expected a whole number of at least 1, found 0',
+    ],
+    [
+      { refresh: { maxServiceReads: 0 } },
+      'defenderApis.refresh.maxServiceReads: expected a whole number of at least 1, found 0',
     ],
     [
       { onboarding: { maxQueuedPerUser: 2.5 } },

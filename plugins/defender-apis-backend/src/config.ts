@@ -55,6 +55,11 @@ export interface DefenderApisConfig {
   subscriptions: ConfiguredSubscription[];
   refreshFrequency: HumanDuration;
   refreshTimeout: HumanDuration;
+  /**
+   * APIM services whose API lists (and, as many, Requests metrics) a refresh reads from Azure
+   * at most; the others' come from earlier refreshes (`refresh.maxServiceReads`).
+   */
+  maxServiceReadsPerRefresh: number;
   maxConcurrentOnboardingsPerService: number;
   maxQueuedOnboardingsPerUser: number;
   /** An onboarding still running after this long is marked failed. */
@@ -325,6 +330,11 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
       minutes: 30,
     }),
     refreshTimeout: readDuration(config, 'refresh.timeout', { minutes: 10 }),
+    maxServiceReadsPerRefresh: readPositiveInteger(
+      config,
+      'refresh.maxServiceReads',
+      20,
+    ),
     maxConcurrentOnboardingsPerService: max,
     maxQueuedOnboardingsPerUser: maxPerUser,
     notificationKinds: readNotificationKinds(config),

@@ -4,18 +4,15 @@
  * only), in every combination, read from the subscription's pricings in one request.
  */
 import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
-import { asUser, PluginHarness, startHarness } from './__testUtils__/harness';
+import {
+  PluginHarness,
+  asUser,
+  postureOf,
+  startHarness,
+} from './__testUtils__/harness';
 import { retailWith } from './__testUtils__/retailScenario';
 
 jest.setTimeout(60_000);
-
-async function postureOf(h: PluginHarness, name: string): Promise<ApiPosture> {
-  const res = await h.request
-    .get(`/api/defender-apis/posture/api/default/${name}`)
-    .set('Authorization', asUser('paula'));
-  expect(res.status).toBe(200);
-  return res.body;
-}
 
 describe('Defender CSPM API posture beside the Defender for APIs plan', () => {
   let h: PluginHarness;

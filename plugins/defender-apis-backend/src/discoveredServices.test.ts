@@ -5,13 +5,7 @@
  */
 import { demoScenario } from '@defender-apis/arm-emulator';
 import { JsonObject } from '@backstage/types';
-import {
-  asUser,
-  PluginHarness,
-  startHarness,
-  SUB_A,
-  SUB_B,
-} from './__testUtils__/harness';
+import { SUB_A, SUB_B, postureOf, startHarness } from './__testUtils__/harness';
 
 const LIST_SERVICES =
   /\/subscriptions\/[^/]+\/providers\/Microsoft\.ApiManagement\/service$/i;
@@ -23,14 +17,6 @@ const BY_SUBSCRIPTION: JsonObject = {
     subscriptions: [{ subscriptionId: SUB_A }, { subscriptionId: SUB_B }],
   },
 };
-
-async function postureOf(h: PluginHarness, name: string) {
-  const res = await h.request
-    .get(`/api/defender-apis/posture/api/default/${name}`)
-    .set('Authorization', asUser('paula'));
-  expect(res.status).toBe(200);
-  return res.body;
-}
 
 describe('services discovered in configured subscriptions', () => {
   it('lists each subscription once a refresh and maps short and full annotations as if configured', async () => {

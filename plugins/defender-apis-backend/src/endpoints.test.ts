@@ -4,31 +4,21 @@
  * and URL template from API Management's operations, read only when the list is opened.
  */
 import { demoScenario, Scenario } from '@defender-apis/arm-emulator';
+import { ApiEndpointList } from '@defender-apis/plugin-defender-apis-common';
 import {
-  ApiEndpointList,
-  ApiPosture,
-} from '@defender-apis/plugin-defender-apis-common';
-import {
-  asUser,
-  fullId,
   PAYMENTS,
   PluginHarness,
-  startHarness,
   SUB_A,
+  asUser,
+  fullId,
+  postureOf,
+  startHarness,
 } from './__testUtils__/harness';
 
 jest.setTimeout(60_000);
 
 const BASE = '/api/defender-apis/posture/api/default';
 const LEDGER = fullId(PAYMENTS, 'ledger-api');
-
-async function postureOf(h: PluginHarness, name: string): Promise<ApiPosture> {
-  const res = await h.request
-    .get(`${BASE}/${name}`)
-    .set('Authorization', asUser('paula'));
-  expect(res.status).toBe(200);
-  return res.body;
-}
 
 async function endpointsOf(
   h: PluginHarness,

@@ -28,6 +28,7 @@ import { registerDefenderApisActions } from './actions/registerDefenderApisActio
 import { PostureNotifier } from './services/PostureNotifier';
 import { ServiceDirectory } from './services/ServiceDirectory';
 import { SubscriptionBulkReads } from './services/SubscriptionBulkReads';
+import { ServiceBulkReads } from './services/ServiceBulkReads';
 import { ShadowApiRecorder } from './services/ShadowApiRecorder';
 import { ShadowApiService } from './services/ShadowApiService';
 import { HistoryService } from './services/HistoryService';
@@ -111,6 +112,11 @@ export const defenderApisPlugin = createBackendPlugin({
             settings.readVia,
             logger,
           ),
+          serviceBulkReads: new ServiceBulkReads({
+            azure,
+            store: stores.serviceReads,
+            maxReads: settings.maxServiceReadsPerRefresh,
+          }),
           shadowApis: new ShadowApiRecorder({
             store: stores.shadowApis,
             logger,

@@ -23,6 +23,7 @@ import {
   startArmEmulator,
 } from '@defender-apis/arm-emulator';
 import { JsonObject } from '@backstage/types';
+import { ApiPosture } from '@defender-apis/plugin-defender-apis-common';
 import {
   AuthorizeResult,
   PolicyDecision,
@@ -610,4 +611,20 @@ export async function eventually<T>(
       await new Promise(resolve => setTimeout(resolve, 200));
     }
   }
+}
+
+/**
+ * The posture of an API entity of the default namespace, as the card reads it for `user`
+ * (default paula); fails the test unless it answers 200.
+ */
+export async function postureOf(
+  harness: Pick<PluginHarness, 'request'>,
+  name: string,
+  user = 'paula',
+): Promise<ApiPosture> {
+  const res = await harness.request
+    .get(`/api/defender-apis/posture/api/default/${name}`)
+    .set('Authorization', asUser(user));
+  expect(res.status).toBe(200);
+  return res.body;
 }

@@ -11,6 +11,7 @@ import { KnexPostureStore, PostureStore } from './PostureStore';
 import { HistoryStore, KnexHistoryStore } from './HistoryStore';
 import { KnexShadowApiStore, ShadowApiStore } from './ShadowApiStore';
 import { KnexTaskRunStore, TaskRunStore } from './TaskRunStore';
+import { KnexServiceReadStore, ServiceReadStore } from './ServiceReadStore';
 
 /** The plugin's stores, one per aggregate, on one database. */
 export interface DefenderApisStores {
@@ -20,6 +21,7 @@ export interface DefenderApisStores {
   taskRuns: TaskRunStore;
   shadowApis: ShadowApiStore;
   history: HistoryStore;
+  serviceReads: ServiceReadStore;
 }
 
 /**
@@ -53,5 +55,6 @@ export async function createStores(
     taskRuns: new KnexTaskRunStore(knex),
     shadowApis: new KnexShadowApiStore(knex),
     history: new KnexHistoryStore(knex),
+    serviceReads: new KnexServiceReadStore(knex),
   };
 }

@@ -142,7 +142,13 @@ export class ServiceFacts {
   /** Every API the service listed, revisions included. */
   readonly apis: readonly ApimApi[];
 
-  constructor(snapshot: ServiceSnapshot) {
+  /**
+   * @param listedAt - when the list was read (ISO time); absent: by the read at hand.
+   */
+  constructor(
+    snapshot: Pick<ServiceSnapshot, 'skuName' | 'apis'>,
+    readonly listedAt?: string,
+  ) {
     this.skuName = snapshot.skuName;
     this.apis = snapshot.apis;
     for (const api of snapshot.apis) {

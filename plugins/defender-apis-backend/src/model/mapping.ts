@@ -66,6 +66,11 @@ export interface MappedEntity {
   notApplicable?: { cause: NotApplicableCause; reason: string };
 }
 
+/** Entities whose posture depends on Azure: mapped to a configured service and not ruled out. */
+export function needsAzure(entity: MappedEntity): boolean {
+  return Boolean(entity.target && !entity.notApplicable);
+}
+
 /** The key of an APIM service in maps: ARM ids compare case-insensitively. */
 export function serviceKey(s: {
   subscriptionId: string;

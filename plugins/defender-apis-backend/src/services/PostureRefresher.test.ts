@@ -7,6 +7,7 @@ import { DefenderAzureApi } from '../azure/DefenderAzureClient';
 import { ApiCollection } from '../model/azureResources';
 import { ConfiguredService } from '../model/configuredService';
 import { PostureRefresher } from './PostureRefresher';
+import { ServiceBulkReads } from './ServiceBulkReads';
 
 jest.setTimeout(60_000);
 
@@ -86,6 +87,11 @@ describe.each(databases.eachSupportedId())('PostureRefresher on %s', id => {
         'arm',
         mockServices.logger.mock(),
       ),
+      serviceBulkReads: new ServiceBulkReads({
+        azure,
+        store: stores.serviceReads,
+        maxReads: 20,
+      }),
     });
     return { refresher, postures: stores.postures };
   }

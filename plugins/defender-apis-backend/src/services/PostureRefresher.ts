@@ -14,8 +14,9 @@ import { PostureNotifier } from './PostureNotifier';
 import { ServiceDirectory } from './ServiceDirectory';
 import { ShadowApiRecorder } from './ShadowApiRecorder';
 import { SubscriptionBulkReads } from './SubscriptionBulkReads';
+import { ServiceBulkReads } from './ServiceBulkReads';
 import { ReadVia } from '../model/readVia';
-import { mapConcurrently, mapInChunks } from '../util/yieldToEventLoop';
+import { mapInChunks } from '../util/yieldToEventLoop';
 import {
   collectionsByApi,
   ServiceFacts,
@@ -29,6 +30,7 @@ import {
 import {
   mapEntity,
   MappedEntity,
+  needsAzure,
   ServiceIndex,
   serviceKey,
 } from '../model/mapping';
@@ -51,13 +53,9 @@ export interface RefreshSummary {
   readVia?: ReadVia;
   /** Why ARM's lists were read though Resource Graph was configured. */
   readViaFallbackReason?: string;
+  /** A full refresh's: APIM service lists read from Azure (the others were stored). */
+  serviceListsRead?: number;
 }
-
-/**
- * APIM services a full refresh reads at once. Dozens of simultaneous first requests (each a
- * TLS handshake and a parse) would land on the event loop together.
- */
-const SERVICE_READS_IN_FLIGHT = 8;
 
 /**
  * Postures built at a time and handed to the store: a refresh builds and writes them chunk by
@@ -72,8 +70,6 @@ export const SHARED_READ_TTL_MS = 60_000;
  * entities' views while Azure fails makes one read, not one each. Refreshes always read again.
  */
 export const FAILED_READ_TTL_MS = 30_000;
-/** How long a service's 30-day request count is reused by later refreshes. */
-export const TRAFFIC_TTL_MS = 6 * 60 * 60 * 1000;
 
 /** The Azure reads behind a set of entities, each settled. */
 interface AzureReads {
@@ -82,12 +78,18 @@ interface AzureReads {
   /** Collections by API key, per subscription (full refresh) or per API (first view). */
   collections: Map<string, Outcome<Map<string, ApiCollection>>>;
   collectionKey(entity: MappedEntity): string;
-  /** APIs read one by one, by entity ref: those missing from a service list read earlier. */
+  /**
+   * APIs by entity ref, missing from a service list read earlier: read one by one (first
+   * views), or failed (a full refresh that did not read the list again).
+   */
   apis: Map<string, Outcome<ApimApi | undefined>>;
   /** Plan fit by lower-cased subscription id; absent where it is unknown. */
   traffic: ReadonlyMap<string, PlanTraffic>;
-  /** A full refresh's: where its subscriptions' security data came from. */
-  readVia?: Pick<RefreshSummary, 'readVia' | 'readViaFallbackReason'>;
+  /** A full refresh's figures: where its security data came from, how many lists it read. */
+  bulkFigures?: Pick<
+    RefreshSummary,
+    'readVia' | 'readViaFallbackReason' | 'serviceListsRead'
+  >;
 }
 
 /**
@@ -107,8 +109,6 @@ export class PostureRefresher {
     SHARED_READ_TTL_MS,
     { failureTtlMs: FAILED_READ_TTL_MS },
   );
-  /** Requests of the last 30 days per service, read by full refreshes. */
-  private readonly trafficReads = new SharedReads<number>(TRAFFIC_TTL_MS);
   /** The last full refresh's plan fit, which first views reuse (traffic is read by refreshes only). */
   private latestTraffic: ReadonlyMap<string, PlanTraffic> = new Map();
 
@@ -127,6 +127,8 @@ export class PostureRefresher {
       notifier?: Pick<PostureNotifier, 'observe' | 'send'>;
       /** A full refresh's bulk reads of its subscriptions (Resource Graph or ARM lists). */
       subscriptionReads: Pick<SubscriptionBulkReads, 'read'>;
+      /** A full refresh's reads of APIM services' lists and metrics, under a cap. */
+      serviceBulkReads: Pick<ServiceBulkReads, 'read'>;
       /** Records the shadow APIs each catalog-wide refresh finds; none: nobody does. */
       shadowApis?: Pick<ShadowApiRecorder, 'record'>;
     },
@@ -155,10 +157,10 @@ export class PostureRefresher {
       );
     }
     // A catalog-wide refresh reads every known service: one no entity maps to is all shadow.
-    const reads = await this.readInBulk(mapped, services, prune);
+    const reads = await this.readInBulk(mapped, services, prune, readAt);
     const summary = {
       ...(await this.store(mapped, reads, readAt)),
-      ...reads.readVia,
+      ...reads.bulkFigures,
     };
     if (prune) {
       // Each step's statements resolve at once on SQLite: a turn between them lets requests in.
@@ -284,8 +286,8 @@ export class PostureRefresher {
     mapped: MappedEntity[],
     known: readonly ConfiguredService[],
     everyService: boolean,
+    readAt: string,
   ): Promise<AzureReads> {
-    const { azure } = this.options;
     const { subscriptions, services } = this.scopesOf(mapped);
     // Collections of every read service's subscription: they say which shadow APIs are onboarded.
     const listed = new Map(subscriptions);
@@ -299,37 +301,24 @@ export class PostureRefresher {
     const metered = known.filter(s =>
       subscriptions.has(s.subscriptionId.toLowerCase()),
     );
-    const [bulk, serviceResults, requestResults] = await Promise.all([
+    const [bulk, serviceBulk] = await Promise.all([
       this.options.subscriptionReads.read(subscriptions, listed),
-      mapConcurrently(
-        [...services],
-        SERVICE_READS_IN_FLIGHT,
-        async ([key, service]) => {
-          const outcome = await settle(
-            azure.readService(service).then(s => new ServiceFacts(s)),
-            `API Management service ${service.name}`,
-          );
-          if (outcome.ok)
-            this.serviceReads.set(
-              key,
-              outcome.value,
-              this.options.refreshIntervalMs,
-            );
-          return [key, outcome] as const;
-        },
-      ),
-      // One metrics read per service, as many at once as service reads, reused for hours: a
-      // 30-day sum barely moves between refreshes, and the refresh's ARM calls stay few.
-      mapConcurrently(metered, SERVICE_READS_IN_FLIGHT, async service => {
-        const outcome = await settle(
-          this.trafficReads.get(serviceKey(service), () =>
-            azure.readRequestsLast30Days(service),
-          ),
-          `the Requests metric of API Management service ${service.name}`,
-        );
-        return [service.subscriptionId.toLowerCase(), outcome] as const;
+      this.options.serviceBulkReads.read({
+        services: [...services.values()],
+        metered,
+        known,
+        mapped,
+        readAt,
       }),
     ]);
+    for (const [key, outcome] of serviceBulk.services) {
+      if (outcome.ok)
+        this.serviceReads.set(
+          key,
+          outcome.value,
+          this.options.refreshIntervalMs,
+        );
+    }
     const subscriptionOutcomes = new Map<string, Outcome<SubscriptionFacts>>();
     for (const [id, snapshot] of bulk.snapshots) {
       const outcome = snapshot.ok
@@ -355,19 +344,23 @@ export class PostureRefresher {
           : listing,
       );
     }
-    this.latestTraffic = this.planTraffic(subscriptionOutcomes, requestResults);
+    this.latestTraffic = this.planTraffic(
+      subscriptionOutcomes,
+      serviceBulk.requests,
+    );
     return {
       subscriptions: subscriptionOutcomes,
-      services: new Map(serviceResults),
+      services: serviceBulk.services,
       collections,
-      readVia: {
+      bulkFigures: {
+        serviceListsRead: serviceBulk.listsRead,
         readVia: bulk.readVia,
         ...(bulk.fallbackReason
           ? { readViaFallbackReason: bulk.fallbackReason }
           : {}),
       },
       collectionKey: m => m.target!.service.subscriptionId.toLowerCase(),
-      apis: new Map(),
+      apis: serviceBulk.unlisted,
       traffic: this.latestTraffic,
     };
   }
@@ -695,9 +688,4 @@ function withoutClaimPending(posture: StoredPosture): StoredPosture {
   if (!posture.claimPending) return posture;
   const { claimPending, ...checked } = posture;
   return checked;
-}
-
-/** Entities whose posture depends on Azure: mapped to a configured service and not ruled out. */
-function needsAzure(entity: MappedEntity): boolean {
-  return Boolean(entity.target && !entity.notApplicable);
 }

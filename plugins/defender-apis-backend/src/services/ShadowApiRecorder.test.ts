@@ -41,7 +41,7 @@ describe('ShadowApiRecorder', () => {
       serviceReads: new Map(
         services.map(s => [
           serviceKey(s),
-          { ok: true, value: new ServiceFacts({ service: s, apis: [] }) },
+          { ok: true, value: new ServiceFacts({ apis: [] }) },
         ]),
       ),
       collectionReads: new Map([

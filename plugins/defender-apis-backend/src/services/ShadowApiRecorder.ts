@@ -77,7 +77,8 @@ export class ShadowApiRecorder {
               claimed,
               reads.readAt,
             ),
-            reads.readAt,
+            // A list the refresh took from storage is as old as its read.
+            facts.value.listedAt ?? reads.readAt,
           );
         }
       } catch (error) {
