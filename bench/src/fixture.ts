@@ -6,6 +6,7 @@ import {
 import fs from 'node:fs';
 import path from 'node:path';
 import { BenchDatabase, backendDatabaseConfig } from './benchDatabase';
+import { EstateShape } from './options';
 
 /** APIs per APIM service: 10,000 APIs make the 50 services of the benchmark's goal. */
 export const APIS_PER_SERVICE = 200;
@@ -84,14 +85,22 @@ export interface BenchFixture {
 
 /**
  * Generates the world of one size: an emulator scenario of `size` APIs over `size / 200` APIM
- * services (so 10,000 APIs make 50 services) in up to 3 subscriptions, a catalog of `size` API
+ * services (so 10,000 APIs make 50 services) in up to 3 subscriptions, unless `shape` says, a catalog of `size` API
  * entities each annotated with the full ARM id of one of those APIs, and for the first-view
  * and catalog-pass measures the same scenario with 40 more APIs and catalog files that get their entities later.
  */
-export function writeFixture(size: number, dir: string): BenchFixture {
+export function writeFixture(
+  size: number,
+  dir: string,
+  shape: EstateShape = {},
+): BenchFixture {
   fs.mkdirSync(dir, { recursive: true });
-  const serviceCount = Math.max(1, Math.round(size / APIS_PER_SERVICE));
-  const subscriptions = Math.min(MAX_SUBSCRIPTIONS, serviceCount);
+  const serviceCount =
+    shape.services ?? Math.max(1, Math.round(size / APIS_PER_SERVICE));
+  const subscriptions = Math.min(
+    shape.subscriptions ?? MAX_SUBSCRIPTIONS,
+    serviceCount,
+  );
   const withNewApis = generateScenario({
     apis: size + FIRST_VIEW_ENTITIES + PASS_ENTITIES,
     services: serviceCount,

@@ -28,11 +28,19 @@ export interface BenchOptions {
   database: BenchDatabase;
   /** Records CPU profiles of the measured refreshes and says where the longest health wait went. */
   profile: boolean;
+  /** The estate's shape; absent: one service per 200 APIs, in up to 3 subscriptions. */
+  estate: EstateShape;
   load: LoadSizes;
   /** Where the JSON results go. */
   outFile: string;
   /** Generated files and process logs. */
   workDir: string;
+}
+
+/** How many APIM services and subscriptions hold a size's APIs; absent: the defaults. */
+export interface EstateShape {
+  services?: number;
+  subscriptions?: number;
 }
 
 /** Concurrencies of the card comparison (the goal's 1, 16 and 64 clients). */
@@ -41,7 +49,7 @@ export const CARD_CONCURRENCY = [1, 16, 64];
 export const LIST_CONCURRENCY = [1, 8];
 
 /** `yarn bench --help`. */
-export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--page-size N] [--read-via arm|resourceGraph] [--db sqlite|pg] [--pg-url URL] [--profile] [--out FILE]
+export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--page-size N] [--read-via arm|resourceGraph] [--db sqlite|pg] [--pg-url URL] [--services N] [--subscriptions N] [--profile] [--out FILE]
 
   --sizes LIST     catalog sizes (API entities) to run, one backend each (default 100,1000,10000)
   --smoke          size 100 and few requests, to check the bench works (about 2 minutes);
@@ -53,6 +61,8 @@ export const USAGE = `Usage: yarn bench [--sizes 100,1000,10000] [--smoke] [--pa
                    size drops and recreates its own databases, named defender_apis_bench_<size>_*)
   --pg-url URL     the PostgreSQL server for --db pg, a user that may create databases (default:
                    $DEFENDER_APIS_TEST_POSTGRES_URL)
+  --services N     APIM services holding each size's APIs (default: one per 200 APIs)
+  --subscriptions N  subscriptions the services are spread over (default: up to 3)
   --profile        record V8 CPU profiles of the measured refreshes and of the card alone at 64
                    clients (files beside the backend's log) and print where the backend's time
                    went: during the longest health answer, and over the card's run
@@ -73,6 +83,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       'page-size': { type: 'string' },
       'read-via': { type: 'string' },
       profile: { type: 'boolean' },
+      services: { type: 'string' },
+      subscriptions: { type: 'string' },
       db: { type: 'string' },
       'pg-url': { type: 'string' },
       out: { type: 'string' },
@@ -123,6 +135,16 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     readVia,
     database: parseDatabase(values.db, values['pg-url']),
     profile: values.profile ?? false,
+    estate: {
+      ...(values.services !== undefined
+        ? { services: wholeNumber('--services', values.services) }
+        : {}),
+      ...(values.subscriptions !== undefined
+        ? {
+            subscriptions: wholeNumber('--subscriptions', values.subscriptions),
+          }
+        : {}),
+    },
     load,
     outFile: path.resolve(
       values.out ??
@@ -155,4 +177,13 @@ function parseDatabase(
       }`,
     );
   return { kind, url };
+}
+
+function wholeNumber(flag: string, value: string): number {
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(
+      `${flag} takes a whole number of at least 1, found "${value}"`,
+    );
+  return n;
 }

@@ -22,6 +22,8 @@ export interface BenchResults {
     emulatorPageSize: number;
     /** Where refreshes read security data (`defenderApis.azure.readVia`). */
     readVia: BenchOptions['readVia'];
+    /** Services and subscriptions asked for (`--services`, `--subscriptions`); none: defaults. */
+    estate?: BenchOptions['estate'];
     database: string;
     load: BenchOptions['load'];
   };
@@ -48,6 +50,7 @@ export function emptyResults(options: BenchOptions): BenchResults {
       sizes: options.sizes,
       emulatorPageSize: options.pageSize,
       readVia: options.readVia,
+      estate: options.estate,
       database: describeDatabase(options.database),
       load: options.load,
     },

@@ -141,7 +141,7 @@ export async function runSize(
 ): Promise<SizeResult> {
   const dir = path.join(options.workDir, String(size));
   fs.rmSync(dir, { recursive: true, force: true });
-  const fixture = writeFixture(size, dir);
+  const fixture = writeFixture(size, dir, options.estate);
   const dropped = await resetBenchDatabases(options.database, size);
   if (dropped.length > 0)
     progress(`dropped ${dropped.length} databases of an earlier run`);
