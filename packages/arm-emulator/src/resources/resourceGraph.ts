@@ -28,22 +28,51 @@ interface Condition {
   literal: string;
 }
 
-/** A parsed query: its table, conditions in order and projected columns (all when absent). */
+/**
+ * `extend <name> = tolower(tostring(split(<column>, '<separator>')[<index>]))`: one segment of
+ * a column, e.g. the APIM service of an ARM id.
+ */
+interface Extension {
+  name: string;
+  column: string;
+  separator: string;
+  index: number;
+}
+
+/**
+ * `summarize <name> = make_list(pack('<key>', <column>, …)) by <column>, …`: one row per group,
+ * with the group's rows (as the packed objects) in a list column.
+ */
+interface Summary {
+  name: string;
+  pack: Array<{ key: string; column: string }>;
+  by: string[];
+}
+
+/** A parsed query: its table, stages as KQL runs them in order, and the output's order. */
 export interface GraphQuery {
   table: 'securityresources';
   conditions: Condition[];
+  extensions: Extension[];
   project?: string[];
-  orderBy?: { column: string; descending: boolean };
+  summarize?: Summary;
+  orderBy?: Array<{ column: string; descending: boolean }>;
 }
 
 const WHERE =
   /^where\s+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s+(==|=~|startswith|contains)\s+'([^'\\]*)'$/i;
 const PROJECT = /^project\s+([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)$/i;
-const ORDER_BY = /^(?:order|sort)\s+by\s+([A-Za-z_]\w*)(?:\s+(asc|desc))?$/i;
+const ORDER_BY =
+  /^(?:order|sort)\s+by\s+([A-Za-z_]\w*(?:\s+(?:asc|desc))?(?:\s*,\s*[A-Za-z_]\w*(?:\s+(?:asc|desc))?)*)$/i;
+const EXTEND =
+  /^extend\s+([A-Za-z_]\w*)\s*=\s*tolower\(\s*tostring\(\s*split\(\s*([A-Za-z_]\w*)\s*,\s*'([^'\\]+)'\s*\)\s*\[\s*(\d+)\s*\]\s*\)\s*\)$/i;
+const SUMMARIZE =
+  /^summarize\s+([A-Za-z_]\w*)\s*=\s*make_list\(\s*pack\(((?:\s*'[A-Za-z_]\w*'\s*,\s*[A-Za-z_]\w*\s*,?)+)\)\s*\)\s+by\s+([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)$/i;
+const PACK_PAIR = /'([A-Za-z_]\w*)'\s*,\s*([A-Za-z_]\w*)/g;
 
 /** What the emulator evaluates, for the 400 that refuses anything else. */
 const SUBSET =
-  "securityresources | where <column[.property…]> (==|=~|startswith|contains) '<text>' … | project <columns> | order by <column> [asc|desc]";
+  "securityresources | where <column[.property…]> (==|=~|startswith|contains) '<text>' … | extend <name> = tolower(tostring(split(<column>, '<text>')[<n>])) … | project <columns> | summarize <name> = make_list(pack('<key>', <column>, …)) by <columns> | order by <column> [asc|desc], …";
 
 /** Parses `text` as a query of the emulated subset; throws a 400 for anything else. */
 export function parseGraphQuery(text: string): GraphQuery {
@@ -62,12 +91,42 @@ export function parseGraphQuery(text: string): GraphQuery {
     throw refuse(
       `expected the table securityresources, found '${stages[0] ?? ''}'`,
     );
-  const query: GraphQuery = { table: 'securityresources', conditions: [] };
+  const query: GraphQuery = {
+    table: 'securityresources',
+    conditions: [],
+    extensions: [],
+  };
   for (const stage of stages.slice(1)) {
     const where = WHERE.exec(stage);
     const project = PROJECT.exec(stage);
     const order = ORDER_BY.exec(stage);
-    if (where) {
+    const extend = EXTEND.exec(stage);
+    const summarize = SUMMARIZE.exec(stage);
+    // The emulator runs stages in a fixed order (where, extend, project, summarize, order):
+    // a query whose meaning depends on another order is refused.
+    const late = (kind: string, before: string) =>
+      refuse(`found '${kind}' after '${before}'`);
+    if (where && query.extensions.length > 0) throw late('where', 'extend');
+    if ((where || extend || project) && query.summarize)
+      throw late(stage.split(' ')[0], 'summarize');
+    if (extend) {
+      query.extensions.push({
+        name: extend[1],
+        column: extend[2],
+        separator: extend[3],
+        index: Number(extend[4]),
+      });
+    } else if (summarize) {
+      if (query.summarize) throw refuse('found a second summarize');
+      query.summarize = {
+        name: summarize[1],
+        pack: [...summarize[2].matchAll(PACK_PAIR)].map(m => ({
+          key: m[1],
+          column: m[2],
+        })),
+        by: summarize[3].split(',').map(c => c.trim()),
+      };
+    } else if (where) {
       query.conditions.push({
         path: where[1].split('.'),
         operator: where[2].toLowerCase() as Condition['operator'],
@@ -76,11 +135,11 @@ export function parseGraphQuery(text: string): GraphQuery {
     } else if (project) {
       query.project = project[1].split(',').map(c => c.trim());
     } else if (order) {
-      query.orderBy = {
-        column: order[1],
+      query.orderBy = order[1].split(',').map(term => {
+        const [column, direction] = term.trim().split(/\s+/);
         // As in KQL, `order by` without a direction sorts descending.
-        descending: order[2]?.toLowerCase() !== 'asc',
-      };
+        return { column, descending: direction?.toLowerCase() !== 'asc' };
+      });
     } else {
       throw refuse(`found the stage '${stage}'`);
     }
@@ -94,22 +153,59 @@ export function evaluateGraphQuery(
   subscriptions: SubscriptionEntry[],
   state: EmulatorState,
 ): GraphRow[] {
-  const rows = subscriptions
+  const filtered = subscriptions
     .flatMap(s => securityRows(s, state))
-    .filter(row => query.conditions.every(c => holds(c, row)));
-  if (query.orderBy) {
-    const { column, descending } = query.orderBy;
+    .filter(row => query.conditions.every(c => holds(c, row)))
+    .map(row => withExtensions(row, query.extensions));
+  const columns = query.project;
+  const projected = columns
+    ? filtered.map(row =>
+        Object.fromEntries(columns.map(c => [c, row[c] ?? null])),
+      )
+    : filtered;
+  const rows = query.summarize
+    ? summarized(projected, query.summarize)
+    : projected;
+  for (const { column, descending } of [...(query.orderBy ?? [])].reverse()) {
+    // Stable sorts from the last key to the first order by every key.
     const sign = descending ? -1 : 1;
     rows.sort(
       (a, b) =>
         sign * String(a[column] ?? '').localeCompare(String(b[column] ?? '')),
     );
   }
-  const columns = query.project;
-  if (!columns) return rows;
-  return rows.map(row =>
-    Object.fromEntries(columns.map(c => [c, row[c] ?? null])),
-  );
+  return rows;
+}
+
+function withExtensions(row: GraphRow, extensions: Extension[]): GraphRow {
+  if (extensions.length === 0) return row;
+  const extended = { ...row };
+  for (const { name, column, separator, index } of extensions) {
+    // KQL: split of a non-string is empty, a missing index is null, tostring(null) is ''.
+    const value = extended[column];
+    extended[name] =
+      typeof value === 'string'
+        ? (value.split(separator)[index] ?? '').toLowerCase()
+        : '';
+  }
+  return extended;
+}
+
+/** One row per distinct `by` values, in order of first appearance, with its rows packed. */
+function summarized(rows: GraphRow[], summary: Summary): GraphRow[] {
+  const groups = new Map<string, GraphRow>();
+  for (const row of rows) {
+    const key = JSON.stringify(summary.by.map(c => row[c] ?? null));
+    const group: GraphRow = groups.get(key) ?? {
+      ...Object.fromEntries(summary.by.map(c => [c, row[c] ?? null])),
+      [summary.name]: [],
+    };
+    groups.set(key, group);
+    (group[summary.name] as GraphRow[]).push(
+      Object.fromEntries(summary.pack.map(p => [p.key, row[p.column] ?? null])),
+    );
+  }
+  return [...groups.values()];
 }
 
 /** Every `securityresources` row of a subscription: collections, assessments, alerts, attack paths. */

@@ -1,4 +1,6 @@
 import { call, tokenFor } from '../__testUtils__/callEmulator';
+import { parseGraphQuery } from '../resources/resourceGraph';
+import { generateScenario } from '../scenario/generateScenario';
 import { demoScenario } from '../scenario/loadScenario';
 import {
   parseScenario,
@@ -213,5 +215,69 @@ describe('Resource Graph throttle of the ARM emulator', () => {
     } finally {
       await emulator.close();
     }
+  });
+});
+
+describe('summarized queries in the emulated Resource Graph', () => {
+  it('summarizes rows by a segment of their id, in pages of groups, ordered by several columns', async () => {
+    const BY_SERVICE =
+      "securityresources | where type =~ 'microsoft.security/apicollections' | extend service = tolower(tostring(split(id, '/')[8])) | summarize items = make_list(pack('id', id, 'name', name)) by subscriptionId, resourceGroup, service | order by subscriptionId asc, service desc";
+    const scenario = generateScenario({ apis: 30, services: 3 });
+    const emulator = await startArmEmulator({
+      scenario,
+      resourceGraph: { pageSize: 2, queriesPer5s: 1000 },
+    });
+    const groups: any[] = [];
+    let pages = 0;
+    try {
+      let skipToken: string | undefined;
+      do {
+        const answer = await call(emulator, 'POST', GRAPH, {
+          body: {
+            query: BY_SERVICE,
+            options: skipToken ? { $skipToken: skipToken } : {},
+          },
+        });
+        expect(answer.status).toBe(200);
+        groups.push(...answer.json.data);
+        skipToken = answer.json.$skipToken;
+        pages += 1;
+      } while (skipToken);
+    } finally {
+      await emulator.close();
+    }
+    // Three services, pages of two groups.
+    expect(pages).toBe(2);
+    const collections = emulator.collections();
+    const serviceOf = (id: string) => id.split('/')[8].toLowerCase();
+    const services = [...new Set(collections.map(c => serviceOf(c.id)))];
+    expect(services.length).toBeGreaterThan(1);
+    // One row per service, in descending order of service within the subscription.
+    expect(groups.map(g => g.service)).toEqual([...services].sort().reverse());
+    for (const group of groups) {
+      expect(Object.keys(group).sort()).toEqual([
+        'items',
+        'resourceGroup',
+        'service',
+        'subscriptionId',
+      ]);
+      expect(group.items.map((i: any) => i.id).sort()).toEqual(
+        collections
+          .filter(c => serviceOf(c.id) === group.service)
+          .map(c => c.id)
+          .sort(),
+      );
+      expect(Object.keys(group.items[0]).sort()).toEqual(['id', 'name']);
+    }
+
+    // Stages whose meaning depends on an order the emulator does not run are refused.
+    expect(() =>
+      parseGraphQuery(`${BY_SERVICE} | where service == 'x'`),
+    ).toThrow(/found 'where' after 'extend'/);
+    expect(() =>
+      parseGraphQuery(
+        "securityresources | summarize items = make_list(pack('id', id)) by subscriptionId | project subscriptionId",
+      ),
+    ).toThrow(/found 'project' after 'summarize'/);
   });
 });

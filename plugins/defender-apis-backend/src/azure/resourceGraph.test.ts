@@ -1,5 +1,8 @@
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
-import { startArmEmulator } from '@defender-apis/arm-emulator';
+import {
+  generateScenario,
+  startArmEmulator,
+} from '@defender-apis/arm-emulator';
 import { createCredential } from './credentials';
 import {
   parseQuotaResetsAfter,
@@ -15,7 +18,7 @@ jest.setTimeout(30_000);
 describe('ResourceGraphSecurityReader', () => {
   it('pages through every query and waits for the quota to reset instead of being throttled', async () => {
     const emulator = await startArmEmulator({
-      resourceGraph: { pageSize: 4, queriesPer5s: 4 },
+      resourceGraph: { pageSize: 4, queriesPer5s: 2 },
     });
     try {
       const reader = new ResourceGraphSecurityReader(
@@ -48,8 +51,8 @@ describe('ResourceGraphSecurityReader', () => {
       const queries = emulator
         .requests()
         .filter(r => /resourcegraph/i.test(r.path));
-      // Pages of four rows: more queries than the quota of four allows in one window.
-      expect(queries.length).toBeGreaterThan(4);
+      // Pages of four rows: more queries than the quota of two allows in one window.
+      expect(queries.length).toBeGreaterThan(2);
       expect(queries.every(r => r.status === 200)).toBe(true);
       expect(elapsedMs).toBeGreaterThanOrEqual(1000);
       expect(
@@ -64,6 +67,60 @@ describe('ResourceGraphSecurityReader', () => {
     } finally {
       await emulator.close();
     }
+  });
+});
+
+describe('ResourceGraphSecurityReader at scale', () => {
+  it('reads collections and assessments one row per service: pages do not grow with the APIs', async () => {
+    const scenario = generateScenario({ apis: 600, services: 3 });
+    const subscriptionId = scenario.subscriptions[0].subscriptionId;
+    const emulator = await startArmEmulator({
+      scenario,
+      resourceGraph: { pageSize: 10, queriesPer5s: 1000 },
+    });
+    try {
+      const reader = new ResourceGraphSecurityReader(
+        new ResourceGraphClient(createCredential({ type: 'emulator' }), {
+          endpoint: emulator.url,
+        }),
+        () => ({}),
+      );
+      const data = (await reader.read([subscriptionId])).get(subscriptionId)!;
+      expect(data.collections.map(c => c.id).sort()).toEqual(
+        emulator
+          .collections()
+          .map(c => c.id)
+          .sort(),
+      );
+      expect(data.collections.length).toBeGreaterThan(100);
+      expect(data.assessments.length).toBeGreaterThan(100);
+      const pagesOf = (query: string) =>
+        emulator
+          .requests()
+          .filter(r => (r.body as { query?: string })?.query === query).length;
+      // Three services: one page each, where rows per API would take 30 pages of ten.
+      expect(pagesOf(SECURITY_QUERIES.collections)).toBe(1);
+      expect(pagesOf(SECURITY_QUERIES.assessments)).toBe(1);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('fails the read when Resource Graph truncates its answer without a way to page on', async () => {
+    const reader = new ResourceGraphSecurityReader(
+      {
+        resources: async () => ({
+          totalRecords: 5,
+          count: 1,
+          resultTruncated: 'true',
+          data: [{ subscriptionId: SUB_A, items: [] }],
+        }),
+      },
+      () => ({}),
+    );
+    await expect(reader.read([SUB_A])).rejects.toThrow(
+      /truncated its answer \(1 of 5 rows\) without a skip token/,
+    );
   });
 });
 

@@ -25,14 +25,22 @@ import {
 
 /** The columns every query projects: what the list items' mappers read. */
 const COLUMNS = '| project id, name, type, subscriptionId, properties';
+/**
+ * Rows of one APIM service (or alert location) packed into one: a query answers as many rows
+ * as there are services, not APIs, so its pages do not grow with the APIs. Grouped by the
+ * id's eighth segment (`…/Microsoft.ApiManagement/service/{service}/…`); the group columns
+ * are strings, so Resource Graph can page the answer.
+ */
+const BY_SERVICE =
+  "| extend service = tolower(tostring(split(id, '/')[8])) | summarize items = make_list(pack('id', id, 'name', name, 'type', type, 'properties', properties)) by subscriptionId, resourceGroup, service | order by subscriptionId asc, resourceGroup asc, service asc";
 
 /**
  * The queries, fixed text. `order by id` keeps paging stable while the table changes.
  * @internal
  */
 export const SECURITY_QUERIES = {
-  collections: `securityresources | where type =~ 'microsoft.security/apicollections' ${COLUMNS} | order by id asc`,
-  assessments: `securityresources | where type =~ 'microsoft.security/assessments' | where id contains '/providers/microsoft.apimanagement/service/' ${COLUMNS} | order by id asc`,
+  collections: `securityresources | where type =~ 'microsoft.security/apicollections' ${BY_SERVICE}`,
+  assessments: `securityresources | where type =~ 'microsoft.security/assessments' | where id contains '/providers/microsoft.apimanagement/service/' ${BY_SERVICE}`,
   alerts: `securityresources | where type =~ 'microsoft.security/locations/alerts' | where properties.alertType startswith 'API_' ${COLUMNS} | order by id asc`,
   attackPaths: `securityresources | where type =~ 'microsoft.security/attackpaths' ${COLUMNS} | order by id asc`,
 } as const;
@@ -41,6 +49,8 @@ export const SECURITY_QUERIES = {
 export const SUBSCRIPTIONS_PER_QUERY = 1000;
 /** Rows per page: Azure's largest `$top`. */
 const ROWS_PER_PAGE = 1000;
+/** Grouped rows (one per service, each with its APIs' rows) per page: pages stay small. */
+const GROUPS_PER_PAGE = 100;
 /** The longest wait for Resource Graph's quota to reset that the reader accepts. */
 const LONGEST_QUOTA_WAIT_MS = 60_000;
 
@@ -57,13 +67,32 @@ interface GraphPage {
   skipToken?: string;
 }
 
-function graphPageOf(page: { data?: unknown; skipToken?: unknown }): GraphPage {
+function graphPageOf(page: {
+  data?: unknown;
+  skipToken?: unknown;
+  resultTruncated?: unknown;
+  count?: unknown;
+  totalRecords?: unknown;
+}): GraphPage {
   if (!Array.isArray(page.data)) {
     throw new Error(
       `Azure Resource Graph answered without a 'data' array (found ${typeof page.data}); expected the objectArray result format`,
     );
   }
   const token = page.skipToken;
+  if (
+    String(page.resultTruncated).toLowerCase() === 'true' &&
+    (typeof token !== 'string' || token === '')
+  ) {
+    // Rows would be missing without a word: a partial answer is a failed read.
+    throw new Error(
+      `Azure Resource Graph truncated its answer (${String(
+        page.count,
+      )} of ${String(
+        page.totalRecords,
+      )} rows) without a skip token to page the rest; expected a paged answer`,
+    );
+  }
   return {
     rows: page.data.filter(
       (r): r is Record<string, unknown> => r !== null && typeof r === 'object',
@@ -115,11 +144,11 @@ export class ResourceGraphSecurityReader {
       SUBSCRIPTIONS_PER_QUERY,
     )) {
       // One query at a time: Resource Graph's quota is per principal, not per query.
-      await this.forEachRow(SECURITY_QUERIES.collections, scope, row => {
+      await this.forEachGroupedRow(SECURITY_QUERIES.collections, scope, row => {
         const collection = apiCollectionOf(row);
         if (collection) of(row)?.collections.push(collection);
       });
-      await this.forEachRow(SECURITY_QUERIES.assessments, scope, row => {
+      await this.forEachGroupedRow(SECURITY_QUERIES.assessments, scope, row => {
         const data = of(row);
         const assessment =
           data && assessmentOf(row, String(row.subscriptionId));
@@ -151,10 +180,34 @@ export class ResourceGraphSecurityReader {
     return paths;
   }
 
+  /**
+   * Visits the rows packed in each group row of a {@link BY_SERVICE} query, each with its
+   * group's subscription.
+   */
+  private async forEachGroupedRow(
+    query: string,
+    subscriptions: string[],
+    visit: (row: Record<string, unknown>) => void,
+  ): Promise<void> {
+    await this.forEachRow(
+      query,
+      subscriptions,
+      group => {
+        if (!Array.isArray(group.items)) return;
+        for (const item of group.items) {
+          if (item !== null && typeof item === 'object')
+            visit({ ...item, subscriptionId: group.subscriptionId });
+        }
+      },
+      GROUPS_PER_PAGE,
+    );
+  }
+
   private async forEachRow(
     query: string,
     subscriptions: string[],
     visit: (row: Record<string, unknown>) => void,
+    rowsPerPage = ROWS_PER_PAGE,
   ): Promise<void> {
     let skipToken: string | undefined;
     do {
@@ -164,7 +217,7 @@ export class ResourceGraphSecurityReader {
           query,
           subscriptions,
           options: {
-            top: ROWS_PER_PAGE,
+            top: rowsPerPage,
             resultFormat: 'objectArray',
             ...(skipToken ? { skipToken } : {}),
           },
