@@ -31,6 +31,12 @@ const DOMAINS = 5;
 const LIFECYCLES = ['production', 'production', 'experimental', 'deprecated'];
 
 /** Everything generated for one catalog size, on disk under `dir`. */
+/**
+ * Entities per catalog file (one location each): the catalog looks up every entity a location
+ * emits in one SQL statement, and SQLite refuses more than 32,766 variables in one.
+ */
+export const ENTITIES_PER_CATALOG_FILE = 10_000;
+
 /** Days of history before today the bench has seeded (today's are the refreshes' own). */
 export const SEEDED_HISTORY_DAYS = 90;
 
@@ -55,8 +61,11 @@ export interface BenchFixture {
    * `scenarioFile`; in the second, as many more.
    */
   changedScenarioFiles: [string, string];
-  /** Catalog file of the `size` API entities (with their groups, systems and domains). */
-  catalogFile: string;
+  /**
+   * Catalog files of the `size` API entities (with their groups, systems and domains), at most
+   * {@link ENTITIES_PER_CATALOG_FILE} entities each.
+   */
+  catalogFiles: string[];
   /**
    * Catalog file of the entities added later for the first-view measure: a configured location
    * that starts empty; {@link BenchFixture.lateCatalog} is written to it when they are added.
@@ -193,7 +202,11 @@ export function writeFixture(
 
   const scenarioFile = path.join(dir, 'scenario.json');
   const scenarioWithNewApisFile = path.join(dir, 'scenario-with-new-apis.json');
-  const catalogFile = path.join(dir, 'catalog.yaml');
+  const catalogFiles = Array.from(
+    { length: Math.ceil(catalog.length / ENTITIES_PER_CATALOG_FILE) },
+    (_, i) =>
+      path.join(dir, i === 0 ? 'catalog.yaml' : `catalog-${i + 1}.yaml`),
+  );
   const lateCatalogFile = path.join(dir, 'catalog-first-views.yaml');
   const passCatalogFile = path.join(dir, 'catalog-pass.yaml');
   fs.writeFileSync(scenarioFile, JSON.stringify(scenario));
@@ -205,7 +218,17 @@ export function writeFixture(
   changedScenarioFiles.forEach((file, i) =>
     fs.writeFileSync(file, JSON.stringify(withRenamedApis(scenario, i + 1))),
   );
-  fs.writeFileSync(catalogFile, yamlDocuments(catalog));
+  catalogFiles.forEach((file, i) =>
+    fs.writeFileSync(
+      file,
+      yamlDocuments(
+        catalog.slice(
+          i * ENTITIES_PER_CATALOG_FILE,
+          (i + 1) * ENTITIES_PER_CATALOG_FILE,
+        ),
+      ),
+    ),
+  );
   fs.writeFileSync(
     lateCatalogFile,
     '# The bench writes 20 API entities here for the first-view measure.\n',
@@ -220,7 +243,7 @@ export function writeFixture(
     scenarioFile,
     scenarioWithNewApisFile,
     changedScenarioFiles,
-    catalogFile,
+    catalogFiles,
     lateCatalogFile,
     lateCatalog: yamlDocuments(late),
     entityNames: indexes(1, size).map(i => `bench-api-${i}`),
@@ -322,11 +345,11 @@ export function backendConfig(
       // from reprocessing all of them again during the measurements.
       processingInterval: '1h',
       locations: [
-        {
+        ...fixture.catalogFiles.map(target => ({
           type: 'file',
-          target: fixture.catalogFile,
+          target,
           rules: [{ allow: ['API', 'System', 'Domain', 'Group'] }],
-        },
+        })),
         // Empty until the first-view measure adds its entities and refreshes this location.
         {
           type: 'file',

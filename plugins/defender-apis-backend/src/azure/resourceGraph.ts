@@ -26,10 +26,11 @@ import {
 /** The columns every query projects: what the list items' mappers read. */
 const COLUMNS = '| project id, name, type, subscriptionId, properties';
 /**
- * Rows of one APIM service (or alert location) packed into one: a query answers as many rows
- * as there are services, not APIs, so its pages do not grow with the APIs. Grouped by the
- * id's eighth segment (`…/Microsoft.ApiManagement/service/{service}/…`); the group columns
- * are strings, so Resource Graph can page the answer.
+ * Rows of one APIM service packed into one: a query answers as many rows as there are
+ * services, not APIs, so its pages do not grow with the APIs. Grouped by the id's eighth
+ * segment (`…/Microsoft.ApiManagement/service/{service}/…`; an alert's is its location, so
+ * alerts group by resource group and location); the group columns are strings, so Resource
+ * Graph can page the answer.
  */
 const BY_SERVICE =
   "| extend service = tolower(tostring(split(id, '/')[8])) | summarize items = make_list(pack('id', id, 'name', name, 'type', type, 'properties', properties)) by subscriptionId, resourceGroup, service | order by subscriptionId asc, resourceGroup asc, service asc";
@@ -41,7 +42,7 @@ const BY_SERVICE =
 export const SECURITY_QUERIES = {
   collections: `securityresources | where type =~ 'microsoft.security/apicollections' ${BY_SERVICE}`,
   assessments: `securityresources | where type =~ 'microsoft.security/assessments' | where id contains '/providers/microsoft.apimanagement/service/' ${BY_SERVICE}`,
-  alerts: `securityresources | where type =~ 'microsoft.security/locations/alerts' | where properties.alertType startswith 'API_' ${COLUMNS} | order by id asc`,
+  alerts: `securityresources | where type =~ 'microsoft.security/locations/alerts' | where properties.alertType startswith 'API_' ${BY_SERVICE}`,
   attackPaths: `securityresources | where type =~ 'microsoft.security/attackpaths' ${COLUMNS} | order by id asc`,
 } as const;
 
@@ -154,7 +155,7 @@ export class ResourceGraphSecurityReader {
           data && assessmentOf(row, String(row.subscriptionId));
         if (assessment) data.assessments.push(assessment);
       });
-      await this.forEachRow(SECURITY_QUERIES.alerts, scope, row => {
+      await this.forEachGroupedRow(SECURITY_QUERIES.alerts, scope, row => {
         const alert = alertOf(row);
         if (alert) of(row)?.alerts.push(alert);
       });
