@@ -29,6 +29,7 @@ import { PostureNotifier } from './services/PostureNotifier';
 import { ServiceDirectory } from './services/ServiceDirectory';
 import { SubscriptionBulkReads } from './services/SubscriptionBulkReads';
 import { ServiceBulkReads } from './services/ServiceBulkReads';
+import { OnboardingRecheck } from './services/OnboardingRecheck';
 import { ShadowApiRecorder } from './services/ShadowApiRecorder';
 import { ShadowApiService } from './services/ShadowApiService';
 import { HistoryService } from './services/HistoryService';
@@ -171,6 +172,12 @@ export const defenderApisPlugin = createBackendPlugin({
           directory,
           pace: settings.onboardingPace,
           notifier,
+          recheck: new OnboardingRecheck({
+            auth: deps.auth,
+            catalog: catalogApis,
+            directory,
+            postures,
+          }),
         });
         const onboarding = new OnboardingRequests({
           auditor: deps.auditor,

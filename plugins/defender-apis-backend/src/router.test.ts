@@ -62,10 +62,12 @@ async function routerWith(overrides: Partial<RouterOptions> = {}) {
       })),
     },
     access: {
-      decide: jest.fn(async (refs: string[]) => refs.map(() => () => true)),
+      decide: jest.fn(async (refs: string[]) =>
+        refs.map(() => () => 'ownership' as const),
+      ),
       decideActions: jest.fn(async () => ({
-        onboard: () => true,
-        offboard: () => true,
+        onboard: () => 'ownership' as const,
+        offboard: () => 'ownership' as const,
       })),
     },
   };
@@ -133,8 +135,11 @@ describe('router', () => {
     const access = {
       decide: jest.fn(),
       decideActions: jest.fn(async () => ({
-        onboard: (e: Entity) => e.metadata.name === 'payments-api',
-        offboard: () => false,
+        onboard: (e: Entity) =>
+          e.metadata.name === 'payments-api'
+            ? ('ownership' as const)
+            : undefined,
+        offboard: () => undefined,
       })),
     };
     const { app, postures } = await routerWith({ access });

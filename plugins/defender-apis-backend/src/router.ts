@@ -359,8 +359,8 @@ export async function createRouter(
       ] as const),
     ]);
     const answer: PostureAccess = {
-      canOnboard: may.onboard(entity),
-      canOffboard: may.offboard(entity),
+      canOnboard: Boolean(may.onboard(entity)),
+      canOffboard: Boolean(may.offboard(entity)),
     };
     res.json(answer);
   });

@@ -575,7 +575,8 @@ export const MAX_ONBOARDING_BATCH = 500;
  * starts it at the configured pace), `alreadyQueued` (an operation was queued or running),
  * `alreadyOnboarded`, `refused` (with the reason: not an owner, not applicable, plan off,
  * conflict, not mapped, not in the catalog), and `cancelled` once the batch was cancelled
- * before it started.
+ * before it started, or when the backend, deciding again as it was about to start it, found
+ * that it may no longer run (with the reason).
  *
  * @public
  */

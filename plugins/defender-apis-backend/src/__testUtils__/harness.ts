@@ -204,6 +204,11 @@ export interface PluginHarness {
   addEntities(entities: Entity[]): void;
   /** Replaces the catalog's entities, as if every location now held these. */
   replaceEntities(entities: Entity[]): void;
+  /**
+   * Replaces the catalog's users (default {@link MEMBERSHIPS}): user ref to the groups it is a
+   * member of; a user left out is no longer in the catalog. Sign-in is not affected.
+   */
+  setMemberships(memberships: Record<string, string[]>): void;
   /** How many requests the plugin made to the catalog. */
   catalogCalls(): number;
   /**
@@ -292,12 +297,20 @@ function catalogFactory(
   hiddenFrom: Record<string, string[]> | undefined,
 ) {
   let entities = initial.map(withEtag);
-  let catalog = catalogServiceMock({ entities });
+  // The org's users beside the given entities, as an organisation's catalog holds them.
+  let catalogUsers = userEntities(MEMBERSHIPS);
+  let catalog = catalogServiceMock({
+    entities: [...entities, ...catalogUsers],
+  });
   const replace = (next: Entity[]) => {
     entities = next.map(withEtag);
-    catalog = catalogServiceMock({ entities });
+    catalog = catalogServiceMock({ entities: [...entities, ...catalogUsers] });
   };
   const add = (more: Entity[]) => replace([...entities, ...more]);
+  const setMemberships = (memberships: Record<string, string[]>) => {
+    catalogUsers = userEntities(memberships);
+    replace(entities);
+  };
   const hidden = new Map(
     Object.entries(hiddenFrom ?? {}).map(([ref, users]) => [
       ref.toLowerCase(),
@@ -376,7 +389,21 @@ function catalogFactory(
     entityByRef: (ref: string) => catalog.getEntityByRef(ref),
     add,
     replace,
+    setMemberships,
   };
+}
+
+/** User entities of the given memberships (user ref to group refs), with memberOf relations. */
+function userEntities(memberships: Record<string, string[]>): Entity[] {
+  return Object.entries(memberships).map(([userRef, groups]) =>
+    withEtag({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: { name: userRef.split('/')[1], namespace: 'default' },
+      spec: { memberOf: groups },
+      relations: groups.map(targetRef => ({ type: 'memberOf', targetRef })),
+    }),
+  );
 }
 
 const CATALOG_READ = 'catalog.entity.read';
@@ -558,6 +585,7 @@ export async function startHarness(
     entityReaders: catalog.entityReaders,
     addEntities: catalog.add,
     replaceEntities: catalog.replace,
+    setMemberships: catalog.setMemberships,
     runScheduledRefresh() {
       return harness.runScheduledTask('defender-apis-refresh');
     },

@@ -65,6 +65,15 @@ export interface OnboardingQueueStore {
     lease: OnboardingLease,
     outcome: { state: 'succeeded' | 'failed'; error?: string },
   ): Promise<boolean>;
+  /**
+   * Ends a taken operation without running it (the worker decided it may no longer run): it
+   * leaves the queue and its batch item says `cancelled` with the reason. False when the lease
+   * was lost meanwhile.
+   */
+  cancelOnboarding(
+    lease: OnboardingLease & { batchId?: string },
+    reason: string,
+  ): Promise<boolean>;
   hasQueuedBatchOperations(): Promise<boolean>;
   createBatch(
     batch: NewOnboardingBatch,
@@ -119,6 +128,7 @@ export class KnexOnboardingQueueStore implements OnboardingQueueStore {
       lease_owner: null,
       error: null,
       batch_id: row.batchId ?? null,
+      granted_by: row.grantedBy ?? null,
     };
     const inserted = await this.knex(ONBOARDING)
       .insert(values)
@@ -305,6 +315,23 @@ export class KnexOnboardingQueueStore implements OnboardingQueueStore {
       });
     if (finished === 1) await this.onChange([lease.apiKey]);
     return finished === 1;
+  }
+
+  async cancelOnboarding(
+    lease: OnboardingLease & { batchId?: string },
+    reason: string,
+  ): Promise<boolean> {
+    const cancelled = await this.knex.transaction(async tx => {
+      const deleted = await tx(ONBOARDING).where(heldBy(lease)).delete();
+      if (deleted === 1 && lease.batchId) {
+        await tx(BATCH_ITEM)
+          .where({ batch_id: lease.batchId, api_key: lease.apiKey })
+          .update({ outcome: 'cancelled', reason });
+      }
+      return deleted === 1;
+    });
+    if (cancelled) await this.onChange([lease.apiKey]);
+    return cancelled;
   }
 
   /** Whether batch operations wait in the queue. */

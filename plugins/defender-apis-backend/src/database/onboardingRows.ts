@@ -2,6 +2,7 @@ import { OnboardingState } from '@defender-apis/plugin-defender-apis-common';
 import { Knex } from 'knex';
 import { chunksOf } from '../util/yieldToEventLoop';
 import { OnboardTarget } from '../model/azureResources';
+import { OnboardGrant } from '../model/onboardGrant';
 
 /** Onboarding operations, one row per APIM API (the row is the claim that makes a PUT happen once). */
 export const ONBOARDING_TABLE = 'defender_apis_onboarding';
@@ -25,6 +26,8 @@ export interface OnboardingRow {
   error?: string;
   /** The batch that queued it; batch operations start at the configured pace. */
   batchId?: string;
+  /** How the requester was allowed; the worker decides again before the operation runs. */
+  grantedBy?: OnboardGrant;
 }
 
 /**
@@ -52,6 +55,7 @@ export interface RawOnboardingRow {
   finished_at: string | null;
   error: string | null;
   batch_id?: string | null;
+  granted_by?: string | null;
 }
 
 /** An onboarding row as the code uses it. */
@@ -67,6 +71,9 @@ export function fromRaw(row: RawOnboardingRow): OnboardingRow {
     ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
     ...(row.error ? { error: row.error } : {}),
     ...(row.batch_id ? { batchId: row.batch_id } : {}),
+    ...(row.granted_by === 'ownership' || row.granted_by === 'policy'
+      ? { grantedBy: row.granted_by }
+      : {}),
   };
 }
 

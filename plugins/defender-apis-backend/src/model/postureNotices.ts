@@ -110,10 +110,23 @@ export function onboardingEndedNotice(ended: {
   entityRef: string;
   title?: string;
   requestedBy?: string;
-  outcome: { state: 'succeeded' } | { state: 'failed'; error: string };
+  outcome:
+    | { state: 'succeeded' }
+    | { state: 'failed'; error: string }
+    | { state: 'cancelled'; reason: string };
 }): PostureNotice {
   const name = nameOf(ended);
   const alsoTo = ended.requestedBy ? [ended.requestedBy] : undefined;
+  if (ended.outcome.state === 'cancelled') {
+    return {
+      entityRef: ended.entityRef,
+      kind: 'onboarding',
+      severity: 'normal',
+      title: `Onboarding ${name} to Defender for APIs was cancelled`,
+      description: ended.outcome.reason,
+      alsoTo,
+    };
+  }
   return ended.outcome.state === 'succeeded'
     ? {
         entityRef: ended.entityRef,

@@ -12,9 +12,13 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import { CallerDecisions } from './CallerDecisions';
 import { ownersOf } from '../model/mapping';
+import { OnboardGrant } from '../model/onboardGrant';
 
-/** Whether the caller may act on the entity, once the entity is in hand. */
-export type OnboardVerdict = (entity: Entity) => boolean;
+/**
+ * Whether the caller may act on the entity, once the entity is in hand: how (an owner, or by
+ * the policy for every entity), or undefined when not.
+ */
+export type OnboardVerdict = (entity: Entity) => OnboardGrant | undefined;
 
 /** What a caller asks to do with an entity's API. */
 export type ApiAction = 'onboard' | 'offboard';
@@ -24,8 +28,10 @@ const PERMISSIONS = {
   offboard: defenderApisOffboardPermission,
 } as const;
 
-const allow: OnboardVerdict = () => true;
-const deny: OnboardVerdict = () => false;
+const allow: OnboardVerdict = () => 'policy';
+const deny: OnboardVerdict = () => undefined;
+/** A conditional decision the framework applied: this repository's policy conditions on ownership. */
+const allowAsOwner: OnboardVerdict = () => 'ownership';
 
 /**
  * Decides who may onboard or offboard an API. With the permission framework enabled the
@@ -98,7 +104,9 @@ export class OnboardAccess {
       const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
       const mine = new Set(ownershipEntityRefs.map(r => r.toLowerCase()));
       const isMine: OnboardVerdict = entity =>
-        ownersOf(entity).some(owner => mine.has(owner.toLowerCase()));
+        ownersOf(entity).some(owner => mine.has(owner.toLowerCase()))
+          ? 'ownership'
+          : undefined;
       return questions.map(() => isMine);
     }
     const decided = await decisions.get(credentials);
@@ -121,7 +129,7 @@ export class OnboardAccess {
       );
       open.forEach((questionIndex, i) => {
         verdicts[questionIndex] =
-          results[i].result === AuthorizeResult.ALLOW ? allow : deny;
+          results[i].result === AuthorizeResult.ALLOW ? allowAsOwner : deny;
       });
     }
     return verdicts as OnboardVerdict[];

@@ -79,7 +79,9 @@ async function requestsOn(
     postures,
     access: {
       decide: async (refs: string[]) =>
-        refs.map(() => () => options.canOnboard ?? true),
+        refs.map(
+          () => () => options.canOnboard ?? true ? 'ownership' : undefined,
+        ),
     },
     maxQueuedPerUser: options.maxQueuedPerUser ?? 5,
     directory: { services: async () => [] },

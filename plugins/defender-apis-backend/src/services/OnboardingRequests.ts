@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { Request } from 'express';
 import { OnboardingQueueStore } from '../database/OnboardingQueueStore';
 import { OnboardingRow } from '../database/onboardingRows';
+import { OnboardGrant } from '../model/onboardGrant';
 import { CatalogApis } from '../catalog/CatalogApis';
 import { serviceKey } from '../model/mapping';
 import { claimedApiKey } from '../model/claims';
@@ -202,7 +203,7 @@ export class OnboardingRequests {
   private async admitToBatch(
     entity: Entity,
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
-    mayOnboard: boolean,
+    grant: OnboardGrant | undefined,
     batch: { id: string; requestedAt: string },
   ): Promise<{
     entityRef: string;
@@ -212,11 +213,7 @@ export class OnboardingRequests {
   }> {
     const entityRef = stringifyEntityRef(entity);
     try {
-      const { claim, posture } = await this.admit(
-        entity,
-        credentials,
-        mayOnboard,
-      );
+      const { claim, posture } = await this.admit(entity, credentials, grant);
       if (!claim) {
         return {
           entityRef,
@@ -254,11 +251,11 @@ export class OnboardingRequests {
   private async admit(
     entity: Entity,
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
-    mayOnboard: boolean,
+    grant: OnboardGrant | undefined,
   ): Promise<{ posture: ApiPosture; claim?: Omit<OnboardingRow, 'state'> }> {
     const { postures } = this.options;
     const entityRef = stringifyEntityRef(entity);
-    if (!mayOnboard) {
+    if (!grant) {
       throw new NotAllowedError(
         `Only the owners of ${entityRef} may onboard it to Defender for APIs`,
       );
@@ -324,6 +321,7 @@ export class OnboardingRequests {
         }),
         requestedBy: credentials.principal.userEntityRef,
         requestedAt: new Date().toISOString(),
+        grantedBy: grant,
       },
     };
   }

@@ -38,6 +38,7 @@ function heldAzure() {
 async function workerOn(
   id: Parameters<typeof databases.init>[0],
   azure: ReturnType<typeof heldAzure>,
+  recheck?: { refusal: () => Promise<string | undefined> },
 ) {
   const stores = await storeOn(await databases.init(id));
   const reread = jest.fn(async () => ({} as ApiPosture));
@@ -58,6 +59,7 @@ async function workerOn(
     timeout: { minutes: 5 },
     directory: { services: async () => [] },
     pace: { seconds: 0 },
+    ...(recheck ? { recheck } : {}),
   });
   return { worker, queue: stores.onboardingQueue, reread };
 }
@@ -102,6 +104,22 @@ describe.each(databases.eachSupportedId())('OnboardingWorker on %s', id => {
       [...outcomes.values()].find(o => o.target.apiId === 'b1')?.error,
     ).toContain('The API was not found');
     expect(reread).toHaveBeenCalledTimes(3);
+  });
+
+  it('runs nothing it could not decide again: the operation leaves the queue with why', async () => {
+    const azure = heldAzure();
+    const { worker, queue } = await workerOn(id, azure, {
+      refusal: async () => {
+        throw new Error('catalog answered 503');
+      },
+    });
+    await queue.claimOnboarding(onboarding('a1', 'svc-a'));
+    worker.drain();
+    await eventually(
+      async () => !(await queue.getOnboarding(onboarding('a1').apiKey)),
+    );
+    await worker.settle();
+    expect(azure.started).toEqual([]);
   });
 
   it('hands back an operation it took while shutting down, before any run held its lease', async () => {

@@ -17,6 +17,7 @@ import { PostureService } from './PostureService';
 import { PostureNotifier } from './PostureNotifier';
 import { withTenant } from './withTenant';
 import { ServiceDirectory } from './ServiceDirectory';
+import { OnboardingRecheck } from './OnboardingRecheck';
 
 /**
  * Carries out the onboarding queue on this replica: takes operations while their service is
@@ -55,6 +56,8 @@ export class OnboardingWorker {
       pace: HumanDuration;
       /** Tells the requester and the owners that an operation ended; none: nobody is told. */
       notifier?: Pick<PostureNotifier, 'onboardingEnded'>;
+      /** Decides again whether a taken operation may still run; none: every one runs. */
+      recheck?: Pick<OnboardingRecheck, 'refusal'>;
     },
   ) {}
 
@@ -190,6 +193,11 @@ export class OnboardingWorker {
       severityLevel: 'medium',
       meta,
     });
+    const refusal = await this.refusalOf(row);
+    if (refusal !== undefined) {
+      await this.cancel(row, refusal, event);
+      return;
+    }
     logger.info('Onboarding API to Defender for APIs', meta);
     const timeout = AbortSignal.timeout(
       durationToMilliseconds(this.options.timeout),
@@ -247,6 +255,47 @@ export class OnboardingWorker {
       entityRef: row.entityRef,
       requestedBy: row.requestedBy,
       outcome,
+    });
+  }
+
+  /**
+   * Why the operation may no longer run, decided again now (the request may be hours old);
+   * when that cannot be decided, the reason too: nothing runs on a decision not made.
+   */
+  private async refusalOf(row: RunningOnboarding): Promise<string | undefined> {
+    try {
+      return await this.options.recheck?.refusal(row);
+    } catch (error) {
+      return `Whether ${
+        row.entityRef
+      } may still be onboarded could not be decided (${
+        error instanceof Error ? error.message : String(error)
+      }); ask again.`;
+    }
+  }
+
+  /** Ends the operation without running it, says why and tells the requester. */
+  private async cancel(
+    row: RunningOnboarding,
+    reason: string,
+    event: Awaited<ReturnType<AuditorService['createEvent']>>,
+  ): Promise<void> {
+    const { queue, logger, notifier } = this.options;
+    const meta = {
+      entityRef: row.entityRef,
+      apiResourceId: row.apiKey,
+      requestedBy: row.requestedBy ?? null,
+    };
+    if (!(await queue.cancelOnboarding(row, reason))) return;
+    await event.fail({ error: new Error(`Cancelled: ${reason}`) });
+    logger.info('Cancelled a queued onboarding that may no longer run', {
+      ...meta,
+      reason,
+    });
+    await notifier?.onboardingEnded({
+      entityRef: row.entityRef,
+      requestedBy: row.requestedBy,
+      outcome: { state: 'cancelled', reason },
     });
   }
 
