@@ -15,13 +15,18 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import {
+  defenderApisBatchCancelPermission,
   defenderApisOffboardPermission,
   defenderApisOnboardPermission,
 } from '@defender-apis/plugin-defender-apis-common';
 
+/** The group whose members may read and cancel anyone's onboarding batch. */
+export const PLATFORM_TEAM = 'group:default/team-platform';
+
 /**
  * This portal's permission policy: everything is allowed, except onboarding an API to
- * Defender for APIs and offboarding it, which only the API entity's owners may do. An
+ * Defender for APIs and offboarding it, which only the API entity's owners may do, and
+ * cancelling another user's onboarding batch, which only the platform team may do. An
  * organisation that wants a platform team to onboard or offboard any API widens that rule.
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
@@ -39,6 +44,13 @@ export class PortalPermissionPolicy implements PermissionPolicy {
           claims: user?.info.ownershipEntityRefs ?? [],
         }),
       );
+    }
+    if (isPermission(request.permission, defenderApisBatchCancelPermission)) {
+      return {
+        result: user?.info.ownershipEntityRefs.includes(PLATFORM_TEAM)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
     }
     return { result: AuthorizeResult.ALLOW };
   }

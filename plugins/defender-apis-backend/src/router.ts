@@ -408,7 +408,11 @@ export async function createRouter(
   const cancelBatch: express.RequestHandler = async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json(
-      await onboarding.cancelBatch(batchIdFrom(req.params.id), credentials),
+      await onboarding.cancelBatch(
+        batchIdFrom(req.params.id),
+        credentials,
+        req,
+      ),
     );
   };
   router.delete('/onboard/batches/:id', cancelBatch);

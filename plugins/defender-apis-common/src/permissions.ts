@@ -28,8 +28,21 @@ export const defenderApisOffboardPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Read and cancel any user's onboarding batch (`GET` and `DELETE /onboard/batches/:id`), e.g.
+ * for a platform team stopping a batch that should not go on. A basic permission: a requester
+ * needs none for their own batches, and without the permission framework nobody else may.
+ *
+ * @public
+ */
+export const defenderApisBatchCancelPermission = createPermission({
+  name: 'defender-apis.batch.cancel',
+  attributes: { action: 'delete' },
+});
+
 /** All permissions of the Defender for APIs plugins. @public */
 export const defenderApisPermissions = [
   defenderApisOnboardPermission,
   defenderApisOffboardPermission,
+  defenderApisBatchCancelPermission,
 ];

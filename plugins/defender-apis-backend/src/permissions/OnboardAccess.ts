@@ -7,6 +7,7 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  defenderApisBatchCancelPermission,
   defenderApisOffboardPermission,
   defenderApisOnboardPermission,
 } from '@defender-apis/plugin-defender-apis-common';
@@ -85,6 +86,21 @@ export class OnboardAccess {
     return Object.fromEntries(
       actions.map((action, i) => [action, verdicts[i]]),
     ) as Record<A, OnboardVerdict>;
+  }
+
+  /**
+   * Whether the caller may read and cancel any user's onboarding batch: the policy's decision
+   * on `defender-apis.batch.cancel`; without the framework, nobody but each batch's requester.
+   */
+  async mayCancelAnyBatch(credentials: BackstageCredentials): Promise<boolean> {
+    const { auth, permissions, permissionFrameworkEnabled } = this.options;
+    if (!permissionFrameworkEnabled || !auth.isPrincipal(credentials, 'user'))
+      return false;
+    const [decision] = await permissions.authorize(
+      [{ permission: defenderApisBatchCancelPermission }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
   }
 
   private async decideEach(

@@ -137,6 +137,47 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
     expect(puts(h)).toHaveLength(1);
   });
 
+  it("lets a caller the policy allows defender-apis.batch.cancel read and cancel anyone's batch, and nobody else", async () => {
+    h = await startHarness({
+      // priya's policy allows everything (batch.cancel included); the others' is the owners' rule.
+      policyDecision: user =>
+        user === 'user:default/priya' ? 'ALLOW' : 'OWNER',
+      config: { onboarding: { pace: '1h' } },
+      refreshed: true,
+    });
+    const res = await h.request
+      .post(`${BASE}/onboard`)
+      .set('Authorization', asUser('paula'))
+      .send({ entityRefs: [ref('notifications-api'), ref('wallet-api')] });
+    expect(res.status).toBe(202);
+    const id = res.body.id;
+    for (const method of ['get', 'delete'] as const) {
+      expect(
+        (
+          await h.request[method](`${BASE}/onboard/batches/${id}`).set(
+            'Authorization',
+            asUser('carl'),
+          )
+        ).status,
+      ).toBe(404);
+    }
+    const read = await h.request
+      .get(`${BASE}/onboard/batches/${id}`)
+      .set('Authorization', asUser('priya'));
+    expect(read.status).toBe(200);
+    expect(read.body.requestedBy).toBe('user:default/paula');
+    const cancelled = await h.request
+      .delete(`${BASE}/onboard/batches/${id}`)
+      .set('Authorization', asUser('priya'));
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.cancelledAt).toBeDefined();
+    expect(cancelled.body.counts).toEqual(
+      expect.objectContaining({ cancelled: 1, pending: expect.any(Number) }),
+    );
+    // The requester sees the cancellation.
+    expect((await batchOf(h, id)).cancelledAt).toBe(cancelled.body.cancelledAt);
+  });
+
   it('starts the operations of one service at the pace, without the browser', async () => {
     h = await startHarness({
       config: { onboarding: { pace: '2s' } },

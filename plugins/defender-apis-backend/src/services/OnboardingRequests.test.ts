@@ -82,6 +82,7 @@ async function requestsOn(
         refs.map(
           () => () => options.canOnboard ?? true ? 'ownership' : undefined,
         ),
+      mayCancelAnyBatch: async () => false,
     },
     maxQueuedPerUser: options.maxQueuedPerUser ?? 5,
     directory: { services: async () => [] },

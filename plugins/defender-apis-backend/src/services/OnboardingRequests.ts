@@ -57,7 +57,7 @@ export class OnboardingRequests {
       catalog: Pick<CatalogApis, 'byRefs'>;
       queue: OnboardingQueueStore;
       postures: Pick<PostureService, 'getPosture' | 'reread' | 'seenBy'>;
-      access: Pick<OnboardAccess, 'decide'>;
+      access: Pick<OnboardAccess, 'decide' | 'mayCancelAnyBatch'>;
       /** Operations one user may have queued or running at once. */
       maxQueuedPerUser: number;
       /** The APIM services, for the tenant of each. */
@@ -173,30 +173,52 @@ export class OnboardingRequests {
     }
   }
 
-  /** A batch its requester asked for; NotFoundError for anyone else, as for a missing one. */
+  /**
+   * A batch, for its requester or a caller the policy lets cancel any batch
+   * (`defender-apis.batch.cancel`); NotFoundError for anyone else, as for a missing one.
+   */
   async getBatch(
     id: string,
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
   ): Promise<OnboardingBatch> {
     const batch = await this.options.queue.getBatch(id);
-    if (!batch || batch.requestedBy !== credentials.principal.userEntityRef) {
+    if (
+      !batch ||
+      (batch.requestedBy !== credentials.principal.userEntityRef &&
+        !(await this.options.access.mayCancelAnyBatch(credentials)))
+    ) {
       throw new NotFoundError(`No onboarding batch ${id} of yours`);
     }
     return batch;
   }
 
-  /** Cancels the requester's batch: what has not started leaves the queue. */
+  /** Cancels a batch the caller may get: what has not started leaves the queue. Audited. */
   async cancelBatch(
     id: string,
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
+    request?: Request,
   ): Promise<OnboardingBatch> {
-    await this.getBatch(id, credentials);
-    const removed = await this.options.queue.cancelBatch(id);
-    this.options.logger.info('Cancelled an onboarding batch', {
-      batchId: id,
-      removed: removed.length,
+    const event = await this.options.auditor.createEvent({
+      eventId: 'api-onboard-batch-cancel',
+      severityLevel: 'medium',
+      request,
+      meta: { batchId: id },
     });
-    return (await this.options.queue.getBatch(id))!;
+    try {
+      const batch = await this.getBatch(id, credentials);
+      const removed = await this.options.queue.cancelBatch(id);
+      this.options.logger.info('Cancelled an onboarding batch', {
+        batchId: id,
+        requestedBy: batch.requestedBy,
+        cancelledBy: credentials.principal.userEntityRef,
+        removed: removed.length,
+      });
+      await event.success({ meta: { removed: removed.length } });
+      return (await this.options.queue.getBatch(id))!;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
   }
 
   /** What one API of a batch comes to: queued with the batch's id, or why not. */
