@@ -97,10 +97,22 @@ export interface Config {
        */
       maxConcurrentPerService?: number;
       /**
-       * Onboarding operations one user may have queued or running at once; more requests
-       * answer 429. Default 20.
+       * Single onboarding operations (outside batches) one user may have queued or running at
+       * once; more requests answer 429. Counted with the claim under a lock per user, so
+       * parallel requests on any replica cannot exceed it. Default 20.
        */
       maxQueuedPerUser?: number;
+      /**
+       * Onboarding batches (`POST /onboard`) one user may have with operations waiting or
+       * running at once; one more answers 429. Counted with the new batch's claims under a
+       * lock per user, so parallel requests on any replica cannot exceed it. Default 5.
+       */
+      maxOpenBatchesPerUser?: number;
+      /**
+       * Batch operations one user may have waiting or running at once, across their batches; a
+       * batch that would exceed it answers 429 and queues nothing. Default 2000.
+       */
+      maxBatchedPerUser?: number;
       /**
        * Operations of an onboarding batch (`POST /onboard`) start at most this often per APIM
        * service (and at most maxConcurrentPerService at once), as Microsoft advises onboarding

@@ -26,6 +26,8 @@ describe('readDefenderApisConfig', () => {
       maxServiceReadsPerRefresh: 20,
       maxConcurrentOnboardingsPerService: 1,
       maxQueuedOnboardingsPerUser: 20,
+      maxOpenBatchesPerUser: 5,
+      maxBatchedPerUser: 2000,
       notificationKinds: new Set([
         'newHighAlert',
         'atRisk',

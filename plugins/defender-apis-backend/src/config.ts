@@ -62,6 +62,10 @@ export interface DefenderApisConfig {
   maxServiceReadsPerRefresh: number;
   maxConcurrentOnboardingsPerService: number;
   maxQueuedOnboardingsPerUser: number;
+  /** Batches one user may have with operations queued or running (`onboarding.maxOpenBatchesPerUser`). */
+  maxOpenBatchesPerUser: number;
+  /** Batch operations one user may have queued or running (`onboarding.maxBatchedPerUser`). */
+  maxBatchedPerUser: number;
   /** An onboarding still running after this long is marked failed. */
   onboardingTimeout: HumanDuration;
   /** Operations of a batch start at most this often per service. */
@@ -337,6 +341,16 @@ export function readDefenderApisConfig(config: Config): DefenderApisConfig {
     ),
     maxConcurrentOnboardingsPerService: max,
     maxQueuedOnboardingsPerUser: maxPerUser,
+    maxOpenBatchesPerUser: readPositiveInteger(
+      config,
+      'onboarding.maxOpenBatchesPerUser',
+      5,
+    ),
+    maxBatchedPerUser: readPositiveInteger(
+      config,
+      'onboarding.maxBatchedPerUser',
+      2000,
+    ),
     notificationKinds: readNotificationKinds(config),
     notificationStaleAfter: readDuration(config, 'notifications.staleAfter', {
       days: 1,

@@ -186,7 +186,11 @@ export const defenderApisPlugin = createBackendPlugin({
           queue: stores.onboardingQueue,
           postures,
           access,
-          maxQueuedPerUser: settings.maxQueuedOnboardingsPerUser,
+          limits: {
+            maxActive: settings.maxQueuedOnboardingsPerUser,
+            maxOpenBatches: settings.maxOpenBatchesPerUser,
+            maxBatched: settings.maxBatchedPerUser,
+          },
           directory,
           worker,
         });

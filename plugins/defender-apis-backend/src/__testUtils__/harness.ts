@@ -621,6 +621,11 @@ export async function startHarness(
   return harness;
 }
 
+/** Where the plugin's routes are mounted in the test backend. */
+export const API_BASE = '/api/defender-apis';
+/** The ref of an API entity of the default namespace. */
+export const apiRef = (name: string) => `api:default/${name}`;
+
 export const asUser = (name: string) =>
   mockCredentials.user.header(`user:default/${name}`);
 export const asService = () => mockCredentials.service.header();

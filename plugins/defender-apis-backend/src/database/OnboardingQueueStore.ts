@@ -21,6 +21,8 @@ import {
 /** One row per APIM service, locked while an operation of the service is counted and taken. */
 const SERVICE_LOCK = 'defender_apis_onboarding_service_lock';
 const BATCH = 'defender_apis_onboarding_batch';
+/** One row per requester, locked while the user's limits are checked and claims inserted. */
+const USER_LOCK = 'defender_apis_onboarding_user_lock';
 const BATCH_ITEM = 'defender_apis_onboarding_batch_item';
 /**
  * How long a running onboarding stays claimed without renewal. The replica running it renews
@@ -43,6 +45,23 @@ export interface NewOnboardingBatchItem {
   reason?: string;
 }
 
+/** A user's limits on queued onboardings, checked atomically with the claims. */
+export interface UserOnboardingLimits {
+  /** Single operations (outside batches) queued or running at once. */
+  maxActive: number;
+  /** Batches with an operation still queued or running. */
+  maxOpenBatches: number;
+  /** Batch operations queued or running, across the user's batches. */
+  maxBatched: number;
+}
+
+/** A user's limit a request would exceed: which, its value and what is there already. */
+export interface ExceededLimit {
+  limit: keyof UserOnboardingLimits;
+  max: number;
+  found: number;
+}
+
 /**
  * The onboarding queue: one operation per APIM API, claimed once across replicas, taken under
  * a per-service limit and pace, run under a lease; and the batches that queued them.
@@ -52,6 +71,28 @@ export interface OnboardingQueueStore {
   getOnboardings(apiKeys: string[]): Promise<Map<string, OnboardingRow>>;
   /** Queues an onboarding unless one is queued or running; true when this call queued it. */
   claimOnboarding(row: Omit<OnboardingRow, 'state'>): Promise<boolean>;
+  /**
+   * Queues a user's single onboarding within `limits.maxActive`, counted under the user's lock
+   * (parallel requests cannot together exceed it): true when this call queued it, false when
+   * one was queued or running already, or the limit it would exceed.
+   */
+  claimWithinLimits(
+    row: Omit<OnboardingRow, 'state'> & { requestedBy: string },
+    limits: Pick<UserOnboardingLimits, 'maxActive'>,
+  ): Promise<boolean | ExceededLimit>;
+  /**
+   * Records a batch and queues its admitted operations, under the user's lock, within
+   * `limits.maxOpenBatches` and `limits.maxBatched`: the items as recorded (claims that found
+   * an operation already queued say `alreadyQueued`), or the limit it would exceed (nothing
+   * recorded then).
+   */
+  createBatchWithinLimits(
+    batch: NewOnboardingBatch,
+    items: Array<
+      NewOnboardingBatchItem & { claim?: Omit<OnboardingRow, 'state'> }
+    >,
+    limits: Pick<UserOnboardingLimits, 'maxOpenBatches' | 'maxBatched'>,
+  ): Promise<NewOnboardingBatchItem[] | ExceededLimit>;
   /** Takes the oldest operation a service below its limit and pace may start. */
   takeNextOnboarding(
     maxRunning: number,
@@ -115,35 +156,85 @@ export class KnexOnboardingQueueStore implements OnboardingQueueStore {
    * Returns true when this call queued it.
    */
   async claimOnboarding(row: Omit<OnboardingRow, 'state'>): Promise<boolean> {
-    const values = {
-      api_key: row.apiKey,
-      service_key: row.serviceKey,
-      entity_ref: row.entityRef,
-      target: JSON.stringify(row.target),
-      state: 'queued',
-      requested_by: row.requestedBy ?? null,
-      requested_at: row.requestedAt,
-      finished_at: null,
-      lease_until: null,
-      lease_owner: null,
-      error: null,
-      batch_id: row.batchId ?? null,
-      granted_by: row.grantedBy ?? null,
-    };
-    const inserted = await this.knex(ONBOARDING)
-      .insert(values)
-      .onConflict('api_key')
-      .ignore()
-      .returning('api_key');
-    const claimed =
-      inserted.length === 1 ||
-      (await this.knex(ONBOARDING)
-        .where({ api_key: row.apiKey })
-        .whereIn('state', ['succeeded', 'failed'])
-        .update(values)) === 1;
+    const claimed = await this.knex.transaction(tx => claimIn(tx, row));
     // Losers too: a claim in flight elsewhere may not have recomposed yet.
     await this.onChange([row.apiKey]);
     return claimed;
+  }
+
+  async claimWithinLimits(
+    row: Omit<OnboardingRow, 'state'> & { requestedBy: string },
+    limits: Pick<UserOnboardingLimits, 'maxActive'>,
+  ): Promise<boolean | ExceededLimit> {
+    const outcome = await this.knex.transaction(async tx => {
+      await lockRow(tx, USER_LOCK, 'user_ref', row.requestedBy);
+      const active = await countRows(activeSingles(tx, row.requestedBy));
+      if (active >= limits.maxActive)
+        return {
+          limit: 'maxActive' as const,
+          max: limits.maxActive,
+          found: active,
+        };
+      return claimIn(tx, row);
+    });
+    if (typeof outcome === 'boolean') await this.onChange([row.apiKey]);
+    return outcome;
+  }
+
+  async createBatchWithinLimits(
+    batch: NewOnboardingBatch,
+    items: Array<
+      NewOnboardingBatchItem & { claim?: Omit<OnboardingRow, 'state'> }
+    >,
+    limits: Pick<UserOnboardingLimits, 'maxOpenBatches' | 'maxBatched'>,
+  ): Promise<NewOnboardingBatchItem[] | ExceededLimit> {
+    const claims = items.flatMap(i => (i.claim ? [i.claim] : []));
+    const outcome = await this.knex.transaction(async tx => {
+      await lockRow(tx, USER_LOCK, 'user_ref', batch.requestedBy);
+      const mine = tx(BATCH)
+        .select('id')
+        .where({ requested_by: batch.requestedBy });
+      const pending = () =>
+        tx(ONBOARDING)
+          .whereIn('batch_id', mine.clone())
+          .whereIn('state', ['queued', 'running']);
+      if (claims.length > 0) {
+        const open = await countRows(
+          pending().countDistinct({ n: 'batch_id' }),
+          true,
+        );
+        if (open >= limits.maxOpenBatches)
+          return {
+            limit: 'maxOpenBatches' as const,
+            max: limits.maxOpenBatches,
+            found: open,
+          };
+        const batched = await countRows(pending());
+        if (batched + claims.length > limits.maxBatched)
+          return {
+            limit: 'maxBatched' as const,
+            max: limits.maxBatched,
+            found: batched,
+          };
+      }
+      const recorded: NewOnboardingBatchItem[] = [];
+      for (const { claim, ...item } of items) {
+        if (!claim) {
+          recorded.push(item);
+          continue;
+        }
+        const claimed = await claimIn(tx, { ...claim, batchId: batch.id });
+        recorded.push({
+          ...item,
+          apiKey: claim.apiKey,
+          outcome: claimed ? 'queued' : 'alreadyQueued',
+        });
+      }
+      await insertBatch(tx, batch, recorded);
+      return recorded;
+    });
+    if (Array.isArray(outcome)) await this.onChange(claims.map(c => c.apiKey));
+    return outcome;
   }
 
   /**
@@ -209,19 +300,8 @@ export class KnexOnboardingQueueStore implements OnboardingQueueStore {
   ): Promise<RunningOnboarding | 'full' | undefined> {
     const service = candidate.service_key;
     const now = Date.now();
-    // Writing the lock row (to itself) holds it until commit (a row lock on PostgreSQL and
-    // MySQL, the database lock on SQLite): takes for one service happen one after the other.
-    const lock = () =>
-      tx(SERVICE_LOCK)
-        .where({ service_key: service })
-        .update({ service_key: service });
-    if ((await lock()) === 0) {
-      await tx(SERVICE_LOCK)
-        .insert({ service_key: service, taken_at: null })
-        .onConflict('service_key')
-        .ignore();
-      await lock();
-    }
+    // Takes for one service happen one after the other.
+    await lockRow(tx, SERVICE_LOCK, 'service_key', service);
     const { taken_at: lastStart } = await tx(SERVICE_LOCK)
       .select('taken_at')
       .where({ service_key: service })
@@ -264,14 +344,7 @@ export class KnexOnboardingQueueStore implements OnboardingQueueStore {
 
   /** How many operations a user has queued or running, outside batches. */
   async countActiveOnboardings(userEntityRef: string): Promise<number> {
-    const row = await this.knex(ONBOARDING)
-      .where({ requested_by: userEntityRef })
-      // Batches are bounded per request and paced; they do not count against single requests.
-      .whereNull('batch_id')
-      .whereIn('state', ['queued', 'running'])
-      .count({ n: '*' })
-      .first();
-    return Number((row as { n?: number | string } | undefined)?.n ?? 0);
+    return countRows(activeSingles(this.knex, userEntityRef));
   }
 
   /**
@@ -350,24 +423,7 @@ export class KnexOnboardingQueueStore implements OnboardingQueueStore {
     batch: NewOnboardingBatch,
     items: NewOnboardingBatchItem[],
   ): Promise<void> {
-    await this.knex.transaction(async tx => {
-      await tx(BATCH).insert({
-        id: batch.id,
-        requested_by: batch.requestedBy,
-        requested_at: batch.requestedAt,
-      });
-      for await (const chunk of chunksOf(items, CHUNK)) {
-        await tx(BATCH_ITEM).insert(
-          chunk.map(item => ({
-            batch_id: batch.id,
-            entity_ref: item.entityRef,
-            api_key: item.apiKey ?? null,
-            outcome: item.outcome,
-            reason: item.reason ?? null,
-          })),
-        );
-      }
-    });
+    await this.knex.transaction(tx => insertBatch(tx, batch, items));
   }
 
   /** A batch with the current state of each operation it queued. */
@@ -503,6 +559,111 @@ function takeable(now: number) {
 }
 
 /** The row of a run, while that run still holds it. */
+/**
+ * Holds the row `key` of a lock table until the transaction ends, creating it if need be:
+ * writing a row (to itself) takes a row lock on PostgreSQL and MySQL, the database lock on
+ * SQLite, so what the transaction then counts and writes is seen by one at a time.
+ */
+async function lockRow(
+  tx: Knex.Transaction,
+  table: string,
+  column: string,
+  key: string,
+): Promise<void> {
+  const lock = () =>
+    tx(table)
+      .where({ [column]: key })
+      .update({ [column]: key });
+  if ((await lock()) === 0) {
+    await tx(table)
+      .insert({ [column]: key })
+      .onConflict(column)
+      .ignore();
+    await lock();
+  }
+}
+
+/**
+ * A user's single operations queued or running. Batches are bounded per request and paced;
+ * they have their own limits.
+ */
+function activeSingles(db: Knex | Knex.Transaction, userEntityRef: string) {
+  return db(ONBOARDING)
+    .where({ requested_by: userEntityRef })
+    .whereNull('batch_id')
+    .whereIn('state', ['queued', 'running']);
+}
+
+/** The `count(*)` (or the counted column) of a query as a number. */
+async function countRows(
+  query: Knex.QueryBuilder,
+  counted = false,
+): Promise<number> {
+  const row = await (counted ? query : query.count({ n: '*' })).first();
+  return Number((row as { n?: number | string } | undefined)?.n ?? 0);
+}
+
+/**
+ * Queues an onboarding in the transaction unless one is queued or running: true when this
+ * call queued it (a new row, or one whose last operation ended).
+ */
+async function claimIn(
+  tx: Knex.Transaction,
+  row: Omit<OnboardingRow, 'state'>,
+): Promise<boolean> {
+  const values = {
+    api_key: row.apiKey,
+    service_key: row.serviceKey,
+    entity_ref: row.entityRef,
+    target: JSON.stringify(row.target),
+    state: 'queued',
+    requested_by: row.requestedBy ?? null,
+    requested_at: row.requestedAt,
+    finished_at: null,
+    lease_until: null,
+    lease_owner: null,
+    error: null,
+    batch_id: row.batchId ?? null,
+    granted_by: row.grantedBy ?? null,
+  };
+  const inserted = await tx(ONBOARDING)
+    .insert(values)
+    .onConflict('api_key')
+    .ignore()
+    .returning('api_key');
+  return (
+    inserted.length === 1 ||
+    (await tx(ONBOARDING)
+      .where({ api_key: row.apiKey })
+      .whereIn('state', ['succeeded', 'failed'])
+      .update(values)) === 1
+  );
+}
+
+/** Inserts a batch and its items. */
+async function insertBatch(
+  tx: Knex.Transaction,
+  batch: NewOnboardingBatch,
+  items: NewOnboardingBatchItem[],
+): Promise<void> {
+  await tx(BATCH).insert({
+    id: batch.id,
+    requested_by: batch.requestedBy,
+    requested_at: batch.requestedAt,
+  });
+  for await (const chunk of chunksOf(items, CHUNK)) {
+    await tx(BATCH_ITEM).insert(
+      chunk.map(item => ({
+        batch_id: batch.id,
+        entity_ref: item.entityRef,
+        api_key: item.apiKey ?? null,
+        outcome: item.outcome,
+        reason: item.reason ?? null,
+      })),
+    );
+  }
+}
+
 function heldBy(lease: OnboardingLease) {
   return {
     api_key: lease.apiKey,

@@ -8,12 +8,11 @@ import {
   eventually,
   PluginHarness,
   startHarness,
+  API_BASE,
+  apiRef,
 } from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
-
-const BASE = '/api/defender-apis';
-const ref = (name: string) => `api:default/${name}`;
 
 function puts(h: PluginHarness) {
   return h.emulator
@@ -26,7 +25,7 @@ function puts(h: PluginHarness) {
 
 async function batchOf(h: PluginHarness, id: string, user = 'paula') {
   const res = await h.request
-    .get(`${BASE}/onboard/batches/${id}`)
+    .get(`${API_BASE}/onboard/batches/${id}`)
     .set('Authorization', asUser(user));
   expect(res.status).toBe(200);
   return res.body;
@@ -42,32 +41,32 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
       refreshed: true,
     });
     const res = await h.request
-      .post(`${BASE}/onboard`)
+      .post(`${API_BASE}/onboard`)
       .set('Authorization', asUser('paula'))
       .send({
         entityRefs: [
-          ref('wallet-api'),
-          ref('notifications-api'),
-          ref('payments-api'),
-          ref('fx-rates-api'),
-          ref('no-such-entity'),
-          ref('WALLET-API'), // the same entity again, in another case
+          apiRef('wallet-api'),
+          apiRef('notifications-api'),
+          apiRef('payments-api'),
+          apiRef('fx-rates-api'),
+          apiRef('no-such-entity'),
+          apiRef('WALLET-API'), // the same entity again, in another case
         ],
       });
     expect(res.status).toBe(202);
     const outcomes = Object.fromEntries(
       res.body.items.map((i: any) => [i.entityRef, i]),
     );
-    expect(outcomes[ref('wallet-api')].outcome).toBe('queued');
-    expect(outcomes[ref('notifications-api')].outcome).toBe('queued');
-    expect(outcomes[ref('payments-api')].outcome).toBe('alreadyOnboarded');
-    expect(outcomes[ref('fx-rates-api')]).toEqual(
+    expect(outcomes[apiRef('wallet-api')].outcome).toBe('queued');
+    expect(outcomes[apiRef('notifications-api')].outcome).toBe('queued');
+    expect(outcomes[apiRef('payments-api')].outcome).toBe('alreadyOnboarded');
+    expect(outcomes[apiRef('fx-rates-api')]).toEqual(
       expect.objectContaining({
         outcome: 'refused',
         reason: expect.stringContaining('Only the owners'),
       }),
     );
-    expect(outcomes[ref('no-such-entity')]).toEqual(
+    expect(outcomes[apiRef('no-such-entity')]).toEqual(
       expect.objectContaining({
         outcome: 'refused',
         reason: expect.stringContaining('No entity'),
@@ -84,7 +83,7 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
       ),
     );
     const failed = (await batchOf(h, id)).items.find(
-      (i: any) => i.entityRef === ref('notifications-api'),
+      (i: any) => i.entityRef === apiRef('notifications-api'),
     );
     expect(failed.operation).toEqual(
       expect.objectContaining({
@@ -101,20 +100,20 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
     expect(
       (
         await h.request
-          .get(`${BASE}/onboard/batches/${id}`)
+          .get(`${API_BASE}/onboard/batches/${id}`)
           .set('Authorization', asUser('carl'))
       ).status,
     ).toBe(404);
     expect(
       (
         await h.request
-          .delete(`${BASE}/onboard/batches/${id}`)
+          .delete(`${API_BASE}/onboard/batches/${id}`)
           .set('Authorization', asUser('carl'))
       ).status,
     ).toBe(404);
 
     const cancelled = await h.request
-      .delete(`${BASE}/onboard/batches/${id}`)
+      .delete(`${API_BASE}/onboard/batches/${id}`)
       .set('Authorization', asUser('paula'));
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.cancelledAt).toBeDefined();
@@ -123,13 +122,13 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
     );
     // The first release's POST .../cancel still answers, with the same batch.
     const again = await h.request
-      .post(`${BASE}/onboard/batches/${id}/cancel`)
+      .post(`${API_BASE}/onboard/batches/${id}/cancel`)
       .set('Authorization', asUser('paula'));
     expect(again.status).toBe(200);
     expect(again.body.counts).toEqual(cancelled.body.counts);
     const wallet = (
       await h.request
-        .get(`${BASE}/posture/api/default/wallet-api`)
+        .get(`${API_BASE}/posture/api/default/wallet-api`)
         .set('Authorization', asUser('paula'))
     ).body;
     expect(wallet.status).toBe('notOnboarded');
@@ -146,15 +145,17 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
       refreshed: true,
     });
     const res = await h.request
-      .post(`${BASE}/onboard`)
+      .post(`${API_BASE}/onboard`)
       .set('Authorization', asUser('paula'))
-      .send({ entityRefs: [ref('notifications-api'), ref('wallet-api')] });
+      .send({
+        entityRefs: [apiRef('notifications-api'), apiRef('wallet-api')],
+      });
     expect(res.status).toBe(202);
     const id = res.body.id;
     for (const method of ['get', 'delete'] as const) {
       expect(
         (
-          await h.request[method](`${BASE}/onboard/batches/${id}`).set(
+          await h.request[method](`${API_BASE}/onboard/batches/${id}`).set(
             'Authorization',
             asUser('carl'),
           )
@@ -162,12 +163,12 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
       ).toBe(404);
     }
     const read = await h.request
-      .get(`${BASE}/onboard/batches/${id}`)
+      .get(`${API_BASE}/onboard/batches/${id}`)
       .set('Authorization', asUser('priya'));
     expect(read.status).toBe(200);
     expect(read.body.requestedBy).toBe('user:default/paula');
     const cancelled = await h.request
-      .delete(`${BASE}/onboard/batches/${id}`)
+      .delete(`${API_BASE}/onboard/batches/${id}`)
       .set('Authorization', asUser('priya'));
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.cancelledAt).toBeDefined();
@@ -184,9 +185,11 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
       refreshed: true,
     });
     const res = await h.request
-      .post(`${BASE}/onboard`)
+      .post(`${API_BASE}/onboard`)
       .set('Authorization', asUser('paula'))
-      .send({ entityRefs: [ref('wallet-api'), ref('notifications-api')] });
+      .send({
+        entityRefs: [apiRef('wallet-api'), apiRef('notifications-api')],
+      });
     expect(res.status).toBe(202);
     // Nobody polls or clicks again: the backend carries the batch out on its own.
     await eventually(
@@ -206,9 +209,11 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
       refreshed: true,
     });
     const res = await h.request
-      .post(`${BASE}/onboard`)
+      .post(`${API_BASE}/onboard`)
       .set('Authorization', asUser('paula'))
-      .send({ entityRefs: [ref('wallet-api'), ref('notifications-api')] });
+      .send({
+        entityRefs: [apiRef('wallet-api'), apiRef('notifications-api')],
+      });
     expect(res.body.items.map((i: any) => i.outcome)).toEqual([
       'queued',
       'queued',
@@ -224,7 +229,7 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
     ['no refs', { entityRefs: [] }, 'found 0 refs'],
     [
       '501 refs',
-      { entityRefs: Array.from({ length: 501 }, (_, i) => ref(`api-${i}`)) },
+      { entityRefs: Array.from({ length: 501 }, (_, i) => apiRef(`api-${i}`)) },
       'found 501 refs',
     ],
     [
@@ -238,7 +243,7 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
     async (_label, body, message) => {
       h = await startHarness();
       const res = await h.request
-        .post(`${BASE}/onboard`)
+        .post(`${API_BASE}/onboard`)
         .set('Authorization', asUser('paula'))
         .send(body);
       expect(res.status).toBe(400);
@@ -252,12 +257,12 @@ describe('reliability: gradual bulk onboarding in the backend', () => {
     expect(
       (
         await h.request
-          .get(`${BASE}/onboard/batches/..%2Fx`)
+          .get(`${API_BASE}/onboard/batches/..%2Fx`)
           .set('Authorization', asUser('paula'))
       ).status,
     ).toBe(400);
     const unknown = await h.request
-      .get(`${BASE}/onboard/batches/00000000-0000-4000-8000-000000000000`)
+      .get(`${API_BASE}/onboard/batches/00000000-0000-4000-8000-000000000000`)
       .set('Authorization', asUser('paula'));
     expect(unknown.status).toBe(404);
   });

@@ -12,12 +12,11 @@ import {
   MEMBERSHIPS,
   PluginHarness,
   startHarness,
+  API_BASE,
+  apiRef,
 } from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
-
-const BASE = '/api/defender-apis';
-const ref = (name: string) => `api:default/${name}`;
 
 function putApis(h: PluginHarness): string[] {
   return h.emulator
@@ -32,7 +31,7 @@ function putApis(h: PluginHarness): string[] {
 
 async function batchOf(h: PluginHarness, id: string) {
   const res = await h.request
-    .get(`${BASE}/onboard/batches/${id}`)
+    .get(`${API_BASE}/onboard/batches/${id}`)
     .set('Authorization', asUser('paula'));
   expect(res.status).toBe(200);
   return res.body;
@@ -61,9 +60,9 @@ describe('reliability: queued onboardings are decided again when they run', () =
       times: 1,
     });
     const res = await h.request
-      .post(`${BASE}/onboard`)
+      .post(`${API_BASE}/onboard`)
       .set('Authorization', asUser('paula'))
-      .send({ entityRefs: names.map(ref) });
+      .send({ entityRefs: names.map(apiRef) });
     expect(res.status).toBe(202);
     expect(res.body.counts.pending).toBe(names.length);
     const id = res.body.id;
@@ -72,7 +71,8 @@ describe('reliability: queued onboardings are decided again when they run', () =
       expect(
         (
           await batchOf(h, id)
-        ).items.find((i: any) => i.entityRef === ref(names[0])).operation.state,
+        ).items.find((i: any) => i.entityRef === apiRef(names[0])).operation
+          .state,
       ).toBe('running'),
     );
     return id;
@@ -116,21 +116,21 @@ describe('reliability: queued onboardings are decided again when they run', () =
     const byRef = Object.fromEntries(
       ended.items.map((i: any) => [i.entityRef, i]),
     );
-    expect(byRef[ref('gen-api-1')].operation.state).toBe('succeeded');
-    expect(byRef[ref('gen-api-6')].operation.state).toBe('succeeded');
-    expect(byRef[ref('gen-api-2')]).toEqual(
+    expect(byRef[apiRef('gen-api-1')].operation.state).toBe('succeeded');
+    expect(byRef[apiRef('gen-api-6')].operation.state).toBe('succeeded');
+    expect(byRef[apiRef('gen-api-2')]).toEqual(
       expect.objectContaining({
         outcome: 'cancelled',
         reason: 'api:default/gen-api-2 is no longer in the catalog.',
       }),
     );
-    expect(byRef[ref('gen-api-3')]).toEqual(
+    expect(byRef[apiRef('gen-api-3')]).toEqual(
       expect.objectContaining({
         outcome: 'cancelled',
         reason: `api:default/gen-api-3 no longer maps to API gen-api-3 of ${service}.`,
       }),
     );
-    expect(byRef[ref('gen-api-4')]).toEqual(
+    expect(byRef[apiRef('gen-api-4')]).toEqual(
       expect.objectContaining({
         outcome: 'cancelled',
         reason: expect.stringMatching(
@@ -138,7 +138,7 @@ describe('reliability: queued onboardings are decided again when they run', () =
         ),
       }),
     );
-    expect(byRef[ref('gen-api-5')]).toEqual(
+    expect(byRef[apiRef('gen-api-5')]).toEqual(
       expect.objectContaining({
         outcome: 'cancelled',
         reason:
@@ -152,7 +152,7 @@ describe('reliability: queued onboardings are decided again when they run', () =
     expect(putApis(h)).toEqual(['gen-api-1', 'gen-api-6']);
     // The cancelled API is as it was: not onboarded, nothing queued.
     const posture = await h.request
-      .get(`${BASE}/posture/api/default/gen-api-5`)
+      .get(`${API_BASE}/posture/api/default/gen-api-5`)
       .set('Authorization', asUser('carl'));
     expect(posture.body.status).toBe('notOnboarded');
     expect(posture.body.onboarding).toBeUndefined();
@@ -176,7 +176,7 @@ describe('reliability: queued onboardings are decided again when they run', () =
         .map((i: any) => [i.entityRef, i.reason]),
     ).toEqual(
       ['gen-api-2', 'gen-api-3'].map(name => [
-        ref(name),
+        apiRef(name),
         'user:default/paula, who asked for it, is no longer in the catalog.',
       ]),
     );

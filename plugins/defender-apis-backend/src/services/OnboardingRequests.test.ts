@@ -84,7 +84,11 @@ async function requestsOn(
         ),
       mayCancelAnyBatch: async () => false,
     },
-    maxQueuedPerUser: options.maxQueuedPerUser ?? 5,
+    limits: {
+      maxActive: options.maxQueuedPerUser ?? 5,
+      maxOpenBatches: 5,
+      maxBatched: 2000,
+    },
     directory: { services: async () => [] },
     worker,
   });

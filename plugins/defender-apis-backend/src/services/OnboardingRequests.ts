@@ -19,7 +19,11 @@ import {
 } from '@defender-apis/plugin-defender-apis-common';
 import { randomUUID } from 'node:crypto';
 import { Request } from 'express';
-import { OnboardingQueueStore } from '../database/OnboardingQueueStore';
+import {
+  ExceededLimit,
+  OnboardingQueueStore,
+  UserOnboardingLimits,
+} from '../database/OnboardingQueueStore';
 import { OnboardingRow } from '../database/onboardingRows';
 import { OnboardGrant } from '../model/onboardGrant';
 import { CatalogApis } from '../catalog/CatalogApis';
@@ -58,8 +62,8 @@ export class OnboardingRequests {
       queue: OnboardingQueueStore;
       postures: Pick<PostureService, 'getPosture' | 'reread' | 'seenBy'>;
       access: Pick<OnboardAccess, 'decide' | 'mayCancelAnyBatch'>;
-      /** Operations one user may have queued or running at once. */
-      maxQueuedPerUser: number;
+      /** What one user may have queued at once: single operations, batches, batch operations. */
+      limits: UserOnboardingLimits;
       /** The APIM services, for the tenant of each. */
       directory: Pick<ServiceDirectory, 'services'>;
       /** Carries out what is queued; woken after each claim. */
@@ -91,13 +95,12 @@ export class OnboardingRequests {
         return { started: false, posture: admission.posture };
       }
       const user = credentials.principal.userEntityRef;
-      const active = await queue.countActiveOnboardings(user);
-      if (active >= this.options.maxQueuedPerUser) {
-        throw new TooManyOnboardingsError(
-          `${user} already has ${active} onboardings queued or running, the most one user may have (defenderApis.onboarding.maxQueuedPerUser); try again when some have finished`,
-        );
-      }
-      const claimed = await queue.claimOnboarding(admission.claim);
+      const claimed = await queue.claimWithinLimits(
+        { ...admission.claim, requestedBy: user },
+        this.options.limits,
+      );
+      if (typeof claimed !== 'boolean')
+        throw new TooManyOnboardingsError(limitMessage(user, claimed, 1));
       await event.success({
         meta: {
           outcome: claimed ? 'queued' : 'alreadyQueued',
@@ -144,10 +147,10 @@ export class OnboardingRequests {
         entityRefs,
         credentials,
       );
-      const items = [];
+      const admitted = [];
       for (const [i, entityRef] of entityRefs.entries()) {
         const entity = entities[i];
-        items.push(
+        admitted.push(
           entity
             ? await this.admitToBatch(
                 entity,
@@ -162,7 +165,20 @@ export class OnboardingRequests {
               },
         );
       }
-      await queue.createBatch(batch, items);
+      // Limits, claims and the batch in one step under the user's lock.
+      const within = await queue.createBatchWithinLimits(
+        batch,
+        admitted,
+        this.options.limits,
+      );
+      if (!Array.isArray(within))
+        throw new TooManyOnboardingsError(
+          limitMessage(
+            batch.requestedBy,
+            within,
+            admitted.filter(i => i.claim).length,
+          ),
+        );
       const recorded = (await queue.getBatch(batch.id))!;
       await event.success({ meta: { batchId: batch.id, ...recorded.counts } });
       this.options.worker.drain();
@@ -221,7 +237,10 @@ export class OnboardingRequests {
     }
   }
 
-  /** What one API of a batch comes to: queued with the batch's id, or why not. */
+  /**
+   * What one API of a batch comes to: a claim to queue with the batch (its outcome is decided
+   * when the batch is recorded), or why not.
+   */
   private async admitToBatch(
     entity: Entity,
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
@@ -232,6 +251,7 @@ export class OnboardingRequests {
     apiKey?: string;
     outcome: OnboardingBatchOutcome;
     reason?: string;
+    claim?: Omit<OnboardingRow, 'state'>;
   }> {
     const entityRef = stringifyEntityRef(entity);
     try {
@@ -246,15 +266,11 @@ export class OnboardingRequests {
           ...(posture.reason ? { reason: posture.reason } : {}),
         };
       }
-      const claimed = await this.options.queue.claimOnboarding({
-        ...claim,
-        requestedAt: batch.requestedAt,
-        batchId: batch.id,
-      });
       return {
         entityRef,
         apiKey: claim.apiKey,
-        outcome: claimed ? 'queued' : 'alreadyQueued',
+        outcome: 'queued',
+        claim: { ...claim, requestedAt: batch.requestedAt, batchId: batch.id },
       };
     } catch (error) {
       return {
@@ -346,5 +362,21 @@ export class OnboardingRequests {
         grantedBy: grant,
       },
     };
+  }
+}
+
+/** The 429's message: which limit, what is there already, and what would exceed it. */
+function limitMessage(
+  user: string,
+  exceeded: ExceededLimit,
+  asked: number,
+): string {
+  switch (exceeded.limit) {
+    case 'maxActive':
+      return `${user} already has ${exceeded.found} onboardings queued or running, the most one user may have (defenderApis.onboarding.maxQueuedPerUser: ${exceeded.max}); try again when some have finished`;
+    case 'maxOpenBatches':
+      return `${user} already has ${exceeded.found} onboarding batches with APIs waiting or running, the most one user may have (defenderApis.onboarding.maxOpenBatchesPerUser: ${exceeded.max}); cancel one or try again when one has finished`;
+    default:
+      return `${user} already has ${exceeded.found} batch onboardings waiting or running; ${asked} more would exceed the most one user may have (defenderApis.onboarding.maxBatchedPerUser: ${exceeded.max}); ask for fewer, or try again when some have finished`;
   }
 }
