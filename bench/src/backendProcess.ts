@@ -17,6 +17,13 @@ export interface MemorySample {
   peakRss: number;
 }
 
+/** Garbage collections in a window (written by `heapProbe.cjs`). */
+export interface GcPauses {
+  count: number;
+  major: number;
+  longestMs: number;
+}
+
 /** One sample of the backend's V8 heap (written by `heapProbe.cjs`). */
 export interface HeapSample {
   /** Epoch ms. */
@@ -188,15 +195,8 @@ export class BackendProcess {
 
   /** The heap samples taken from `from` to `to` (epoch ms), and the last one before `from`. */
   heapSamples(from: number, to: number): HeapSample[] {
-    let text = '';
-    try {
-      text = fs.readFileSync(this.heapLogFile, 'utf8');
-    } catch {
-      return [];
-    }
-    const samples = text
-      .split('\n')
-      .filter(Boolean)
+    const samples = this.heapLogLines()
+      .filter(line => !line.includes(' gc '))
       .map(line => {
         const [at, used, total] = line.split(' ').map(Number);
         return { at, used, total };
@@ -206,6 +206,36 @@ export class BackendProcess {
       ...(before ? [before] : []),
       ...samples.filter(s => s.at >= from && s.at <= to),
     ];
+  }
+
+  /**
+   * The garbage collections that started from `from` to `to` (epoch ms): how many, how many
+   * major, and the longest pause (ms), the time a request that arrived then waited at least.
+   */
+  gcPauses(from: number, to: number): GcPauses {
+    const pauses = this.heapLogLines()
+      .filter(line => line.includes(' gc '))
+      .map(line => {
+        const [at, , kind, ms] = line.split(' ');
+        return { at: Number(at), major: kind === '4', ms: Number(ms) };
+      })
+      .filter(p => p.at >= from && p.at <= to);
+    return {
+      count: pauses.length,
+      major: pauses.filter(p => p.major).length,
+      longestMs: Math.max(0, ...pauses.map(p => p.ms)),
+    };
+  }
+
+  private heapLogLines(): string[] {
+    try {
+      return fs
+        .readFileSync(this.heapLogFile, 'utf8')
+        .split('\n')
+        .filter(Boolean);
+    } catch {
+      return [];
+    }
   }
 
   /** Process id of the backend's Node process. */

@@ -1,7 +1,7 @@
 /**
  * Preloaded into the benchmarked backend (`node --require`): appends V8's heap figures to the
  * file named by DEFENDER_APIS_BENCH_HEAP_LOG every 50 ms, one line each:
- * `<epoch ms> <used heap bytes> <total heap bytes>`. RSS says what the machine gives the
+ * `<epoch ms> <used heap bytes> <total heap bytes>`, and a line per garbage collection. RSS says what the machine gives the
  * process; the used heap says what the JavaScript holds, which is what the product can change.
  * Sampled on the backend's own event loop, so a blocked loop shows as a gap, not a wrong figure.
  */
@@ -19,4 +19,16 @@ if (file && require('node:worker_threads').isMainThread) {
       `${Date.now()} ${heap.used_heap_size} ${heap.total_heap_size}\n`,
     );
   }, 50).unref();
+  // Each garbage collection's pause: `<epoch ms> gc <kind> <ms>` (kind 4 is a major one).
+  const { PerformanceObserver, performance } = require('node:perf_hooks');
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) {
+      fs.writeSync(
+        fd,
+        `${Math.round(performance.timeOrigin + entry.startTime)} gc ${
+          entry.detail?.kind ?? 0
+        } ${entry.duration.toFixed(1)}\n`,
+      );
+    }
+  }).observe({ entryTypes: ['gc'] });
 }

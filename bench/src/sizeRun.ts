@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { resetBenchDatabases, settleSeededDatabase } from './benchDatabase';
-import { BackendProcess, freePort } from './backendProcess';
+import { BackendProcess, freePort, GcPauses } from './backendProcess';
 import { describeProfileWindow, summarizeProfileWindow } from './cpuProfile';
 import {
   refreshFileLocation,
@@ -544,8 +544,21 @@ async function cardMeasures(
   const [card, byName] = routes;
   const measures: SizeResult['measures'] = {};
   for (const concurrency of CARD_CONCURRENCY) {
-    const run = async (only: LoadRoute[]) =>
-      load(backend, only, concurrency, options.load.card[concurrency], options);
+    const gcs: Record<string, GcPauses> = {};
+    const run = async (only: LoadRoute[], label?: string) => {
+      const from = Date.now();
+      const stats = await load(
+        backend,
+        only,
+        concurrency,
+        options.load.card[concurrency],
+        options,
+      );
+      // A pause of the backend's one thread holds every request in flight: at 16 clients
+      // one pause as long as the p99 is enough to make it.
+      if (label) gcs[label] = backend.gcPauses(from, Date.now());
+      return stats;
+    };
     // The interleaved run first: it warms both routes' connection pools to this concurrency
     // alike. Then each route alone, the card both before and after by-name: in one
     // interleaved run both wait in one queue and each inherits the other's cost, which hides
@@ -555,7 +568,7 @@ async function cardMeasures(
       backend.profiles && concurrency === Math.max(...CARD_CONCURRENCY);
     const profileStart = Date.now();
     if (profiled) await backend.startProfile();
-    const cardFirst = (await run([card])).get('card')!;
+    const cardFirst = (await run([card], 'cardFirst')).get('card')!;
     const profile = profiled
       ? await summarizeLoadProfile(
           backend,
@@ -564,8 +577,8 @@ async function cardMeasures(
           progress,
         )
       : undefined;
-    const byNameAlone = (await run([byName])).get('byName')!;
-    const cardSecond = (await run([card])).get('card')!;
+    const byNameAlone = (await run([byName], 'byName')).get('byName')!;
+    const cardSecond = (await run([card], 'cardSecond')).get('card')!;
     const worse = cardFirst.p99 >= cardSecond.p99 ? cardFirst : cardSecond;
     progress(
       `card at ${concurrency} clients, alone: p50/p99 ${fmt(
@@ -574,7 +587,13 @@ async function cardMeasures(
         byNameAlone,
       )} ms; interleaved: ${fmt(interleaved.get('card')!)} vs ${fmt(
         interleaved.get('byName')!,
-      )} ms`,
+      )} ms; longest GC pause (major GCs) card first / by-name / card second: ${[
+        'cardFirst',
+        'byName',
+        'cardSecond',
+      ]
+        .map(l => `${gcs[l].longestMs.toFixed(1)} ms (${gcs[l].major})`)
+        .join(' / ')}`,
     );
     const measure = latencyRatioMeasure(
       `Card p99 vs catalog by-name p99, each alone, ${concurrency} client${
@@ -591,6 +610,7 @@ async function cardMeasures(
         ...measure.detail,
         cardFirstP99: cardFirst.p99,
         cardSecondP99: cardSecond.p99,
+        gcPauses: gcs,
         interleaved: {
           cardP99: interleaved.get('card')!.p99,
           byNameP99: interleaved.get('byName')!.p99,
