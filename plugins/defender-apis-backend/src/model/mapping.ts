@@ -1,5 +1,6 @@
 import {
   Entity,
+  parseEntityRef,
   RELATION_OWNED_BY,
   RELATION_PART_OF,
   stringifyEntityRef,
@@ -195,25 +196,28 @@ export function mapEntity(
     };
   }
   const { allowedOwners } = service;
-  if (
-    allowedOwners &&
-    !base.catalog.owners.some(owner =>
+  if (allowedOwners) {
+    const namespace = (entity.metadata.namespace ?? 'default').toLowerCase();
+    const allowed = base.catalog.owners.filter(owner =>
       allowedOwners.includes(owner.toLowerCase()),
-    )
-  ) {
-    return {
-      ...base,
-      mappingIssue: {
-        issue: 'ownerNotAllowed',
-        reason: `Only entities owned by ${allowedOwners.join(
-          ', ',
-        )} may map to APIs of API Management service "${
-          service.name
-        }" (defenderApis.apiManagement.services[].allowedOwners); this entity is owned by ${
-          base.catalog.owners.join(', ') || 'no one'
-        }.`,
-      },
-    };
+    );
+    // Any team may register an entity in its own namespace naming another team as owner: an
+    // allowed owner counts only for entities in that owner's namespace.
+    if (!allowed.some(owner => namespaceOf(owner) === namespace)) {
+      return {
+        ...base,
+        mappingIssue: {
+          issue: 'ownerNotAllowed',
+          reason: `Only entities owned by ${allowedOwners.join(
+            ', ',
+          )}, in the owner's namespace, may map to APIs of API Management service "${
+            service.name
+          }" (defenderApis.apiManagement.services[].allowedOwners); this entity is owned by ${
+            base.catalog.owners.join(', ') || 'no one'
+          }${allowed.length > 0 ? ` but is in namespace "${namespace}"` : ''}.`,
+        },
+      };
+    }
   }
   const target = { ref: parsed.ref, service };
   if (parsed.ref.workspace) {
@@ -227,4 +231,9 @@ export function mapEntity(
     };
   }
   return { ...base, target };
+}
+
+/** The namespace of an entity ref, lower-cased. */
+function namespaceOf(entityRef: string): string {
+  return parseEntityRef(entityRef).namespace.toLowerCase();
 }

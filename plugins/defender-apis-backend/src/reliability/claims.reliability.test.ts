@@ -32,6 +32,20 @@ async function postureOf(h: PluginHarness, name: string, user = 'paula') {
   return res.body;
 }
 
+/** The demo, with contoso-payments-apim open to team-payments only. */
+function startWithPaymentsOwnersOnly() {
+  return startHarness({
+    services: [
+      {
+        ...PAYMENTS,
+        allowedOwners: ['group:team-payments'],
+      } as typeof PAYMENTS,
+      EDGE,
+      RETAIL,
+    ],
+  });
+}
+
 describe('reliability: claims on an API', () => {
   let h: PluginHarness;
   afterEach(() => h?.stop());
@@ -159,16 +173,7 @@ describe('reliability: claims on an API', () => {
   });
 
   it('maps only entities of allowedOwners to a service: others are unmapped, saying why, and cause no conflict', async () => {
-    h = await startHarness({
-      services: [
-        {
-          ...PAYMENTS,
-          allowedOwners: ['group:team-payments'],
-        } as typeof PAYMENTS,
-        EDGE,
-        RETAIL,
-      ],
-    });
+    h = await startWithPaymentsOwnersOnly();
     h.addEntities([
       apiEntity('squatter-api', 'contoso-payments-apim/payments-api', CHECKOUT),
     ]);
@@ -194,5 +199,32 @@ describe('reliability: claims on an API', () => {
       .set('Authorization', asUser('carl'));
     expect(res.status).toBe(400);
     expect(h.emulator.requests().filter(isAzureWrite)).toEqual([]);
+  });
+
+  it("refuses an entity of another namespace that names an allowed owner: it cannot see the owner's API", async () => {
+    h = await startWithPaymentsOwnersOnly();
+    // Written by another team into its own namespace, which a namespace-conditional read
+    // policy lets it read: it names team-payments as owner and their API.
+    const impostor = apiEntity(
+      'impostor-api',
+      'contoso-payments-apim/payments-api',
+      'group:default/team-payments',
+    );
+    impostor.metadata.namespace = 'team-x';
+    h.addEntities([impostor]);
+    await h.runScheduledRefresh();
+
+    const res = await h.request
+      .get(`${BASE}/posture/api/team-x/impostor-api`)
+      .set('Authorization', asUser('carl'));
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('unmapped');
+    expect(res.body.mappingIssue).toBe('ownerNotAllowed');
+    expect(res.body.reason).toContain('but is in namespace "team-x"');
+    expectNoAzureFacts(res.body);
+    // The owners' own entity keeps its data, with no conflict.
+    const owner = await postureOf(h, 'payments-api');
+    expect(owner.status).not.toBe('conflict');
+    expect(owner.endpoints.total).toBeGreaterThan(0);
   });
 });
