@@ -1,6 +1,7 @@
 import { TestDatabaseId } from '@backstage/backend-test-utils';
 import {
   createStore as createStoreOn,
+  storeOn,
   onboarding,
   testDatabases,
 } from '../__testUtils__/storeFixtures';
@@ -22,8 +23,6 @@ const claimOf = (apiId: string, requestedBy = 'user:default/paula') => ({
 describe.each(databases.eachSupportedId())(
   'OffboardingStore on %s',
   databaseId => {
-    afterEach(() => jest.useRealTimers());
-
     it('gives one of many concurrent claims the lease, and the next claim only once it finished', async () => {
       const { offboardings } = await createStore(databaseId);
       const leases = await Promise.all(
@@ -53,11 +52,13 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('lets a request take over a claim whose lease ran out, and the old holder finish nothing', async () => {
-      const { offboardings } = await createStore(databaseId);
+      const knex = await databases.init(databaseId);
+      const { offboardings } = await storeOn(knex);
       const first = (await offboardings.claim(claimOf('pay')))!;
-      jest
-        .useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] })
-        .setSystemTime(Date.now() + OFFBOARDING_LEASE_MS + 1_000);
+      // Its replica stopped renewing: by the database's time the lease ran out.
+      await knex('defender_apis_offboarding')
+        .where({ api_key: first.apiKey })
+        .update({ lease_until: Date.now() - OFFBOARDING_LEASE_MS });
       const second = await offboardings.claim(
         claimOf('pay', 'user:default/carl'),
       );

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { ONBOARDING_TABLE } from './onboardingRows';
+import { databaseNowMs } from './databaseClock';
 
 const OFFBOARDING = 'defender_apis_offboarding';
 
@@ -69,7 +70,7 @@ export class KnexOffboardingStore implements OffboardingStore {
   ) {}
 
   async claim(claim: OffboardingClaim): Promise<OffboardingLease | undefined> {
-    const now = Date.now();
+    const now = await databaseNowMs(this.knex);
     const leaseToken = randomUUID();
     const values = {
       api_key: claim.apiKey,

@@ -6,6 +6,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { chunksOf } from '../util/yieldToEventLoop';
+import { databaseNowMs } from './databaseClock';
 import {
   fromRaw,
   ONBOARDING_TABLE as ONBOARDING,
@@ -251,7 +252,7 @@ export class KnexOnboardingQueueStore implements OnboardingQueueStore {
   ): Promise<RunningOnboarding | undefined> {
     const full = new Set<string>();
     for (let attempt = 0; attempt < 10; attempt++) {
-      const now = Date.now();
+      const now = await databaseNowMs(this.knex);
       const saturated = this.knex(ONBOARDING)
         .select('service_key')
         .where('state', 'running')
@@ -299,7 +300,7 @@ export class KnexOnboardingQueueStore implements OnboardingQueueStore {
     paceMs: number,
   ): Promise<RunningOnboarding | 'full' | undefined> {
     const service = candidate.service_key;
-    const now = Date.now();
+    const now = await databaseNowMs(tx);
     // Takes for one service happen one after the other.
     await lockRow(tx, SERVICE_LOCK, 'service_key', service);
     const { taken_at: lastStart } = await tx(SERVICE_LOCK)
@@ -354,7 +355,9 @@ export class KnexOnboardingQueueStore implements OnboardingQueueStore {
   async renewOnboardingLease(lease: OnboardingLease): Promise<boolean> {
     const renewed = await this.knex(ONBOARDING)
       .where(heldBy(lease))
-      .update({ lease_until: Date.now() + ONBOARDING_LEASE_MS });
+      .update({
+        lease_until: (await databaseNowMs(this.knex)) + ONBOARDING_LEASE_MS,
+      });
     return renewed === 1;
   }
 
@@ -558,7 +561,6 @@ function takeable(now: number) {
       );
 }
 
-/** The row of a run, while that run still holds it. */
 /**
  * Holds the row `key` of a lock table until the transaction ends, creating it if need be:
  * writing a row (to itself) takes a row lock on PostgreSQL and MySQL, the database lock on
@@ -664,6 +666,7 @@ async function insertBatch(
   }
 }
 
+/** The row of a run, while that run still holds it. */
 function heldBy(lease: OnboardingLease) {
   return {
     api_key: lease.apiKey,

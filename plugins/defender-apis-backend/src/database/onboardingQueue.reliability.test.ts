@@ -31,6 +31,46 @@ async function expireLease(knex: Knex, apiKey: string) {
 describe.each(databases.eachSupportedId())(
   'Onboarding queue on %s',
   databaseId => {
+    it('keeps to the per-service limit and the lease between replicas whose clocks differ by two minutes', async () => {
+      const knex = await databases.init(databaseId);
+      const [a, b] = [await storeOn(knex), await storeOn(knex)];
+      await a.onboardingQueue.claimOnboarding(onboarding('first'));
+      await a.onboardingQueue.claimOnboarding(onboarding('second'));
+      const running = await a.onboardingQueue.takeNextOnboarding(1);
+      expect(running?.apiKey).toBe(onboarding('first').apiKey);
+      // Replica b's clock is two minutes (and a second) ahead: by its own time the lease of a's
+      // running operation (two minutes) has run out.
+      const realNow = Date.now.bind(Date);
+      const ahead = jest
+        .spyOn(Date, 'now')
+        .mockImplementation(() => realNow() + 121_000);
+      try {
+        expect(await b.onboardingQueue.takeNextOnboarding(1)).toBeUndefined();
+        // A batch operation paced at an hour waits by the database's time too.
+        await b.onboardingQueue.claimOnboarding({
+          ...onboarding('paced', 'svc-b'),
+          batchId: 'batch-1',
+        });
+        await b.onboardingQueue.claimOnboarding({
+          ...onboarding('paced-2', 'svc-b'),
+          batchId: 'batch-1',
+        });
+      } finally {
+        ahead.mockRestore();
+      }
+      const paced = await a.onboardingQueue.takeNextOnboarding(1, 3_600_000);
+      expect(paced?.apiKey).toBe(onboarding('paced', 'svc-b').apiKey);
+      ahead.mockImplementation(() => realNow() + 3_601_000);
+      try {
+        // Hours ahead by b's clock, not by the database's: the pace still holds.
+        expect(
+          await b.onboardingQueue.takeNextOnboarding(1, 3_600_000),
+        ).toBeUndefined();
+      } finally {
+        ahead.mockRestore();
+      }
+    });
+
     it('lets exactly one of many concurrent claims queue an onboarding', async () => {
       const store = await createStore(databaseId);
       const claims = await Promise.all(
