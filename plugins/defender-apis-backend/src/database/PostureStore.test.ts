@@ -389,6 +389,56 @@ if (postgresIds.length > 0) {
       second = undefined;
     });
 
+    it("composes an onboarding's change with the facts a refresh wrote meanwhile, not over them", async () => {
+      const knex = await databases.init(databaseId);
+      const refresh = await storeOn(knex);
+      second = createKnex(knex.client.config);
+      const queueSide = await storeOn(second);
+      const withApi = (owner: string, refreshedAt: string) =>
+        posture('api:default/a', {
+          refreshedAt,
+          owners: [owner],
+          api: {
+            resourceId: onboarding('a').apiKey,
+            subscriptionId: 's',
+            resourceGroup: 'rg',
+            serviceName: 'svc-a',
+            apiId: 'a',
+            portalUrl: 'https://portal.azure.com/',
+          },
+          plan: { enabled: true },
+        });
+      await refresh.postures.putPostures(
+        [withApi('group:default/first', '2026-11-24T09:00:00.000Z')],
+        '2026-11-24T09:00:00.000Z',
+      );
+
+      // A refresh has written the row and not committed yet...
+      const T2 = '2026-11-24T10:00:05.000Z';
+      let written!: () => void;
+      const refreshWritten = new Promise<void>(resolve => (written = resolve));
+      let commit!: () => void;
+      const committing = new Promise<void>(resolve => (commit = resolve));
+      async function* refreshRead() {
+        yield [withApi('group:default/new', T2)];
+        written();
+        await committing;
+      }
+      const refreshWrite = refresh.postures.putPostures(refreshRead(), T2);
+      await refreshWritten;
+      // ...when the API's onboarding is queued on another replica, which recomposes it.
+      const claim = queueSide.onboardingQueue.claimOnboarding(onboarding('a'));
+      await untilSomeoneWaitsForALock(knex);
+      commit();
+      await Promise.all([refreshWrite, claim]);
+
+      const served = await refresh.postures.getApiPosture('api:default/a');
+      // The refresh's facts, and the onboarding queued since.
+      expect(served?.owners).toEqual(['group:default/new']);
+      expect(served?.refreshedAt).toBe(T2);
+      expect(served?.status).toBe('onboarding');
+    });
+
     it('keeps the owners of a newer read when an older one waited for its row', async () => {
       const knex = await databases.init(databaseId);
       const newer = await storeOn(knex);

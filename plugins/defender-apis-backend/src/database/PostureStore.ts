@@ -174,7 +174,10 @@ export class KnexPostureStore implements PostureStore {
   constructor(private readonly knex: Knex) {}
 
   async recomposeApis(apiKeys: string[]): Promise<void> {
-    for (const apiKey of apiKeys) await this.recomposeApi(apiKey);
+    // Each in a transaction whose read locks the API's rows: a refresh writing them meanwhile
+    // is waited for and its facts composed, not overwritten with those read before it.
+    for (const apiKey of apiKeys)
+      await this.knex.transaction(tx => this.recomposeApi(apiKey, tx));
   }
 
   async getPosture(entityRef: string): Promise<StoredPosture | undefined> {
@@ -543,7 +546,9 @@ export class KnexPostureStore implements PostureStore {
       POSTURE,
     )
       .select('data', 'refreshed_at')
-      .where({ api_key: apiKey });
+      .where({ api_key: apiKey })
+      // A row lock where the database has them; SQLite runs one writer at a time anyway.
+      .modify(q => (isPostgres(db) ? q.forUpdate() : q));
     const raw: RawOnboardingRow | undefined = await db(ONBOARDING_TABLE)
       .where({ api_key: apiKey })
       .first();
@@ -701,4 +706,8 @@ function describeStoreError(error: unknown): string {
   // knex prefixes the driver's message with the statement and " - ".
   const own = message.slice(message.lastIndexOf(' - ') + 1).replace(/^- /, '');
   return own.length > 300 ? `${own.slice(0, 300)}…` : own;
+}
+
+function isPostgres(db: Knex | Knex.Transaction): boolean {
+  return String(db.client.config.client) === 'pg';
 }
