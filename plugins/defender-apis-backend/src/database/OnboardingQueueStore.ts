@@ -117,10 +117,6 @@ export interface OnboardingQueueStore {
     reason: string,
   ): Promise<boolean>;
   hasQueuedBatchOperations(): Promise<boolean>;
-  createBatch(
-    batch: NewOnboardingBatch,
-    items: NewOnboardingBatchItem[],
-  ): Promise<void>;
   getBatch(id: string): Promise<OnboardingBatch | undefined>;
   /** Takes a batch's operations that have not started out of the queue; their API keys. */
   cancelBatch(id: string): Promise<string[]>;
@@ -419,14 +415,6 @@ export class KnexOnboardingQueueStore implements OnboardingQueueStore {
         .whereNotNull('batch_id')
         .first(),
     );
-  }
-
-  /** Records a batch and what became of each of its APIs when requested. */
-  async createBatch(
-    batch: NewOnboardingBatch,
-    items: NewOnboardingBatchItem[],
-  ): Promise<void> {
-    await this.knex.transaction(tx => insertBatch(tx, batch, items));
   }
 
   /** A batch with the current state of each operation it queued. */

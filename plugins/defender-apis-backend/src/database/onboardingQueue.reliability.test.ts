@@ -88,20 +88,14 @@ describe.each(databases.eachSupportedId())(
     it('deletes ended batches past retention with their items, keeps those with work left and recent ones, and keeps the operations', async () => {
       const { onboardingQueue: queue } = await createStore(databaseId);
       const batch = async (id: string, requestedAt: string, apis: string[]) => {
-        for (const api of apis) {
-          await queue.claimOnboarding({
-            ...onboarding(api),
-            requestedAt,
-            batchId: id,
-          });
-        }
-        await queue.createBatch(
+        await queue.createBatchWithinLimits(
           { id, requestedBy: 'user:default/paula', requestedAt },
           apis.map(api => ({
             entityRef: `api:default/${api}`,
-            apiKey: onboarding(api).apiKey,
             outcome: 'queued' as const,
+            claim: { ...onboarding(api), requestedAt, batchId: id },
           })),
+          { maxOpenBatches: 10, maxBatched: 100 },
         );
       };
       const OLD = '2026-10-01T00:00:00.000Z';

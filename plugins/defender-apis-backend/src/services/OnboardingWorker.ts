@@ -183,11 +183,7 @@ export class OnboardingWorker {
     leaseLost: AbortSignal,
   ): Promise<void> {
     const { azure, queue, logger, auditor } = this.options;
-    const meta = {
-      entityRef: row.entityRef,
-      apiResourceId: row.apiKey,
-      requestedBy: row.requestedBy ?? null,
-    };
+    const meta = metaOf(row);
     const event = await auditor.createEvent({
       eventId: 'api-onboard-operation',
       severityLevel: 'medium',
@@ -281,11 +277,7 @@ export class OnboardingWorker {
     event: Awaited<ReturnType<AuditorService['createEvent']>>,
   ): Promise<void> {
     const { queue, logger, notifier } = this.options;
-    const meta = {
-      entityRef: row.entityRef,
-      apiResourceId: row.apiKey,
-      requestedBy: row.requestedBy ?? null,
-    };
+    const meta = metaOf(row);
     if (!(await queue.cancelOnboarding(row, reason))) return;
     await event.fail({ error: new Error(`Cancelled: ${reason}`) });
     logger.info('Cancelled a queued onboarding that may no longer run', {
@@ -312,4 +304,13 @@ export class OnboardingWorker {
       });
     }
   }
+}
+
+/** What the audit event and log lines of an operation name. */
+function metaOf(row: RunningOnboarding) {
+  return {
+    entityRef: row.entityRef,
+    apiResourceId: row.apiKey,
+    requestedBy: row.requestedBy ?? null,
+  };
 }

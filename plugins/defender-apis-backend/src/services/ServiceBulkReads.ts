@@ -13,7 +13,7 @@ import { planServiceReads } from '../model/serviceReadPlan';
 import { mapConcurrently } from '../util/yieldToEventLoop';
 
 /** How long a service's 30-day request count serves later refreshes before it is read again. */
-export const TRAFFIC_TTL_MS = 6 * 60 * 60 * 1000;
+const TRAFFIC_TTL_MS = 6 * 60 * 60 * 1000;
 
 /**
  * APIM services a full refresh reads at once. Dozens of simultaneous first requests (each a
